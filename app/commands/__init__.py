@@ -1,0 +1,1 @@
+"""CLI sub-commands, one module an area; each module defines `register(commands)` (see app/cli.py)."""

@@ -1,0 +1,65 @@
+"""Errors a user can cause. Each carries a message a researcher understands.
+
+Anything that is not a `RapportError` is a bug: the CLI prints a traceback for it and the GUI shows a report.
+"""
+
+from __future__ import annotations
+
+
+class RapportError(Exception):
+    """Base of every error the user can cause (a bad file, an unknown name, a locked project...)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:  # one line, no traceback decoration
+        return self.message
+
+
+class NotARapportProject(RapportError):
+    """The file is not a Rapport project (or is damaged beyond recognition)."""
+
+
+class ProjectFromNewerVersion(RapportError):
+    """The project was written by a newer Rapport whose schema this version does not know."""
+
+
+class ProjectInUse(RapportError):
+    """Another running Rapport holds the project open for writing."""
+
+
+class ReadOnlyProject(RapportError):
+    """A change was attempted on a project opened read-only."""
+
+
+class MigrationFailed(RapportError):
+    """Upgrading an older project failed; the original file was left as it was."""
+
+
+class NotFound(RapportError):
+    """A named document, code, coder, dyad... does not exist."""
+
+
+class Ambiguous(RapportError):
+    """A name matches more than one thing."""
+
+
+class InvalidInput(RapportError):
+    """A value given by the user is not acceptable (an empty name, a range outside the text...)."""
+
+
+class ImportFailed(RapportError):
+    """A file could not be imported: corrupt, hostile, too large, unreadable or of an unknown format."""
+
+
+class UnsafeFile(ImportFailed):
+    """A file was refused because it could harm the machine (entity expansion, zip bomb, path traversal)."""
+
+
+class SearchError(RapportError):
+    """A search could not be run (for example a malformed query)."""
+
+
+class ExportFailed(RapportError):
+    """An export could not be written."""

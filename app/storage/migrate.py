@@ -1,0 +1,200 @@
+"""Alembic run from code: create a new project at head, back up and upgrade an older one, refuse a newer one.
+
+An upgrade never touches the original until it has fully succeeded: the file is first copied to a timestamped
+backup, then a working copy is migrated and checked, and only then moved over the original in one rename.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event
+
+from app import __version__
+from app.domain.errors import MigrationFailed, NotARapportProject, ProjectFromNewerVersion
+from app.paths import migrations_dir
+from app.storage.db import looks_like_sqlite
+
+APPLICATION_MARKER = "rapport"
+
+
+@dataclass(frozen=True)
+class OpenCheck:
+    revision: str
+    backup: Path | None  # set when an older project was backed up and upgraded
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "migrations/versions holds no revision"
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def _migration_engine(path: Path):
+    """An engine for migrating: real transactions, and foreign keys OFF so batch table copies never cascade."""
+    engine = create_engine(f"sqlite:///{path.resolve().as_posix()}")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def _upgrade(path: Path) -> None:
+    engine = _migration_engine(path)
+    try:
+        with engine.begin() as connection:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
+            problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise MigrationFailed(f"the upgraded data breaks {len(problems)} references")
+    finally:
+        engine.dispose()
+
+
+def create_project_file(path: Path) -> None:
+    """Create a new, empty project at the newest schema. Refuses to overwrite an existing file."""
+    path = Path(path)
+    if path.exists():
+        raise NotARapportProject(f"{path} already exists; choose a new file name.")
+    if not path.parent.exists():
+        raise NotARapportProject(f"The folder {path.parent} does not exist.")
+    work = path.with_name(path.name + ".creating")
+    work.unlink(missing_ok=True)
+    try:
+        _upgrade(work)
+        with contextlib.closing(sqlite3.connect(work)) as con, con:
+            con.executemany(
+                "INSERT INTO project_meta(key, value) VALUES (?, ?)",
+                [
+                    ("application", APPLICATION_MARKER),
+                    ("project_id", str(uuid.uuid4())),
+                    ("created_at", datetime.now().isoformat(timespec="seconds")),
+                    ("created_by_version", __version__),
+                    ("content_version", "0"),
+                ],
+            )
+        with contextlib.closing(sqlite3.connect(work)) as con:
+            con.execute("PRAGMA journal_mode=WAL")
+        os.replace(work, path)
+    finally:
+        work.unlink(missing_ok=True)
+
+
+def read_revision(path: Path) -> str:
+    """The schema revision of a project file, refusing anything that is not a Rapport project."""
+    path = Path(path)
+    if not path.is_file():
+        raise NotARapportProject(f"{path} does not exist.")
+    if not looks_like_sqlite(path):
+        raise NotARapportProject(f"{path.name} is not a Rapport project (it is not an SQLite database).")
+    try:
+        uri = f"file:{path.resolve().as_posix()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as con:
+            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "alembic_version" not in tables or "project_meta" not in tables:
+                raise NotARapportProject(f"{path.name} is an SQLite database, but not a Rapport project.")
+            marker = con.execute("SELECT value FROM project_meta WHERE key='application'").fetchone()
+            if not marker or marker[0] != APPLICATION_MARKER:
+                raise NotARapportProject(f"{path.name} is an SQLite database, but not a Rapport project.")
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise NotARapportProject(f"{path.name} cannot be read as a Rapport project: it is damaged ({exc}).") from exc
+    if not row:
+        raise NotARapportProject(f"{path.name} has no schema version; it is not a usable Rapport project.")
+    return row[0]
+
+
+def backup_path_for(path: Path, when: datetime | None = None) -> Path:
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
+    counter = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}.backup-{stamp}-{counter}{path.suffix}")
+        counter += 1
+    return candidate
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a live SQLite file (the online backup API; includes committed WAL content)."""
+    with contextlib.closing(sqlite3.connect(f"file:{source.resolve().as_posix()}?mode=ro", uri=True)) as src:
+        with contextlib.closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
+
+
+def refuse_if_newer(path: Path, revision: str) -> None:
+    if revision not in known_revisions():
+        raise ProjectFromNewerVersion(
+            f"{path.name} was saved by a newer version of Rapport (schema {revision}). "
+            f"This is Rapport {__version__}; update Rapport to open it. The file was not changed."
+        )
+
+
+def prepare_for_open(path: Path) -> OpenCheck:
+    """Check a project before opening it; upgrade it (after a backup) when it comes from an older Rapport."""
+    path = Path(path)
+    revision = read_revision(path)
+    head = head_revision()
+    if revision == head:
+        return OpenCheck(revision, None)
+    refuse_if_newer(path, revision)
+    backup = backup_path_for(path)
+    copy_database(path, backup)
+    work = path.with_name(path.name + ".upgrading")
+    work.unlink(missing_ok=True)
+    try:
+        copy_database(path, work)
+        _upgrade(work)
+        _checkpoint_and_close(path)
+        os.replace(work, path)
+    except MigrationFailed as exc:
+        raise MigrationFailed(
+            f"Upgrading {path.name} failed: {exc}. The project was left as it was; a copy is in {backup.name}."
+        ) from exc
+    except Exception as exc:
+        raise MigrationFailed(
+            f"Upgrading {path.name} failed ({exc}). The project was left as it was; a copy is in {backup.name}."
+        ) from exc
+    finally:
+        work.unlink(missing_ok=True)
+    return OpenCheck(head, backup)
+
+
+def _checkpoint_and_close(path: Path) -> None:
+    """Fold any WAL into the file so no stale -wal survives beside the upgraded copy."""
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def current_revision_of(connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()

@@ -1,0 +1,309 @@
+"""Typed SQLAlchemy models: the nouns a researcher uses (see ARCHITECTURE.md, "Data model").
+
+Text positions (`start`, `end`) are Unicode code points, 0-based, end exclusive, into `Document.text`.
+Changing these models needs a new Alembic revision in migrations/versions; a test compares the two.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+PERSPECTIVES = ("client", "therapist", "interpreter", "researcher")
+DOCUMENT_KINDS = ("session", "recall", "note", "other")
+ROLES = PERSPECTIVES
+ATTRIBUTE_TYPES = ("text", "integer", "float", "boolean", "date")
+ATTRIBUTE_SCOPES = ("participant", "dyad")
+MEMO_TARGETS = ("project", "document", "code", "coding", "dyad")
+
+
+def new_guid() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ProjectMeta(Base):
+    """Key/value facts about the project: its id (keys the search index), creation time, content version."""
+
+    __tablename__ = "project_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Coder(Base):
+    __tablename__ = "coders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    color: Mapped[str] = mapped_column(String(7), default="#4477aa")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Dyad(Base):
+    """A client with a therapist (and optionally an interpreter: a triad)."""
+
+    __tablename__ = "dyads"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    sessions: Mapped[list[Session]] = relationship(
+        back_populates="dyad", cascade="all, delete-orphan", order_by="Session.number"
+    )
+    members: Mapped[list[DyadMember]] = relationship(back_populates="dyad", cascade="all, delete-orphan")
+
+
+class Participant(Base):
+    """A person of the study under a pseudonym; REFI-QDA calls them cases."""
+
+    __tablename__ = "participants"
+    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class DyadMember(Base):
+    """A participant's place in a dyad (a therapist may belong to several dyads)."""
+
+    __tablename__ = "dyad_members"
+    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+    dyad_id: Mapped[int] = mapped_column(ForeignKey("dyads.id", ondelete="CASCADE"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+
+    dyad: Mapped[Dyad] = relationship(back_populates="members")
+    participant: Mapped[Participant] = relationship()
+
+
+class AttributeDefinition(Base):
+    """A typed variable of participants or of dyads (age, orientation, outcome group...)."""
+
+    __tablename__ = "attribute_definitions"
+    __table_args__ = (
+        UniqueConstraint("scope", "name"),
+        CheckConstraint(f"scope IN {ATTRIBUTE_SCOPES!r}", name="scope"),
+        CheckConstraint(f"type IN {ATTRIBUTE_TYPES!r}", name="type"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    scope: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(20), default="text")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class AttributeValue(Base):
+    """One participant's or one dyad's value of an attribute, stored as canonical text for its type."""
+
+    __tablename__ = "attribute_values"
+    __table_args__ = (
+        UniqueConstraint("definition_id", "participant_id", "dyad_id"),
+        CheckConstraint(
+            "(participant_id IS NULL) <> (dyad_id IS NULL)", name="one_owner"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("attribute_definitions.id", ondelete="CASCADE"))
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    dyad_id: Mapped[int | None] = mapped_column(ForeignKey("dyads.id", ondelete="CASCADE"), index=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Session(Base):
+    """A dyad's numbered meeting, with an optional date and session video."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (UniqueConstraint("dyad_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dyad_id: Mapped[int] = mapped_column(ForeignKey("dyads.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    date: Mapped[str | None] = mapped_column(String(10))  # ISO date, optional
+    media_path: Mapped[str | None] = mapped_column(Text)
+
+    dyad: Mapped[Dyad] = relationship(back_populates="sessions")
+
+
+class Document(Base):
+    """A transcript, recall interview or note: plain text (LF, no BOM) and its turns."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {DOCUMENT_KINDS!r}", name="kind"),
+        CheckConstraint(f"perspective IS NULL OR perspective IN {PERSPECTIVES!r}", name="perspective"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    dyad_id: Mapped[int | None] = mapped_column(ForeignKey("dyads.id", ondelete="SET NULL"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
+    perspective: Mapped[str | None] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    text: Mapped[str] = mapped_column(Text)
+    text_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the UTF-8 text
+    source_name: Mapped[str] = mapped_column(Text, default="")  # original file name
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    modified_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    turns: Mapped[list[Turn]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="Turn.start"
+    )
+
+
+class Turn(Base):
+    """A speaker turn: a span of a document, with optional media times and a recall reference."""
+
+    __tablename__ = "turns"
+    __table_args__ = (
+        Index("ix_turns_document_start", "document_id", "start"),
+        CheckConstraint("start <= \"end\"", name="span"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str | None] = mapped_column(String(200))
+    time_start_ms: Mapped[int | None] = mapped_column(Integer)
+    time_end_ms: Mapped[int | None] = mapped_column(Integer)
+    video_ref_ms: Mapped[int | None] = mapped_column(Integer)
+
+    document: Mapped[Document] = relationship(back_populates="turns")
+
+
+class Code(Base):
+    """A theme of the hierarchical codebook, with the definition a team agrees on."""
+
+    __tablename__ = "codes"
+    __table_args__ = (Index("ix_codes_parent", "parent_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    color: Mapped[str] = mapped_column(String(7), default="#888888")
+    definition: Mapped[str] = mapped_column(Text, default="")
+    inclusion: Mapped[str] = mapped_column(Text, default="")
+    exclusion: Mapped[str] = mapped_column(Text, default="")
+    example: Mapped[str] = mapped_column(Text, default="")
+    shortcut: Mapped[int | None] = mapped_column(Integer)  # 1..9, unique among codes when set
+    position: Mapped[int] = mapped_column(Integer, default=0)  # order among siblings
+    codable: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Coding(Base):
+    """A code applied by a coder to a span of a document."""
+
+    __tablename__ = "codings"
+    __table_args__ = (
+        Index("ix_codings_document_start", "document_id", "start"),
+        Index("ix_codings_code", "code_id"),
+        Index("ix_codings_coder", "coder_id"),
+        CheckConstraint("start < \"end\"", name="span"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Memo(Base):
+    """Free text on the project, a document (optionally a range of it), a code, a coding or a dyad."""
+
+    __tablename__ = "memos"
+    __table_args__ = (
+        CheckConstraint(f"target IN {MEMO_TARGETS!r}", name="target"),
+        Index("ix_memos_document", "document_id"),
+        Index("ix_memos_code", "code_id"),
+        Index("ix_memos_coding", "coding_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    target: Mapped[str] = mapped_column(String(20))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    coding_id: Mapped[int | None] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"))
+    dyad_id: Mapped[int | None] = mapped_column(ForeignKey("dyads.id", ondelete="CASCADE"))
+    start: Mapped[int | None] = mapped_column(Integer)  # a memo anchored to a range of its document
+    end: Mapped[int | None] = mapped_column(Integer)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CodeSet(Base):
+    """A named set of codes and/or documents (REFI-QDA sets)."""
+
+    __tablename__ = "sets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class SetMember(Base):
+    __tablename__ = "set_members"
+    __table_args__ = (
+        CheckConstraint("(code_id IS NULL) <> (document_id IS NULL)", name="one_member"),
+        UniqueConstraint("set_id", "code_id", "document_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("sets.id", ondelete="CASCADE"))
+    code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+
+
+class DocumentEdit(Base):
+    """The history of corrections to a document's text: who, when, what changed."""
+
+    __tablename__ = "document_edits"
+    __table_args__ = (Index("ix_document_edits_document", "document_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    detail_json: Mapped[str] = mapped_column(Text, default="[]")  # the edits, as JSON
