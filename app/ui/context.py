@@ -1,0 +1,51 @@
+"""The application's shared state for views: the open project, the undo stack, the active coder.
+
+Services tell the project about every change (`Project.notify`); this object turns that into the Qt signal
+`changed`, delivered on the GUI thread even when the change happened in a worker. Views listen and decide
+themselves whether to refresh.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from app.services.changes import EVERYTHING, Change
+from app.services.project import Project
+
+
+class AppContext(QObject):
+    changed = Signal(object)  # a services.changes.Change
+    projectChanged = Signal(object)  # the new Project, or None when closed
+    activeCoderChanged = Signal(object)  # coder id or None
+    documentRequested = Signal(int, int, int)  # document id, start, end (code points): "show me this"
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project: Project | None = None
+        self.undo_stack = QUndoStack(self)
+        self.active_coder_id: int | None = None
+
+    def set_project(self, project: Project | None) -> None:
+        if self.project is not None:
+            self.project.unsubscribe(self._on_change)
+            self.project.close()
+        self.undo_stack.clear()
+        self.project = project
+        self.active_coder_id = None
+        if project is not None:
+            project.subscribe(self._on_change)
+        self.projectChanged.emit(project)
+        self.changed.emit(EVERYTHING)
+
+    def set_active_coder(self, coder_id: int | None) -> None:
+        if coder_id != self.active_coder_id:
+            self.active_coder_id = coder_id
+            self.activeCoderChanged.emit(coder_id)
+
+    def push(self, command: QUndoCommand) -> None:
+        """Run a user action: pushing calls its redo(), and the stack keeps it for undo."""
+        self.undo_stack.push(command)
+
+    def _on_change(self, change: Change) -> None:
+        self.changed.emit(change)
