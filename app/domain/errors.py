@@ -63,3 +63,10 @@ class SearchError(RapportError):
 
 class ExportFailed(RapportError):
     """An export could not be written."""
+
+
+class OperationCancelled(RapportError):
+    """The user cancelled a long operation; nothing was changed."""
+
+    def __init__(self, message: str = "Cancelled; nothing was changed.") -> None:
+        super().__init__(message)
