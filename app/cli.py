@@ -44,7 +44,9 @@ class Commands:
         self._common = common
         self.names: list[str] = []
 
-    def add(self, name: str, handler: Handler, help: str, *, json_output: bool = True) -> argparse.ArgumentParser:
+    def add(
+        self, name: str, handler: Handler, help: str, *, json_output: bool = True
+    ) -> argparse.ArgumentParser:
         parents = [self._common] if json_output else []
         parser = self._subparsers.add_parser(name, help=help, description=help, parents=parents)
         parser.set_defaults(handler=handler, json=False)

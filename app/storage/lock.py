@@ -86,7 +86,7 @@ class ProjectLock:
 def _user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name is not worth failing for
+    except Exception:
         return "unknown"
 
 

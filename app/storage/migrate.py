@@ -127,7 +127,9 @@ def read_revision(path: Path) -> str:
                 raise NotARapportProject(f"{path.name} is an SQLite database, but not a Rapport project.")
             row = con.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise NotARapportProject(f"{path.name} cannot be read as a Rapport project: it is damaged ({exc}).") from exc
+        raise NotARapportProject(
+            f"{path.name} cannot be read as a Rapport project: it is damaged ({exc})."
+        ) from exc
     if not row:
         raise NotARapportProject(f"{path.name} has no schema version; it is not a usable Rapport project.")
     return row[0]
@@ -145,9 +147,12 @@ def backup_path_for(path: Path, when: datetime | None = None) -> Path:
 
 def copy_database(source: Path, target: Path) -> None:
     """A consistent copy of a live SQLite file (the online backup API; includes committed WAL content)."""
-    with contextlib.closing(sqlite3.connect(f"file:{source.resolve().as_posix()}?mode=ro", uri=True)) as src:
-        with contextlib.closing(sqlite3.connect(target)) as dst:
-            src.backup(dst)
+    source_uri = f"file:{source.resolve().as_posix()}?mode=ro"
+    with (
+        contextlib.closing(sqlite3.connect(source_uri, uri=True)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
+        src.backup(dst)
 
 
 def refuse_if_newer(path: Path, revision: str) -> None:

@@ -133,9 +133,7 @@ class AttributeValue(Base):
     __tablename__ = "attribute_values"
     __table_args__ = (
         UniqueConstraint("definition_id", "participant_id", "dyad_id"),
-        CheckConstraint(
-            "(participant_id IS NULL) <> (dyad_id IS NULL)", name="one_owner"
-        ),
+        CheckConstraint("(participant_id IS NULL) <> (dyad_id IS NULL)", name="one_owner"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("attribute_definitions.id", ondelete="CASCADE"))
@@ -193,7 +191,7 @@ class Turn(Base):
     __tablename__ = "turns"
     __table_args__ = (
         Index("ix_turns_document_start", "document_id", "start"),
-        CheckConstraint("start <= \"end\"", name="span"),
+        CheckConstraint('start <= "end"', name="span"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
@@ -235,7 +233,7 @@ class Coding(Base):
         Index("ix_codings_document_start", "document_id", "start"),
         Index("ix_codings_code", "code_id"),
         Index("ix_codings_coder", "coder_id"),
-        CheckConstraint("start < \"end\"", name="span"),
+        CheckConstraint('start < "end"', name="span"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)

@@ -1,4 +1,4 @@
-"""initial schema: the whole study model
+"""initial schema: the study model (coders, study, documents, turns, codebook, codings, memos, sets)
 
 Revision ID: 0001_initial
 Revises:
@@ -254,28 +254,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_codings_document_start", ["document_id", "start"], unique=False)
 
     op.create_table(
-        "document_edits",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("document_id", sa.Integer(), nullable=False),
-        sa.Column("coder_id", sa.Integer(), nullable=True),
-        sa.Column("at", sa.DateTime(), nullable=False),
-        sa.Column("summary", sa.Text(), nullable=False),
-        sa.Column("detail_json", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["coder_id"], ["coders.id"], name=op.f("fk_document_edits_coder_id_coders"), ondelete="SET NULL"
-        ),
-        sa.ForeignKeyConstraint(
-            ["document_id"],
-            ["documents.id"],
-            name=op.f("fk_document_edits_document_id_documents"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_document_edits")),
-    )
-    with op.batch_alter_table("document_edits", schema=None) as batch_op:
-        batch_op.create_index("ix_document_edits_document", ["document_id"], unique=False)
-
-    op.create_table(
         "set_members",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("set_id", sa.Integer(), nullable=False),
@@ -376,10 +354,6 @@ def downgrade() -> None:
 
     op.drop_table("turns")
     op.drop_table("set_members")
-    with op.batch_alter_table("document_edits", schema=None) as batch_op:
-        batch_op.drop_index("ix_document_edits_document")
-
-    op.drop_table("document_edits")
     with op.batch_alter_table("codings", schema=None) as batch_op:
         batch_op.drop_index("ix_codings_document_start")
         batch_op.drop_index("ix_codings_coder")

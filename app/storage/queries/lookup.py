@@ -59,8 +59,12 @@ def _code_by_path(session: Session, path: str) -> Code:
     parent_id: int | None = None
     found: Code | None = None
     for part in [p.strip() for p in path.split("/") if p.strip()]:
-        rows = session.scalars(select(Code).where(Code.parent_id.is_(parent_id) if parent_id is None
-                                                  else Code.parent_id == parent_id, Code.name == part)).all()
+        rows = session.scalars(
+            select(Code).where(
+                Code.parent_id.is_(parent_id) if parent_id is None else Code.parent_id == parent_id,
+                Code.name == part,
+            )
+        ).all()
         if len(rows) != 1:
             raise NotFound(f"There is no code {path!r} in this project.")
         found = rows[0]

@@ -1,0 +1,171 @@
+"""The project file: created at head, older files backed up then upgraded, newer and foreign files refused."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+
+from app.domain.errors import MigrationFailed, NotARapportProject, ProjectFromNewerVersion
+from app.services.project import create_project, info, open_project
+from app.storage import migrate
+from app.storage.models import Base
+
+FIRST_REVISION = "0001_initial"
+
+
+def make_old_project(path: Path, revision: str = FIRST_REVISION) -> None:
+    """A project file as an older Rapport left it: schema at `revision`, with some data."""
+    engine = migrate._migration_engine(path)
+    with engine.begin() as connection:
+        cfg = migrate.alembic_config()
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, revision)
+    engine.dispose()
+    with contextlib.closing(sqlite3.connect(path)) as con, con:
+        con.executemany(
+            "INSERT INTO project_meta(key, value) VALUES (?, ?)",
+            [("application", "rapport"), ("project_id", "old-project"), ("content_version", "3")],
+        )
+        con.execute(
+            "INSERT INTO dyads(id, guid, name, description, created_at) "
+            "VALUES (1, 'g-d1', 'D01', 'first dyad', '2025-01-01 10:00:00')"
+        )
+        con.execute(
+            "INSERT INTO documents(id, guid, name, dyad_id, perspective, kind, text, text_hash, source_name,"
+            " imported_at, modified_at) VALUES (1, 'g-doc', 'D01 session 1', 1, 'client', 'session',"
+            " 'Client: hello', 'h', 'a.txt', '2025-01-01 10:00:00', '2025-01-01 10:00:00')"
+        )
+
+
+def table_rows(path: Path, table: str) -> list[tuple]:
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        return con.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+
+
+def test_new_project_is_at_head_and_empty(project_path: Path) -> None:
+    with create_project(project_path) as project:
+        facts = info(project)
+        assert facts.schema == migrate.head_revision()
+        assert facts.documents == 0 and facts.codes == 0
+        assert project.project_id  # keys the search index
+
+
+def test_new_project_refuses_to_overwrite(project_path: Path) -> None:
+    project_path.write_bytes(b"precious")
+    with pytest.raises(NotARapportProject, match="already exists"):
+        create_project(project_path)
+    assert project_path.read_bytes() == b"precious"
+
+
+def test_migrated_schema_equals_models(tmp_path: Path) -> None:
+    path = tmp_path / "fresh.rapport"
+    migrate.create_project_file(path)
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        diff = compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
+        )
+    engine.dispose()
+    assert diff == []
+
+
+def test_upgraded_old_schema_equals_models(tmp_path: Path) -> None:
+    path = tmp_path / "old.rapport"
+    make_old_project(path)
+    open_project(path).close()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        diff = compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
+        )
+    engine.dispose()
+    assert diff == []
+
+
+def test_older_project_is_backed_up_then_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.rapport"
+    make_old_project(path)
+    before_docs = table_rows(path, "documents")
+
+    with open_project(path) as project:
+        assert info(project).schema == migrate.head_revision()
+        backup = project.upgraded_from_backup
+        assert info(project).documents == 1
+
+    assert backup is not None and backup.exists()
+    assert backup.name.startswith("old.backup-") and backup.suffix == ".rapport"
+    assert migrate.read_revision(backup) == FIRST_REVISION  # the backup is the untouched old file
+    assert table_rows(path, "documents") == before_docs
+    assert table_rows(path, "document_edits") == []
+
+
+def test_newer_project_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "future.rapport"
+    migrate.create_project_file(path)
+    with contextlib.closing(sqlite3.connect(path)) as con, con:
+        con.execute("UPDATE alembic_version SET version_num='9999_from_the_future'")
+    before = path.read_bytes()
+    with pytest.raises(ProjectFromNewerVersion, match="newer version of Rapport"):
+        open_project(path)
+    with pytest.raises(ProjectFromNewerVersion):
+        open_project(path, read_only=True)
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("future.backup-*"))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "not an SQLite database"),
+        (b"Client: hello\nTherapist: hi\n", "not an SQLite database"),
+        (b"SQLite format 3\x00" + b"\x00" * 50, "damaged"),
+    ],
+)
+def test_files_that_are_not_projects_are_refused(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "odd.rapport"
+    path.write_bytes(content)
+    with pytest.raises(NotARapportProject, match=message):
+        open_project(path)
+    assert path.read_bytes() == content
+    assert not (tmp_path / "odd.rapport.lock").exists()
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with contextlib.closing(sqlite3.connect(path)) as con, con:
+        con.execute("CREATE TABLE recipes(name TEXT)")
+    with pytest.raises(NotARapportProject, match="not a Rapport project"):
+        open_project(path)
+
+
+def test_missing_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(NotARapportProject, match="does not exist"):
+        open_project(tmp_path / "nowhere.rapport")
+
+
+def test_failed_upgrade_leaves_the_project_exactly_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "old.rapport"
+    make_old_project(path)
+    # A table the next revision wants to create already exists: the upgrade must fail part-way.
+    with contextlib.closing(sqlite3.connect(path)) as con, con:
+        con.execute("CREATE TABLE document_edits(x INTEGER)")
+    before = path.read_bytes()
+
+    with pytest.raises(MigrationFailed, match="left as it was"):
+        open_project(path)
+
+    assert path.read_bytes() == before
+    assert migrate.read_revision(path) == FIRST_REVISION
+    assert not (tmp_path / "old.rapport.upgrading").exists()
+    # and it can still be opened once the cause is gone
+    with contextlib.closing(sqlite3.connect(path)) as con, con:
+        con.execute("DROP TABLE document_edits")
+    with open_project(path) as project:
+        assert info(project).schema == migrate.head_revision()
