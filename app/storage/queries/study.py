@@ -1,0 +1,192 @@
+"""Queries of the study structure: dyads, sessions, participants, attributes, documents and their turns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from app.storage.models import (
+    AttributeDefinition,
+    AttributeValue,
+    Document,
+    Dyad,
+    DyadMember,
+    Participant,
+    Turn,
+)
+from app.storage.models import Session as StudySession
+
+
+def dyad_by_name(session: Session, name: str) -> Dyad | None:
+    """Exact name first, then case-insensitive, so `d07` finds an existing `D07` instead of a twin."""
+    found = session.scalars(select(Dyad).where(Dyad.name == name)).first()
+    if found is None:
+        found = session.scalars(select(Dyad).where(func.lower(Dyad.name) == name.lower())).first()
+    return found
+
+
+def study_session(session: Session, dyad_id: int, number: int) -> StudySession | None:
+    return session.scalars(
+        select(StudySession).where(StudySession.dyad_id == dyad_id, StudySession.number == number)
+    ).first()
+
+
+def document_name_taken(session: Session, name: str) -> bool:
+    return session.scalar(select(func.count()).select_from(Document).where(Document.name == name)) != 0
+
+
+def document_names_like(session: Session, base: str) -> set[str]:
+    """Names equal to `base` or starting with `base (`: the candidates a unique suffix must avoid."""
+    pattern = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " (%"
+    rows = session.scalars(
+        select(Document.name).where((Document.name == base) | Document.name.like(pattern, escape="\\"))
+    )
+    return set(rows)
+
+
+def insert_turns(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Bulk insert of turn rows (executemany through Core: far faster than adding ORM objects)."""
+    if rows:
+        session.execute(insert(Turn), list(rows))
+
+
+def document_summaries(session: Session) -> list[Any]:
+    """Rows (id, name, dyad, session, perspective, kind, turns, chars) ordered by dyad, session, name."""
+    turn_counts = select(Turn.document_id, func.count().label("n")).group_by(Turn.document_id).subquery()
+    statement = (
+        select(
+            Document.id,
+            Document.name,
+            Dyad.name.label("dyad"),
+            StudySession.number.label("session"),
+            Document.perspective,
+            Document.kind,
+            func.coalesce(turn_counts.c.n, 0).label("turns"),
+            func.length(Document.text).label("chars"),
+        )
+        .outerjoin(Dyad, Document.dyad_id == Dyad.id)
+        .outerjoin(StudySession, Document.session_id == StudySession.id)
+        .outerjoin(turn_counts, turn_counts.c.document_id == Document.id)
+        .order_by(Dyad.name.is_(None), Dyad.name, StudySession.number, Document.name, Document.id)
+    )
+    return list(session.execute(statement))
+
+
+def turns_of(session: Session, document_id: int) -> list[Any]:
+    return list(
+        session.execute(
+            select(
+                Turn.start, Turn.end, Turn.speaker, Turn.time_start_ms, Turn.time_end_ms, Turn.video_ref_ms
+            )
+            .where(Turn.document_id == document_id)
+            .order_by(Turn.start, Turn.id)
+        )
+    )
+
+
+def dyads(session: Session) -> list[Dyad]:
+    return list(session.scalars(select(Dyad).order_by(Dyad.name)))
+
+
+def documents_per_dyad(session: Session) -> dict[int, int]:
+    rows = session.execute(
+        select(Document.dyad_id, func.count()).where(Document.dyad_id.is_not(None)).group_by(Document.dyad_id)
+    )
+    return {dyad_id: count for dyad_id, count in rows}
+
+
+def sessions_of(session: Session, dyad_id: int) -> list[StudySession]:
+    return list(
+        session.scalars(
+            select(StudySession).where(StudySession.dyad_id == dyad_id).order_by(StudySession.number)
+        )
+    )
+
+
+def members_of(session: Session, dyad_id: int) -> list[tuple[str, str]]:
+    """(participant name, role in the dyad) of a dyad's members."""
+    rows = session.execute(
+        select(Participant.name, DyadMember.role)
+        .join(DyadMember, DyadMember.participant_id == Participant.id)
+        .where(DyadMember.dyad_id == dyad_id)
+        .order_by(DyadMember.role, Participant.name)
+    )
+    return [(name, role) for name, role in rows]
+
+
+def participant_by_name(session: Session, name: str) -> Participant | None:
+    found = session.scalars(select(Participant).where(Participant.name == name)).first()
+    if found is None:
+        found = session.scalars(
+            select(Participant).where(func.lower(Participant.name) == name.lower())
+        ).first()
+    return found
+
+
+def participants(session: Session) -> list[Participant]:
+    return list(session.scalars(select(Participant).order_by(Participant.name)))
+
+
+def membership(session: Session, dyad_id: int, participant_id: int) -> DyadMember | None:
+    return session.get(DyadMember, (dyad_id, participant_id))
+
+
+def dyads_of_participant(session: Session, participant_id: int) -> list[str]:
+    return list(
+        session.scalars(
+            select(Dyad.name)
+            .join(DyadMember, DyadMember.dyad_id == Dyad.id)
+            .where(DyadMember.participant_id == participant_id)
+            .order_by(Dyad.name)
+        )
+    )
+
+
+def attribute_definition(session: Session, scope: str, name: str) -> AttributeDefinition | None:
+    return session.scalars(
+        select(AttributeDefinition).where(
+            AttributeDefinition.scope == scope, AttributeDefinition.name == name
+        )
+    ).first()
+
+
+def attribute_definitions(session: Session, scope: str) -> list[AttributeDefinition]:
+    return list(
+        session.scalars(
+            select(AttributeDefinition)
+            .where(AttributeDefinition.scope == scope)
+            .order_by(AttributeDefinition.name)
+        )
+    )
+
+
+def attribute_value(
+    session: Session, definition_id: int, *, participant_id: int | None = None, dyad_id: int | None = None
+) -> AttributeValue | None:
+    statement = select(AttributeValue).where(AttributeValue.definition_id == definition_id)
+    if participant_id is not None:
+        statement = statement.where(AttributeValue.participant_id == participant_id)
+    else:
+        statement = statement.where(AttributeValue.dyad_id == dyad_id)
+    return session.scalars(statement).first()
+
+
+def attribute_values_of(
+    session: Session, *, participant_ids: Iterable[int] = (), dyad_ids: Iterable[int] = ()
+) -> list[tuple[int | None, int | None, str, str, str]]:
+    """(participant_id, dyad_id, attribute name, type, value) for the given owners."""
+    p_ids, d_ids = list(participant_ids), list(dyad_ids)
+    statement = select(
+        AttributeValue.participant_id,
+        AttributeValue.dyad_id,
+        AttributeDefinition.name,
+        AttributeDefinition.type,
+        AttributeValue.value,
+    ).join(AttributeDefinition, AttributeDefinition.id == AttributeValue.definition_id)
+    statement = statement.where(
+        AttributeValue.participant_id.in_(p_ids) | AttributeValue.dyad_id.in_(d_ids)
+    ).order_by(AttributeDefinition.name)
+    return [tuple(row) for row in session.execute(statement)]  # type: ignore[misc]
