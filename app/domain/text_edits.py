@@ -16,6 +16,8 @@ The rules for a coded span [a, b) and an edit [s, e) -> r, with d = len(r) - (e 
 from __future__ import annotations
 
 import bisect
+import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -99,34 +101,57 @@ def map_tiling(boundaries: Sequence[int], edits: Iterable[TextEdit]) -> list[int
 def diff_edits(old: str, new: str) -> list[TextEdit]:
     """A small list of edits turning `old` into `new`, each against the text as the previous ones left it.
 
-    Works line by line first (so a correction in a long transcript costs little), then narrows each changed
-    block to the characters that really differ.
+    Works line by line first (so a correction in a long transcript costs little), then word by word inside
+    each changed block, so two corrections on one line stay two edits and the coded words between them are
+    not mistaken for changed text.
     """
-    import difflib
-
     if old == new:
         return []
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
-    old_offsets = _offsets(old_lines)
-    new_offsets = _offsets(new_lines)
     edits: list[TextEdit] = []
     shift = 0
+    for old_start, old_end, new_start, new_end in _changed_blocks(old.splitlines(True), new.splitlines(True)):
+        old_chunk, new_chunk = old[old_start:old_end], new[new_start:new_end]
+        for start, end, replacement in _word_edits(old_chunk, new_chunk):
+            edit = TextEdit(old_start + start + shift, old_start + end + shift, replacement)
+            edits.append(edit)
+            shift += edit.delta
+    return edits
+
+
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+_WORD_DIFF_LIMIT = 20_000  # characters; beyond this a changed block is one edit (trimmed to what differs)
+
+
+def _changed_blocks(old_lines: list[str], new_lines: list[str]) -> list[tuple[int, int, int, int]]:
+    old_offsets, new_offsets = _offsets(old_lines), _offsets(new_lines)
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    return [
+        (old_offsets[i1], old_offsets[i2], new_offsets[j1], new_offsets[j2])
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def _word_edits(old: str, new: str) -> list[tuple[int, int, str]]:
+    """(start, end, replacement) in `old`'s coordinates, in order, for the words that differ."""
+    if len(old) + len(new) > _WORD_DIFF_LIMIT:
+        prefix = _common_prefix(old, new)
+        suffix = _common_suffix(old[prefix:], new[prefix:])
+        return [(prefix, len(old) - suffix, new[prefix : len(new) - suffix])]
+    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
+    old_offsets, new_offsets = _offsets(old_tokens), _offsets(new_tokens)
+    result = []
+    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        old_chunk = old[old_offsets[i1] : old_offsets[i2]]
-        new_chunk = new[new_offsets[j1] : new_offsets[j2]]
-        prefix = _common_prefix(old_chunk, new_chunk)
-        suffix = _common_suffix(old_chunk[prefix:], new_chunk[prefix:])
-        start = old_offsets[i1] + prefix + shift
-        end = old_offsets[i2] - suffix + shift
-        replacement = new_chunk[prefix : len(new_chunk) - suffix]
-        edit = TextEdit(start, end, replacement)
-        edits.append(edit)
-        shift += edit.delta
-    return edits
+        old_part = old[old_offsets[i1] : old_offsets[i2]]
+        new_part = new[new_offsets[j1] : new_offsets[j2]]
+        prefix = _common_prefix(old_part, new_part)
+        suffix = _common_suffix(old_part[prefix:], new_part[prefix:])
+        start = old_offsets[i1] + prefix
+        result.append((start, old_offsets[i2] - suffix, new_part[prefix : len(new_part) - suffix]))
+    return result
 
 
 def _offsets(lines: list[str]) -> list[int]:

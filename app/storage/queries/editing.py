@@ -1,0 +1,127 @@
+"""Rows anchored to a document's text (turns, codings, memos) and its edit history, for text corrections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.storage.models import Coding, Document, DocumentEdit, Memo, Turn
+
+TURN_COLUMNS = (
+    "id",
+    "document_id",
+    "start",
+    "end",
+    "speaker",
+    "time_start_ms",
+    "time_end_ms",
+    "video_ref_ms",
+)
+CODING_COLUMNS = (
+    "id",
+    "guid",
+    "document_id",
+    "code_id",
+    "coder_id",
+    "start",
+    "end",
+    "created_at",
+    "updated_at",
+)
+MEMO_COLUMNS = (
+    "id", "guid", "target", "document_id", "code_id", "coding_id", "dyad_id", "start", "end", "author_id",
+    "title", "text", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _rows(session: Session, model, columns, *where) -> list[dict[str, Any]]:
+    statement = select(*(getattr(model, c) for c in columns)).where(*where).order_by(model.id)
+    return [dict(zip(columns, row)) for row in session.execute(statement)]
+
+
+def turns(session: Session, document_id: int) -> list[dict[str, Any]]:
+    return sorted(
+        _rows(session, Turn, TURN_COLUMNS, Turn.document_id == document_id), key=lambda r: r["start"]
+    )
+
+
+def codings(session: Session, document_id: int) -> list[dict[str, Any]]:
+    return _rows(session, Coding, CODING_COLUMNS, Coding.document_id == document_id)
+
+
+def memos(session: Session, document_id: int, coding_ids: list[int]) -> list[dict[str, Any]]:
+    """Memos on the document (anchored or not) and on its codings: everything an edit can move or remove."""
+    condition = Memo.document_id == document_id
+    if coding_ids:
+        condition = or_(condition, Memo.coding_id.in_(coding_ids))
+    return _rows(session, Memo, MEMO_COLUMNS, condition)
+
+
+def replace_turns(session: Session, document_id: int, rows: list[dict[str, Any]]) -> None:
+    """The document's turns become `rows`: those with an id keep it, the others (new turns) get fresh ids
+    only after the kept ones are in, so a fresh id never takes a kept one."""
+    session.execute(delete(Turn).where(Turn.document_id == document_id))
+    columns = [c for c in TURN_COLUMNS if c != "id"]
+    kept = [{"id": r["id"], **{c: r.get(c) for c in columns}} for r in rows if r.get("id") is not None]
+    new = [{c: r.get(c) for c in columns} for r in rows if r.get("id") is None]
+    for batch in (kept, new):
+        if batch:
+            session.execute(insert(Turn), batch)
+
+
+def replace_codings_and_memos(
+    session: Session, document_id: int, coding_rows: list[dict[str, Any]], memo_rows: list[dict[str, Any]]
+) -> None:
+    """Put back exactly these codings and memos (original ids), after removing the document's current ones."""
+    current = [r["id"] for r in codings(session, document_id)]
+    memo_ids = [r["id"] for r in memos(session, document_id, current)]
+    if memo_ids:
+        session.execute(delete(Memo).where(Memo.id.in_(memo_ids)))
+    if current:
+        session.execute(delete(Coding).where(Coding.id.in_(current)))
+    if coding_rows:
+        session.execute(insert(Coding), coding_rows)
+    if memo_rows:
+        session.execute(insert(Memo), memo_rows)
+
+
+def update_coding_spans(session: Session, spans: dict[int, tuple[int, int]]) -> None:
+    for coding_id, (start, end) in spans.items():
+        session.execute(update(Coding).where(Coding.id == coding_id).values(start=start, end=end))
+
+
+def delete_codings(session: Session, ids: list[int]) -> None:
+    if ids:
+        session.execute(delete(Coding).where(Coding.id.in_(ids)))
+
+
+def update_memo_anchors(session: Session, anchors: dict[int, tuple[int, int] | None]) -> None:
+    for memo_id, anchor in anchors.items():
+        start, end = anchor if anchor is not None else (None, None)
+        session.execute(update(Memo).where(Memo.id == memo_id).values(start=start, end=end))
+
+
+def set_document_text(session: Session, document_id: int, text: str, text_hash: str, modified_at) -> None:
+    session.execute(
+        update(Document)
+        .where(Document.id == document_id)
+        .values(text=text, text_hash=text_hash, modified_at=modified_at)
+    )
+
+
+def add_history(session: Session, row: dict[str, Any]) -> int:
+    return session.execute(insert(DocumentEdit).values(**row).returning(DocumentEdit.id)).scalar_one()
+
+
+def remove_history(session: Session, edit_id: int) -> None:
+    session.execute(delete(DocumentEdit).where(DocumentEdit.id == edit_id))
+
+
+def history(session: Session, document_id: int) -> list[DocumentEdit]:
+    return list(
+        session.scalars(
+            select(DocumentEdit).where(DocumentEdit.document_id == document_id).order_by(DocumentEdit.id)
+        )
+    )
