@@ -125,3 +125,11 @@ def history(session: Session, document_id: int) -> list[DocumentEdit]:
             select(DocumentEdit).where(DocumentEdit.document_id == document_id).order_by(DocumentEdit.id)
         )
     )
+
+
+def document_texts(session: Session) -> list[tuple[int, str, str]]:
+    """(id, name, text) of every document, in id order."""
+    return [
+        tuple(row)
+        for row in session.execute(select(Document.id, Document.name, Document.text).order_by(Document.id))
+    ]
