@@ -33,8 +33,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from app.domain.timecode import TIMECODE_PATTERN, try_parse_timecode
 
@@ -109,10 +109,11 @@ class ParsedTranscript:
 
 @dataclass(frozen=True)
 class LineHint:
-    """What a richer format (DOCX bold runs, table cells) already knows about a line: it opens a turn."""
+    """What a richer format (DOCX bold runs, table cells, headings) already knows about a line."""
 
     speaker: str | None = None
     time_start_ms: int | None = None
+    opens: bool = True  # False: the line never opens a turn (a heading continues what came before)
 
 
 @dataclass(frozen=True)
@@ -179,26 +180,33 @@ def _split_lines(text: str) -> list[_Line]:
     return lines
 
 
-def _classify(line: str) -> _Opening | None:
-    """The turn `line` opens (speaker and time), or None when it continues the previous turn."""
-    time_ms: int | None = None
-    rest = line
-    bracketed = full_bare = False
+def leading_timestamp(line: str) -> tuple[int | None, int, bool]:
+    """(milliseconds, offset after it, whether it may open a turn alone) of a timestamp opening `line`.
+
+    A bracketed time (`[12:31]`, `(00:12:31)`) or a bare full `hh:mm:ss` may open a turn without a label;
+    a bare `mm:ss` only counts before a label, since prose starts with times too ("10:30 is when...").
+    """
     stamp = _STAMP.match(line)
-    if stamp is not None:
-        raw = stamp["sq"] or stamp["par"] or stamp["bare"]
-        parsed = try_parse_timecode(raw)
-        if parsed is not None:
-            time_ms = parsed
-            rest = line[stamp.end() :]
-            bracketed = stamp["bare"] is None
-            full_bare = stamp["bare"] is not None and raw.count(":") == 2
-    label = split_label(rest.lstrip(" \t\u00a0"))
-    if label is not None:
-        name = label[0]
-        weak = label_strength(name) == 1
-        return _Opening(name, time_ms, weak_key=name.casefold() if weak else None)
-    if time_ms is not None and (bracketed or full_bare):
+    if stamp is None:
+        return None, 0, False
+    raw = stamp["sq"] or stamp["par"] or stamp["bare"]
+    parsed = try_parse_timecode(raw)
+    if parsed is None:
+        return None, 0, False
+    alone = stamp["bare"] is None or raw.count(":") == 2
+    return parsed, stamp.end(), alone
+
+
+def _classify(line: str, *, allow_label: bool = True) -> _Opening | None:
+    """The turn `line` opens (speaker and time), or None when it continues the previous turn."""
+    time_ms, after, alone = leading_timestamp(line)
+    if allow_label:
+        label = split_label(line[after:].lstrip(" \t\u00a0"))
+        if label is not None:
+            name = label[0]
+            weak = label_strength(name) == 1
+            return _Opening(name, time_ms, weak_key=name.casefold() if weak else None)
+    if time_ms is not None and alone:
         return _Opening(None, time_ms)
     return None
 
@@ -206,21 +214,26 @@ def _classify(line: str) -> _Opening | None:
 def parse_transcript(
     text: str,
     *,
-    paragraph_per_line: bool = False,
+    paragraph_starts: Collection[int] | None = None,
     hints: Mapping[int, LineHint] | None = None,
 ) -> ParsedTranscript:
-    """Turns of `text` (already LF-normalised). `hints` maps line numbers (0-based) to openings a format knows.
+    """Turns of `text` (already LF-normalised).
 
-    Never raises: any string parses, at worst into one turn without a speaker.
+    `hints` maps line numbers (0-based) to what a richer format knows about them (an opening with a speaker,
+    or a line that must never open a turn, such as a DOCX heading). `paragraph_starts` lists the lines that
+    begin a paragraph when the format knows (DOCX: every paragraph); otherwise a paragraph is a run of
+    non-blank lines. Never raises: any string parses, at worst into one turn without a speaker.
     """
     if not text:
         return ParsedTranscript(text, ())
     lines = _split_lines(text)
+    hints = hints or {}
     openings: dict[int, _Opening] = {}
     for index, line in enumerate(lines):
-        if hints and index in hints:
-            hint = hints[index]
-            openings[index] = _Opening(hint.speaker, hint.time_start_ms)
+        hint = hints.get(index)
+        if hint is not None:
+            if hint.opens:
+                openings[index] = _Opening(hint.speaker, hint.time_start_ms)
             continue
         opening = _classify(line.text)
         if opening is not None:
@@ -228,37 +241,31 @@ def parse_transcript(
     weak_counts = Counter(o.weak_key for o in openings.values() if o.weak_key is not None)
     for index, opening in list(openings.items()):
         if opening.weak_key is not None and weak_counts[opening.weak_key] < 2:
-            # A lone weak label is prose, but its timestamp (if bracketed) may still open a turn.
+            # A lone weak label is prose, but a timestamp before it may still open a turn.
             del openings[index]
-            reclassified = _classify_without_label(lines[index].text)
+            reclassified = _classify(lines[index].text, allow_label=False)
             if reclassified is not None:
                 openings[index] = reclassified
-    labelled = any(o.speaker is not None for o in openings.values())
-    if not labelled:
-        _add_paragraph_openings(lines, openings, paragraph_per_line)
+    if not any(o.speaker is not None for o in openings.values()):
+        _add_paragraph_openings(lines, openings, paragraph_starts, hints)
     starts = sorted(openings)
     turns = _build_turns(text, lines, starts, openings)
     return ParsedTranscript(text, tuple(_with_times_and_refs(text, turns)))
 
 
-def _classify_without_label(line: str) -> _Opening | None:
-    stamp = _STAMP.match(line)
-    if stamp is None:
-        return None
-    raw = stamp["sq"] or stamp["par"] or stamp["bare"]
-    parsed = try_parse_timecode(raw)
-    if parsed is None:
-        return None
-    if stamp["bare"] is None or raw.count(":") == 2:
-        return _Opening(None, parsed)
-    return None
-
-
-def _add_paragraph_openings(lines: Sequence[_Line], openings: dict[int, _Opening], per_line: bool) -> None:
+def _add_paragraph_openings(
+    lines: Sequence[_Line],
+    openings: dict[int, _Opening],
+    paragraph_starts: Collection[int] | None,
+    hints: Mapping[int, LineHint],
+) -> None:
+    """Without any speaker label, every paragraph is a turn (without a speaker)."""
     previous_blank = True
     for index, line in enumerate(lines):
         blank = not line.text.strip()
-        if not blank and (per_line or previous_blank) and index not in openings:
+        begins = index in paragraph_starts if paragraph_starts is not None else previous_blank
+        hint = hints.get(index)
+        if not blank and begins and index not in openings and (hint is None or hint.opens):
             openings[index] = _Opening(None, None)
         previous_blank = blank
 
@@ -291,21 +298,28 @@ def find_video_markers(text: str) -> list[tuple[int, int]]:
 
 
 def _with_times_and_refs(text: str, turns: list[ParsedTurn]) -> list[ParsedTurn]:
-    markers = find_video_markers(text)
-    positions = [offset for offset, _ in markers]
-    result: list[ParsedTurn] = []
+    timed: list[ParsedTurn] = []
     for index, turn in enumerate(turns):
         following = turns[index + 1].time_start_ms if index + 1 < len(turns) else None
         time_end = None
         if turn.time_start_ms is not None and following is not None and following >= turn.time_start_ms:
             time_end = following
+        timed.append(replace(turn, time_end_ms=time_end))
+    return _attach_video_refs(timed, find_video_markers(text))
+
+
+def _attach_video_refs(turns: list[ParsedTurn], markers: list[tuple[int, int]]) -> list[ParsedTurn]:
+    """First marker inside a turn, else the latest one before it, else None."""
+    positions = [offset for offset, _ in markers]
+    result: list[ParsedTurn] = []
+    for turn in turns:
         video_ref = None
         first = bisect.bisect_left(positions, turn.start)
         if first < len(positions) and positions[first] < turn.end:
             video_ref = markers[first][1]
         elif first > 0:
             video_ref = markers[first - 1][1]
-        result.append(ParsedTurn(turn.start, turn.end, turn.speaker, turn.time_start_ms, time_end, video_ref))
+        result.append(replace(turn, video_ref_ms=video_ref))
     return result
 
 
@@ -319,3 +333,38 @@ def turns_tile(text: str, turns: Sequence[ParsedTurn]) -> bool:
             return False
         position = turn.end
     return position == len(text)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One turn's text as a format knows it (a subtitle cue), before the segments are joined."""
+
+    text: str
+    speaker: str | None = None
+    time_start_ms: int | None = None
+    time_end_ms: int | None = None
+
+
+def transcript_from_segments(segments: Sequence[Segment]) -> ParsedTranscript:
+    """Join segments one a line (LF between them) into a transcript with one turn a segment.
+
+    Each turn owns its segment and the newline after it, so turns tile the text. Recall references are found
+    as in `parse_transcript`. Newlines inside a segment become spaces: a segment is one line.
+    """
+    pieces: list[str] = []
+    turns: list[ParsedTurn] = []
+    position = 0
+    kept = [s for s in segments if s.text.strip()]
+    for index, segment in enumerate(kept):
+        line = " ".join(segment.text.split("\n"))
+        piece = line if index == len(kept) - 1 else line + "\n"
+        pieces.append(piece)
+        turns.append(
+            ParsedTurn(
+                position, position + len(piece), segment.speaker, segment.time_start_ms, segment.time_end_ms
+            )
+        )
+        position += len(piece)
+    text = "".join(pieces)
+    markers = find_video_markers(text)
+    return ParsedTranscript(text, tuple(_attach_video_refs(turns, markers)))

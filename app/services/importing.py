@@ -7,17 +7,25 @@ file does not stop the others and the report names it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.domain.errors import InvalidInput
+from app.domain.errors import ImportFailed, InvalidInput, OperationCancelled, RapportError
+from app.domain.file_names import guess_from_file_name
 from app.domain.transcript import ParsedTranscript, normalize_newlines, parse_transcript
+from app.formats.attributes_csv import read_attribute_sheet
+from app.formats.detect import DEFAULT_MAX_BYTES, LoadedTranscript, read_guarded, read_transcript
 from app.services import study
 from app.services.changes import Change
 from app.services.project import Project, bump_content_version
 from app.storage.models import DOCUMENT_KINDS, PERSPECTIVES, Document
 from app.storage.queries import study as queries
+
+Progress = Callable[[int, int, str], None]
+Cancelled = Callable[[], bool]
 
 MAX_DOCUMENT_NAME = 300
 
@@ -145,3 +153,194 @@ def import_text(
     tell_search_index(project, [imported.id])
     project.notify(Change(study=True, documents=frozenset({imported.id})))
     return imported
+
+
+# -- files -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    path: str
+    reason: str  # one line naming the file and what is wrong with it
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    documents: list[ImportedDocument] = field(default_factory=list)
+    failures: list[ImportFailure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def summary(self) -> str:
+        """One line for a status bar or the CLI: what was imported and which files were not."""
+        done = f"Imported {len(self.documents)} document{'s' if len(self.documents) != 1 else ''}"
+        if not self.failures:
+            return done + "."
+        reasons = "; ".join(f.reason.rstrip(".") for f in self.failures)
+        total = len(self.documents) + len(self.failures)
+        return f"{done}; {len(self.failures)} of {total} files failed: {reasons}."
+
+
+def guess_meta(path: Path | str) -> DocumentMeta:
+    """The metadata a file name suggests (`D07_s2_client_recall.docx`), for the dialog to show and confirm."""
+    guess = guess_from_file_name(Path(path).name)
+    return DocumentMeta(
+        dyad=guess.dyad, session=guess.session, perspective=guess.perspective, kind=guess.kind
+    )
+
+
+def preview_file(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedTranscript:
+    """Read and parse a file without storing it, so the dialog can show the turns it would create."""
+    return read_transcript(path, max_bytes=max_bytes)
+
+
+def _meta_for(path: Path, meta: DocumentMeta | Mapping[str, DocumentMeta] | None) -> DocumentMeta:
+    if isinstance(meta, DocumentMeta):
+        return meta
+    if meta is not None:
+        for key in (str(path), path.name):
+            if key in meta:
+                return meta[key]
+    return guess_meta(path)
+
+
+def import_files(
+    project: Project,
+    paths: Sequence[Path | str],
+    meta: DocumentMeta | Mapping[str, DocumentMeta] | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ImportReport:
+    """Import transcript files; a bad file is reported and skipped, the others are imported.
+
+    `meta` is one `DocumentMeta` for every file, a mapping from path (as given, or file name) to each file's
+    metadata, or None to guess it from the file names. Files are read and parsed first, outside any
+    transaction (the slow part), then all are stored in one transaction with a savepoint per file: each
+    file's import is atomic, one commit keeps a large batch fast, and cancelling at any point leaves the
+    project exactly as before (`OperationCancelled`).
+    """
+    paths = [Path(p) for p in paths]
+    total = len(paths) + 1
+    failures: dict[int, ImportFailure] = {}
+    loaded: list[tuple[int, Path, LoadedTranscript, DocumentMeta]] = []
+    for index, path in enumerate(paths):
+        _check_cancelled(cancelled)
+        if progress:
+            progress(index, total, f"Reading {path.name}")
+        try:
+            file_meta = _meta_for(path, meta)
+            check_meta(file_meta)
+            loaded.append((index, path, read_transcript(path, max_bytes=max_bytes), file_meta))
+        except RapportError as exc:
+            failures[index] = ImportFailure(str(path), _naming(path, exc))
+    _check_cancelled(cancelled)
+    if progress:
+        progress(len(paths), total, f"Saving {len(loaded)} documents")
+    imported: dict[int, ImportedDocument] = {}
+    if loaded:
+        with project.write() as session:
+            for index, path, transcript, file_meta in loaded:
+                _check_cancelled(cancelled)
+                try:
+                    with session.begin_nested():
+                        imported[index] = store_document(
+                            session,
+                            name=path.stem,
+                            parsed=transcript.parsed,
+                            meta=file_meta,
+                            source_name=path.name,
+                        )
+                except RapportError as exc:
+                    failures[index] = ImportFailure(str(path), _naming(path, exc))
+            _check_cancelled(cancelled)
+    if progress:
+        progress(total, total, "Done")
+    report = ImportReport(
+        documents=[imported[i] for i in sorted(imported)],
+        failures=[failures[i] for i in sorted(failures)],
+    )
+    if report.documents:
+        ids = [d.id for d in report.documents]
+        tell_search_index(project, ids)
+        project.notify(Change(study=True, documents=frozenset(ids)))
+    return report
+
+
+def _check_cancelled(cancelled: Cancelled | None) -> None:
+    if cancelled is not None and cancelled():
+        raise OperationCancelled()
+
+
+def _naming(path: Path, exc: RapportError) -> str:
+    """The error's message, prefixed with the file name when the message does not already name it."""
+    message = str(exc)
+    return message if path.name in message else f"{path.name}: {message}"
+
+
+# -- participants and attributes --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttributesReport:
+    participants: int  # rows read (participants created or updated)
+    dyads: int  # dyads named in the sheet
+    attributes: dict[str, str]  # attribute -> type, for the columns read (dyad ones as `dyad:NAME`)
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def import_attributes(
+    project: Project, path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> AttributesReport:
+    """Create or update participants, their dyads and typed attributes from a CSV sheet, in one transaction.
+
+    An attribute that already exists keeps its type; a value that does not fit it fails the whole sheet
+    (naming the line and column) and nothing changes.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".tsv", ".txt"):
+        raise ImportFailed(f"{path.name}: participant sheets must be .csv files.")
+    sheet = read_attribute_sheet(read_guarded(path, max_bytes=max_bytes), path.name)
+    dyad_names: set[str] = set()
+    dyad_values: dict[tuple[str, str], tuple[str, int]] = {}
+    with project.write() as session:
+        definitions = {
+            (c.scope, c.name): study.ensure_attribute(session, c.scope, c.name, c.type) for c in sheet.columns
+        }
+        for row in sheet.rows:
+            try:
+                dyad = study.ensure_dyad(session, row.dyad) if row.dyad else None
+                person = study.ensure_participant(session, row.participant, row.role, dyad)
+                if person.role != row.role:
+                    person.role = row.role
+                for column in sheet.columns:
+                    value = row.values.get(column.name)
+                    if value is None:
+                        continue
+                    definition = definitions[(column.scope, column.name)]
+                    if column.scope == "participant":
+                        study.set_attribute_value(session, definition, value, participant_id=person.id)
+                    elif dyad is not None:
+                        earlier = dyad_values.get((dyad.name, column.name))
+                        if earlier is not None and earlier[0] != value:
+                            raise InvalidInput(
+                                f"dyad {dyad.name} has {column.name} {earlier[0]!r} on line {earlier[1]} "
+                                f"but {value!r} here"
+                            )
+                        dyad_values[(dyad.name, column.name)] = (value, row.line)
+                        study.set_attribute_value(session, definition, value, dyad_id=dyad.id)
+                if dyad is not None:
+                    dyad_names.add(dyad.name)
+            except InvalidInput as exc:
+                raise ImportFailed(f"{path.name}, line {row.line}: {exc}") from exc
+        types = {
+            (c.name if c.scope == "participant" else f"dyad:{c.name}"): definitions[(c.scope, c.name)].type
+            for c in sheet.columns
+        }
+    project.notify(Change(study=True))
+    return AttributesReport(participants=len(sheet.rows), dyads=len(dyad_names), attributes=types)
