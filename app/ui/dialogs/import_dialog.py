@@ -1,0 +1,256 @@
+"""File > Import: confirm each file's dyad, session, perspective and kind, preview its turns, import.
+
+The guesses come from the file names (`D07_s2_client_recall.docx`); every cell can be corrected before
+importing. Selecting a file shows the turns Rapport detected in it (speaker, time, recall reference, first
+words), so a researcher sees a mis-detected label before it is stored. Files that cannot be read are shown
+with the reason and left unticked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import RapportError
+from app.domain.timecode import format_timecode
+from app.formats.detect import LoadedTranscript
+from app.services import importing, study
+from app.services.importing import DocumentMeta, ImportReport
+from app.storage.models import DOCUMENT_KINDS, PERSPECTIVES
+from app.ui.context import AppContext
+
+COL_FILE, COL_DYAD, COL_SESSION, COL_PERSPECTIVE, COL_KIND, COL_TURNS, COL_STATUS = range(7)
+PREVIEW_TURNS = 200  # enough to judge the detection; a long transcript's later turns look the same
+_NONE = "—"
+
+
+class ImportDialog(QDialog):
+    """Confirm metadata and preview turns for `paths`, then import them into `context.project`."""
+
+    imported = Signal(object)  # the ImportReport, after an import finished
+
+    def __init__(
+        self, context: AppContext, paths: Sequence[Path | str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.paths = [Path(p) for p in paths]
+        self.report: ImportReport | None = None
+        self.run_in_background = True  # tests set False to import on the calling thread
+        self._loaded: dict[int, LoadedTranscript | RapportError] = {}
+        self.setWindowTitle("Import transcripts")
+        self.resize(900, 600)
+
+        self.files = QTableWidget(len(self.paths), 7, self)
+        self.files.setHorizontalHeaderLabels(
+            ["File", "Dyad", "Session", "Perspective", "Kind", "Turns", "Status"]
+        )
+        self.files.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.files.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.files.verticalHeader().hide()
+        self.files.horizontalHeader().setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.Stretch)
+
+        self.preview = QTableWidget(0, 4, self)
+        self.preview.setHorizontalHeaderLabels(["Speaker", "Time", "Video", "Text"])
+        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.preview.verticalHeader().hide()
+        self.preview.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.preview_label = QLabel("Select a file to see the turns Rapport found in it.", self)
+
+        preview_box = QWidget(self)
+        preview_layout = QVBoxLayout(preview_box)
+        preview_layout.setContentsMargins(0, 0, 0, 0)
+        preview_layout.addWidget(self.preview_label)
+        preview_layout.addWidget(self.preview)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.files)
+        splitter.addWidget(preview_box)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel("Check where each file belongs (guessed from its name); untick files to leave out.", self)
+        )
+        layout.addWidget(splitter)
+        layout.addWidget(self.buttons)
+
+        dyads = self._known_dyads()
+        for row, path in enumerate(self.paths):
+            self._fill_row(row, path, dyads)
+        self.files.resizeColumnsToContents()
+        self.files.currentCellChanged.connect(lambda row, *_: self.show_preview(row))
+        self.ok_button.setEnabled(self.context.project is not None and bool(self.paths))
+        if self.paths:
+            self.files.selectRow(0)
+
+    # -- building ---------------------------------------------------------------------------------
+    @property
+    def ok_button(self):
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def _known_dyads(self) -> list[str]:
+        if self.context.project is None:
+            return []
+        return [d.name for d in study.list_dyads(self.context.project)]
+
+    def _fill_row(self, row: int, path: Path, dyads: list[str]) -> None:
+        guess = importing.guess_meta(path)
+        name = QTableWidgetItem(path.name)
+        name.setFlags(
+            Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable
+        )
+        name.setToolTip(str(path))
+        self.files.setItem(row, COL_FILE, name)
+
+        dyad = QLineEdit(guess.dyad or "", self.files)
+        dyad.setPlaceholderText("no dyad")
+        dyad.setCompleter(QCompleter(dyads, dyad))
+        self.files.setCellWidget(row, COL_DYAD, dyad)
+        session = QSpinBox(self.files)
+        session.setRange(0, 999)
+        session.setSpecialValueText(_NONE)
+        session.setValue(guess.session or 0)
+        self.files.setCellWidget(row, COL_SESSION, session)
+        self.files.setCellWidget(row, COL_PERSPECTIVE, self._combo([_NONE, *PERSPECTIVES], guess.perspective))
+        self.files.setCellWidget(row, COL_KIND, self._combo(list(DOCUMENT_KINDS), guess.kind))
+
+        loaded = self._load(row)
+        turns = QTableWidgetItem("" if isinstance(loaded, RapportError) else str(len(loaded.parsed.turns)))
+        status = QTableWidgetItem(str(loaded) if isinstance(loaded, RapportError) else self._describe(loaded))
+        for item in (turns, status):
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        self.files.setItem(row, COL_TURNS, turns)
+        self.files.setItem(row, COL_STATUS, status)
+        name.setCheckState(
+            Qt.CheckState.Unchecked if isinstance(loaded, RapportError) else Qt.CheckState.Checked
+        )
+
+    def _combo(self, values: list[str], current: str | None) -> QComboBox:
+        combo = QComboBox(self.files)
+        combo.addItems(values)
+        combo.setCurrentText(current or _NONE)
+        return combo
+
+    @staticmethod
+    def _describe(loaded: LoadedTranscript) -> str:
+        speakers = loaded.parsed.speakers
+        who = (
+            ", ".join(speakers[:4]) + ("..." if len(speakers) > 4 else "")
+            if speakers
+            else "no speaker labels"
+        )
+        encoding = f", {loaded.encoding}" if loaded.encoding else ""
+        return f"Ready ({loaded.format}{encoding}): {who}"
+
+    def _load(self, row: int) -> LoadedTranscript | RapportError:
+        if row not in self._loaded:
+            try:
+                self._loaded[row] = importing.preview_file(self.paths[row])
+            except RapportError as exc:
+                self._loaded[row] = exc
+        return self._loaded[row]
+
+    # -- preview ----------------------------------------------------------------------------------
+    def show_preview(self, row: int) -> None:
+        self.preview.setRowCount(0)
+        if not 0 <= row < len(self.paths):
+            return
+        loaded = self._load(row)
+        if isinstance(loaded, RapportError):
+            self.preview_label.setText(f"Cannot import: {loaded}")
+            return
+        turns = loaded.parsed.turns
+        shown = turns[:PREVIEW_TURNS]
+        more = f" (showing the first {PREVIEW_TURNS})" if len(turns) > PREVIEW_TURNS else ""
+        self.preview_label.setText(f"{self.paths[row].name}: {len(turns)} turns{more}")
+        self.preview.setRowCount(len(shown))
+        text = loaded.parsed.text
+        for index, turn in enumerate(shown):
+            words = " ".join(text[turn.start : turn.end].split()[:14])
+            cells = [
+                turn.speaker or "",
+                format_timecode(turn.time_start_ms),
+                format_timecode(turn.video_ref_ms),
+                words,
+            ]
+            for column, value in enumerate(cells):
+                self.preview.setItem(index, column, QTableWidgetItem(value))
+
+    # -- the metadata chosen ----------------------------------------------------------------------
+    def is_checked(self, row: int) -> bool:
+        return self.files.item(row, COL_FILE).checkState() == Qt.CheckState.Checked
+
+    def meta_for_row(self, row: int) -> DocumentMeta:
+        dyad = self.files.cellWidget(row, COL_DYAD).text().strip() or None
+        session = self.files.cellWidget(row, COL_SESSION).value() or None
+        perspective = self.files.cellWidget(row, COL_PERSPECTIVE).currentText()
+        kind = self.files.cellWidget(row, COL_KIND).currentText()
+        return DocumentMeta(
+            dyad=dyad,
+            session=session if dyad else None,
+            perspective=None if perspective == _NONE else perspective,
+            kind=kind,
+        )
+
+    def chosen(self) -> dict[str, DocumentMeta]:
+        """The ticked files with their (possibly corrected) metadata, keyed by path."""
+        return {
+            str(path): self.meta_for_row(row) for row, path in enumerate(self.paths) if self.is_checked(row)
+        }
+
+    # -- importing --------------------------------------------------------------------------------
+    def accept(self) -> None:
+        project = self.context.project
+        chosen = self.chosen()
+        if project is None:
+            self.reject()
+            return
+        if not chosen:
+            self.preview_label.setText("Tick at least one file to import.")
+            return
+        paths = list(chosen)
+
+        def work(progress: Callable[[int, int, str], None], cancelled: Callable[[], bool]) -> ImportReport:
+            return importing.import_files(project, paths, chosen, progress=progress, cancelled=cancelled)
+
+        if self.run_in_background:
+            try:
+                from app.ui.tasks import run_in_background
+            except ImportError:  # the task runner is not there yet: import on this thread
+                self._finished(work(lambda *_: None, lambda: False))
+                return
+            self.setEnabled(False)
+            run_in_background(self, "Importing transcripts", work, self._finished, self._failed)
+        else:
+            self._finished(work(lambda *_: None, lambda: False))
+
+    def _finished(self, report: ImportReport) -> None:
+        self.report = report
+        self.imported.emit(report)
+        super().accept()
+
+    def _failed(self, _error: BaseException) -> None:
+        self.setEnabled(True)  # the task runner already told the user; let them adjust and retry
