@@ -2,6 +2,10 @@
 
 A service action that destroys data returns a snapshot; its undo hands that snapshot back to a restore
 service, which re-creates the rows with their original ids, so later commands on the stack stay valid.
+
+Push commands with `AppContext.push`: it runs the action first, so an error the user caused (a RapportError)
+propagates to the caller and nothing is put on the undo stack. (An exception raised inside QUndoStack.push
+would be swallowed by Qt and the failed command left on the stack.)
 """
 
 from __future__ import annotations
@@ -26,9 +30,29 @@ class ServiceCommand(QUndoCommand):
         self._do = do
         self._undo = undo
         self.result: Any = None
+        self._already_done = False
+        self.on_error: Callable[[BaseException], None] | None = None
+
+    def run_first(self) -> None:
+        """Perform the action before the command is pushed; exceptions reach the caller."""
+        self.result = self._do()
+        self._already_done = True
 
     def redo(self) -> None:
-        self.result = self._do()
+        if self._already_done:  # QUndoStack.push calls redo(): the action has already run
+            self._already_done = False
+            return
+        self._guard(lambda: setattr(self, "result", self._do()))
 
     def undo(self) -> None:
-        self._undo(self.result)
+        self._guard(lambda: self._undo(self.result))
+
+    def _guard(self, action: Callable[[], None]) -> None:
+        # Qt calls redo/undo from C++: an exception must not vanish there. Report it instead.
+        try:
+            action()
+        except Exception as exc:
+            self.setObsolete(True)
+            if self.on_error is None:
+                raise
+            self.on_error(exc)

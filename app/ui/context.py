@@ -12,6 +12,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.services.changes import EVERYTHING, Change
 from app.services.project import Project
+from app.ui.commands import ServiceCommand
 
 
 class AppContext(QObject):
@@ -19,6 +20,7 @@ class AppContext(QObject):
     projectChanged = Signal(object)  # the new Project, or None when closed
     activeCoderChanged = Signal(object)  # coder id or None
     documentRequested = Signal(int, int, int)  # document id, start, end (code points): "show me this"
+    failed = Signal(object)  # an exception raised by an undo or redo (the main window shows it)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -44,7 +46,14 @@ class AppContext(QObject):
             self.activeCoderChanged.emit(coder_id)
 
     def push(self, command: QUndoCommand) -> None:
-        """Run a user action: pushing calls its redo(), and the stack keeps it for undo."""
+        """Run a user action and keep it for undo.
+
+        A ServiceCommand runs before it is pushed, so a RapportError reaches the caller (to show it) and a
+        failed action never lands on the undo stack. Failures of later undo/redo go to `failed`.
+        """
+        if isinstance(command, ServiceCommand):
+            command.run_first()
+            command.on_error = self.failed.emit
         self.undo_stack.push(command)
 
     def _on_change(self, change: Change) -> None:

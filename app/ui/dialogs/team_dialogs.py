@@ -1,0 +1,157 @@
+"""Team coding dialogs: send blind copies out to coders, and merge their copies back after a dry run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import RapportError
+from app.services import team
+from app.ui.commands import ServiceCommand
+from app.ui.context import AppContext
+
+
+class SendOutDialog(QDialog):
+    """Names the coders and a folder; makes one blind copy per coder."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.made: list[Path] = []
+        self.setWindowTitle("Send out copies for blind coding")
+        self.coders = QLineEdit()
+        self.coders.setPlaceholderText("Ana, Ben, Chloe")
+        self.folder = QLineEdit()
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._choose_folder)
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("Coders (comma-separated):", self.coders)
+        form.addRow("Folder for the copies:", row)
+        self.message = QLabel(
+            "Each coder gets a copy with the same documents and codebook and only their own codings. "
+            "Merge the copies back with Team ▸ Merge copies."
+        )
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.send)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the copies")
+        if folder:
+            self.folder.setText(folder)
+
+    def send(self) -> None:
+        names = [n.strip() for n in self.coders.text().split(",") if n.strip()]
+        try:
+            self.made = team.send_out_copies(self.context.project, names, Path(self.folder.text()))
+        except RapportError as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()
+
+
+class MergeDialog(QDialog):
+    """Chooses copies, shows the dry-run summary, merges as one undoable action."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle("Merge coders' copies")
+        self.resize(620, 460)
+        self.copies = QListWidget()
+        add = QPushButton("Add copies…")
+        add.clicked.connect(self._choose)
+        self.summary = QPlainTextEdit()
+        self.summary.setReadOnly(True)
+        self.summary.setPlaceholderText("Add copies to see what a merge would bring in.")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.merge_button = self.buttons.addButton("Merge", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.merge_button.setEnabled(False)
+        self.buttons.accepted.connect(self.merge)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Copies to merge:"))
+        layout.addWidget(self.copies)
+        layout.addWidget(add)
+        layout.addWidget(QLabel("What the merge will do:"))
+        layout.addWidget(self.summary, 1)
+        layout.addWidget(self.buttons)
+
+    def _choose(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Copies to merge", "", "Rapport projects (*.rapport)")
+        self.add_copies([Path(f) for f in files])
+
+    def paths(self) -> list[Path]:
+        return [Path(self.copies.item(i).text()) for i in range(self.copies.count())]
+
+    def add_copies(self, paths: list[Path]) -> None:
+        for path in paths:
+            if path not in self.paths():
+                self.copies.addItem(str(path))
+        self.dry_run()
+
+    def dry_run(self) -> None:
+        try:
+            outcome = team.merge_copies(self.context.project, self.paths(), dry_run=True)
+        except RapportError as exc:
+            self.summary.setPlainText(str(exc))
+            self.merge_button.setEnabled(False)
+            return
+        self.summary.setPlainText(describe(outcome))
+        self.merge_button.setEnabled(True)
+
+    def merge(self) -> None:
+        project, paths = self.context.project, self.paths()
+        command = ServiceCommand(
+            f"Merge {len(paths)} copies",
+            lambda: team.merge_copies(project, paths),
+            lambda outcome: team.undo_merge(project, outcome),
+        )
+        try:
+            self.context.push(command)
+        except RapportError as exc:
+            self.summary.setPlainText(str(exc))
+            return
+        self.accept()
+
+
+def describe(outcome: team.MergeOutcome) -> str:
+    lines = []
+    for copy in outcome.copies:
+        lines.append(copy.copy)
+        added = ", ".join(f"{coder}: {n}" for coder, n in copy.added_codings.items()) or "none"
+        lines.append(f"  new codings — {added}")
+        if copy.duplicate_codings:
+            lines.append(f"  already here (skipped): {copy.duplicate_codings}")
+        if copy.added_codes:
+            lines.append(f"  new codes: {', '.join(copy.added_codes)}")
+        if copy.added_coders:
+            lines.append(f"  new coders: {', '.join(copy.added_coders)}")
+        if copy.added_memos:
+            lines.append(f"  new memos: {copy.added_memos}")
+        lines += [f"  ⚠ {conflict}" for conflict in copy.conflicts]
+    return "\n".join(lines)
