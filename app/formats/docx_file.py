@@ -43,7 +43,7 @@ _SKIP_IN_PARAGRAPH = frozenset({f"{_W}del", f"{_W}txbxContent", f"{_MC}Fallback"
 _RUN_TEXT = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
-_MAX_BOLD_LABEL = 40
+_MAX_BOLD_LABEL = 50
 _HEADER_WORDS = frozenset(
     [
         "time",
@@ -177,13 +177,19 @@ def _bold_label(text: str, pieces: list[tuple[str, bool]]) -> tuple[str | None, 
         return None, None
     name = prefix.rstrip(":：").strip()
     whole = not text[end:].strip()
-    if (
-        not name
-        or label_strength(name[:MAX_LABEL_CHARS]) == 0
-        or (whole and not prefix.endswith((":", "：")))
-    ):
+    if not name or not _bold_name_ok(name) or (whole and not prefix.endswith((":", "："))):
         return None, None
     return prefix, time_ms
+
+
+def _bold_name_ok(name: str) -> bool:
+    """Bold marks the label, so a longer one is fine (`Dr Anna Gonzalez-Smith (therapist)`), if name-like."""
+    words = name.split()
+    return (
+        0 < len(words) <= 6
+        and label_strength(words[0]) > 0
+        and all(label_strength(w) for w in words if w[0].isalpha())
+    )
 
 
 def _cell_text(tc: etree._Element) -> str:
