@@ -1,0 +1,100 @@
+"""The agreement table of two coders in each unit: pooling, intervals, degenerate cases."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from app.domain.agreement import AgreementOptions, compute_agreement
+from app.domain.agreement_stats import Table2x2, cohen_kappa
+from app.domain.bootstrap import document_resamples, percentile
+
+LENGTHS = {1: 100, 2: 200, 3: 50}
+A = {(1, 10): [(0, 20)], (2, 10): [(10, 60), (100, 120)], (3, 10): [(0, 5)], (2, 11): [(0, 10)]}
+B = {(1, 10): [(5, 20)], (2, 10): [(10, 60)], (3, 11): [(40, 50)], (2, 11): [(0, 10)]}
+
+
+def test_character_unit_pools_tables_not_kappas() -> None:
+    result = compute_agreement(LENGTHS, [10, 11], A, B, AgreementOptions(replicates=200))
+    row = result.codes[0]
+    tables = [d.table for d in row.documents]
+    assert tables == [Table2x2(15, 5, 0, 80), Table2x2(50, 20, 0, 130), Table2x2(0, 5, 0, 45)]
+    assert row.table == sum(tables, Table2x2())
+    assert row.kappa == pytest.approx(cohen_kappa(row.table))
+    mean_of_kappas = sum(cohen_kappa(t) or 0 for t in tables) / 3
+    assert row.kappa != pytest.approx(mean_of_kappas)
+    assert row.n_units == 350
+    assert result.overall.table == result.codes[0].table + result.codes[1].table
+    assert result.overall.n_units == 700  # every (code, character) pair is a unit
+
+
+def test_undefined_kappa_for_a_document_without_variation() -> None:
+    result = compute_agreement({1: 30}, [10], {}, {}, AgreementOptions(replicates=10))
+    row = result.codes[0]
+    assert row.percent_agreement == 1.0
+    assert row.kappa is None and row.alpha is None
+    assert row.ci95 == {"percent_agreement": None, "kappa": None, "alpha": None, "ac1": None}
+
+
+def test_bootstrap_interval_is_reproducible_and_brackets_the_estimate() -> None:
+    rng = random.Random(3)
+    lengths = {d: 1000 for d in range(1, 21)}
+    a, b = {}, {}
+    for d in lengths:
+        start = rng.randrange(0, 800)
+        a[(d, 1)] = [(start, start + 150)]
+        b[(d, 1)] = [(start + rng.randrange(-40, 40), start + 150 + rng.randrange(-40, 40))]
+    first = compute_agreement(lengths, [1], a, b, AgreementOptions(replicates=300, seed=5))
+    again = compute_agreement(lengths, [1], a, b, AgreementOptions(replicates=300, seed=5))
+    other = compute_agreement(lengths, [1], a, b, AgreementOptions(replicates=300, seed=6))
+    low, high = first.codes[0].ci95["kappa"]
+    assert low < first.codes[0].kappa < high
+    assert again.codes[0].ci95 == first.codes[0].ci95
+    assert other.codes[0].ci95 != first.codes[0].ci95
+    assert first.replicates == 300
+
+
+def test_a_single_document_gives_no_interval() -> None:
+    result = compute_agreement({1: 100}, [10], A, B, AgreementOptions(replicates=50))
+    assert result.codes[0].ci95["kappa"] is None
+    assert result.replicates == 0
+
+
+def test_segment_unit_uses_brennan_prediger_with_k_codes() -> None:
+    result = compute_agreement(LENGTHS, [10, 11], A, B, AgreementOptions(unit="segment", threshold=0.7))
+    row = result.codes[0]
+    # doc 1: (0,20) vs (5,20) overlap 15/20 = .75 agrees; doc 2: (10,60) agrees, (100,120) unmatched; doc 3: A only
+    assert row.table == Table2x2(2, 2, 0, 0)
+    assert row.percent_agreement == 0.5
+    assert result.categories == 2
+    assert row.kappa == pytest.approx((0.5 - 0.5) / 0.5)
+    assert row.alpha is None and row.ac1 is None
+    stricter = compute_agreement(LENGTHS, [10, 11], A, B, AgreementOptions(unit="segment", threshold=0.9))
+    assert stricter.codes[0].table == Table2x2(1, 3, 1, 0)
+
+
+def test_presence_unit_counts_documents() -> None:
+    result = compute_agreement(LENGTHS, [10, 11], A, B, AgreementOptions(unit="presence", replicates=50))
+    assert result.codes[0].table == Table2x2(2, 1, 0, 0)  # code 10: docs 1, 2 both; doc 3 only A
+    assert result.codes[1].table == Table2x2(1, 0, 1, 1)  # code 11: doc 2 both, doc 3 only B, doc 1 neither
+    assert result.overall.n_units == 6
+
+
+def test_unitized_alpha_is_reported_for_the_character_unit() -> None:
+    result = compute_agreement(LENGTHS, [10], A, A, AgreementOptions(replicates=10))
+    assert result.codes[0].u_alpha == pytest.approx(1)
+    assert result.codes[0].kappa == pytest.approx(1)
+
+
+def test_options_are_validated() -> None:
+    with pytest.raises(ValueError):
+        AgreementOptions(unit="word")
+    with pytest.raises(ValueError):
+        AgreementOptions(threshold=0)
+
+
+def test_resamples_and_percentiles() -> None:
+    assert len(document_resamples(5, 7, seed=1)) == 7
+    assert percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.5
+    assert percentile([1.0, 2.0, 3.0], 0.0) == 1.0
