@@ -1,0 +1,282 @@
+"""Everything coded with one code, across the study: the researcher's "show me all the trust moments" view.
+
+Rows carry document, dyad, session, perspective and coder so client and therapist excerpts can be read side by
+side; filters narrow them; the pane below shows the selected excerpt in its context; double-click opens it in
+the transcript editor (via `context.documentRequested`). Copy as text and CSV export take the rows shown.
+"""
+
+from __future__ import annotations
+
+import csv
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import ExportFailed
+from app.services import codebook
+from app.services.changes import Change
+from app.ui.context import AppContext
+from app.ui.models.excerpts_model import ANY, Excerpt, ExcerptFilter, ExcerptsModel, load_excerpts, one_line
+
+CSV_COLUMNS = (
+    "coding_id",
+    "document",
+    "dyad",
+    "session",
+    "perspective",
+    "coder",
+    "code",
+    "start",
+    "end",
+    "text",
+)
+
+
+def excerpts_as_text(rows: list[Excerpt]) -> str:
+    """Plain text for pasting into a paper or an e-mail to a co-author: source line, then the quoted excerpt."""
+    parts = []
+    for row in rows:
+        facts = [
+            f"dyad {row.dyad}" if row.dyad else "",
+            f"session {row.session}" if row.session else "",
+            row.perspective or "",
+            f"coded {row.code} by {row.coder}",
+        ]
+        parts.append(
+            f"{row.document} ({', '.join(f for f in facts if f)}) [{row.start}–{row.end}]\n“{row.text.strip()}”"
+        )
+    return "\n\n".join(parts) + ("\n" if parts else "")
+
+
+def write_excerpts_csv(rows: list[Excerpt], path: Path) -> None:
+    try:
+        with open(path, "w", newline="", encoding="utf-8-sig") as handle:  # BOM: Excel opens UTF-8 correctly
+            writer = csv.writer(handle)
+            writer.writerow(CSV_COLUMNS)
+            for r in rows:
+                writer.writerow(
+                    [
+                        r.coding_id,
+                        r.document,
+                        r.dyad or "",
+                        r.session if r.session is not None else "",
+                        r.perspective or "",
+                        r.coder,
+                        r.code,
+                        r.start,
+                        r.end,
+                        r.text,
+                    ]
+                )
+    except OSError as error:
+        raise ExportFailed(f"Could not write {Path(path).name}: {error.strerror or error}.") from error
+
+
+class ExcerptsView(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.code_id: int | None = None
+        self.model = ExcerptsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._build()
+        context.changed.connect(self._on_change)
+        context.projectChanged.connect(lambda _p: self.show_code(None))
+
+    def _build(self) -> None:
+        self.heading = QLabel("Choose a code to see its excerpts", self)
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.subcodes_box = QCheckBox("Include sub-codes", self)
+        self.subcodes_box.toggled.connect(lambda _on: self.refresh())
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.subcodes_box)
+        self.filters: dict[str, QComboBox] = {}
+        filters = QHBoxLayout()
+        for key, label in (
+            ("dyad", "All dyads"),
+            ("session", "All sessions"),
+            ("perspective", "All perspectives"),
+            ("coder", "All coders"),
+        ):
+            box = QComboBox(self)
+            box.addItem(label, None)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.currentIndexChanged.connect(self._apply_filters)
+            self.filters[key] = box
+            filters.addWidget(box)
+        filters.addStretch(1)
+        self.copy_button = QPushButton("Copy as text", self)
+        self.copy_button.clicked.connect(self.copy_to_clipboard)
+        self.export_button = QPushButton("Export CSV…", self)
+        self.export_button.clicked.connect(self.export_with_dialog)
+        filters.addWidget(self.copy_button)
+        filters.addWidget(self.export_button)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, self.model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.doubleClicked.connect(self._open)
+        self.table.selectionModel().currentRowChanged.connect(self._show_context)
+        self.context_pane = QTextBrowser(self)
+        self.context_pane.setPlaceholderText("The selected excerpt in its context")
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.context_pane)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
+        copy = self.table.addAction("Copy")
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.triggered.connect(self.copy_to_clipboard)
+
+    # -- content ------------------------------------------------------------------------------------
+    def show_code(self, code_id: int | None) -> None:
+        self.code_id = code_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        project = self.context.project
+        if project is None or self.code_id is None:
+            self.model.set_excerpts([])
+            self.heading.setText("Choose a code to see its excerpts")
+            self._fill_filters()
+            return
+        rows = load_excerpts(project, self.code_id, include_subcodes=self.subcodes_box.isChecked())
+        self.model.set_excerpts(rows)
+        self._fill_filters()
+        self._apply_filters()
+
+    def _on_change(self, change: Change) -> None:
+        if self.code_id is None:
+            return
+        if not (change.everything or change.codings or change.codebook or change.study or change.documents):
+            return
+        project = self.context.project
+        if project is not None and all(c.id != self.code_id for c in codebook.list_codes(project)):
+            self.show_code(None)  # the code was deleted or merged away
+        else:
+            self.refresh()
+
+    def _fill_filters(self) -> None:
+        rows = self.model.all_excerpts()
+        values = {
+            "dyad": sorted({r.dyad for r in rows if r.dyad}),
+            "session": sorted({r.session for r in rows if r.session is not None}),
+            "perspective": sorted({r.perspective for r in rows if r.perspective}),
+            "coder": sorted({r.coder for r in rows}),
+        }
+        for key, box in self.filters.items():
+            current = box.currentData()
+            box.blockSignals(True)
+            while box.count() > 1:
+                box.removeItem(1)
+            for value in values[key]:
+                box.addItem(f"Session {value}" if key == "session" else str(value), value)
+            found = box.findData(current) if current is not None else 0
+            box.setCurrentIndex(max(found, 0))
+            box.blockSignals(False)
+
+    def set_filter(self, **values) -> None:
+        """Choose filter values programmatically (dyad=..., session=..., perspective=..., coder=...)."""
+        for key, value in values.items():
+            box = self.filters[key]
+            box.setCurrentIndex(max(box.findData(value), 0) if value is not None else 0)
+        self._apply_filters()
+
+    def _apply_filters(self) -> None:
+        chosen = {key: box.currentData() for key, box in self.filters.items()}
+        self.model.set_filter(ExcerptFilter(**{k: (ANY if v is None else v) for k, v in chosen.items()}))
+        self._update_heading()
+        self.context_pane.clear()
+
+    def _update_heading(self) -> None:
+        if self.code_id is None or self.context.project is None:
+            return
+        code = next((c for c in codebook.list_codes(self.context.project) if c.id == self.code_id), None)
+        shown = self.model.excerpts()
+        documents = len({r.document_id for r in shown})
+        total = len(self.model.all_excerpts())
+        of_total = f" of {total}" if total != len(shown) else ""
+        name = escape(code.name) if code else "?"
+        color = code.color if code else "#888"
+        self.heading.setText(
+            f"<span style='color:{color}'>■</span> <b>{name}</b> — {len(shown)}{of_total} "
+            f"excerpt{'s' if total != 1 else ''} in {documents} document{'s' if documents != 1 else ''}"
+        )
+
+    # -- selection, jumping, copying ------------------------------------------------------------------
+    def selected_excerpts(self) -> list[Excerpt]:
+        rows = sorted({self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.excerpt(r) for r in rows]
+
+    def _open(self, proxy_index: QModelIndex) -> None:
+        row = self.model.excerpt(self.proxy.mapToSource(proxy_index).row())
+        self.context.documentRequested.emit(row.document_id, row.start, row.end)
+
+    def open_row(self, row: int) -> None:
+        """Jump to the excerpt shown in a (view) row, as a double-click does."""
+        self._open(self.proxy.index(row, 0))
+
+    def _show_context(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.context_pane.clear()
+            return
+        row = self.model.excerpt(self.proxy.mapToSource(current).row())
+        facts = " · ".join(
+            f
+            for f in (row.document, f"dyad {row.dyad}" if row.dyad else "", row.perspective or "", row.coder)
+            if f
+        )
+        self.context_pane.setHtml(
+            f"<p style='color:#666'>{escape(facts)}</p><p><span style='color:#777'>{escape(one_line(row.before))}</span>"
+            f" <span style='background:{row.code_color}40'><b>{escape(row.text)}</b></span> "
+            f"<span style='color:#777'>{escape(one_line(row.after))}</span></p>"
+        )
+
+    def copy_to_clipboard(self) -> str:
+        text = excerpts_as_text(self.selected_excerpts() or self.model.excerpts())
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    def ask_save_path(self) -> str:
+        """Overridable in tests: where to write the CSV ("" when cancelled)."""
+        path, _ = QFileDialog.getSaveFileName(self, "Export excerpts", "excerpts.csv", "CSV files (*.csv)")
+        return path
+
+    def export_with_dialog(self) -> None:
+        path = self.ask_save_path()
+        if path:
+            self.export_csv(Path(path))
+
+    def export_csv(self, path: Path) -> None:
+        write_excerpts_csv(self.model.excerpts(), path)

@@ -1,0 +1,649 @@
+"""The transcript editor: read a document, code it, see every coding as a stripe beside the text.
+
+Coding is direct: select words, then click a code in the codebook (`apply_code`), drop a code on the text, press
+the code's digit, or pick it from the context menu (recent codes first); in-vivo coding names a new code after
+the selection. Every edit is one undoable command calling the coding services; the view itself only re-reads
+the document's codings when the project says they changed. Positions stay code points everywhere except at the
+Qt boundary, which `TextPositions` guards.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import RapportError
+from app.services import codebook, coding, memos, study
+from app.services.changes import Change
+from app.ui.coding_index import CodingIndex, ShownCoding
+from app.ui.context import AppContext
+from app.ui.editor_commands import (
+    AddCodingsCommand,
+    DeleteCodingsCommand,
+    InVivoCommand,
+    RecodeCodingsCommand,
+    run_and_push,
+)
+from app.ui.text_positions import TextPositions
+from app.ui.views import coding_menus
+from app.ui.views.coding_highlighter import CodingHighlighter
+from app.ui.views.editor_support import (
+    CoderFilter,
+    EditorOptions,
+    ask_coders,
+    coder_palette,
+    in_vivo_name,
+    match_selections,
+    nearest_turn,
+    parse_time,
+    snap_to_words,
+)
+from app.ui.views.find_bar import FindBar
+from app.ui.views.text_view import TextView
+
+RECENT_CODES = 5
+
+
+class TranscriptEditor(QWidget):
+    """Hosts one document at a time; F1's main window shows it in the centre."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.current_document_id: int | None = None
+        self.document = None  # study.DocumentData
+        self.positions = TextPositions("")
+        self.index = CodingIndex([])
+        self.options = EditorOptions()
+        self.coder_filter = CoderFilter()
+        self.recent_codes: list[int] = []
+        self._codes: dict[int, object] = {}  # id -> codebook.CodeData, in tree order
+        self._coders: dict[int, tuple[str, str]] = {}  # id -> (name, colour)
+        self._matches: list[tuple[int, int]] = []
+        self._match = 0
+        self._painting = False
+        self._own_change = False
+        self._build()
+        context.changed.connect(self._on_change)
+        context.projectChanged.connect(self._on_project)
+        context.activeCoderChanged.connect(lambda _id: self._reload_codings())
+
+    # -- construction -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.coder_box = QComboBox(self)
+        self.coder_box.addItems(["My codings", "All coders", "Chosen coders…"])
+        self.coder_box.setToolTip("Whose codings the stripes show; with several coders each has its own hue")
+        self.coder_box.activated.connect(self._on_coder_mode)
+        self.options_button = QToolButton(self, text="View")
+        self.options_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        header = QHBoxLayout()
+        header.setContentsMargins(8, 4, 8, 4)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.coder_box)
+        header.addWidget(self.options_button)
+        self.view = TextView(self)
+        self.highlighter = CodingHighlighter(self.view.document())
+        self.stripes = self.view.stripes
+        self.find_bar = FindBar(self)
+        self.find_bar.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(header)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.find_bar)
+        self._make_actions()
+        self.view.updateRequest.connect(lambda _rect, _dy: self.paint_visible())
+        self.view.shortcutPressed.connect(self.apply_shortcut)
+        self.view.codesDropped.connect(self._on_drop)
+        self.view.contextMenuAt.connect(self._text_menu)
+        self.view.selectionReleased.connect(self._snap_selection)
+        self.stripes.codingClicked.connect(self.select_coding)
+        self.stripes.codingContextMenu.connect(self._stripe_menu)
+        self.stripes.hoveredChanged.connect(self._emphasise)
+        self.find_bar.searchChanged.connect(self._run_find)
+        self.find_bar.nextRequested.connect(lambda: self.find_step(+1))
+        self.find_bar.previousRequested.connect(lambda: self.find_step(-1))
+        self.find_bar.closed.connect(self._close_find)
+        self._show_title()
+
+    def _make_actions(self) -> None:
+        def action(text: str, keys, slot, *, checkable: bool = False) -> QAction:
+            made = QAction(text, self)
+            if keys:
+                made.setShortcuts([QKeySequence(k) for k in keys])
+                made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            made.setCheckable(checkable)
+            made.triggered.connect(slot)
+            self.addAction(made)
+            return made
+
+        self.find_action = action("Find in document…", [QKeySequence.StandardKey.Find], self.open_find)
+        self.goto_action = action("Go to time…", ["Ctrl+G"], self.ask_go_to_time)
+        self.zoom_in_action = action("Zoom in", ["Ctrl++", "Ctrl+="], lambda: self.zoom(+1))
+        self.zoom_out_action = action("Zoom out", ["Ctrl+-"], lambda: self.zoom(-1))
+        self.zoom_reset_action = action("Actual size", ["Ctrl+0"], lambda: self.zoom(0))
+        self.snap_action = action("Snap selection to whole words", [], self._set_snap, checkable=True)
+        self.snap_action.setChecked(self.options.snap_to_words)
+        self.highlight_action = action("Highlight coded text", [], self._set_highlight, checkable=True)
+        self.highlight_action.setChecked(True)
+        self.in_vivo_action = action("In-vivo code", ["Ctrl+I"], self.in_vivo)
+        for key, step in (("F3", 1), ("Shift+F3", -1)):
+            QShortcut(
+                QKeySequence(key),
+                self,
+                lambda s=step: self.find_step(s),
+                context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            )
+        self.options_button.addActions(
+            [
+                self.snap_action,
+                self.highlight_action,
+                self.find_action,
+                self.goto_action,
+                self.zoom_in_action,
+                self.zoom_out_action,
+                self.zoom_reset_action,
+            ]
+        )
+
+    # -- showing documents ----------------------------------------------------------------------------
+    def show_document(self, doc_id: int, start: int | None = None, end: int | None = None) -> None:
+        """Show a document and, when given, scroll to and select the code point range [start, end)."""
+        if doc_id != self.current_document_id:
+            self._load(doc_id)
+        if start is not None:
+            self.select_range(start, end if end is not None else start)
+
+    def _load(self, doc_id: int | None) -> None:
+        project = self.context.project
+        self.current_document_id = doc_id
+        if project is None or doc_id is None:
+            self.document, text = None, ""
+        else:
+            self.document = study.get_document(project, doc_id)
+            text = self.document.text
+        self.positions = TextPositions(text)
+        turns = self.document.turns if self.document else []
+        turn_starts = frozenset(t.start for t in turns if t.speaker)
+        self._refresh_lookup_tables()
+        self.index = self._build_index()
+        self.highlighter.set_content(self.positions, self._painted_index(), turn_starts)
+        self.view.set_stored_text(text)
+        self.highlighter.forget_painting()
+        self.paint_visible()
+        self.stripes.set_index(self.index, self.positions)
+        self.view.update_stripe_margin()
+        self._matches = []
+        if self.find_bar.isVisible():
+            self._run_find()
+        self._show_title()
+
+    def _show_title(self) -> None:
+        doc = self.document
+        if doc is None:
+            self.title.setText("<span style='color:#888'>No document open</span>")
+            return
+        facts = [
+            f"dyad {doc.dyad}" if doc.dyad else "",
+            f"session {doc.session}" if doc.session else "",
+            doc.perspective or "",
+            doc.kind,
+        ]
+        detail = " · ".join(f for f in facts if f)
+        self.title.setText(f"<b>{_html(doc.name)}</b> <span style='color:#777'>{_html(detail)}</span>")
+
+    # -- codings shown -------------------------------------------------------------------------------
+    def _refresh_lookup_tables(self) -> None:
+        project = self.context.project
+        if project is None:
+            self._codes, self._coders = {}, {}
+            return
+        self._codes = {c.id: c for c in codebook.list_codes(project)}
+        self._coders = {c.id: (c.name, c.color) for c in coding.list_coders(project)}
+
+    def _build_index(self) -> CodingIndex:
+        project = self.context.project
+        if project is None or self.current_document_id is None:
+            return CodingIndex([])
+        records = coding.codings_for_document(project, self.current_document_id)
+        wanted = self.coder_filter.accepts(self.context.active_coder_id)
+        records = [r for r in records if wanted(r.coder_id)]
+        by_coder = len({r.coder_id for r in records}) > 1 or self.coder_filter.mode != "mine"
+        palette = coder_palette(self._coders) if by_coder else {}
+        self.stripes.show_coder = by_coder
+        memo_texts = memos.coding_memo_texts(project, self.current_document_id)
+        return CodingIndex([self._shown(r, palette, memo_texts) for r in records])
+
+    def _shown(self, record, palette: dict[int, str], memo_texts: dict[int, str]) -> ShownCoding:
+        code = self._codes.get(record.code_id)
+        coder_name = self._coders.get(record.coder_id, ("?", ""))[0]
+        color = palette.get(record.coder_id) if palette else (code.color if code else None)
+        return ShownCoding(
+            record.id,
+            record.code_id,
+            record.coder_id,
+            record.start,
+            record.end,
+            color or "#888888",
+            code.name if code else "?",
+            coder_name,
+            memo_texts.get(record.id, ""),
+        )
+
+    def _painted_index(self) -> CodingIndex:
+        return self.index if self.options.highlight else CodingIndex([])
+
+    def _reload_codings(self) -> None:
+        """Re-read the codings and repaint only the paragraphs whose codings changed."""
+        if self.current_document_id is None:
+            return
+        self._swap_index(self._build_index())
+
+    def _swap_index(self, index: CodingIndex) -> None:
+        old, self.index = self.index, index
+        self.highlighter.set_index(self._painted_index())
+        if self.options.highlight:
+            self._rehighlight_changes(old, index)
+        self.stripes.set_index(index, self.positions)
+        if self.stripes.preferred_width() != self.stripes.width():
+            self.view.update_stripe_margin()
+
+    def _rehighlight_changes(self, old: CodingIndex, new: CodingIndex) -> None:
+        """Repaint the painted paragraphs touched by codings that differ between two indexes."""
+        changed = set(old.codings) ^ set(new.codings)
+        if len(changed) > 300:
+            self.highlighter.forget_painting()
+            self.paint_visible()
+            return
+        document, painted = self.view.document(), self.highlighter.painted
+        numbers: set[int] = set()
+        for c in changed:
+            first = document.findBlock(self.positions.to_qt(c.start)).blockNumber()
+            last = document.findBlock(self.positions.to_qt(max(c.end - 1, c.start))).blockNumber()
+            numbers.update(n for n in range(first, last + 1) if n in painted)
+        self.highlighter.paint_blocks((document.findBlockByNumber(n) for n in sorted(numbers)), again=True)
+
+    def paint_visible(self) -> None:
+        """Highlight the paragraphs in view (and a few beyond) that are not painted yet."""
+        if self._painting:
+            return
+        self._painting = True
+        try:
+            block = self.view.firstVisibleBlock()
+            offset = self.view.contentOffset()
+            limit = self.view.viewport().height()
+            blocks, extra = [], 8
+            while block.isValid() and extra > 0:
+                blocks.append(block)
+                if self.view.blockGeometry(block).translated(offset).top() > limit:
+                    extra -= 1
+                block = block.next()
+            self.highlighter.paint_blocks(blocks)
+        finally:
+            self._painting = False
+
+    def _on_change(self, change: Change) -> None:
+        doc = self.current_document_id
+        if doc is None or self.context.project is None:
+            return
+        if change.everything or doc in change.documents:
+            self._reload_document()
+        elif change.codebook or change.coders:
+            self._refresh_lookup_tables()
+            self._reload_codings()
+        elif doc in change.codings or change.memos:
+            if self._own_change and not change.memos:
+                return  # apply_code updates the index itself, from the records it got back
+            self._reload_codings()
+
+    def _reload_document(self) -> None:
+        """Reload text and codings (after an edit or an undo of a merge) keeping the reader's place."""
+        scroll = self.view.verticalScrollBar().value()
+        doc = self.current_document_id
+        try:
+            self._load(doc)
+        except RapportError:  # the document was deleted
+            self._load(None)
+        self.view.verticalScrollBar().setValue(scroll)
+
+    def _on_project(self, project) -> None:
+        self.recent_codes = []
+        self._load(None)
+
+    # -- selection -----------------------------------------------------------------------------------
+    def selected_range(self) -> tuple[int, int] | None:
+        """The selection in code points (snapped to whole words when that option is on), or None."""
+        cursor = self.view.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start, end = self.positions.range_to_rapport(cursor.selectionStart(), cursor.selectionEnd())
+        if self.options.snap_to_words:
+            start, end = snap_to_words(self.view.stored_text(), start, end)
+        return (start, end) if end > start else None
+
+    def select_range(self, start: int, end: int) -> None:
+        length = len(self.view.stored_text())
+        start, end = max(0, min(start, length)), max(0, min(end, length))
+        cursor = QTextCursor(self.view.document())
+        cursor.setPosition(self.positions.to_qt(end))
+        self.view.setTextCursor(cursor)
+        self.view.centerCursor()
+        cursor.setPosition(self.positions.to_qt(start), QTextCursor.MoveMode.KeepAnchor)
+        self.view.setTextCursor(cursor)
+        self.view.ensureCursorVisible()
+
+    def select_coding(self, coding_id: int) -> None:
+        shown = self.index.by_id.get(coding_id)
+        if shown is not None:
+            self.stripes.selected = coding_id
+            self.select_range(shown.start, shown.end)
+            self.stripes.update()
+
+    def _snap_selection(self) -> None:
+        if not self.options.snap_to_words:
+            return
+        chosen = self.selected_range()
+        if chosen is not None:
+            cursor = self.view.textCursor()
+            forward = cursor.position() >= cursor.anchor()
+            a, b = chosen if forward else chosen[::-1]
+            cursor.setPosition(self.positions.to_qt(a))
+            cursor.setPosition(self.positions.to_qt(b), QTextCursor.MoveMode.KeepAnchor)
+            self.view.setTextCursor(cursor)
+
+    # -- coding ---------------------------------------------------------------------------------------
+    def apply_code(self, code_id: int) -> bool:
+        """Code the current selection with a code for the active coder; False when there is nothing to code."""
+        chosen = self.selected_range()
+        project = self.context.project
+        if chosen is None or project is None or self.current_document_id is None or project.read_only:
+            return False
+        code = self._codes.get(code_id)
+        if code is None:
+            self._refresh_lookup_tables()
+            code = self._codes.get(code_id)
+            if code is None:
+                return False
+        start, end = chosen
+        spec = coding.CodingSpec(self.current_document_id, code_id, start, end)
+        excerpt = _short(self.view.stored_text()[start:end])
+        command = AddCodingsCommand(project, [spec], self._coder_id(), f"Code “{excerpt}” as {code.name}")
+        self._own_change = True  # the index grows from the command's records instead of re-reading them all
+        try:
+            if not self._run(command):
+                return False
+        finally:
+            self._own_change = False
+        self._add_to_index(command.records)
+        self._remember(code_id)
+        return True
+
+    def _run(self, command) -> bool:
+        try:
+            run_and_push(self.context, command)
+        except RapportError as error:
+            self.report_error(error)
+            return False
+        return True
+
+    def report_error(self, error: RapportError) -> None:
+        """Overridable in tests: tell the user why an action was refused."""
+        QMessageBox.warning(self, "Rapport", str(error))
+
+    def _add_to_index(self, records) -> None:
+        wanted = self.coder_filter.accepts(self.context.active_coder_id)
+        palette = coder_palette(self._coders) if self.stripes.show_coder else {}
+        added = [
+            self._shown(r, palette, {})
+            for r in records
+            if r.document_id == self.current_document_id and wanted(r.coder_id)
+        ]
+        self._swap_index(self.index.with_added(added))
+
+    def apply_shortcut(self, digit: int) -> bool:
+        for code in self._codes.values():
+            if code.shortcut == digit:
+                return self.apply_code(code.id)
+        return False
+
+    def _on_drop(self, code_ids: list[int], qt_position: int) -> None:
+        cursor = self.view.textCursor()
+        inside = cursor.hasSelection() and cursor.selectionStart() <= qt_position <= cursor.selectionEnd()
+        if not inside:  # dropped away from the selection: code the paragraph under the drop
+            block = self.view.document().findBlock(qt_position)
+            cursor = QTextCursor(block)
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+            if not cursor.hasSelection():
+                return
+            self.view.setTextCursor(cursor)
+        if len(code_ids) == 1:
+            self.apply_code(code_ids[0])
+            return
+        self.context.undo_stack.beginMacro("Code selection with several codes")
+        try:
+            for code_id in code_ids:
+                self.apply_code(code_id)
+        finally:
+            self.context.undo_stack.endMacro()
+
+    def in_vivo(self) -> bool:
+        chosen = self.selected_range()
+        project = self.context.project
+        if chosen is None or project is None or self.current_document_id is None or project.read_only:
+            return False
+        start, end = chosen
+        name = in_vivo_name(self.view.stored_text()[start:end])
+        if not name:
+            return False
+        doc = self.current_document_id
+
+        def spec(code_id: int) -> coding.CodingSpec:
+            return coding.CodingSpec(doc, code_id, start, end)
+
+        return self._run(InVivoCommand(project, name, spec, self._coder_id(), f"In-vivo code “{name}”"))
+
+    def remove_coding(self, coding_id: int) -> None:
+        shown = self.index.by_id.get(coding_id)
+        project = self.context.project
+        if shown is not None and project is not None:
+            self._run(DeleteCodingsCommand(project, [coding_id], f"Remove coding {shown.code_name}"))
+
+    def recode(self, coding_id: int, code_id: int) -> None:
+        shown, code, project = self.index.by_id.get(coding_id), self._codes.get(code_id), self.context.project
+        if shown is not None and code is not None and project is not None:
+            text = f"Re-code {shown.code_name} as {code.name}"
+            if self._run(RecodeCodingsCommand(project, [coding_id], code_id, text)):
+                self._remember(code_id)
+
+    def edit_coding_memo(self, coding_id: int) -> None:
+        shown = self.index.by_id.get(coding_id)
+        if shown is None:
+            return
+        text = self.ask_memo_text(f"Memo on {shown.code_name}", shown.memo)
+        if text is None or text == shown.memo:
+            return
+        from app.ui.views.memo_panel import push_memo_text
+
+        push_memo_text(self.context, "coding", coding_id, text)
+
+    def ask_memo_text(self, title: str, current: str) -> str | None:
+        """Overridable in tests: ask for a memo's text; None when cancelled."""
+        text, ok = QInputDialog.getMultiLineText(self, title, "Memo:", current)
+        return text if ok else None
+
+    def _coder_id(self) -> int:
+        if self.context.active_coder_id is None:
+            coder_id = coding.ensure_coder(self.context.project, getpass.getuser() or "Me")
+            self.context.set_active_coder(coder_id)
+        return self.context.active_coder_id
+
+    def _remember(self, code_id: int) -> None:
+        if code_id in self.recent_codes:
+            self.recent_codes.remove(code_id)
+        self.recent_codes.insert(0, code_id)
+        del self.recent_codes[RECENT_CODES:]
+
+    # -- menus -----------------------------------------------------------------------------------------
+    def _menu_callbacks(self) -> dict:
+        return dict(
+            remove=self.remove_coding,
+            recode=self.recode,
+            memo=self.edit_coding_memo,
+            select_coding=self.select_coding,
+        )
+
+    def build_text_menu(self, qt_position: int):
+        cp = self.positions.to_rapport(qt_position)
+        codes = list(self._codes.values())
+        recent = [self._codes[i] for i in self.recent_codes if i in self._codes]
+        return coding_menus.build_text_menu(
+            self,
+            has_selection=self.selected_range() is not None,
+            recent=recent,
+            codes=codes,
+            under_mouse=self.index.at(cp),
+            apply_code=self.apply_code,
+            in_vivo=self.in_vivo,
+            standard=[self.find_action, self.goto_action],
+            **self._menu_callbacks(),
+        )
+
+    def _text_menu(self, global_pos, qt_position: int) -> None:
+        self.build_text_menu(qt_position).exec(global_pos)
+
+    def build_stripe_menu(self, coding_id: int):
+        shown = self.index.by_id[coding_id]
+        return coding_menus.build_stripe_menu(
+            self, shown, list(self._codes.values()), **self._menu_callbacks()
+        )
+
+    def _stripe_menu(self, coding_id: int, global_pos) -> None:
+        if coding_id in self.index.by_id:
+            self.build_stripe_menu(coding_id).exec(global_pos)
+
+    def _emphasise(self, coding_id: int | None) -> None:
+        previous = self.highlighter.emphasised
+        self.highlighter.emphasised = coding_id
+        for cid in {previous, coding_id} - {None}:
+            shown = self.index.by_id.get(cid)
+            if shown is not None:
+                self._rehighlight_changes(CodingIndex([]), CodingIndex([shown]))
+
+    # -- options ---------------------------------------------------------------------------------------
+    def _set_snap(self, on: bool) -> None:
+        self.options.snap_to_words = on
+
+    def _set_highlight(self, on: bool) -> None:
+        self.options.highlight = on
+        self.highlighter.set_index(self._painted_index())
+        self.highlighter.forget_painting()
+        self.paint_visible()
+
+    def _on_coder_mode(self, row: int) -> None:
+        if row == 2:
+            chosen = self.choose_coders()
+            if chosen is None:
+                self.coder_box.setCurrentIndex({"mine": 0, "all": 1}.get(self.coder_filter.mode, 2))
+                return
+            self.set_coder_filter("chosen", chosen)
+        else:
+            self.set_coder_filter("mine" if row == 0 else "all")
+
+    def set_coder_filter(self, mode: str, coders: set[int] | None = None) -> None:
+        self.coder_filter = CoderFilter(mode, frozenset(coders or ()))
+        self.coder_box.setCurrentIndex({"mine": 0, "all": 1, "chosen": 2}[mode])
+        self._reload_codings()
+
+    def choose_coders(self) -> set[int] | None:
+        """Overridable in tests: ask which coders to show."""
+        return ask_coders(self, self._coders, self.coder_filter.coders)
+
+    def zoom(self, step: int) -> None:
+        if step == 0:
+            self.view.zoomOut(self.options.zoom)
+            self.options.zoom = 0
+        elif -6 <= self.options.zoom + step <= 12:
+            self.view.zoomIn(step)
+            self.options.zoom += step
+        self.view.update_stripe_margin()
+
+    # -- find and go to ------------------------------------------------------------------------------------
+    def open_find(self) -> None:
+        cursor = self.view.textCursor()
+        self.find_bar.open_bar(cursor.selectedText() if cursor.hasSelection() else "")
+        self._run_find()
+
+    def _run_find(self) -> None:
+        self._matches = self.find_bar.matches_in(self.view.stored_text())
+        self._match = 0
+        if self._matches:
+            here = self.positions.to_rapport(self.view.textCursor().selectionStart())
+            self._match = next((i for i, (s, _e) in enumerate(self._matches) if s >= here), 0)
+        self._paint_matches()
+        if self._matches:
+            self.select_range(*self._matches[self._match])
+
+    def find_step(self, step: int) -> None:
+        if not self._matches:
+            return
+        self._match = (self._match + step) % len(self._matches)
+        self._paint_matches()
+        self.select_range(*self._matches[self._match])
+
+    def _paint_matches(self) -> None:
+        self.view.setExtraSelections(
+            match_selections(self.view.document(), self.positions, self._matches, self._match)
+        )
+        self.find_bar.show_count(self._match, len(self._matches))
+
+    def _close_find(self) -> None:
+        self._matches = []
+        self.view.setExtraSelections([])
+        self.view.setFocus()
+
+    def ask_go_to_time(self) -> None:
+        text, ok = QInputDialog.getText(
+            self, "Go to time", "Time (h:mm:ss) or video reference ([video 00:12:31]):"
+        )
+        if ok and text.strip():
+            self.go_to_time(text)
+
+    def go_to_time(self, text: str) -> bool:
+        """Move to the turn nearest a time; `[video …]` or `video …` matches recall references instead."""
+        if self.document is None:
+            return False
+        milliseconds = parse_time(text)
+        if milliseconds is None:
+            return False
+        video = bool(re.search(r"\bvid", text, re.IGNORECASE))
+        turn = nearest_turn(self.document.turns, milliseconds, video=video)
+        if turn is None:
+            return False
+        self.select_range(turn.start, turn.start)
+        return True
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _html(text: str) -> str:
+    return escape(text)
