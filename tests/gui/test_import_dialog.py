@@ -1,0 +1,102 @@
+"""The import dialog: guesses shown per file, corrections honoured, turns previewed, bad files left out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.services import study
+from app.ui.context import AppContext
+from app.ui.dialogs.import_dialog import (
+    COL_DYAD,
+    COL_FILE,
+    COL_KIND,
+    COL_PERSPECTIVE,
+    COL_SESSION,
+    COL_STATUS,
+    COL_TURNS,
+    ImportDialog,
+)
+
+RECALL = "R: What happened? [video 00:12:31]\nC: I felt judged.\n[00:01:10] R: And then?\nC: Relief.\n"
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> list[Path]:
+    recall = tmp_path / "D07_s2_client_recall.txt"
+    recall.write_text(RECALL, encoding="utf-8")
+    session = tmp_path / "D07_s2_session.srt"
+    session.write_text("1\n00:00:01,000 --> 00:00:02,000\nT: Hi\n", encoding="utf-8")
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    return [recall, session, broken]
+
+
+@pytest.fixture
+def context(project):
+    app_context = AppContext()
+    app_context.set_project(project)
+    yield app_context
+    app_context.project = None  # the project fixture closes the project itself
+
+
+def test_dialog_shows_guesses_preview_and_imports_corrections(qtbot, context, files, project) -> None:
+    dialog = ImportDialog(context, files)
+    qtbot.addWidget(dialog)
+    dialog.run_in_background = False
+    table = dialog.files
+    assert table.rowCount() == 3
+    assert table.cellWidget(0, COL_DYAD).text() == "D07"
+    assert table.cellWidget(0, COL_SESSION).value() == 2
+    assert table.cellWidget(0, COL_PERSPECTIVE).currentText() == "client"
+    assert table.cellWidget(0, COL_KIND).currentText() == "recall"
+    assert table.item(0, COL_TURNS).text() == "4"
+    assert "R, C" in table.item(0, COL_STATUS).text()
+    # the unreadable file is explained and left out
+    assert "broken.docx" in table.item(2, COL_STATUS).text()
+    assert table.item(2, COL_FILE).checkState() == Qt.CheckState.Unchecked
+
+    # the first file is previewed: speaker, time, video reference, first words
+    preview = dialog.preview
+    assert preview.rowCount() == 4
+    rows = [[preview.item(r, c).text() for c in range(4)] for r in range(4)]
+    assert rows[0] == ["R", "", "00:12:31", "R: What happened? [video 00:12:31]"]
+    assert rows[2][:3] == ["R", "00:01:10", "00:12:31"]
+    table.setCurrentCell(2, COL_FILE)
+    assert preview.rowCount() == 0 and "Cannot import" in dialog.preview_label.text()
+    table.setCurrentCell(1, COL_FILE)
+    assert preview.item(0, 0).text() == "T" and preview.item(0, 1).text() == "00:00:01"
+
+    # correct the second file: another dyad, no session, the therapist's perspective
+    table.cellWidget(1, COL_DYAD).setText("D08")
+    table.cellWidget(1, COL_SESSION).setValue(0)
+    table.cellWidget(1, COL_PERSPECTIVE).setCurrentText("therapist")
+    with qtbot.waitSignal(dialog.imported) as signal:
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    report = signal.args[0]
+    assert [d.name for d in report.documents] == ["D07_s2_client_recall", "D07_s2_session"]
+    assert report.failures == []
+    assert dialog.result() == ImportDialog.DialogCode.Accepted
+    documents = {d.name: d for d in study.list_documents(project)}
+    assert (documents["D07_s2_session"].dyad, documents["D07_s2_session"].session) == ("D08", None)
+    assert documents["D07_s2_session"].perspective == "therapist"
+    assert (documents["D07_s2_client_recall"].dyad, documents["D07_s2_client_recall"].session) == ("D07", 2)
+
+
+def test_unticking_every_file_imports_nothing(qtbot, context, files, project) -> None:
+    dialog = ImportDialog(context, files[:1])
+    qtbot.addWidget(dialog)
+    dialog.run_in_background = False
+    dialog.files.item(0, COL_FILE).setCheckState(Qt.CheckState.Unchecked)
+    dialog.accept()
+    assert dialog.report is None
+    assert "Tick at least one file" in dialog.preview_label.text()
+    assert study.list_documents(project) == []
+
+
+def test_without_a_project_import_is_disabled(qtbot, files) -> None:
+    dialog = ImportDialog(AppContext(), files[:1])
+    qtbot.addWidget(dialog)
+    assert not dialog.ok_button.isEnabled()
