@@ -1,0 +1,91 @@
+"""`rapport compare` and `rapport compare-groups` as real subprocesses: the CLI.md JSON shape, reports, errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+
+from app.services.project import create_project
+from app.services.study import set_dyad_attributes
+from tests.compare_study import build_study
+
+
+def rapport(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, encoding="utf-8"
+    )
+
+
+def _study(tmp_path: Path) -> tuple[Path, dict[str, int]]:
+    path = tmp_path / "study.rapport"
+    with create_project(path) as project:
+        study = build_study(project)
+        set_dyad_attributes(project, "D01", {"outcome": "positive"})
+    return path, study.codings
+
+
+def test_compare_json_shape(tmp_path: Path) -> None:
+    path, codings = _study(tmp_path)
+    done = rapport("compare", str(path), "--dyad", "D01", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert set(data) == {"dyad", "codes", "shared_moments", "one_sided"}
+    assert data["dyad"] == "D01"
+    trust = next(c for c in data["codes"] if c["code"] == "Alliance/Trust")
+    assert set(trust) == {"code", "perspectives"}
+    assert trust["perspectives"]["client"]["codings"] == 2
+    assert set(trust["perspectives"]["therapist"]) == {"codings", "documents", "coverage"}
+    assert data["shared_moments"] == [
+        {
+            "code": "Alliance/Trust",
+            "time_ms": 12000,
+            "codings": {
+                "client": [codings["trust_c_ana"], codings["trust_c_ben"]],
+                "therapist": [codings["trust_t"]],
+            },
+        }
+    ]
+    assert {"code": "Competence", "perspective": "therapist"} in data["one_sided"]
+
+
+def test_compare_window_session_and_report(tmp_path: Path) -> None:
+    path, _ = _study(tmp_path)
+    narrow = rapport("compare", str(path), "--dyad", "D01", "--window", "5", "--json")
+    assert json.loads(narrow.stdout)["shared_moments"] == []
+    out = tmp_path / "report.docx"
+    done = rapport("compare", str(path), "--dyad", "D01", "--session", "1", "--report", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "Shared moments" in done.stdout and str(out) in done.stdout
+    assert docx.Document(str(out)).tables[0].rows[0].cells[0].text == "Code"
+
+
+def test_compare_groups_json(tmp_path: Path) -> None:
+    path, _ = _study(tmp_path)
+    out = tmp_path / "groups.csv"
+    done = rapport("compare-groups", str(path), "--attribute", "outcome", "--report", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["groups"] == [{"group": "positive", "dyads": ["D01"]}]
+    competence = next(c for c in data["codes"] if c["code"] == "Competence")
+    assert competence["groups"]["positive"]["therapist"]["prevalence"] == 1.0
+    assert out.read_text(encoding="utf-8-sig").startswith("attribute,group,")
+
+
+def test_user_errors_are_one_line(tmp_path: Path) -> None:
+    path, _ = _study(tmp_path)
+    for args in (
+        ("compare", str(path), "--dyad", "D99"),
+        ("compare", str(path), "--dyad", "D01", "--session", "9"),
+        ("compare", str(path), "--dyad", "D01", "--session", "soon"),
+        ("compare", str(path), "--dyad", "D01", "--report", str(tmp_path / "r.pdf")),
+        ("compare-groups", str(path), "--attribute", "severity"),
+    ):
+        done = rapport(*args)
+        assert done.returncode == 1, args
+        assert done.stdout == ""
+        assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("rapport: ")
+    assert rapport("compare", str(path)).returncode == 2  # --dyad is required
