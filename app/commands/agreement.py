@@ -1,0 +1,143 @@
+"""`agreement`: inter-coder agreement of two coders per code and overall (JSON shape: shared/design/CLI.md).
+
+`percent_agreement` is in percent (0-100); kappa, alpha, AC1 and `ci95` (kappa's 95 % bootstrap interval
+over documents) are proportions; `null` marks a coefficient undefined for the data (no variation).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.cli import Commands, Result, add_project_argument, project_for
+from app.domain.agreement import UNITS
+from app.domain.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED
+from app.domain.errors import ExportFailed, InvalidInput
+from app.services import agreement as service
+from app.services import agreement_report
+
+
+def register(commands: Commands) -> None:
+    parser = commands.add("agreement", agreement, "inter-coder agreement of two coders, per code and overall")
+    add_project_argument(parser)
+    parser.add_argument(
+        "--coders", nargs=2, required=True, metavar=("A", "B"), help="the two coders (id or name)"
+    )
+    parser.add_argument(
+        "--unit",
+        choices=UNITS,
+        default="character",
+        help="character (NVivo: every character a unit), segment (MAXQDA: every coding a unit), "
+        "presence (every document a unit); default character",
+    )
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=0.9,
+        help="segment unit: how much two codings must overlap to agree, 0-1 (default 0.9)",
+    )
+    parser.add_argument(
+        "--overlap",
+        choices=("union", "own"),
+        default="union",
+        help="segment unit: overlap as intersection/union (default) or as the share of each coding covered",
+    )
+    parser.add_argument("--documents", nargs="+", metavar="DOC", help="only these documents (id or name)")
+    parser.add_argument("--dyad", nargs="+", metavar="D", help="only documents of these dyads")
+    parser.add_argument("--session", nargs="+", type=int, metavar="N", help="only these session numbers")
+    parser.add_argument(
+        "--perspective",
+        nargs="+",
+        choices=("client", "therapist", "interpreter", "researcher"),
+        help="only documents of these perspectives",
+    )
+    parser.add_argument(
+        "--codes", nargs="+", metavar="CODE", help="only these codes (id, name or Parent/Child)"
+    )
+    parser.add_argument(
+        "--replicates",
+        type=int,
+        default=DEFAULT_REPLICATES,
+        help="bootstrap resamples (default 1000; 0: none)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help="bootstrap seed (same seed, same interval)"
+    )
+    parser.add_argument(
+        "--report", metavar="OUT", help="also write the table as OUT.csv or a report as OUT.docx"
+    )
+    parser.add_argument("--disagreements", metavar="OUT.csv", help="also write the disagreements as CSV")
+
+
+def agreement(args: argparse.Namespace) -> Result:
+    if args.replicates < 0:
+        raise InvalidInput("--replicates cannot be negative.")
+    request = service.AgreementRequest(
+        coders=(args.coders[0], args.coders[1]),
+        documents=args.documents,
+        dyads=args.dyad,
+        sessions=args.session,
+        perspectives=args.perspective,
+        codes=args.codes,
+        unit=args.unit,
+        threshold=args.threshold,
+        overlap=args.overlap,
+        replicates=args.replicates,
+        seed=args.seed,
+    )
+    with project_for(args, write=False) as project:
+        report = service.agreement_table(project, request)
+        disagreements = None
+        if args.disagreements or (args.report and args.report.lower().endswith(".docx")):
+            disagreements = service.list_disagreements(project, request)
+    text = render(report)
+    if args.report:
+        suffix = Path(args.report).suffix.lower()
+        if suffix == ".csv":
+            written = agreement_report.export_table_csv(report, args.report)
+        elif suffix == ".docx":
+            written = agreement_report.export_docx(report, args.report, disagreements)
+        else:
+            raise ExportFailed(f"Cannot write the agreement report as {args.report}: use .csv or .docx.")
+        text += f"\nWrote {written}."
+    if args.disagreements:
+        coders = (report.coders[0].name, report.coders[1].name)
+        written = agreement_report.export_disagreements_csv(disagreements or [], args.disagreements, coders)
+        text += f"\nWrote {written}."
+    return Result(report.as_dict(), text)
+
+
+def _cell(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def render(report: service.AgreementReport) -> str:
+    a, b = report.coders
+    lines = [f"Agreement of {a.name} and {b.name}, unit: {report.unit}, {len(report.documents)} documents"]
+    if report.unit == "segment":
+        lines[0] += f", overlap >= {report.threshold:.0%} ({report.overlap}), k = {report.categories}"
+    header = ["code", "units", "% agree", "kappa", "95% CI", "alpha", "AC1"]
+    rows = [header]
+    for row in (*report.codes, report.overall):
+        ci = f"[{row.ci95[0]:.2f}, {row.ci95[1]:.2f}]" if row.ci95 else "-"
+        rows.append(
+            [
+                row.code,
+                str(row.n_units),
+                _cell(row.percent_agreement, 1),
+                _cell(row.kappa),
+                ci,
+                _cell(row.alpha),
+                _cell(row.ac1),
+            ]
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    for index, row in enumerate(rows):
+        if index == len(rows) - 1:
+            lines.append("  ".join("-" * w for w in widths))
+        lines.append(
+            "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+        )
+    if report.unit == "segment":
+        lines.append("kappa: Brennan & Prediger's kappa_n = (p_o - 1/k) / (1 - 1/k).")
+    return "\n".join(lines)

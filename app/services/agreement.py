@@ -1,0 +1,394 @@
+"""Inter-coder agreement of two coders on a selection of documents and codes, and resolving disagreements.
+
+The statistics live in `app.domain.agreement` (which says exactly what each unit and coefficient means);
+this service selects documents (by id/name, or by dyad, session number and perspective), resolves coders and
+codes by id or name, reads the codings in one read transaction and returns plain dataclasses.
+
+Resolving a disagreement writes the chosen coder's codes over the stretch for a consensus coder (created on
+first use), through the coding service, in one transaction; the returned snapshot undoes it exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.domain.agreement import AgreementOptions, AgreementResult, CodeAgreement, compute_agreement
+from app.domain.agreement_stats import Table2x2
+from app.domain.agreement_units import disagreement_stretches
+from app.domain.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED
+from app.domain.errors import InvalidInput, OperationCancelled
+from app.services.project import Project
+from app.storage.queries import agreement as queries
+from app.storage.queries import lookup
+
+Progress = Callable[[int, int, str], None]
+CHOICES = ("a", "b", "both")
+
+
+@dataclass(frozen=True)
+class AgreementRequest:
+    """What to compare. Document filters combine (all must hold); `codes=None` means every code either
+    coder used in the selected documents."""
+
+    coders: tuple[str | int, str | int]
+    documents: Sequence[str | int] | None = None
+    dyads: Sequence[str | int] | None = None
+    sessions: Sequence[int] | None = None
+    perspectives: Sequence[str] | None = None
+    codes: Sequence[str | int] | None = None
+    unit: str = "character"
+    threshold: float = 0.9
+    overlap: str = "union"
+    replicates: int = DEFAULT_REPLICATES
+    seed: int = DEFAULT_SEED
+
+
+@dataclass(frozen=True)
+class CoderRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class CodeRow:
+    """One line of the agreement table. `percent_agreement` is in percent (0-100); `ci95` is kappa's."""
+
+    code_id: int | None
+    code: str
+    n_units: int
+    percent_agreement: float | None
+    kappa: float | None
+    alpha: float | None
+    ac1: float | None
+    prevalence: float | None
+    bias: float | None
+    pabak: float | None
+    u_alpha: float | None
+    ci95: tuple[float, float] | None
+    intervals: dict[str, tuple[float, float] | None]
+    table: Table2x2
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "code_id": self.code_id,
+            "n_units": self.n_units,
+            "percent_agreement": _round(self.percent_agreement),
+            "kappa": _round(self.kappa),
+            "alpha": _round(self.alpha),
+            "ac1": _round(self.ac1),
+            "prevalence": _round(self.prevalence),
+            "bias": _round(self.bias),
+            "pabak": _round(self.pabak),
+            "u_alpha": _round(self.u_alpha),
+            "ci95": None if self.ci95 is None else [_round(self.ci95[0]), _round(self.ci95[1])],
+            "table": {
+                "both": self.table.both,
+                "only_a": self.table.only_a,
+                "only_b": self.table.only_b,
+                "neither": self.table.neither,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    id: int
+    name: str
+    length: int
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    unit: str
+    coders: tuple[CoderRef, CoderRef]
+    documents: tuple[DocumentRef, ...]
+    codes: tuple[CodeRow, ...]
+    overall: CodeRow
+    threshold: float
+    overlap: str
+    categories: int
+    replicates: int
+    seed: int
+    per_document: dict[int, tuple[tuple[int, float | None, float | None], ...]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The CLI's JSON shape (CLI.md), with the extra figures beside the required ones."""
+        return {
+            "unit": self.unit,
+            "coders": [self.coders[0].name, self.coders[1].name],
+            "documents": len(self.documents),
+            "threshold": self.threshold if self.unit == "segment" else None,
+            "overlap": self.overlap if self.unit == "segment" else None,
+            "categories": self.categories if self.unit == "segment" else None,
+            "bootstrap": {"replicates": self.replicates, "seed": self.seed, "resampled": "documents"},
+            "codes": [row.as_dict() for row in self.codes],
+            "overall": self.overall.as_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A stretch of a document where the two coders' codes differ, with the text it covers."""
+
+    document_id: int
+    document: str
+    start: int
+    end: int
+    codes_a: tuple[tuple[int, str], ...]
+    codes_b: tuple[tuple[int, str], ...]
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "document_id": self.document_id,
+            "start": self.start,
+            "end": self.end,
+            "codes_a": [name for _id, name in self.codes_a],
+            "codes_b": [name for _id, name in self.codes_b],
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What resolving a disagreement created (the consensus coder's new codings), for undo."""
+
+    consensus_coder_id: int
+    records: tuple[Any, ...]  # app.services.coding.CodingRecord
+
+
+# -- loading -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Selection:
+    coders: tuple[CoderRef, CoderRef]
+    documents: list[DocumentRef]
+    code_names: dict[int, str]  # every code, by id: its path "Parent/Child"
+    code_ids: list[int]  # the codes compared, in tree order
+    spans: tuple[dict[tuple[int, int], list[tuple[int, int]]], dict[tuple[int, int], list[tuple[int, int]]]]
+
+
+def _load(project: Project, request: AgreementRequest) -> _Selection:
+    if len(request.coders) != 2:
+        raise InvalidInput("Agreement compares exactly two coders; name two.")
+    with project.read() as session:
+        coder_rows = [lookup.coder(session, ident) for ident in request.coders]
+        coders = (
+            CoderRef(coder_rows[0].id, coder_rows[0].name),
+            CoderRef(coder_rows[1].id, coder_rows[1].name),
+        )
+        if coders[0].id == coders[1].id:
+            raise InvalidInput(f"Name two different coders (both are {coders[0].name!r}).")
+        document_ids = None
+        if request.documents is not None:
+            document_ids = [lookup.document(session, ident).id for ident in request.documents]
+        dyad_ids = (
+            None if request.dyads is None else [lookup.dyad(session, ident).id for ident in request.dyads]
+        )
+        rows = queries.selected_documents(
+            session,
+            document_ids=document_ids,
+            dyad_ids=dyad_ids,
+            session_numbers=request.sessions,
+            perspectives=request.perspectives,
+        )
+        documents = [DocumentRef(row.id, row.name, row.length) for row in rows]
+        if not documents:
+            raise InvalidInput("No documents match the selection; there is nothing to compare.")
+        code_names = _code_paths(queries.codes_in_tree_order(session))
+        wanted = None
+        if request.codes is not None:
+            wanted = [lookup.code(session, ident).id for ident in request.codes]
+        codings = queries.codings_of(session, [c.id for c in coders], [d.id for d in documents], wanted)
+    spans: tuple[dict, dict] = ({}, {})
+    for row in codings:
+        side = 0 if row.coder_id == coders[0].id else 1
+        spans[side].setdefault((row.document_id, row.code_id), []).append((row.start, row.end))
+    if wanted is None:
+        used = {code for side in spans for (_doc, code) in side}
+        code_ids = [code for code in code_names if code in used]
+    else:
+        code_ids = list(dict.fromkeys(wanted))
+    return _Selection(coders, documents, code_names, code_ids, spans)
+
+
+def _code_paths(rows: list[tuple[int, str, int | None]]) -> dict[int, str]:
+    paths: dict[int, str] = {}
+    for code_id, name, parent_id in rows:  # tree order: a parent's path is known before its children's
+        paths[code_id] = f"{paths[parent_id]}/{name}" if parent_id in paths else name
+    return paths
+
+
+# -- the table ----------------------------------------------------------------------------------------
+
+
+def agreement_table(
+    project: Project,
+    request: AgreementRequest,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> AgreementReport:
+    """The agreement table of two coders: one row per code and the pooled `overall` row."""
+    try:
+        options = AgreementOptions(
+            unit=request.unit,
+            threshold=request.threshold,
+            overlap=request.overlap,
+            replicates=request.replicates,
+            seed=request.seed,
+        )
+    except ValueError as error:
+        raise InvalidInput(f"Agreement settings: {error}.") from None
+    if progress:
+        progress(0, 2, "Reading codings")
+    selection = _load(project, request)
+    if cancelled and cancelled():
+        raise OperationCancelled()
+    if progress:
+        progress(1, 2, "Computing agreement")
+    lengths = {d.id: d.length for d in selection.documents}
+    result = compute_agreement(lengths, selection.code_ids, selection.spans[0], selection.spans[1], options)
+    if progress:
+        progress(2, 2, "Done")
+    return _report(selection, result)
+
+
+def _report(selection: _Selection, result: AgreementResult) -> AgreementReport:
+    rows = tuple(_row(figures, selection.code_names.get(figures.code_id, "?")) for figures in result.codes)
+    per_document = {
+        figures.code_id: tuple(
+            (d.document_id, _percent(d.percent_agreement), d.kappa) for d in figures.documents
+        )
+        for figures in result.codes
+        if figures.code_id is not None
+    }
+    return AgreementReport(
+        unit=result.unit,
+        coders=selection.coders,
+        documents=tuple(selection.documents),
+        codes=rows,
+        overall=_row(result.overall, "overall"),
+        threshold=result.threshold,
+        overlap=result.overlap,
+        categories=result.categories,
+        replicates=result.replicates,
+        seed=result.seed,
+        per_document=per_document,
+    )
+
+
+def _row(figures: CodeAgreement, name: str) -> CodeRow:
+    intervals = dict(figures.ci95)
+    if "percent_agreement" in intervals and intervals["percent_agreement"] is not None:
+        low, high = intervals["percent_agreement"]  # type: ignore[misc]
+        intervals["percent_agreement"] = (100 * low, 100 * high)
+    return CodeRow(
+        code_id=figures.code_id,
+        code=name,
+        n_units=figures.n_units,
+        percent_agreement=_percent(figures.percent_agreement),
+        kappa=figures.kappa,
+        alpha=figures.alpha,
+        ac1=figures.ac1,
+        prevalence=figures.prevalence,
+        bias=figures.bias,
+        pabak=figures.pabak,
+        u_alpha=figures.u_alpha,
+        ci95=intervals.get("kappa"),
+        intervals=intervals,
+        table=figures.table,
+    )
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else 100 * value
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+# -- disagreements --------------------------------------------------------------------------------------
+
+
+def list_disagreements(project: Project, request: AgreementRequest) -> list[Disagreement]:
+    """Every stretch where one coder coded and the other did not, or with different codes (selected codes only)."""
+    selection = _load(project, request)
+    codes = set(selection.code_ids)
+    by_document: dict[int, tuple[dict[int, list], dict[int, list]]] = {}
+    for side in (0, 1):
+        for (doc, code), spans in selection.spans[side].items():
+            if code in codes:
+                by_document.setdefault(doc, ({}, {}))[side][code] = spans
+    with project.read() as session:
+        texts = queries.texts_of(session, list(by_document))
+    result: list[Disagreement] = []
+    for document in selection.documents:
+        if document.id not in by_document:
+            continue
+        text = texts[document.id]
+        spans_a, spans_b = by_document[document.id]
+        for stretch in disagreement_stretches(len(text), spans_a, spans_b):
+            result.append(
+                Disagreement(
+                    document_id=document.id,
+                    document=document.name,
+                    start=stretch.start,
+                    end=stretch.end,
+                    codes_a=_named(stretch.codes_a, selection.code_names),
+                    codes_b=_named(stretch.codes_b, selection.code_names),
+                    text=text[stretch.start : stretch.end],
+                )
+            )
+    return result
+
+
+def _named(code_ids: frozenset[int], names: dict[int, str]) -> tuple[tuple[int, str], ...]:
+    return tuple(sorted(((c, names.get(c, "?")) for c in code_ids), key=lambda item: item[1].lower()))
+
+
+def resolve_disagreement(
+    project: Project, disagreement: Disagreement, choice: str, consensus_coder: str = "Consensus"
+) -> Resolution:
+    """Code the stretch for the consensus coder with coder A's codes (`a`), B's (`b`) or both (`both`).
+
+    Accepting a side that coded nothing there adds nothing: the consensus keeps the stretch uncoded.
+    Undo with `undo_resolution(project, resolution)`.
+    """
+    from app.services import coding  # engineer B's coding service
+
+    if choice not in CHOICES:
+        raise InvalidInput(f"Resolve a disagreement with one of {', '.join(CHOICES)}, not {choice!r}.")
+    chosen = {
+        "a": disagreement.codes_a,
+        "b": disagreement.codes_b,
+        "both": tuple(dict.fromkeys(disagreement.codes_a + disagreement.codes_b)),
+    }[choice]
+    coder_id = coding.ensure_coder(project, consensus_coder)
+    specs = [
+        coding.CodingSpec(disagreement.document_id, code_id, disagreement.start, disagreement.end)
+        for code_id, _name in chosen
+    ]
+    records = tuple(coding.add_codings(project, specs, coder_id)) if specs else ()
+    return Resolution(coder_id, records)
+
+
+def undo_resolution(project: Project, resolution: Resolution) -> None:
+    """Remove exactly the codings a resolution created."""
+    from app.services import coding
+
+    if resolution.records:
+        coding.delete_codings(project, [record.id for record in resolution.records])
+
+
+def redo_resolution(project: Project, resolution: Resolution) -> None:
+    """Re-create a resolution's codings with their original ids (after an undo)."""
+    from app.services import coding
+
+    if resolution.records:
+        coding.restore_codings(project, list(resolution.records))

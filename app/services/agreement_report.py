@@ -1,0 +1,261 @@
+"""Export the agreement table and the disagreements to CSV and DOCX.
+
+The DOCX is meant for a methods section or a supervisor: it states the unit and the formulas used, the
+coders, documents and settings, then a table per code with values under 0.6 shaded red and under 0.8 amber
+(common rule-of-thumb thresholds: Krippendorff 2004 accepts alpha >= .800, tentative conclusions >= .667).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+from docx import Document as DocxDocument
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from app.domain.errors import ExportFailed
+from app.services.agreement import AgreementReport, CodeRow, Disagreement
+
+LOW, FAIR = 0.6, 0.8
+LOW_FILL, FAIR_FILL = "F4C7C3", "FCE8B2"
+TABLE_COLUMNS = (
+    "code",
+    "n_units",
+    "percent_agreement",
+    "kappa",
+    "ci95_low",
+    "ci95_high",
+    "alpha",
+    "ac1",
+    "prevalence",
+    "bias",
+    "pabak",
+    "u_alpha",
+    "both",
+    "only_a",
+    "only_b",
+    "neither",
+)
+
+UNIT_TEXT = {
+    "character": (
+        "Unit: the character (as NVivo). For each code and document every character of the transcript is a "
+        "unit, coded with the code or not by each coder. Per code the 2x2 tables of all selected documents "
+        "are summed (units are pooled, kappas are not averaged); the overall row pools every (code, "
+        "character) unit."
+    ),
+    "segment": (
+        "Unit: the coded segment (as MAXQDA). A coding agrees when the other coder applied the same code to a "
+        "segment overlapping it by at least the threshold; codings are paired one to one. Percent agreement "
+        "= agreed pairs / (agreed pairs + unmatched codings of either coder)."
+    ),
+    "presence": (
+        "Unit: the document. For each code and document: did each coder use the code there at all. The "
+        "overall row pools every (code, document) unit."
+    ),
+}
+FORMULAS = {
+    "character": [
+        "Percent agreement p_o = (a + d) / n, with a = coded by both, b = by A only, c = by B only, d = by neither.",
+        "Cohen's kappa = (p_o - p_e) / (1 - p_e), p_e = p_A p_B + (1 - p_A)(1 - p_B) (Cohen 1960).",
+        "Krippendorff's alpha (nominal) = 1 - (n - 1)(b + c) / (n_0 n_1) over the 2N pairable values "
+        "(Krippendorff 2011).",
+        "Gwet's AC1 = (p_o - p_e) / (1 - p_e), p_e = 2 pi (1 - pi), pi = (p_A + p_B) / 2 (Gwet 2008).",
+        "Prevalence index = (a - d) / n; bias index = (b - c) / n; PABAK = 2 p_o - 1 (Byrt, Bishop & Carlin "
+        "1993).",
+        "u-alpha: Krippendorff's unitized alpha of the code's units and gaps (Krippendorff 1995, 2004).",
+    ],
+    "segment": [
+        "Percent agreement p_o = a / (a + b + c): a = agreed pairs, b, c = unmatched codings of A and B.",
+        "Kappa (Brennan & Prediger 1981) = (p_o - 1/k) / (1 - 1/k), k = the number of codes compared (at "
+        "least 2), as documented for MAXQDA (Kuckartz & Raediker 2019).",
+    ],
+}
+FORMULAS["presence"] = FORMULAS["character"][:5]
+
+
+def _value(value: float | None, digits: int = 3) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def _table_row(row: CodeRow) -> list[str]:
+    low, high = row.ci95 if row.ci95 else (None, None)
+    return [
+        row.code,
+        str(row.n_units),
+        _value(row.percent_agreement, 2),
+        _value(row.kappa),
+        _value(low),
+        _value(high),
+        _value(row.alpha),
+        _value(row.ac1),
+        _value(row.prevalence),
+        _value(row.bias),
+        _value(row.pabak),
+        _value(row.u_alpha),
+        str(row.table.both),
+        str(row.table.only_a),
+        str(row.table.only_b),
+        str(row.table.neither),
+    ]
+
+
+def _open(path: Path):
+    try:
+        return path.open("w", newline="", encoding="utf-8-sig")  # BOM: Excel then reads UTF-8 correctly
+    except OSError as error:
+        raise ExportFailed(f"Cannot write {path.name}: {error.strerror or error}.") from None
+
+
+def export_table_csv(report: AgreementReport, path: Path | str) -> Path:
+    """One line per code and a last `overall` line; empty cells where a figure is undefined."""
+    path = Path(path)
+    with _open(path) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(TABLE_COLUMNS)
+        for row in (*report.codes, report.overall):
+            writer.writerow(_table_row(row))
+    return path
+
+
+def export_disagreements_csv(
+    disagreements: Sequence[Disagreement], path: Path | str, coders=("A", "B")
+) -> Path:
+    path = Path(path)
+    with _open(path) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["document", "start", "end", f"codes {coders[0]}", f"codes {coders[1]}", "text"])
+        for item in disagreements:
+            writer.writerow(
+                [
+                    item.document,
+                    item.start,
+                    item.end,
+                    "; ".join(name for _id, name in item.codes_a),
+                    "; ".join(name for _id, name in item.codes_b),
+                    item.text,
+                ]
+            )
+    return path
+
+
+def export_docx(
+    report: AgreementReport, path: Path | str, disagreements: Sequence[Disagreement] | None = None
+) -> Path:
+    """A report stating unit, formulas and settings, a table per code, and optionally the disagreements."""
+    path = Path(path)
+    document = DocxDocument()
+    coder_a, coder_b = report.coders
+    document.add_heading(f"Inter-coder agreement: {coder_a.name} and {coder_b.name}", level=1)
+    document.add_paragraph(UNIT_TEXT[report.unit])
+    settings = [f"Documents: {len(report.documents)}. Codes: {len(report.codes)}."]
+    if report.unit == "segment":
+        measure = "intersection over union" if report.overlap == "union" else "share of the coding covered"
+        settings.append(f"Overlap threshold: {report.threshold:.0%} ({measure}); k = {report.categories}.")
+    if report.replicates:
+        settings.append(
+            f"95% confidence intervals: percentile bootstrap over documents, {report.replicates} resamples, "
+            f"seed {report.seed}."
+        )
+    document.add_paragraph(" ".join(settings))
+    document.add_heading("Formulas", level=2)
+    for line in FORMULAS[report.unit]:
+        document.add_paragraph(line, style="List Bullet")
+    document.add_paragraph(
+        f"Shading: values under {LOW} red, under {FAIR} amber. '-' marks a coefficient that is undefined for "
+        "the data (for example kappa when neither coder varied)."
+    )
+    document.add_heading("Summary", level=2)
+    _summary_table(document, report)
+    document.add_heading("Per code", level=2)
+    for row in (*report.codes, report.overall):
+        _code_table(document, report, row)
+    if disagreements is not None:
+        document.add_heading(f"Disagreements ({len(disagreements)})", level=2)
+        table = document.add_table(rows=1, cols=4)
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, ("Document", "Range", coder_a.name, coder_b.name)):
+            cell.text = text
+        for item in disagreements:
+            cells = table.add_row().cells
+            cells[0].text = item.document
+            cells[1].text = f"{item.start}-{item.end}: {_excerpt(item.text)}"
+            cells[2].text = ", ".join(name for _id, name in item.codes_a) or "(none)"
+            cells[3].text = ", ".join(name for _id, name in item.codes_b) or "(none)"
+    try:
+        document.save(str(path))
+    except OSError as error:
+        raise ExportFailed(f"Cannot write {path.name}: {error.strerror or error}.") from None
+    return path
+
+
+def _excerpt(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _figures(report: AgreementReport, row: CodeRow) -> list[tuple[str, float | None, str]]:
+    ci = f"[{row.ci95[0]:.3f}, {row.ci95[1]:.3f}]" if row.ci95 else "-"
+    items = [
+        ("Units", None, str(row.n_units)),
+        (
+            "Percent agreement",
+            None,
+            _value(row.percent_agreement, 1) + "%" if row.percent_agreement is not None else "-",
+        ),
+        ("Kappa", row.kappa, _value(row.kappa) or "-"),
+        ("Kappa 95% CI", None, ci),
+    ]
+    if report.unit != "segment":
+        items += [
+            ("Krippendorff's alpha", row.alpha, _value(row.alpha) or "-"),
+            ("Gwet's AC1", row.ac1, _value(row.ac1) or "-"),
+            ("Prevalence index", None, _value(row.prevalence) or "-"),
+            ("Bias index", None, _value(row.bias) or "-"),
+            ("PABAK", None, _value(row.pabak) or "-"),
+        ]
+    if report.unit == "character":
+        items.append(("u-alpha", row.u_alpha, _value(row.u_alpha) or "-"))
+    return items
+
+
+def _code_table(document, report: AgreementReport, row: CodeRow) -> None:
+    document.add_heading(row.code if row.code_id is not None else "All codes pooled", level=3)
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value, text in _figures(report, row):
+        cells = table.add_row().cells
+        cells[0].text = label
+        cells[1].text = text
+        _shade(cells[1], value)
+
+
+def _summary_table(document, report: AgreementReport) -> None:
+    headers = ["Code", "Units", "% agreement", "Kappa"]
+    if report.unit != "segment":
+        headers += ["Alpha", "AC1"]
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers):
+        cell.text = text
+    for row in (*report.codes, report.overall):
+        values = [row.kappa] + ([row.alpha, row.ac1] if report.unit != "segment" else [])
+        cells = table.add_row().cells
+        cells[0].text = row.code
+        cells[1].text = str(row.n_units)
+        cells[2].text = _value(row.percent_agreement, 1) or "-"
+        for offset, value in enumerate(values):
+            cells[3 + offset].text = _value(value) or "-"
+            _shade(cells[3 + offset], value)
+
+
+def _shade(cell, value: float | None) -> None:
+    if value is None or value >= FAIR:
+        return
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), LOW_FILL if value < LOW else FAIR_FILL)
+    cell._tc.get_or_add_tcPr().append(shading)

@@ -1,0 +1,152 @@
+"""The agreement service on real project files: selection, table, disagreements, exports."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from docx import Document as DocxDocument
+from sqlalchemy import insert
+
+from app.domain.agreement_stats import Table2x2
+from app.domain.errors import InvalidInput, NotFound
+from app.services import agreement_report
+from app.services.agreement import AgreementRequest, agreement_table, list_disagreements
+from app.storage.models import Code, Coder, Coding, Document, Dyad
+from app.storage.models import Session as StudySession
+
+TEXTS = {
+    1: "Client: I did not trust you at first. Therapist: What changed? Client: You listened.",
+    2: "Therapist: She seemed guarded. Then we repaired the rupture together.",
+    3: "Client: Nothing much happened today.",
+}
+
+
+def build_study(project) -> None:
+    """Two dyads, three documents, a small code tree and two coders' codings, written through project.write()."""
+    with project.write() as session:
+        session.execute(insert(Dyad), [{"id": 1, "name": "D01"}, {"id": 2, "name": "D02"}])
+        session.execute(
+            insert(StudySession), [{"id": 1, "dyad_id": 1, "number": 1}, {"id": 2, "dyad_id": 2, "number": 2}]
+        )
+        session.execute(
+            insert(Document),
+            [
+                {"id": 1, "name": "D01 s1 client", "text": TEXTS[1], "text_hash": "", "dyad_id": 1, "session_id": 1, "perspective": "client"},
+                {"id": 2, "name": "D01 s1 therapist", "text": TEXTS[2], "text_hash": "", "dyad_id": 1, "session_id": 1, "perspective": "therapist"},
+                {"id": 3, "name": "D02 s2 client", "text": TEXTS[3], "text_hash": "", "dyad_id": 2, "session_id": 2, "perspective": "client"},
+            ],
+        )  # fmt: skip
+        session.execute(
+            insert(Code),
+            [
+                {"id": 1, "name": "Alliance", "position": 0},
+                {"id": 2, "name": "Trust", "parent_id": 1, "position": 0},
+                {"id": 3, "name": "Rupture", "parent_id": 1, "position": 1},
+                {"id": 4, "name": "Unused", "position": 1},
+            ],
+        )
+        session.execute(insert(Coder), [{"id": 1, "name": "Ana"}, {"id": 2, "name": "Ben"}])
+        session.execute(
+            insert(Coding),
+            [
+                {"document_id": 1, "code_id": 2, "coder_id": 1, "start": 8, "end": 38},
+                {"document_id": 1, "code_id": 2, "coder_id": 2, "start": 8, "end": 38},
+                {"document_id": 1, "code_id": 3, "coder_id": 1, "start": 70, "end": 83},
+                {"document_id": 2, "code_id": 3, "coder_id": 1, "start": 31, "end": 69},
+                {"document_id": 2, "code_id": 2, "coder_id": 2, "start": 31, "end": 69},
+                {"document_id": 3, "code_id": 2, "coder_id": 2, "start": 8, "end": 15},
+            ],
+        )
+
+
+@pytest.fixture
+def study(project):
+    build_study(project)
+    return project
+
+
+def test_table_per_code_in_tree_order_with_pooled_units(study) -> None:
+    report = agreement_table(study, AgreementRequest(coders=("Ana", "Ben"), replicates=100))
+    assert [row.code for row in report.codes] == ["Alliance/Trust", "Alliance/Rupture"]
+    trust = report.codes[0]
+    total = sum(len(t) for t in TEXTS.values())
+    assert trust.table == Table2x2(both=30, only_a=0, only_b=38 + 7, neither=total - 30 - 45)
+    assert trust.n_units == total
+    assert report.overall.n_units == 2 * total
+    assert 0 <= trust.percent_agreement <= 100
+    data = report.as_dict()
+    assert data["unit"] == "character" and data["coders"] == ["Ana", "Ben"]
+    assert set(data["codes"][0]) >= {"code", "n_units", "percent_agreement", "kappa", "alpha", "ac1", "ci95"}
+    json.dumps(data)
+
+
+def test_documents_selected_by_dyad_session_and_perspective(study) -> None:
+    by_dyad = agreement_table(study, AgreementRequest(coders=(1, 2), dyads=["D02"], replicates=0))
+    assert [d.name for d in by_dyad.documents] == ["D02 s2 client"]
+    by_perspective = agreement_table(
+        study, AgreementRequest(coders=(1, 2), perspectives=["client"], replicates=0)
+    )
+    assert {d.id for d in by_perspective.documents} == {1, 3}
+    by_session = agreement_table(study, AgreementRequest(coders=(1, 2), sessions=[1], replicates=0))
+    assert {d.id for d in by_session.documents} == {1, 2}
+    named = agreement_table(
+        study, AgreementRequest(coders=(1, 2), documents=["D01 s1 therapist"], codes=["Unused"])
+    )
+    assert [row.code for row in named.codes] == ["Unused"]
+    assert named.codes[0].kappa is None and named.codes[0].percent_agreement == 100
+
+
+def test_user_errors(study) -> None:
+    with pytest.raises(NotFound):
+        agreement_table(study, AgreementRequest(coders=("Ana", "Nobody")))
+    with pytest.raises(InvalidInput):
+        agreement_table(study, AgreementRequest(coders=("Ana", "Ana")))
+    with pytest.raises(InvalidInput):
+        agreement_table(study, AgreementRequest(coders=("Ana", "Ben"), perspectives=["interpreter"]))
+    with pytest.raises(InvalidInput):
+        agreement_table(study, AgreementRequest(coders=("Ana", "Ben"), unit="segment", threshold=1.5))
+
+
+def test_segment_and_presence_units(study) -> None:
+    segment = agreement_table(study, AgreementRequest(coders=("Ana", "Ben"), unit="segment"))
+    assert segment.codes[0].table == Table2x2(1, 0, 2, 0)
+    assert segment.categories == 2
+    presence = agreement_table(study, AgreementRequest(coders=("Ana", "Ben"), unit="presence", replicates=50))
+    assert presence.codes[0].table == Table2x2(1, 0, 2, 0)  # Trust: doc 1 both; docs 2, 3 only Ben
+    assert presence.codes[1].table == Table2x2(0, 2, 0, 1)
+
+
+def test_disagreements_name_both_coders_codes_and_the_text(study) -> None:
+    found = list_disagreements(study, AgreementRequest(coders=("Ana", "Ben")))
+    assert [(d.document_id, d.start, d.end) for d in found] == [(1, 70, 83), (2, 31, 69), (3, 8, 15)]
+    rupture_vs_trust = found[1]
+    assert [name for _id, name in rupture_vs_trust.codes_a] == ["Alliance/Rupture"]
+    assert [name for _id, name in rupture_vs_trust.codes_b] == ["Alliance/Trust"]
+    assert rupture_vs_trust.text == TEXTS[2][31:69]
+    assert found[0].codes_b == ()
+
+
+def test_exports_csv_and_docx(study, tmp_path: Path) -> None:
+    request = AgreementRequest(coders=("Ana", "Ben"), replicates=50)
+    report = agreement_table(study, request)
+    disagreements = list_disagreements(study, request)
+    table_csv = agreement_report.export_table_csv(report, tmp_path / "table.csv")
+    with table_csv.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["code"] for row in rows] == ["Alliance/Trust", "Alliance/Rupture", "overall"]
+    assert rows[0]["n_units"] == str(report.codes[0].n_units)
+    listed = agreement_report.export_disagreements_csv(disagreements, tmp_path / "dis.csv", ("Ana", "Ben"))
+    with listed.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][3:5] == ["codes Ana", "codes Ben"] and len(rows) == 4
+    written = agreement_report.export_docx(report, tmp_path / "report.docx", disagreements)
+    docx = DocxDocument(str(written))
+    text = "\n".join(p.text for p in docx.paragraphs)
+    assert "Unit: the character" in text and "Cohen's kappa" in text and "bootstrap over documents" in text
+    cells = [cell for table in docx.tables for row in table.rows for cell in row.cells]
+    assert any(cell.text == "Alliance/Rupture" for cell in cells)
+    shaded = [cell for cell in cells if cell._tc.xpath("./w:tcPr/w:shd")]
+    assert shaded, "values under 0.8 must be flagged"
