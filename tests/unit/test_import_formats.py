@@ -10,8 +10,10 @@ from pathlib import Path
 import docx
 import pytest
 from docx.enum.text import WD_BREAK
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from app.domain.errors import ImportFailed, UnsafeFile
+from app.domain.errors import ImportFailed, RapportError, UnsafeFile
 from app.domain.transcript import turns_tile
 from app.formats.detect import format_of, parse_bytes, read_transcript
 from app.formats.docx_file import read_docx
@@ -349,3 +351,65 @@ def test_permission_denied(tmp_path: Path) -> None:
             read_transcript(path)
     finally:
         path.chmod(0o600)
+
+
+# -- properties -------------------------------------------------------------------------------------
+
+_SUBTITLE_PIECES = st.sampled_from(
+    [
+        "WEBVTT",
+        "\n",
+        "\n\n",
+        "1",
+        "00:00:01,000",
+        "00:01.000",
+        " --> ",
+        "<v Ann>",
+        "</v>",
+        "<i>",
+        "T: ",
+        "hi",
+        "NOTE",
+        "99:99",
+        "&amp;",
+        "\r\n",
+        "\ufeff",
+        "😀",
+        "-->",
+        "[video 00:12:31]",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_SUBTITLE_PIECES, max_size=40).map("".join), st.sampled_from(["a.srt", "a.vtt", "a.txt"]))
+def test_text_formats_raise_only_rapport_errors(text: str, name: str) -> None:
+    try:
+        loaded = parse_bytes(text.encode("utf-8"), name)
+    except RapportError:
+        return
+    assert turns_tile(loaded.parsed.text, loaded.parsed.turns)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=400), st.sampled_from(["a.srt", "a.vtt", "a.txt", "a.docx"]))
+def test_any_bytes_raise_only_rapport_errors(data: bytes, name: str) -> None:
+    try:
+        loaded = parse_bytes(data, name)
+    except RapportError:
+        return
+    assert turns_tile(loaded.parsed.text, loaded.parsed.turns)
+
+
+_DOCX = make_docx(lambda d: [d.add_paragraph(f"T: line {i}") for i in range(3)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, len(_DOCX) - 1), st.binary(min_size=1, max_size=8))
+def test_damaged_docx_raise_only_rapport_errors(position: int, garbage: bytes) -> None:
+    data = _DOCX[:position] + garbage + _DOCX[position + len(garbage) :]
+    try:
+        parsed = read_docx(data, "d.docx", max_bytes=10**8)
+    except RapportError:
+        return
+    assert turns_tile(parsed.text, parsed.turns)
