@@ -1,0 +1,362 @@
+"""Compare the client's and the therapist's perspectives on one dyad: the view Rapport exists for.
+
+Top: the dyad, the sessions (all, or from..to) and the shared-moment window. Middle: the theme x perspective
+matrix (codes collapsible, counts rolled up, cells shaded by coverage). Bottom tabs: the excerpts behind the
+clicked cell, the clicked code side by side (a column per perspective, aligned by video moment), shared
+moments and one-sided themes. Double-clicking an excerpt asks the main window to open it in its document.
+All numbers come from `app.services.compare`; this module only presents them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTreeView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.comparison import DyadComparison, Excerpt
+from app.domain.errors import RapportError
+from app.domain.timecode import format_timecode
+from app.services import compare as service
+from app.services import compare_report
+from app.services.changes import Change
+from app.ui.context import AppContext
+from app.ui.models.compare_matrix import CODE_ID_ROLE, CompareMatrixModel
+from app.ui.models.compare_tables import ExcerptTableModel, SideBySideModel
+from app.ui.views.compare_shading import ShadeDelegate
+
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 30
+
+
+class CompareView(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.comparison: DyadComparison | None = None
+        self._side_code: int | None = None
+
+        self.dyad_combo = QComboBox()
+        self.all_sessions = QCheckBox("All sessions")
+        self.all_sessions.setChecked(True)
+        self.first_session = QSpinBox()
+        self.last_session = QSpinBox()
+        for spin in (self.first_session, self.last_session):
+            spin.setRange(1, 1)
+            spin.setEnabled(False)
+        self.window_spin = QSpinBox()
+        self.window_spin.setRange(0, 3600)
+        self.window_spin.setSuffix(" s")
+        self.window_spin.setValue(int(service.DEFAULT_WINDOW_S))
+        self.window_spin.setToolTip("Two perspectives' video moments this close count as one shared moment")
+        self.export_button = QPushButton("Export report…")
+        bar = QHBoxLayout()
+        for widget in (
+            QLabel("Dyad"),
+            self.dyad_combo,
+            self.all_sessions,
+            QLabel("Sessions"),
+            self.first_session,
+            QLabel("to"),
+            self.last_session,
+            QLabel("Window"),
+            self.window_spin,
+        ):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.export_button)
+
+        self.matrix_model = CompareMatrixModel(self)
+        self.matrix_view = QTreeView()
+        self.matrix_view.setModel(self.matrix_model)
+        self.matrix_view.setItemDelegate(ShadeDelegate(self.matrix_view))
+        self.matrix_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.matrix_view.setUniformRowHeights(True)
+        self.matrix_view.setAlternatingRowColors(False)
+
+        self.excerpt_model = ExcerptTableModel(self)
+        self.excerpt_table = self._table(self.excerpt_model)
+        self.side_label = QLabel("Click a code to read its excerpts side by side.")
+        self.side_model = SideBySideModel(self)
+        self.side_table = self._table(self.side_model)
+        self.side_table.setWordWrap(True)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.side_label)
+        side_layout.addWidget(self.side_table)
+        self.moments_list = QTreeWidget()
+        self.moments_list.setHeaderLabels(["Code", "Session", "Video moment", "Perspectives"])
+        self.one_sided_list = QTreeWidget()
+        self.one_sided_list.setHeaderLabels(["Code", "Only raised by", "Codings"])
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.excerpt_table, "Excerpts")
+        self.tabs.addTab(side, "Side by side")
+        self.tabs.addTab(self.moments_list, "Shared moments")
+        self.tabs.addTab(self.one_sided_list, "One-sided themes")
+        self.status = QLabel()
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.matrix_view)
+        splitter.addWidget(self.tabs)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+
+        self.dyad_combo.currentIndexChanged.connect(self._dyad_changed)
+        self.all_sessions.toggled.connect(self._sessions_toggled)
+        self.first_session.valueChanged.connect(self._first_changed)
+        self.last_session.valueChanged.connect(self._last_changed)
+        self.window_spin.valueChanged.connect(lambda _value: self.refresh())
+        self.matrix_view.clicked.connect(self.show_cell)
+        self.excerpt_table.doubleClicked.connect(
+            lambda index: self.open_excerpt(self.excerpt_model.excerpt_at(index))
+        )
+        self.side_table.doubleClicked.connect(
+            lambda index: self.open_excerpt(self.side_model.excerpt_at(index))
+        )
+        self.moments_list.itemClicked.connect(self._moment_clicked)
+        self.one_sided_list.itemClicked.connect(self._one_sided_clicked)
+        self.export_button.clicked.connect(self.export_report)
+        context.changed.connect(self._on_change)
+        context.projectChanged.connect(lambda _project: self.reload_dyads())
+        self.reload_dyads()
+
+    @staticmethod
+    def _table(model) -> QTableView:
+        table = QTableView()
+        table.setModel(model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.verticalHeader().setVisible(False)
+        return table
+
+    # -- choosing what to compare -------------------------------------------------------------------
+    def reload_dyads(self) -> None:
+        project = self.context.project
+        current = self.dyad_combo.currentText()
+        names = service.dyad_names(project) if project is not None else []
+        self.dyad_combo.blockSignals(True)
+        self.dyad_combo.clear()
+        self.dyad_combo.addItems(names)
+        if current in names:
+            self.dyad_combo.setCurrentText(current)
+        self.dyad_combo.blockSignals(False)
+        self._dyad_changed()
+
+    def set_dyad(self, name: str) -> None:
+        self.dyad_combo.setCurrentText(name)
+
+    def set_sessions(self, first: int | None, last: int | None = None) -> None:
+        """All sessions (None), one session, or sessions first..last."""
+        if first is None:
+            self.all_sessions.setChecked(True)
+            return
+        self.all_sessions.blockSignals(True)
+        self.all_sessions.setChecked(False)
+        self.all_sessions.blockSignals(False)
+        self._enable_session_spins(True)
+        self.first_session.blockSignals(True)
+        self.last_session.blockSignals(True)
+        self.first_session.setValue(first)
+        self.last_session.setValue(first if last is None else last)
+        self.first_session.blockSignals(False)
+        self.last_session.blockSignals(False)
+        self.refresh()
+
+    def selected_sessions(self) -> range | None:
+        if self.all_sessions.isChecked():
+            return None
+        return range(self.first_session.value(), self.last_session.value() + 1)
+
+    def _dyad_changed(self) -> None:
+        project, dyad = self.context.project, self.dyad_combo.currentText()
+        numbers = service.dyad_sessions(project, dyad) if project is not None and dyad else []
+        top = max(numbers, default=1)
+        for spin in (self.first_session, self.last_session):
+            spin.blockSignals(True)
+            spin.setRange(min(numbers, default=1), top)
+            spin.blockSignals(False)
+        self.last_session.blockSignals(True)
+        self.last_session.setValue(top)
+        self.last_session.blockSignals(False)
+        self.refresh()
+
+    def _enable_session_spins(self, enabled: bool) -> None:
+        self.first_session.setEnabled(enabled)
+        self.last_session.setEnabled(enabled)
+
+    def _sessions_toggled(self, checked: bool) -> None:
+        self._enable_session_spins(not checked)
+        self.refresh()
+
+    def _first_changed(self, value: int) -> None:
+        if self.last_session.value() < value:
+            self.last_session.setValue(value)  # refreshes through _last_changed
+        else:
+            self.refresh()
+
+    def _last_changed(self, value: int) -> None:
+        if self.first_session.value() > value:
+            self.first_session.setValue(value)
+        else:
+            self.refresh()
+
+    def _on_change(self, change: Change) -> None:
+        if change.everything or change.study:
+            self.reload_dyads()
+        elif change.codings or change.codebook or change.documents:
+            self.refresh()
+
+    # -- computing and showing ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        project, dyad = self.context.project, self.dyad_combo.currentText()
+        expanded = self._expanded_codes()
+        if project is None or not dyad:
+            self._show(None)
+            self.status.setText("No dyad to compare yet: import transcripts with a dyad first.")
+            return
+        try:
+            comparison = service.compare_dyad(
+                project, dyad, self.selected_sessions(), self.window_spin.value()
+            )
+        except RapportError as exc:
+            self._show(None)
+            self.status.setText(str(exc))
+            return
+        self._show(comparison, expanded)
+
+    def _expanded_codes(self) -> set[int] | None:
+        if self.comparison is None:
+            return None
+        found = set()
+        for row in self.comparison.rows:
+            index = self.matrix_model.index_of_code(row.code_id)
+            if index.isValid() and self.matrix_view.isExpanded(index):
+                found.add(row.code_id)
+        return found
+
+    def _show(self, comparison: DyadComparison | None, expanded: set[int] | None = None) -> None:
+        self.comparison = comparison
+        self.matrix_model.set_comparison(comparison)
+        if expanded is None:
+            self.matrix_view.expandAll()
+        else:
+            for code_id in expanded:
+                self.matrix_view.expand(self.matrix_model.index_of_code(code_id))
+        self.matrix_view.resizeColumnToContents(0)
+        self.excerpt_model.set_excerpts([])
+        self._fill_moments()
+        self._fill_one_sided()
+        if comparison is not None and self._side_code is not None and comparison.row(self._side_code):
+            self.show_side_by_side(self._side_code)
+        else:
+            self._side_code = None
+            self.side_model.set_rows((), [])
+        if comparison is not None:
+            self.status.setText(
+                f"{len(comparison.rows)} themes, {len(comparison.shared_moments)} shared moments, "
+                f"{len(comparison.one_sided)} one-sided themes."
+            )
+
+    def _fill_moments(self) -> None:
+        self.moments_list.clear()
+        for moment in self.comparison.shared_moments if self.comparison else []:
+            who = ", ".join(f"{p} {len(ids)}" for p, ids in moment.codings.items())
+            item = QTreeWidgetItem([moment.code, str(moment.session), format_timecode(moment.time_ms), who])
+            item.setData(0, ITEM_ROLE, moment)
+            self.moments_list.addTopLevelItem(item)
+
+    def _fill_one_sided(self) -> None:
+        self.one_sided_list.clear()
+        if self.comparison is None:
+            return
+        for item_data in self.comparison.one_sided:
+            row = self.comparison.row(item_data.code_id)
+            count = row.cells[item_data.perspective].codings if row else 0
+            item = QTreeWidgetItem([item_data.code, item_data.perspective, str(count)])
+            item.setData(0, ITEM_ROLE, item_data)
+            self.one_sided_list.addTopLevelItem(item)
+
+    def show_cell(self, index: QModelIndex) -> None:
+        """A clicked cell lists its excerpts; clicking a code lists every perspective's and lines them up."""
+        if self.comparison is None or not index.isValid():
+            return
+        code_id = index.data(CODE_ID_ROLE)
+        perspective = self.matrix_model.perspective_of_column(index.column())
+        excerpts = [
+            e for e in self.comparison.excerpts_for(code_id, perspective) if e.perspective is not None
+        ]
+        self.excerpt_model.set_excerpts(excerpts)
+        self.excerpt_table.resizeColumnsToContents()
+        self.show_side_by_side(code_id)
+        self.tabs.setCurrentWidget(self.excerpt_table if perspective else self.side_table.parentWidget())
+
+    def show_side_by_side(self, code_id: int) -> None:
+        project = self.context.project
+        if self.comparison is None or project is None:
+            return
+        self._side_code = code_id
+        view = service.side_by_side(project, self.comparison.dyad, code_id, comparison=self.comparison)
+        self.side_model.set_rows(view.perspectives, view.rows)
+        self.side_label.setText(
+            f"{view.code}: {len(view.rows)} rows, aligned by session-video moment where recall references exist."
+        )
+        self.side_table.resizeRowsToContents()
+
+    def _moment_clicked(self, item: QTreeWidgetItem) -> None:
+        moment = item.data(0, ITEM_ROLE)
+        if self.comparison is None or moment is None:
+            return
+        ids = [i for group in moment.codings.values() for i in group]
+        self.excerpt_model.set_excerpts([e for i in ids if (e := self.comparison.excerpt(i)) is not None])
+
+    def _one_sided_clicked(self, item: QTreeWidgetItem) -> None:
+        found = item.data(0, ITEM_ROLE)
+        if self.comparison is not None and found is not None:
+            self.excerpt_model.set_excerpts(self.comparison.excerpts_for(found.code_id, found.perspective))
+
+    def open_excerpt(self, excerpt: Excerpt | None) -> None:
+        if excerpt is not None:
+            self.context.documentRequested.emit(excerpt.document_id, excerpt.start, excerpt.end)
+
+    # -- report ------------------------------------------------------------------------------------
+    def ask_report_path(self) -> str:
+        """The file to write; tests replace this so no dialog blocks."""
+        dyad = self.comparison.dyad if self.comparison else "dyad"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export comparison", f"comparison {dyad}.docx", "Word report (*.docx);;CSV table (*.csv)"
+        )
+        return path
+
+    def export_report(self) -> str | None:
+        if self.comparison is None:
+            return None
+        path = self.ask_report_path()
+        if not path:
+            return None
+        try:
+            written = compare_report.write_comparison_report(self.comparison, path)
+        except RapportError as exc:
+            QMessageBox.warning(self, "Export comparison", str(exc))
+            return None
+        self.status.setText(f"Wrote {written}.")
+        return str(written)

@@ -1,0 +1,155 @@
+"""The compare view: matrix from a real project, click-through from a cell to its excerpts, side by side,
+shared moments, one-sided themes, session range, window, export; the models pass qtmodeltester."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from app.services.changes import Change
+from app.storage.models import Coding
+from app.ui.context import AppContext
+from app.ui.models.compare_matrix import CODE_ID_ROLE, SHADE_ROLE
+from app.ui.views.compare_view import CompareView
+from tests.compare_study import build_study
+
+
+@pytest.fixture
+def view_and_study(project, qtbot):
+    study = build_study(project)
+    context = AppContext()
+    context.project = project  # the fixture owns (and closes) the project
+    project.subscribe(context._on_change)
+    view = CompareView(context)
+    qtbot.addWidget(view)
+    yield view, study, context
+    project.unsubscribe(context._on_change)
+
+
+def _cell(view: CompareView, path: list[str], perspective: str | None) -> QModelIndex:
+    model = view.matrix_model
+    parent = QModelIndex()
+    index = QModelIndex()
+    for name in path:
+        index = next(
+            model.index(r, 0, parent)
+            for r in range(model.rowCount(parent))
+            if model.index(r, 0, parent).data() == name
+        )
+        parent = index
+    column = 0 if perspective is None else 1 + model.perspectives.index(perspective)
+    return index.siblingAtColumn(column)
+
+
+def _click(qtbot, view: CompareView, index: QModelIndex) -> None:
+    view.matrix_view.scrollTo(index)
+    rect = view.matrix_view.visualRect(index)
+    qtbot.mouseClick(view.matrix_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_matrix_shows_rolled_up_counts_and_shading(view_and_study, qtmodeltester) -> None:
+    view, _study, _context = view_and_study
+    model = view.matrix_model
+    qtmodeltester.check(model)
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)] == [
+        "Code",
+        "Client",
+        "Therapist",
+    ]
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == [
+        "Alliance",
+        "Rupture",
+        "Competence",
+    ]
+    trust = _cell(view, ["Alliance", "Trust"], "client")
+    assert trust.data() == "2 · 1 doc · 9.6%"
+    assert _cell(view, ["Competence"], "client").data() == "–"
+    assert _cell(view, ["Competence"], "client").data(SHADE_ROLE) == 0.0
+    assert _cell(view, ["Alliance", "Trust"], "therapist").data(SHADE_ROLE) == 1.0  # the largest coverage
+    assert view.matrix_view.isExpanded(_cell(view, ["Alliance"], None))
+
+
+def test_click_a_cell_lists_its_excerpts_and_double_click_opens_one(
+    view_and_study, qtbot, qtmodeltester
+) -> None:
+    view, study, context = view_and_study
+    view.show()
+    qtbot.waitExposed(view)
+    _click(qtbot, view, _cell(view, ["Alliance", "Trust"], "client"))
+    model = view.excerpt_model
+    assert model.rowCount() == 2
+    assert [model.index(r, 5).data() for r in range(2)] == ["did not trust her", "trust her yet"]
+    assert model.index(0, 1).data() == "00:00:12"
+    assert view.tabs.currentWidget() is view.excerpt_table
+    qtmodeltester.check(model)
+    index = model.index(0, 5)
+    with qtbot.waitSignal(context.documentRequested) as signal:
+        view.excerpt_table.doubleClicked.emit(index)
+    start = study.texts["c1"].index("did not trust her")
+    assert signal.args == [study.documents["c1"], start, start + len("did not trust her")]
+
+
+def test_side_by_side_pairs_client_and_therapist_on_the_moment(view_and_study, qtbot, qtmodeltester) -> None:
+    view, study, context = view_and_study
+    view.show()
+    qtbot.waitExposed(view)
+    _click(qtbot, view, _cell(view, ["Alliance"], None))
+    side = view.side_model
+    qtmodeltester.check(side)
+    assert [side.headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == [
+        "Session",
+        "Video moment",
+        "Client",
+        "Therapist",
+    ]
+    assert side.rowCount() == 2
+    assert side.index(0, 1).data() == "00:00:12"
+    assert side.index(0, 2).data() == "[00:00:12] “did not trust her”"
+    assert side.index(0, 3).data() == "[00:00:20] “I felt no trust yet”"
+    assert side.index(1, 3).data() is None  # the therapist said nothing more there
+    with qtbot.waitSignal(context.documentRequested) as signal:
+        view.side_table.doubleClicked.emit(side.index(0, 3))
+    assert signal.args[0] == study.documents["t1"]
+
+
+def test_moments_one_sided_window_and_session_range(view_and_study, qtbot) -> None:
+    view, _study, _context = view_and_study
+    assert view.moments_list.topLevelItemCount() == 1
+    moment = view.moments_list.topLevelItem(0)
+    assert [moment.text(c) for c in range(4)] == ["Alliance/Trust", "1", "00:00:12", "client 2, therapist 1"]
+    view.moments_list.itemClicked.emit(moment, 0)
+    assert view.excerpt_model.rowCount() == 3
+    one_sided = [
+        (view.one_sided_list.topLevelItem(i).text(0), view.one_sided_list.topLevelItem(i).text(1))
+        for i in range(view.one_sided_list.topLevelItemCount())
+    ]
+    assert one_sided == [("Rupture", "client"), ("Competence", "therapist")]
+    view.window_spin.setValue(5)
+    assert view.moments_list.topLevelItemCount() == 0
+    view.window_spin.setValue(30)
+    view.set_sessions(2)
+    assert view.matrix_model.perspectives == ("client",)
+    assert view.matrix_model.index(0, 0).data() == "Rupture"
+    view.set_sessions(None)
+    assert view.matrix_model.perspectives == ("client", "therapist")
+
+
+def test_refreshes_after_a_coding_changes(view_and_study, project) -> None:
+    view, study, _context = view_and_study
+    with project.write() as session:
+        session.delete(session.get(Coding, study.codings["competence_t"]))
+    project.notify(Change(codings=frozenset({study.documents["t1"]})))
+    names = [view.matrix_model.index(r, 0).data() for r in range(view.matrix_model.rowCount())]
+    assert names == ["Alliance", "Rupture"]
+    assert view.matrix_model.index(0, 0).data(CODE_ID_ROLE) == study.codes["Alliance"]
+
+
+def test_export_report(view_and_study, tmp_path: Path) -> None:
+    view, _study, _context = view_and_study
+    target = tmp_path / "out.docx"
+    view.ask_report_path = lambda: str(target)  # type: ignore[method-assign]
+    assert view.export_report() == str(target)
+    assert docx.Document(str(target)).tables[0].rows[1].cells[0].text == "Alliance"
