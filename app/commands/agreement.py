@@ -108,7 +108,7 @@ def agreement(args: argparse.Namespace) -> Result:
 
 
 def _cell(value: float | None, digits: int = 3) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
+    return "-" if value is None else f"{round(value, digits) + 0.0:.{digits}f}"  # no "-0.000"
 
 
 def render(report: service.AgreementReport) -> str:

@@ -161,6 +161,30 @@ class Resolution:
     records: tuple[Any, ...]  # app.services.coding.CodingRecord
 
 
+@dataclass(frozen=True)
+class AgreementChoices:
+    """What the agreement window offers: coders, dyads, session numbers, perspectives and codes (id, path)."""
+
+    coders: tuple[CoderRef, ...]
+    dyads: tuple[str, ...]
+    sessions: tuple[int, ...]
+    perspectives: tuple[str, ...]
+    codes: tuple[tuple[int, str], ...]
+
+
+def agreement_choices(project: Project) -> AgreementChoices:
+    with project.read() as session:
+        coders = tuple(CoderRef(coder_id, name) for coder_id, name in queries.coders(session))
+        paths = _code_paths(queries.codes_in_tree_order(session))
+        return AgreementChoices(
+            coders=coders,
+            dyads=tuple(queries.dyad_names(session)),
+            sessions=tuple(queries.session_numbers(session)),
+            perspectives=tuple(queries.perspectives_in_use(session)),
+            codes=tuple(paths.items()),
+        )
+
+
 # -- loading -----------------------------------------------------------------------------------------
 
 
@@ -310,7 +334,7 @@ def _percent(value: float | None) -> float | None:
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
+    return None if value is None else round(value, 6) + 0.0  # never "-0.0"
 
 
 # -- disagreements --------------------------------------------------------------------------------------

@@ -77,7 +77,7 @@ FORMULAS["presence"] = FORMULAS["character"][:5]
 
 
 def _value(value: float | None, digits: int = 3) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
+    return "" if value is None else f"{round(value, digits) + 0.0:.{digits}f}"  # no "-0.000"
 
 
 def _table_row(row: CodeRow) -> list[str]:

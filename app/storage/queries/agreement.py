@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.storage.models import Code, Coding, Document, Dyad
+from app.storage.models import Code, Coder, Coding, Document, Dyad
 from app.storage.models import Session as StudySession
 
 
@@ -95,3 +95,29 @@ def codings_of(
 def texts_of(session: Session, document_ids: Collection[int]) -> dict[int, str]:
     rows = session.execute(select(Document.id, Document.text).where(Document.id.in_(list(document_ids))))
     return {doc_id: text for doc_id, text in rows}
+
+
+def coders(session: Session) -> list[tuple[int, str]]:
+    return [
+        (coder_id, name)
+        for coder_id, name in session.execute(select(Coder.id, Coder.name).order_by(Coder.name))
+    ]
+
+
+def dyad_names(session: Session) -> list[str]:
+    return list(session.scalars(select(Dyad.name).order_by(Dyad.name)))
+
+
+def session_numbers(session: Session) -> list[int]:
+    return list(session.scalars(select(StudySession.number).distinct().order_by(StudySession.number)))
+
+
+def perspectives_in_use(session: Session) -> list[str]:
+    return list(
+        session.scalars(
+            select(Document.perspective)
+            .where(Document.perspective.is_not(None))
+            .distinct()
+            .order_by(Document.perspective)
+        )
+    )

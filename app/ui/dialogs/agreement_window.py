@@ -1,0 +1,366 @@
+"""The agreement window: choose two coders, documents, codes and unit; read the table; resolve disagreements.
+
+The statistics come from `app.services.agreement` (fast enough to run on the GUI thread: the 200-document
+benchmark takes under 2 s). Resolving a disagreement is an undoable command on the application's undo stack:
+it codes the stretch for the consensus coder, and undo deletes exactly those codings (redo restores them with
+their original ids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.agreement import UNITS
+from app.domain.errors import RapportError
+from app.services import agreement as service
+from app.services import agreement_report
+from app.services.changes import Change
+from app.ui.commands import ServiceCommand
+from app.ui.context import AppContext
+from app.ui.models.agreement_table import AgreementTableModel, DisagreementsModel
+
+ALL = "All"
+UNIT_LABELS = {
+    "character": "Character (NVivo)",
+    "segment": "Segment (MAXQDA)",
+    "presence": "Code presence per document",
+}
+SaveChooser = Callable[[str, str], str]  # (title, file filter) -> path or "" when cancelled
+
+
+class AgreementWindow(QWidget):
+    """Inter-coder agreement of two coders, with the disagreements to resolve into a consensus coder."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.report: service.AgreementReport | None = None
+        self.request: service.AgreementRequest | None = None
+        self.choose_save_path: SaveChooser = self._ask_save_path  # tests replace it: no blocking dialog
+        self.show_error: Callable[[str], None] = lambda text: QMessageBox.warning(self, "Agreement", text)
+        self.setWindowTitle("Inter-coder agreement")
+
+        self.coder_a, self.coder_b = QComboBox(), QComboBox()
+        self.unit = QComboBox()
+        for unit in UNITS:
+            self.unit.addItem(UNIT_LABELS[unit], unit)
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setRange(0.05, 1.0)
+        self.threshold.setSingleStep(0.05)
+        self.threshold.setValue(0.9)
+        self.threshold.setToolTip(
+            "Segment unit: two codings agree when their overlap / their union reaches this."
+        )
+        self.dyad, self.session, self.perspective = QComboBox(), QComboBox(), QComboBox()
+        self.codes = QListWidget()
+        self.codes.setToolTip(
+            "Check the codes to compare; none checked compares every code either coder used."
+        )
+        self.codes.setMaximumHeight(120)
+        self.consensus = QLineEdit("Consensus")
+        self.compute_button = QPushButton("Compute")
+        self.compute_button.clicked.connect(self.compute)
+        self.unit.currentIndexChanged.connect(self._unit_changed)
+        self._unit_changed()
+
+        form = QFormLayout()
+        coders = QHBoxLayout()
+        coders.addWidget(self.coder_a, 1)
+        coders.addWidget(QLabel("and"))
+        coders.addWidget(self.coder_b, 1)
+        form.addRow("Coders:", coders)
+        documents = QHBoxLayout()
+        for label, combo in (
+            ("Dyad", self.dyad),
+            ("Session", self.session),
+            ("Perspective", self.perspective),
+        ):
+            documents.addWidget(QLabel(label))
+            documents.addWidget(combo, 1)
+        form.addRow("Documents:", documents)
+        unit_row = QHBoxLayout()
+        unit_row.addWidget(self.unit, 1)
+        unit_row.addWidget(QLabel("Overlap threshold"))
+        unit_row.addWidget(self.threshold)
+        form.addRow("Unit:", unit_row)
+        form.addRow("Codes:", self.codes)
+
+        self.table_model = AgreementTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.table_model)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+
+        self.disagreements_model = DisagreementsModel(self)
+        self.disagreements = QTableView()
+        self.disagreements.setModel(self.disagreements_model)
+        self.disagreements.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.disagreements.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.disagreements.horizontalHeader().setStretchLastSection(True)
+        self.disagreements.doubleClicked.connect(self._open_disagreement)
+        self.accept_a = QPushButton("Accept A")
+        self.accept_b = QPushButton("Accept B")
+        self.keep_both = QPushButton("Keep both")
+        self.accept_a.clicked.connect(lambda: self.resolve("a"))
+        self.accept_b.clicked.connect(lambda: self.resolve("b"))
+        self.keep_both.clicked.connect(lambda: self.resolve("both"))
+        resolve_row = QHBoxLayout()
+        resolve_row.addWidget(QLabel("Resolve into coder:"))
+        resolve_row.addWidget(self.consensus)
+        for button in (self.accept_a, self.accept_b, self.keep_both):
+            resolve_row.addWidget(button)
+
+        self.export_table_button = QPushButton("Export table (CSV)…")
+        self.export_docx_button = QPushButton("Export report (DOCX)…")
+        self.export_disagreements_button = QPushButton("Export disagreements (CSV)…")
+        self.export_table_button.clicked.connect(self.export_table_csv)
+        self.export_docx_button.clicked.connect(self.export_docx)
+        self.export_disagreements_button.clicked.connect(self.export_disagreements_csv)
+        actions = QHBoxLayout()
+        actions.addWidget(self.compute_button)
+        actions.addStretch(1)
+        for button in (self.export_table_button, self.export_docx_button, self.export_disagreements_button):
+            actions.addWidget(button)
+
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(QLabel("Disagreements (double-click to open the document):"))
+        lower_layout.addWidget(self.disagreements, 1)
+        lower_layout.addLayout(resolve_row)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addWidget(self.table, 1)
+        upper_layout.addWidget(self.summary)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(upper)
+        splitter.addWidget(lower)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(actions)
+        layout.addWidget(splitter, 1)
+
+        context.projectChanged.connect(lambda _project: self.reload_choices())
+        context.changed.connect(self._on_change)
+        self.reload_choices()
+        self._update_buttons()
+
+    # -- choices ----------------------------------------------------------------------------------------
+    def reload_choices(self) -> None:
+        """Fill the coder, document and code choices from the open project (keeping the current picks)."""
+        project = self.context.project
+        choices = service.agreement_choices(project) if project is not None else None
+        keep_a, keep_b = self.coder_a.currentData(), self.coder_b.currentData()
+        for combo, keep, fallback in ((self.coder_a, keep_a, 0), (self.coder_b, keep_b, 1)):
+            combo.clear()
+            for coder in choices.coders if choices else ():
+                combo.addItem(coder.name, coder.id)
+            index = combo.findData(keep) if keep is not None else -1
+            combo.setCurrentIndex(index if index >= 0 else min(fallback, combo.count() - 1))
+        self._fill(self.dyad, choices.dyads if choices else ())
+        self._fill(self.session, choices.sessions if choices else ())
+        self._fill(self.perspective, choices.perspectives if choices else ())
+        checked = self.checked_codes()
+        self.codes.clear()
+        for code_id, path in choices.codes if choices else ():
+            item = QListWidgetItem(path)
+            item.setData(Qt.ItemDataRole.UserRole, code_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if code_id in checked else Qt.CheckState.Unchecked)
+            self.codes.addItem(item)
+        self.compute_button.setEnabled(bool(choices and len(choices.coders) >= 2))
+
+    @staticmethod
+    def _fill(combo: QComboBox, values) -> None:
+        keep = combo.currentData()
+        combo.clear()
+        combo.addItem(ALL, None)
+        for value in values:
+            combo.addItem(str(value), value)
+        index = combo.findData(keep) if keep is not None else 0
+        combo.setCurrentIndex(max(index, 0))
+
+    def checked_codes(self) -> list[int]:
+        return [
+            self.codes.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.codes.count())
+            if self.codes.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def _unit_changed(self) -> None:
+        self.threshold.setEnabled(self.unit.currentData() == "segment")
+
+    def current_request(self) -> service.AgreementRequest:
+        dyad, session, perspective = (
+            self.dyad.currentData(),
+            self.session.currentData(),
+            self.perspective.currentData(),
+        )
+        codes = self.checked_codes()
+        return service.AgreementRequest(
+            coders=(self.coder_a.currentData(), self.coder_b.currentData()),
+            dyads=None if dyad is None else [dyad],
+            sessions=None if session is None else [session],
+            perspectives=None if perspective is None else [perspective],
+            codes=codes or None,
+            unit=self.unit.currentData(),
+            threshold=round(self.threshold.value(), 4),
+        )
+
+    # -- computing --------------------------------------------------------------------------------------
+    def compute(self) -> None:
+        if self.context.project is None:
+            return
+        request = self.current_request()
+        try:
+            report = service.agreement_table(self.context.project, request)
+            disagreements = service.list_disagreements(self.context.project, request)
+        except RapportError as error:
+            self.show_error(str(error))
+            return
+        self.request, self.report = request, report
+        self.table_model.set_report(report)
+        names = (report.coders[0].name, report.coders[1].name)
+        self.disagreements_model.set_items(disagreements, names)
+        self.disagreements.resizeColumnsToContents()
+        self.summary.setText(self._summary_text(report, len(disagreements)))
+        self._update_buttons()
+
+    @staticmethod
+    def _summary_text(report: service.AgreementReport, disagreements: int) -> str:
+        text = {
+            "character": "Unit: the character; per code the documents' 2x2 tables are summed.",
+            "segment": f"Unit: the coded segment; agreement at {report.threshold:.0%} overlap (intersection over "
+            f"union); kappa is Brennan & Prediger's with k = {report.categories}.",
+            "presence": "Unit: the document (was the code used at all).",
+        }[report.unit]
+        if report.replicates:
+            text += f" 95% CI: bootstrap over documents ({report.replicates} resamples)."
+        return f"{text} {len(report.documents)} documents, {disagreements} disagreements. Red: under 0.6; amber: under 0.8."
+
+    def _on_change(self, change: Change) -> None:
+        if change.everything or change.coders or change.codebook or change.study:
+            self.reload_choices()
+        if self.request is not None and (change.everything or change.codings):
+            self._refresh_disagreements()
+
+    def _refresh_disagreements(self) -> None:
+        if self.context.project is None or self.request is None or self.report is None:
+            return
+        try:
+            items = service.list_disagreements(self.context.project, self.request)
+        except RapportError:
+            return
+        self.disagreements_model.set_items(items, self.disagreements_model.coder_names)
+
+    def _update_buttons(self) -> None:
+        has_report = self.report is not None
+        for button in (self.export_table_button, self.export_docx_button, self.export_disagreements_button):
+            button.setEnabled(has_report)
+        for button in (self.accept_a, self.accept_b, self.keep_both):
+            button.setEnabled(has_report and self.disagreements_model.rowCount() > 0)
+
+    # -- disagreements ----------------------------------------------------------------------------------
+    def selected_disagreement(self) -> service.Disagreement | None:
+        rows = self.disagreements.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.disagreements_model.item(rows[0].row())
+
+    def _open_disagreement(self, index) -> None:
+        item = self.disagreements_model.item(index.row())
+        self.context.documentRequested.emit(item.document_id, item.start, item.end)
+
+    def resolve(self, choice: str) -> None:
+        """Resolve the selected disagreement into the consensus coder as one undoable command."""
+        item = self.selected_disagreement()
+        project = self.context.project
+        if item is None or project is None:
+            return
+        consensus = self.consensus.text().strip() or "Consensus"
+        label = {"a": "Accept A", "b": "Accept B", "both": "Keep both"}[choice]
+        done: list[service.Resolution] = []
+
+        def do() -> service.Resolution:
+            if not done:  # the first time: resolve; a redo after undo restores the same codings, same ids
+                done.append(service.resolve_disagreement(project, item, choice, consensus))
+            else:
+                service.redo_resolution(project, done[0])
+            return done[0]
+
+        command = ServiceCommand(
+            f"{label}: {item.document} {item.start}–{item.end}",
+            do,
+            lambda r: service.undo_resolution(project, r),
+        )
+        try:
+            self.context.push(command)
+        except RapportError as error:
+            self.show_error(str(error))
+
+    # -- exports ----------------------------------------------------------------------------------------
+    def _ask_save_path(self, title: str, file_filter: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, title, "", file_filter)
+        return path
+
+    def _export(self, title: str, file_filter: str, write: Callable[[Path], Path]) -> Path | None:
+        if self.report is None:
+            return None
+        chosen = self.choose_save_path(title, file_filter)
+        if not chosen:
+            return None
+        try:
+            return write(Path(chosen))
+        except RapportError as error:
+            self.show_error(str(error))
+            return None
+
+    def export_table_csv(self) -> Path | None:
+        return self._export(
+            "Export agreement table",
+            "CSV (*.csv)",
+            lambda p: agreement_report.export_table_csv(self.report, p),
+        )
+
+    def export_docx(self) -> Path | None:
+        items = [self.disagreements_model.item(i) for i in range(self.disagreements_model.rowCount())]
+        return self._export(
+            "Export agreement report",
+            "Word (*.docx)",
+            lambda p: agreement_report.export_docx(self.report, p, items),
+        )
+
+    def export_disagreements_csv(self) -> Path | None:
+        items = [self.disagreements_model.item(i) for i in range(self.disagreements_model.rowCount())]
+        names = self.disagreements_model.coder_names
+        return self._export(
+            "Export disagreements",
+            "CSV (*.csv)",
+            lambda p: agreement_report.export_disagreements_csv(items, p, names),
+        )
