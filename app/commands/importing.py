@@ -53,10 +53,11 @@ def _meta_for_files(args: argparse.Namespace) -> dict[str, importing.DocumentMet
     for name in args.files:
         meta = importing.guess_meta(name)
         if args.dyad is not None:
-            # A dyad given explicitly makes a guessed session number meaningless unless also given.
-            meta = replace(meta, dyad=args.dyad, session=args.session)
-        elif args.session is not None:
+            meta = replace(meta, dyad=args.dyad)
+        if args.session is not None:
             meta = replace(meta, session=args.session)
+        if args.session is None and meta.dyad is None:
+            meta = replace(meta, session=None)  # a guessed session number without a dyad means nothing
         if args.perspective is not None:
             meta = replace(meta, perspective=args.perspective)
         if args.kind is not None:

@@ -112,7 +112,7 @@ def test_flags_override_the_guess(cli_project: Path, tmp_path: Path) -> None:
     [row] = as_json(rapport("documents", cli_project, "--json"))
     assert (row["dyad"], row["session"], row["perspective"], row["kind"]) == (
         "D09",
-        None,
+        2,  # the session guessed from the name is kept; only the flags given replace the guess
         "therapist",
         "session",
     )
@@ -149,6 +149,17 @@ def test_batch_with_one_bad_file(cli_project: Path, tmp_path: Path) -> None:
     stderr = result.stderr.decode().strip()
     assert "\n" not in stderr and "1 of 2 files failed" in stderr and "bad.vtt, line 3" in stderr
     assert [d["name"] for d in as_json(rapport("documents", cli_project, "--json"))] == ["good"]
+
+
+def test_session_without_dyad_is_a_user_error(cli_project: Path, tmp_path: Path) -> None:
+    transcript = tmp_path / "interview.txt"
+    transcript.write_text("T: hi\n", encoding="utf-8")
+    result = rapport("import", cli_project, transcript, "--session", "3")
+    assert result.returncode == 1
+    assert (
+        result.stderr.decode().strip()
+        == "rapport: interview.txt: A session number needs a dyad: give the dyad too."
+    )
 
 
 def test_usage_errors_exit_2(cli_project: Path, tmp_path: Path) -> None:
