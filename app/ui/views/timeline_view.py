@@ -1,0 +1,287 @@
+"""One session of one dyad on the session-video time axis: a lane per perspective, a mark per recall coding.
+
+Each mark sits at the coding's video moment (see `app.domain.comparison` for how a coding gets one), coloured
+by its code; hovering shows the excerpt. Clicking plays the session video from that moment when the session
+has a media file on this machine (a small QtMultimedia player window), and otherwise asks the main window to
+open the session transcript at the turn spoken at that moment. QtMultimedia is imported only when a video is
+actually played, and `player_factory` can be replaced, so tests never need a codec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, Qt, QUrl, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSceneMouseEvent,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.comparison import Excerpt
+from app.domain.errors import RapportError
+from app.domain.timecode import format_timecode
+from app.services import compare as service
+from app.services.changes import Change
+from app.services.compare import SessionTimeline
+from app.ui.context import AppContext
+
+LANE_HEIGHT = 40
+MARK_WIDTH = 6
+LEFT = 100  # room for lane labels
+TOP = 28  # room for the time axis
+MIN_AXIS_MS = 60_000
+
+
+class MarkItem(QGraphicsRectItem):
+    """A coding at its video moment; tells its view when clicked."""
+
+    def __init__(
+        self, excerpt: Excerpt, rect: QRectF, color: str, on_click: Callable[[Excerpt], None]
+    ) -> None:
+        super().__init__(rect)
+        self.excerpt = excerpt
+        self._on_click = on_click
+        self.setBrush(QBrush(QColor(color)))
+        self.setPen(QPen(QColor(color).darker(150)))
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(
+            f"{excerpt.code} — {excerpt.perspective}, video {format_timecode(excerpt.video_ref_ms)}\n"
+            f"“{' '.join(excerpt.text.split())}”\n{excerpt.document} ({excerpt.speaker or 'no speaker'}, "
+            f"coded by {excerpt.coder})"
+        )
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._on_click(self.excerpt)
+            event.accept()
+        else:
+            super().mousePressEvent(event)
+
+
+class VideoPlayerWindow(QWidget):
+    """A small window playing the session video, started at a given moment."""
+
+    def __init__(self, path: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer  # only when a video is really played
+        from PySide6.QtMultimediaWidgets import QVideoWidget
+
+        self.setWindowTitle(Path(path).name)
+        self.resize(640, 420)
+        self._pending: int | None = None
+        self.video = QVideoWidget(self)
+        self.player = QMediaPlayer(self)
+        self.audio = QAudioOutput(self)
+        self.player.setAudioOutput(self.audio)
+        self.player.setVideoOutput(self.video)
+        self.play_button = QPushButton("Pause")
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.time_label = QLabel("00:00:00")
+        controls = QHBoxLayout()
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.slider, 1)
+        controls.addWidget(self.time_label)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.video, 1)
+        layout.addLayout(controls)
+        self.play_button.clicked.connect(self._toggle)
+        self.player.durationChanged.connect(lambda ms: self.slider.setRange(0, int(ms)))
+        self.player.positionChanged.connect(self._position_changed)
+        self.player.mediaStatusChanged.connect(self._status_changed)
+        self.slider.sliderMoved.connect(self.player.setPosition)
+        self.player.setSource(QUrl.fromLocalFile(path))
+
+    def play_from(self, ms: int) -> None:
+        self._pending = ms
+        self.player.setPosition(ms)
+        self.player.play()
+        self.show()
+        self.raise_()
+
+    def _status_changed(self, status) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if status == QMediaPlayer.MediaStatus.LoadedMedia and self._pending is not None:
+            self.player.setPosition(self._pending)  # a position set before loading may be dropped
+
+    def _position_changed(self, ms: int) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setValue(int(ms))
+        self.slider.blockSignals(False)
+        self.time_label.setText(format_timecode(int(ms)))
+
+    def _toggle(self) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self.player.pause()
+            self.play_button.setText("Play")
+        else:
+            self.player.play()
+            self.play_button.setText("Pause")
+
+
+class TimelineView(QWidget):
+    markActivated = Signal(object)  # the Excerpt clicked
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.timeline: SessionTimeline | None = None
+        self.player_factory: Callable[[QWidget, str], VideoPlayerWindow] = lambda owner, path: (
+            VideoPlayerWindow(path, owner)
+        )
+        self.player: VideoPlayerWindow | None = None
+        self.pixels_per_second = 2.0
+
+        self.dyad_combo = QComboBox()
+        self.session_spin = QSpinBox()
+        self.session_spin.setRange(1, 1)
+        self.zoom_in = QPushButton("+")
+        self.zoom_out = QPushButton("−")
+        self.info = QLabel()
+        bar = QHBoxLayout()
+        for widget in (QLabel("Dyad"), self.dyad_combo, QLabel("Session"), self.session_spin):
+            bar.addWidget(widget)
+        bar.addWidget(self.info, 1)
+        bar.addWidget(self.zoom_out)
+        bar.addWidget(self.zoom_in)
+        self.scene = QGraphicsScene(self)
+        self.graphics = QGraphicsView(self.scene)
+        self.graphics.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.graphics.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.graphics.setMouseTracking(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.graphics, 1)
+
+        self.dyad_combo.currentIndexChanged.connect(self._dyad_changed)
+        self.session_spin.valueChanged.connect(lambda _n: self.refresh())
+        self.zoom_in.clicked.connect(lambda: self.set_zoom(self.pixels_per_second * 1.5))
+        self.zoom_out.clicked.connect(lambda: self.set_zoom(self.pixels_per_second / 1.5))
+        context.changed.connect(self._on_change)
+        context.projectChanged.connect(lambda _project: self.reload_dyads())
+        self.reload_dyads()
+
+    # -- choosing ---------------------------------------------------------------------------------
+    def reload_dyads(self) -> None:
+        project = self.context.project
+        current = self.dyad_combo.currentText()
+        names = service.dyad_names(project) if project is not None else []
+        self.dyad_combo.blockSignals(True)
+        self.dyad_combo.clear()
+        self.dyad_combo.addItems(names)
+        if current in names:
+            self.dyad_combo.setCurrentText(current)
+        self.dyad_combo.blockSignals(False)
+        self._dyad_changed()
+
+    def show_session(self, dyad: str, session: int) -> None:
+        self.dyad_combo.setCurrentText(dyad)
+        self.session_spin.setValue(session)
+        self.refresh()
+
+    def _dyad_changed(self) -> None:
+        project, dyad = self.context.project, self.dyad_combo.currentText()
+        numbers = service.dyad_sessions(project, dyad) if project is not None and dyad else []
+        self.session_spin.blockSignals(True)
+        self.session_spin.setRange(min(numbers, default=1), max(numbers, default=1))
+        self.session_spin.blockSignals(False)
+        self.refresh()
+
+    def _on_change(self, change: Change) -> None:
+        if change.everything or change.study:
+            self.reload_dyads()
+        elif change.codings or change.codebook or change.documents:
+            self.refresh()
+
+    def set_zoom(self, pixels_per_second: float) -> None:
+        self.pixels_per_second = max(0.05, min(50.0, pixels_per_second))
+        self._draw()
+
+    # -- drawing ----------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        project, dyad = self.context.project, self.dyad_combo.currentText()
+        self.timeline = None
+        if project is not None and dyad:
+            try:
+                self.timeline = service.session_timeline(project, dyad, self.session_spin.value())
+            except RapportError as exc:
+                self.info.setText(str(exc))
+        self._draw()
+
+    def x_of(self, ms: int) -> float:
+        return LEFT + ms / 1000 * self.pixels_per_second
+
+    def mark_items(self) -> list[MarkItem]:
+        return [item for item in self.scene.items() if isinstance(item, MarkItem)]
+
+    def _draw(self) -> None:
+        self.scene.clear()
+        timeline = self.timeline
+        if timeline is None:
+            return
+        lanes = timeline.perspectives or ("client", "therapist")
+        span_ms = max(timeline.duration_ms + 30_000, MIN_AXIS_MS)
+        right = self.x_of(span_ms)
+        bottom = TOP + LANE_HEIGHT * len(lanes)
+        step_s = next(s for s in (10, 30, 60, 120, 300, 600, 1800, 3600) if s * self.pixels_per_second >= 70)
+        grid = QPen(QColor("#d0d0d0"))
+        for second in range(0, span_ms // 1000 + 1, step_s):
+            x = self.x_of(second * 1000)
+            self.scene.addLine(x, TOP - 4, x, bottom, grid)
+            label = self.scene.addSimpleText(format_timecode(second * 1000))
+            label.setPos(x + 2, 4)
+        for lane, perspective in enumerate(lanes):
+            y = TOP + lane * LANE_HEIGHT
+            self.scene.addLine(LEFT, y + LANE_HEIGHT, right, y + LANE_HEIGHT, grid)
+            self.scene.addSimpleText(perspective.title()).setPos(8, y + LANE_HEIGHT / 2 - 8)
+        stacked: dict[tuple[str, int], int] = {}
+        for excerpt in timeline.marks:
+            if excerpt.perspective not in lanes or excerpt.video_ref_ms is None:
+                continue
+            lane = lanes.index(excerpt.perspective)
+            key = (excerpt.perspective, round(self.x_of(excerpt.video_ref_ms)))
+            offset = stacked.get(key, 0)
+            stacked[key] = offset + 1
+            x = self.x_of(excerpt.video_ref_ms) - MARK_WIDTH / 2 + offset * (MARK_WIDTH + 1)
+            rect = QRectF(x, TOP + lane * LANE_HEIGHT + 6, MARK_WIDTH, LANE_HEIGHT - 12)
+            self.scene.addItem(
+                MarkItem(excerpt, rect, timeline.colors.get(excerpt.code_id, "#888888"), self.activate)
+            )
+        self.scene.setSceneRect(0, 0, right + 20, bottom + 10)
+        media = "video: " + Path(timeline.media_path).name if timeline.media_path else "no session video"
+        self.info.setText(f"{len(timeline.marks)} recall codings with a video moment; {media}")
+
+    # -- acting on a mark -------------------------------------------------------------------------
+    def activate(self, excerpt: Excerpt) -> None:
+        """Play the session video from the mark's moment, or open the transcript at that moment."""
+        self.markActivated.emit(excerpt)
+        timeline = self.timeline
+        if timeline is None or excerpt.video_ref_ms is None:
+            return
+        if timeline.media_path and Path(timeline.media_path).is_file():
+            if self.player is None:
+                self.player = self.player_factory(self, timeline.media_path)
+            self.player.play_from(excerpt.video_ref_ms)
+            return
+        position = timeline.transcript_position(excerpt.video_ref_ms)
+        if position is None:
+            self.info.setText(
+                f"Session {timeline.session} has neither a video file nor a session transcript."
+            )
+            return
+        self.context.documentRequested.emit(*position)

@@ -1,0 +1,96 @@
+"""The session timeline: lanes per perspective, marks at video moments, hover text, and a click that opens
+the transcript at that moment (no video) or plays the video from it (with one)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from app.ui.context import AppContext
+from app.ui.views.timeline_view import LANE_HEIGHT, TOP, TimelineView
+from tests.compare_study import build_study
+
+
+def _view(project, qtbot) -> tuple[TimelineView, AppContext]:
+    context = AppContext()
+    context.project = project
+    view = TimelineView(context)
+    qtbot.addWidget(view)
+    view.resize(900, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    return view, context
+
+
+def _click_mark(qtbot, view: TimelineView, coding_id: int) -> None:
+    item = next(m for m in view.mark_items() if m.excerpt.coding_id == coding_id)
+    view.graphics.ensureVisible(item)
+    point = view.graphics.mapFromScene(item.sceneBoundingRect().center())
+    qtbot.mouseClick(view.graphics.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def test_marks_sit_in_their_lane_at_their_moment(project, qtbot) -> None:
+    study = build_study(project)
+    view, _context = _view(project, qtbot)
+    view.show_session("D01", 1)
+    marks = {m.excerpt.coding_id: m for m in view.mark_items()}
+    assert set(marks) == {
+        study.codings[k] for k in ("trust_c_ana", "trust_c_ben", "trust_t", "competence_t", "rupture_c1")
+    }
+    therapist = marks[study.codings["trust_t"]].sceneBoundingRect()
+    client = marks[study.codings["trust_c_ana"]].sceneBoundingRect()
+    assert client.top() < TOP + LANE_HEIGHT <= therapist.top()  # client lane above therapist lane
+    assert therapist.center().x() - client.center().x() == pytest.approx(8 * view.pixels_per_second, abs=1)
+    assert "“I felt no trust yet”" in marks[study.codings["trust_t"]].toolTip()
+    assert "video 00:00:20" in marks[study.codings["trust_t"]].toolTip()
+    view.show_session("D01", 2)
+    assert [m.excerpt.coding_id for m in view.mark_items()] == [study.codings["rupture_c2"]]
+
+
+def test_click_without_video_opens_the_transcript_at_that_moment(project, qtbot) -> None:
+    study = build_study(project)
+    view, context = _view(project, qtbot)
+    view.show_session("D01", 1)
+    with qtbot.waitSignal(context.documentRequested) as signal:
+        _click_mark(qtbot, view, study.codings["competence_t"])  # video 00:04:00
+    doc, start, end = signal.args
+    assert doc == study.documents["s1"]
+    assert study.texts["s1"][start:end].startswith("[00:01:40] Therapist:")  # the turn spoken at 00:04:00
+
+
+class RecordingPlayer(QWidget):
+    """Stands in for the QtMultimedia window so the test needs no codec."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+        self.played: list[int] = []
+
+    def play_from(self, ms: int) -> None:
+        self.played.append(ms)
+
+
+def test_click_with_a_video_plays_it_from_the_moment(project, qtbot, tmp_path: Path) -> None:
+    video = tmp_path / "session1.mp4"
+    video.write_bytes(b"\x00")
+    study = build_study(project, media_path=str(video))
+    view, context = _view(project, qtbot)
+    players: list[RecordingPlayer] = []
+
+    def factory(_owner, path: str) -> RecordingPlayer:
+        players.append(RecordingPlayer(path))
+        qtbot.addWidget(players[-1])
+        return players[-1]
+
+    view.player_factory = factory  # type: ignore[assignment]
+    view.show_session("D01", 1)
+    requested: list[tuple] = []
+    context.documentRequested.connect(lambda *args: requested.append(args))
+    _click_mark(qtbot, view, study.codings["rupture_c1"])
+    _click_mark(qtbot, view, study.codings["trust_t"])
+    assert len(players) == 1 and players[0].path == str(video)
+    assert players[0].played == [300_000, 20_000]
+    assert requested == []
