@@ -7,7 +7,7 @@ can create a dyad, a session and a document atomically. The other functions are 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from app.domain import attributes
 from app.domain.errors import InvalidInput
 from app.services.changes import Change
-from app.services.project import Project
+from app.services.project import Project, bump_content_version
 from app.storage.models import (
+    DOCUMENT_KINDS,
     PERSPECTIVES,
     ROLES,
     AttributeDefinition,
@@ -286,24 +287,104 @@ def attribute_types(project: Project, scope: str = "participant") -> dict[str, s
         return {d.name: d.type for d in queries.attribute_definitions(session, scope)}
 
 
-__all__ = [
-    "PERSPECTIVES",
-    "DocumentData",
-    "DocumentSummary",
-    "DyadSummary",
-    "ParticipantData",
-    "TurnData",
-    "add_participant",
-    "attribute_types",
-    "ensure_attribute",
-    "ensure_dyad",
-    "ensure_participant",
-    "ensure_session",
-    "get_document",
-    "list_documents",
-    "list_dyads",
-    "list_participants",
-    "set_attribute_value",
-    "set_dyad_attributes",
-    "set_participant_attributes",
-]
+# -- changing and deleting documents ----------------------------------------------------------------
+
+
+class Keep:
+    """The type of `KEEP`: "leave this field as it is" where None already means "clear it"."""
+
+
+KEEP = Keep()
+
+
+@dataclass(frozen=True)
+class DocumentsSnapshot:
+    """Everything deleted with some documents (rows by table, original ids), for `restore_documents`."""
+
+    document_ids: tuple[int, ...]
+    rows: dict[str, list[dict[str, object]]]
+
+
+def _documents_change(ids: tuple[int, ...]) -> Change:
+    frozen = frozenset(ids)
+    return Change(study=True, documents=frozen, codings=frozen, memos=True)
+
+
+def delete_documents(project: Project, ids: Sequence[int]) -> DocumentsSnapshot:
+    """Delete documents with their turns, codings and memos; the snapshot lets undo bring them all back."""
+    wanted = tuple(dict.fromkeys(int(i) for i in ids))
+    with project.write() as session:
+        for ident in wanted:
+            lookup.document(session, ident)  # NotFound for an unknown id, before anything is deleted
+        rows = queries.rows_with_dependents(session, "documents", wanted)
+        queries.delete_documents(session, wanted)
+        bump_content_version(session)
+    project.notify(_documents_change(wanted))
+    return DocumentsSnapshot(wanted, rows)
+
+
+def restore_documents(project: Project, snapshot: DocumentsSnapshot) -> None:
+    """Re-create deleted documents and everything that hung on them, with their original ids."""
+    with project.write() as session:
+        queries.insert_rows(session, snapshot.rows)
+        bump_content_version(session)
+    project.notify(_documents_change(snapshot.document_ids))
+
+
+def update_document(
+    project: Project,
+    doc: str | int,
+    *,
+    name: str | None = None,
+    dyad: str | Keep | None = KEEP,
+    session: int | Keep | None = KEEP,
+    perspective: str | Keep | None = KEEP,
+    kind: str | None = None,
+) -> DocumentSummary:
+    """Rename a document or move it in the study (dyad, session, perspective, kind); `KEEP` keeps a field.
+
+    Returns the document as it was before, so undo can call this again with the old values.
+    """
+    with project.write() as db:
+        document = lookup.document(db, doc)
+        before = _summary_of(db, document.id)
+        if name is not None:
+            cleaned = " ".join(name.split())
+            if not cleaned:
+                raise InvalidInput("A document needs a name.")
+            if cleaned != document.name and queries.document_name_taken(db, cleaned):
+                raise InvalidInput(f"There is already a document called {cleaned!r}.")
+            document.name = cleaned
+        if not isinstance(perspective, Keep):
+            if perspective is not None and perspective not in PERSPECTIVES:
+                raise InvalidInput(
+                    f"{perspective!r} is not a perspective (use one of {', '.join(PERSPECTIVES)})."
+                )
+            document.perspective = perspective
+        if kind is not None:
+            if kind not in DOCUMENT_KINDS:
+                raise InvalidInput(
+                    f"{kind!r} is not a document kind (use one of {', '.join(DOCUMENT_KINDS)})."
+                )
+            document.kind = kind
+        dyad_row = db.get(Dyad, document.dyad_id) if document.dyad_id is not None else None
+        if not isinstance(dyad, Keep):
+            dyad_row = ensure_dyad(db, dyad) if dyad else None
+            document.dyad_id = dyad_row.id if dyad_row else None
+            if isinstance(session, Keep):
+                session = before.session if dyad_row is not None else None  # same number, new dyad
+        if not isinstance(session, Keep):
+            if session is not None and dyad_row is None:
+                raise InvalidInput("A session number needs a dyad: give the dyad too.")
+            if session and dyad_row is not None:
+                document.session_id = ensure_session(db, dyad_row, session).id
+            else:
+                document.session_id = None
+        db.flush()
+    project.notify(Change(study=True))
+    return before
+
+
+def _summary_of(session: Session, document_id: int) -> DocumentSummary:
+    [row] = queries.document_summaries(session, document_id=document_id)
+    return DocumentSummary(*row)

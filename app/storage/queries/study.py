@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.storage.models import (
     AttributeDefinition,
     AttributeValue,
+    Base,
     Document,
     Dyad,
     DyadMember,
@@ -53,7 +54,7 @@ def insert_turns(session: Session, rows: Sequence[dict[str, Any]]) -> None:
         session.execute(insert(Turn), list(rows))
 
 
-def document_summaries(session: Session) -> list[Any]:
+def document_summaries(session: Session, *, document_id: int | None = None) -> list[Any]:
     """Rows (id, name, dyad, session, perspective, kind, turns, chars) ordered by dyad, session, name."""
     turn_counts = select(Turn.document_id, func.count().label("n")).group_by(Turn.document_id).subquery()
     statement = (
@@ -72,6 +73,8 @@ def document_summaries(session: Session) -> list[Any]:
         .outerjoin(turn_counts, turn_counts.c.document_id == Document.id)
         .order_by(Dyad.name.is_(None), Dyad.name, StudySession.number, Document.name, Document.id)
     )
+    if document_id is not None:
+        statement = statement.where(Document.id == document_id)
     return list(session.execute(statement))
 
 
@@ -190,3 +193,55 @@ def attribute_values_of(
         AttributeValue.participant_id.in_(p_ids) | AttributeValue.dyad_id.in_(d_ids)
     ).order_by(AttributeDefinition.name)
     return [tuple(row) for row in session.execute(statement)]  # type: ignore[misc]
+
+
+# -- whole documents with everything that hangs on them (delete with undo) -------------------------
+
+
+def rows_with_dependents(
+    session: Session, table_name: str, ids: Sequence[int]
+) -> dict[str, list[dict[str, Any]]]:
+    """Rows of `table_name` with `ids` and every row that a delete would cascade to, by table, parents first.
+
+    Generic over the models (turns, codings, memos on documents and on their codings, set members, edit
+    history, and whatever later tables reference them with ON DELETE CASCADE), so a restore re-creates all
+    of it without this module knowing each table.
+    """
+    tables = Base.metadata.sorted_tables  # parents before children
+    root = Base.metadata.tables[table_name]
+    captured: dict[str, list[dict[str, Any]]] = {
+        table_name: [
+            dict(row._mapping) for row in session.execute(select(root).where(root.c.id.in_(list(ids))))
+        ]
+    }
+    for table in tables:
+        if table.name == table_name:
+            continue
+        found: dict[tuple, dict[str, Any]] = {}
+        for fk in table.foreign_keys:
+            parent = fk.column.table.name
+            if parent not in captured or (fk.ondelete or "").upper() != "CASCADE" or parent == table.name:
+                continue
+            values = {row[fk.column.name] for row in captured[parent]}
+            if not values:
+                continue
+            statement = select(table).where(fk.parent.in_(list(values)))
+            for row in session.execute(statement):
+                mapping = dict(row._mapping)
+                found[tuple(mapping[c.name] for c in table.primary_key.columns)] = mapping
+        if found:
+            captured[table.name] = list(found.values())
+    return {t.name: captured[t.name] for t in tables if t.name in captured}
+
+
+def insert_rows(session: Session, rows_by_table: dict[str, list[dict[str, Any]]]) -> None:
+    """Insert rows captured by `rows_with_dependents`, with their original keys, parents first."""
+    for table in Base.metadata.sorted_tables:
+        rows = rows_by_table.get(table.name)
+        if rows:
+            session.execute(insert(table), rows)
+
+
+def delete_documents(session: Session, ids: Sequence[int]) -> None:
+    """Delete documents; the database cascades to their turns, codings, memos, set members and edits."""
+    session.execute(delete(Document).where(Document.id.in_(list(ids))))
