@@ -1,0 +1,47 @@
+"""The across-dyads view: prevalence matrix by a dyad attribute, a bar chart for the selected theme, CSV."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from app.services.study import set_dyad_attributes
+from app.ui.context import AppContext
+from app.ui.views.groups_view import GroupsView
+from tests.compare_study import add_dyad, build_study
+
+
+def test_groups_matrix_chart_and_export(project, qtbot, qtmodeltester, tmp_path: Path) -> None:
+    study = build_study(project)
+    set_dyad_attributes(project, "D01", {"outcome": "positive"})
+    add_dyad(project, "D02", "troubled", study.codes, {"client": ["Rupture"], "therapist": ["Trust"]})
+    add_dyad(project, "D03", "troubled", study.codes, {"client": ["Rupture"], "therapist": []})
+    context = AppContext()
+    context.project = project
+    view = GroupsView(context)
+    qtbot.addWidget(view)
+    assert view.attribute_combo.currentText() == "outcome"
+    model = view.model
+    qtmodeltester.check(model)
+    assert model.columnCount() == 1 + 2 * 2
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "positive\nclient"
+    rupture = model.index_of_code(study.codes["Rupture"])
+    troubled_client = rupture.siblingAtColumn(3)
+    assert model.headerData(3, Qt.Orientation.Horizontal) == "troubled\nclient"
+    assert troubled_client.data() == "2/2 (100%)"
+    view.matrix_view.setCurrentIndex(rupture)
+    assert view.chart_values() == {"client": [100.0, 100.0], "therapist": [0.0, 0.0]}
+    view.matrix_view.setCurrentIndex(model.index_of_code(study.codes["Trust"]))
+    assert view.chart_values() == {"client": [100.0, 0.0], "therapist": [100.0, 50.0]}
+    target = tmp_path / "groups.csv"
+    view.ask_csv_path = lambda: str(target)  # type: ignore[method-assign]
+    assert view.export_csv() == str(target)
+    rows = list(csv.DictReader(target.read_text(encoding="utf-8-sig").splitlines()))
+    assert {(r["group"], r["perspective"]) for r in rows if r["code"] == "Rupture"} == {
+        ("positive", "client"),
+        ("positive", "therapist"),
+        ("troubled", "client"),
+        ("troubled", "therapist"),
+    }
