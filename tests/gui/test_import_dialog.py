@@ -83,6 +83,16 @@ def test_dialog_shows_guesses_preview_and_imports_corrections(qtbot, context, fi
     assert (documents["D07_s2_session"].dyad, documents["D07_s2_session"].session) == ("D08", None)
     assert documents["D07_s2_session"].perspective == "therapist"
     assert (documents["D07_s2_client_recall"].dyad, documents["D07_s2_client_recall"].session) == ("D07", 2)
+    assert dialog.summary_box is not None and dialog.summary_box.text() == "Imported 2 documents."
+    dialog.summary_box.close()
+
+    # the import is one undoable action: undo removes both documents, redo brings them back with their ids
+    ids = sorted(d.id for d in report.documents)
+    assert context.undo_stack.undoText() == "Import 2 transcripts"
+    context.undo_stack.undo()
+    assert study.list_documents(project) == []
+    context.undo_stack.redo()
+    assert sorted(d.id for d in study.list_documents(project)) == ids
 
 
 def test_unticking_every_file_imports_nothing(qtbot, context, files, project) -> None:
@@ -100,3 +110,16 @@ def test_without_a_project_import_is_disabled(qtbot, files) -> None:
     dialog = ImportDialog(AppContext(), files[:1])
     qtbot.addWidget(dialog)
     assert not dialog.ok_button.isEnabled()
+
+
+def test_a_ticked_bad_file_is_named_in_the_summary(qtbot, context, files, project) -> None:
+    dialog = ImportDialog(context, files)
+    qtbot.addWidget(dialog)
+    dialog.run_in_background = False
+    dialog.files.item(2, COL_FILE).setCheckState(Qt.CheckState.Checked)  # insist on the broken file
+    dialog.accept()
+    assert [d.name for d in dialog.report.documents] == ["D07_s2_client_recall", "D07_s2_session"]
+    box = dialog.summary_box
+    assert box is not None and "1 of 3 files failed" in box.text()
+    assert "broken.docx" in box.detailedText()
+    box.close()

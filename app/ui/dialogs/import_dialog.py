@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -35,6 +36,7 @@ from app.formats.detect import LoadedTranscript
 from app.services import importing, study
 from app.services.importing import DocumentMeta, ImportReport
 from app.storage.models import DOCUMENT_KINDS, PERSPECTIVES
+from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
 
 COL_FILE, COL_DYAD, COL_SESSION, COL_PERSPECTIVE, COL_KIND, COL_TURNS, COL_STATUS = range(7)
@@ -55,6 +57,8 @@ class ImportDialog(QDialog):
         self.paths = [Path(p) for p in paths]
         self.report: ImportReport | None = None
         self.run_in_background = True  # tests set False to import on the calling thread
+        self.show_summary = True  # a message box naming what was imported and what failed
+        self.summary_box: QMessageBox | None = None
         self._loaded: dict[int, LoadedTranscript | RapportError] = {}
         self.setWindowTitle("Import transcripts")
         self.resize(900, 600)
@@ -249,8 +253,42 @@ class ImportDialog(QDialog):
 
     def _finished(self, report: ImportReport) -> None:
         self.report = report
+        if report.documents and self.context.project is not None:
+            self.context.push(self._undo_command(report))
+        if self.show_summary:
+            self._show_summary(report)
         self.imported.emit(report)
         super().accept()
+
+    def _undo_command(self, report: ImportReport) -> ServiceCommand:
+        """Undo deletes the imported documents (keeping a snapshot); redo restores them with their ids."""
+        project = self.context.project
+        ids = [d.id for d in report.documents]
+        state: dict[str, study.DocumentsSnapshot] = {}
+
+        def redo() -> None:
+            snapshot = state.pop("snapshot", None)
+            if snapshot is not None:
+                study.restore_documents(project, snapshot)
+
+        def undo(_result: object) -> None:
+            state["snapshot"] = study.delete_documents(project, ids)
+
+        count = len(ids)
+        return ServiceCommand(f"Import {count} transcript{'s' if count != 1 else ''}", redo, undo)
+
+    def _show_summary(self, report: ImportReport) -> None:
+        """A non-blocking summary that outlives the dialog: what was imported, which files were not."""
+        box = QMessageBox(self.parentWidget())
+        box.setWindowTitle("Import finished")
+        box.setIcon(QMessageBox.Icon.Warning if report.failures else QMessageBox.Icon.Information)
+        box.setText(report.summary())
+        if report.failures:
+            box.setDetailedText("\n".join(f.reason for f in report.failures))
+        box.setModal(False)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
+        self.summary_box = box
 
     def _failed(self, _error: BaseException) -> None:
         self.setEnabled(True)  # the task runner already told the user; let them adjust and retry
