@@ -303,3 +303,8 @@ def dyad_sessions(project: Project, dyad: str | int) -> list[int]:
 def dyad_attributes(project: Project) -> list[str]:
     with project.read() as session:
         return queries.dyad_attribute_names(session)
+
+
+def coder_names(project: Project) -> list[str]:
+    with project.read() as session:
+        return queries.coder_names(session)

@@ -153,3 +153,24 @@ def test_export_report(view_and_study, tmp_path: Path) -> None:
     view.ask_report_path = lambda: str(target)  # type: ignore[method-assign]
     assert view.export_report() == str(target)
     assert docx.Document(str(target)).tables[0].rows[1].cells[0].text == "Alliance"
+
+
+def test_coder_filter_and_timeline_follows_moments(view_and_study) -> None:
+    view, study, _context = view_and_study
+    assert [view.coder_combo.itemText(i) for i in range(view.coder_combo.count())] == [
+        "All coders",
+        "Ana",
+        "Ben",
+    ]
+    view.coder_combo.setCurrentIndex(2)  # Ben coded Trust only
+    names = [view.matrix_model.index(r, 0).data() for r in range(view.matrix_model.rowCount())]
+    assert names == ["Alliance"]
+    assert view.moments_list.topLevelItemCount() == 0
+    view.coder_combo.setCurrentIndex(0)
+    assert view.timeline.session_spin.value() == 1
+    assert len(view.timeline.mark_items()) == 5
+    view.timeline.show_session("D01", 2)
+    assert [m.excerpt.coding_id for m in view.timeline.mark_items()] == [study.codings["rupture_c2"]]
+    view.moments_list.itemClicked.emit(view.moments_list.topLevelItem(0), 0)  # the moment is in session 1
+    assert view.timeline.session_spin.value() == 1
+    assert study.codings["trust_t"] in {m.excerpt.coding_id for m in view.timeline.mark_items()}

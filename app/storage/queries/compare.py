@@ -160,6 +160,10 @@ def codings_by_dyad(
     return [(d, p, c, n) for d, p, c, n in session.execute(statement)]
 
 
+def coder_names(session: Session) -> list[str]:
+    return list(session.scalars(select(Coder.name).order_by(Coder.name)))
+
+
 def session_media(session: Session, dyad_id: int, number: int) -> tuple[int, str | None] | None:
     """(session id, media path) of a dyad's session `number`, or None when there is no such session."""
     row = session.execute(

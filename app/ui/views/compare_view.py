@@ -41,6 +41,7 @@ from app.ui.context import AppContext
 from app.ui.models.compare_matrix import CODE_ID_ROLE, CompareMatrixModel
 from app.ui.models.compare_tables import ExcerptTableModel, SideBySideModel
 from app.ui.views.compare_shading import ShadeDelegate
+from app.ui.views.timeline_view import TimelineView
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 30
 
@@ -65,6 +66,8 @@ class CompareView(QWidget):
         self.window_spin.setSuffix(" s")
         self.window_spin.setValue(int(service.DEFAULT_WINDOW_S))
         self.window_spin.setToolTip("Two perspectives' video moments this close count as one shared moment")
+        self.coder_combo = QComboBox()
+        self.coder_combo.setToolTip("Count every coder's codings, or one coder's only")
         self.export_button = QPushButton("Export report…")
         bar = QHBoxLayout()
         for widget in (
@@ -77,6 +80,8 @@ class CompareView(QWidget):
             self.last_session,
             QLabel("Window"),
             self.window_spin,
+            QLabel("Coder"),
+            self.coder_combo,
         ):
             bar.addWidget(widget)
         bar.addStretch(1)
@@ -110,6 +115,8 @@ class CompareView(QWidget):
         self.tabs.addTab(side, "Side by side")
         self.tabs.addTab(self.moments_list, "Shared moments")
         self.tabs.addTab(self.one_sided_list, "One-sided themes")
+        self.timeline = TimelineView(context)
+        self.tabs.addTab(self.timeline, "Session timeline")
         self.status = QLabel()
 
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -125,6 +132,7 @@ class CompareView(QWidget):
         self.first_session.valueChanged.connect(self._first_changed)
         self.last_session.valueChanged.connect(self._last_changed)
         self.window_spin.valueChanged.connect(lambda _value: self.refresh())
+        self.coder_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.matrix_view.clicked.connect(self.show_cell)
         self.excerpt_table.doubleClicked.connect(
             lambda index: self.open_excerpt(self.excerpt_model.excerpt_at(index))
@@ -152,6 +160,7 @@ class CompareView(QWidget):
     # -- choosing what to compare -------------------------------------------------------------------
     def reload_dyads(self) -> None:
         project = self.context.project
+        self._reload_coders()
         current = self.dyad_combo.currentText()
         names = service.dyad_names(project) if project is not None else []
         self.dyad_combo.blockSignals(True)
@@ -161,6 +170,22 @@ class CompareView(QWidget):
             self.dyad_combo.setCurrentText(current)
         self.dyad_combo.blockSignals(False)
         self._dyad_changed()
+
+    def _reload_coders(self) -> None:
+        project = self.context.project
+        current = self.coder_combo.currentData()
+        self.coder_combo.blockSignals(True)
+        self.coder_combo.clear()
+        self.coder_combo.addItem("All coders", None)
+        for name in service.coder_names(project) if project is not None else []:
+            self.coder_combo.addItem(name, name)
+        found = self.coder_combo.findData(current) if current is not None else 0
+        self.coder_combo.setCurrentIndex(max(found, 0))
+        self.coder_combo.blockSignals(False)
+
+    def selected_coders(self) -> list[str] | None:
+        name = self.coder_combo.currentData()
+        return None if name is None else [name]
 
     def set_dyad(self, name: str) -> None:
         self.dyad_combo.setCurrentText(name)
@@ -199,6 +224,8 @@ class CompareView(QWidget):
         self.last_session.setValue(top)
         self.last_session.blockSignals(False)
         self.refresh()
+        if dyad and numbers and self.timeline.dyad_combo.findText(dyad) >= 0:
+            self.timeline.show_session(dyad, min(numbers))
 
     def _enable_session_spins(self, enabled: bool) -> None:
         self.first_session.setEnabled(enabled)
@@ -221,7 +248,7 @@ class CompareView(QWidget):
             self.refresh()
 
     def _on_change(self, change: Change) -> None:
-        if change.everything or change.study:
+        if change.everything or change.study or change.coders:
             self.reload_dyads()
         elif change.codings or change.codebook or change.documents:
             self.refresh()
@@ -236,7 +263,7 @@ class CompareView(QWidget):
             return
         try:
             comparison = service.compare_dyad(
-                project, dyad, self.selected_sessions(), self.window_spin.value()
+                project, dyad, self.selected_sessions(), self.window_spin.value(), self.selected_coders()
             )
         except RapportError as exc:
             self._show(None)
@@ -326,6 +353,7 @@ class CompareView(QWidget):
         moment = item.data(0, ITEM_ROLE)
         if self.comparison is None or moment is None:
             return
+        self.timeline.show_session(self.comparison.dyad, moment.session)
         ids = [i for group in moment.codings.values() for i in group]
         self.excerpt_model.set_excerpts([e for i in ids if (e := self.comparison.excerpt(i)) is not None])
 
@@ -354,7 +382,8 @@ class CompareView(QWidget):
         if not path:
             return None
         try:
-            written = compare_report.write_comparison_report(self.comparison, path)
+            coders = self.coder_combo.currentData() or "all coders"
+            written = compare_report.write_comparison_report(self.comparison, path, coders)
         except RapportError as exc:
             QMessageBox.warning(self, "Export comparison", str(exc))
             return None
