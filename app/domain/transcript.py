@@ -17,6 +17,8 @@ letters, digits and `.-'’_()/&#+`, and is never a time (`at 10:30`) or a URL (
 word starts in lower case (`then I said:`, `client:`) is a weak candidate: it counts only when the same label
 opens at least two lines of the document, which keeps a stray colon in prose from splitting a turn while
 accepting consistently lower-cased transcripts. Lines without a label continue the previous turn.
+Transcription services' layouts are read too: `Speaker 1 (00:03): text` (the time after the label) and
+`Speaker 1  0:03` alone on a line with the words below (counted when at least two lines have that form).
 
 A line that starts with a bracketed timestamp but no label (`[00:01:05] ...`), or an unbracketed full
 `hh:mm:ss` one, opens a turn without a speaker. A file with no labels at all has one turn per paragraph
@@ -53,6 +55,12 @@ _VIDEO_MARKER = re.compile(
 )
 _LABEL_CHARS = re.compile(r"^[^\W_][\w .\-'’()/&#+]*$")
 _COLONS = (":", "：")
+_TIMED_LABEL = re.compile(
+    rf"^(?P<label>[^\W\d_][^:：\[(\n]{{0,{MAX_LABEL_CHARS - 1}}}?){_SPACE}+"
+    rf"(?:(?P<open>[\[(]){_SPACE}*(?P<time>{TIMECODE_PATTERN}){_SPACE}*[\])]|(?P<bare>{TIMECODE_PATTERN}))"
+    rf"{_SPACE}*(?P<colon>[:：])?(?=\s|$)"
+)
+_TIMED_LINE_FORM = "\x00a label and a time alone on a line"
 _PARTICLES = frozenset(
     [
         "van",
@@ -201,13 +209,40 @@ def _classify(line: str, *, allow_label: bool = True) -> _Opening | None:
     """The turn `line` opens (speaker and time), or None when it continues the previous turn."""
     time_ms, after, alone = leading_timestamp(line)
     if allow_label:
-        label = split_label(line[after:].lstrip(" \t\u00a0"))
+        rest = line[after:].lstrip(" \t\u00a0")
+        label = split_label(rest)
         if label is not None:
             name = label[0]
             weak = label_strength(name) == 1
             return _Opening(name, time_ms, weak_key=name.casefold() if weak else None)
+        timed = _timed_label(rest)
+        if timed is not None:
+            return timed if time_ms is None else _Opening(timed.speaker, time_ms, timed.weak_key)
     if time_ms is not None and alone:
         return _Opening(None, time_ms)
+    return None
+
+
+def _timed_label(rest: str) -> _Opening | None:
+    """A label followed by its time, as transcription services write them.
+
+    `Speaker 1 (00:03): text` (Rev and similar: a bracketed time, then the colon) counts like any label;
+    `Speaker 1  0:03` or `Speaker 1 (00:03)` alone on a line (Otter and similar: the words follow on the next
+    line) has no colon, so it counts only when at least two lines of the document have that form.
+    """
+    match = _TIMED_LABEL.match(rest)
+    if match is None:
+        return None
+    name = match["label"].strip()
+    strength = label_strength(name)
+    time_ms = try_parse_timecode(match["time"] or match["bare"])
+    if strength == 0 or time_ms is None:
+        return None
+    if match["colon"] and match["open"]:
+        return _Opening(name, time_ms, weak_key=name.casefold() if strength == 1 else None)
+    if not rest[match.end() :].strip():
+        # The form recurring (any speakers) is the evidence: two lines like it make it a transcript layout.
+        return _Opening(name, time_ms, weak_key=_TIMED_LINE_FORM)
     return None
 
 

@@ -69,6 +69,22 @@ def test_every_timestamp_style_sets_time_start(prefix: str, ms: int) -> None:
     assert first.time_end_ms == 7_200_000  # the next turn's start
 
 
+def test_transcription_service_layouts() -> None:
+    rev = "Speaker 1 (00:03): Hello there.\nSpeaker 2 (01:10): Hi.\nstill speaker 2\n"
+    assert [(t.speaker, t.time_start_ms) for t in parse_transcript(rev).turns] == [
+        ("Speaker 1", 3_000),
+        ("Speaker 2", 70_000),
+    ]
+    otter = "Speaker 1  0:00\nHello there.\n\nAnna Berg  0:05\nHi.\n\nSpeaker 1  1:02:09\nOk.\n"
+    assert [(t.speaker, t.time_start_ms) for t in parse_transcript(otter).turns] == [
+        ("Speaker 1", 0),
+        ("Anna Berg", 5_000),
+        ("Speaker 1", 3_729_000),
+    ]
+    # one such line in prose is not a layout
+    assert speakers("Client: so we met\nAnna 10:30\nTherapist: ok\n") == ["Client", "Therapist"]
+
+
 def test_lines_without_label_continue_the_turn_and_spans_include_labels() -> None:
     text = "Therapist: How are you?\nI mean this week.\n\nClient: Better.\n"
     assert pieces(text) == ["Therapist: How are you?\nI mean this week.\n\n", "Client: Better.\n"]
