@@ -21,7 +21,12 @@ def register(commands: Commands) -> None:
     parser = commands.add("agreement", agreement, "inter-coder agreement of two coders, per code and overall")
     add_project_argument(parser)
     parser.add_argument(
-        "--coders", nargs=2, required=True, metavar=("A", "B"), help="the two coders (id or name)"
+        "--coders",
+        nargs="+",
+        required=True,
+        action=_AtLeastTwo,
+        metavar="CODER",
+        help="the two coders (id or name); three or more give Fleiss' kappa and alpha (character, presence units)",
     )
     parser.add_argument(
         "--unit",
@@ -69,11 +74,20 @@ def register(commands: Commands) -> None:
     parser.add_argument("--disagreements", metavar="OUT.csv", help="also write the disagreements as CSV")
 
 
+class _AtLeastTwo(argparse.Action):
+    """`--coders` takes two or more names; one is wrong usage (exit 2), like a missing argument."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        if len(values) < 2:
+            parser.error(f"{option_string} needs at least two coders")
+        setattr(namespace, self.dest, values)
+
+
 def agreement(args: argparse.Namespace) -> Result:
     if args.replicates < 0:
         raise InvalidInput("--replicates cannot be negative.")
     request = service.AgreementRequest(
-        coders=(args.coders[0], args.coders[1]),
+        coders=tuple(args.coders),
         documents=args.documents,
         dyads=args.dyad,
         sessions=args.session,
@@ -88,7 +102,8 @@ def agreement(args: argparse.Namespace) -> Result:
     with project_for(args, write=False) as project:
         report = service.agreement_table(project, request)
         disagreements = None
-        if args.disagreements or (args.report and args.report.lower().endswith(".docx")):
+        docx_report = bool(args.report) and args.report.lower().endswith(".docx")
+        if args.disagreements or (docx_report and len(report.coders) == 2):
             disagreements = service.list_disagreements(project, request)
     text = render(report)
     if args.report:
@@ -112,11 +127,21 @@ def _cell(value: float | None, digits: int = 3) -> str:
 
 
 def render(report: service.AgreementReport) -> str:
-    a, b = report.coders
-    lines = [f"Agreement of {a.name} and {b.name}, unit: {report.unit}, {len(report.documents)} documents"]
+    names = [coder.name for coder in report.coders]
+    lines = [
+        f"Agreement of {', '.join(names[:-1])} and {names[-1]}, unit: {report.unit}, {len(report.documents)} documents"
+    ]
     if report.unit == "segment":
         lines[0] += f", overlap >= {report.threshold:.0%} ({report.overlap}), k = {report.categories}"
-    header = ["code", "units", "% agree", "kappa", "95% CI", "alpha", "AC1"]
+    header = [
+        "code",
+        "units",
+        "% agree",
+        "Fleiss' kappa" if len(names) > 2 else "kappa",
+        "95% CI",
+        "alpha",
+        "AC1",
+    ]
     rows = [header]
     for row in (*report.codes, report.overall):
         ci = f"[{row.ci95[0]:.2f}, {row.ci95[1]:.2f}]" if row.ci95 else "-"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.agreement import AgreementOptions, AgreementResult, CodeAgreement, compute_agreement
+from app.domain.agreement_multi import MultiCodeAgreement, compute_multi_agreement
 from app.domain.agreement_stats import Table2x2
 from app.domain.agreement_units import disagreement_stretches
 from app.domain.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED
@@ -32,7 +33,7 @@ class AgreementRequest:
     """What to compare. Document filters combine (all must hold); `codes=None` means every code either
     coder used in the selected documents."""
 
-    coders: tuple[str | int, str | int]
+    coders: Sequence[str | int]  # two; three or more for the character and presence units
     documents: Sequence[str | int] | None = None
     dyads: Sequence[str | int] | None = None
     sessions: Sequence[int] | None = None
@@ -68,7 +69,8 @@ class CodeRow:
     u_alpha: float | None
     ci95: tuple[float, float] | None
     intervals: dict[str, tuple[float, float] | None]
-    table: Table2x2
+    table: Table2x2 | None  # two coders: the pooled 2x2 table
+    histogram: tuple[int, ...] | None = None  # three or more coders: units coded by exactly k coders
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -84,12 +86,15 @@ class CodeRow:
             "pabak": _round(self.pabak),
             "u_alpha": _round(self.u_alpha),
             "ci95": None if self.ci95 is None else [_round(self.ci95[0]), _round(self.ci95[1])],
-            "table": {
+            "table": None
+            if self.table is None
+            else {
                 "both": self.table.both,
                 "only_a": self.table.only_a,
                 "only_b": self.table.only_b,
                 "neither": self.table.neither,
             },
+            "coded_by_k_coders": None if self.histogram is None else list(self.histogram),
         }
 
 
@@ -103,7 +108,7 @@ class DocumentRef:
 @dataclass(frozen=True)
 class AgreementReport:
     unit: str
-    coders: tuple[CoderRef, CoderRef]
+    coders: tuple[CoderRef, ...]
     documents: tuple[DocumentRef, ...]
     codes: tuple[CodeRow, ...]
     overall: CodeRow
@@ -118,7 +123,10 @@ class AgreementReport:
         """The CLI's JSON shape (CLI.md), with the extra figures beside the required ones."""
         return {
             "unit": self.unit,
-            "coders": [self.coders[0].name, self.coders[1].name],
+            "coders": [coder.name for coder in self.coders],
+            "kappa": "Fleiss"
+            if len(self.coders) > 2
+            else ("Brennan-Prediger" if self.unit == "segment" else "Cohen"),
             "documents": len(self.documents),
             "threshold": self.threshold if self.unit == "segment" else None,
             "overlap": self.overlap if self.unit == "segment" else None,
@@ -190,24 +198,24 @@ def agreement_choices(project: Project) -> AgreementChoices:
 
 @dataclass
 class _Selection:
-    coders: tuple[CoderRef, CoderRef]
+    coders: tuple[CoderRef, ...]
     documents: list[DocumentRef]
     code_names: dict[int, str]  # every code, by id: its path "Parent/Child"
     code_ids: list[int]  # the codes compared, in tree order
-    spans: tuple[dict[tuple[int, int], list[tuple[int, int]]], dict[tuple[int, int], list[tuple[int, int]]]]
+    spans: list[dict[tuple[int, int], list[tuple[int, int]]]]  # one {(document, code): spans} per coder
 
 
 def _load(project: Project, request: AgreementRequest) -> _Selection:
-    if len(request.coders) != 2:
-        raise InvalidInput("Agreement compares exactly two coders; name two.")
+    if len(request.coders) < 2:
+        raise InvalidInput("Agreement compares coders; name at least two.")
     with project.read() as session:
-        coder_rows = [lookup.coder(session, ident) for ident in request.coders]
-        coders = (
-            CoderRef(coder_rows[0].id, coder_rows[0].name),
-            CoderRef(coder_rows[1].id, coder_rows[1].name),
+        coders = tuple(
+            CoderRef(row.id, row.name) for row in (lookup.coder(session, i) for i in request.coders)
         )
-        if coders[0].id == coders[1].id:
-            raise InvalidInput(f"Name two different coders (both are {coders[0].name!r}).")
+        if len({coder.id for coder in coders}) < len(coders):
+            if len(coders) == 2:
+                raise InvalidInput(f"Name two different coders (both are {coders[0].name!r}).")
+            raise InvalidInput("Name each coder once.")
         document_ids = None
         if request.documents is not None:
             document_ids = [lookup.document(session, ident).id for ident in request.documents]
@@ -229,9 +237,10 @@ def _load(project: Project, request: AgreementRequest) -> _Selection:
         if request.codes is not None:
             wanted = [lookup.code(session, ident).id for ident in request.codes]
         codings = queries.codings_of(session, [c.id for c in coders], [d.id for d in documents], wanted)
-    spans: tuple[dict, dict] = ({}, {})
+    spans: list[dict] = [{} for _ in coders]
+    side_of = {coder.id: side for side, coder in enumerate(coders)}
     for row in codings:
-        side = 0 if row.coder_id == coders[0].id else 1
+        side = side_of[row.coder_id]
         spans[side].setdefault((row.document_id, row.code_id), []).append((row.start, row.end))
     if wanted is None:
         used = {code for side in spans for (_doc, code) in side}
@@ -276,10 +285,59 @@ def agreement_table(
     if progress:
         progress(1, 2, "Computing agreement")
     lengths = {d.id: d.length for d in selection.documents}
+    if len(selection.coders) > 2:
+        if request.unit == "segment":
+            raise InvalidInput("The segment unit compares two coders; use the character or presence unit.")
+        rows, overall = compute_multi_agreement(
+            lengths, selection.code_ids, selection.spans, unit=request.unit, replicates=request.replicates,
+            seed=request.seed,
+        )  # fmt: skip
+        if progress:
+            progress(2, 2, "Done")
+        return _multi_report(selection, request, rows, overall)
     result = compute_agreement(lengths, selection.code_ids, selection.spans[0], selection.spans[1], options)
     if progress:
         progress(2, 2, "Done")
     return _report(selection, result)
+
+
+def _multi_report(
+    selection: _Selection,
+    request: AgreementRequest,
+    rows: list[MultiCodeAgreement],
+    overall: MultiCodeAgreement,
+) -> AgreementReport:
+    def row(item: MultiCodeAgreement, name: str) -> CodeRow:
+        intervals = {
+            "percent_agreement": _scaled(item.ci95.get("percent_agreement")),
+            "kappa": item.ci95.get("fleiss_kappa"),
+            "alpha": item.ci95.get("alpha"),
+            "ac1": item.ci95.get("ac1"),
+        }
+        figures = item.figures
+        return CodeRow(
+            code_id=item.code_id, code=name, n_units=figures.n_units,
+            percent_agreement=_percent(figures.percent_agreement), kappa=figures.fleiss_kappa, alpha=figures.alpha,
+            ac1=figures.ac1, prevalence=None, bias=None, pabak=None, u_alpha=None, ci95=intervals["kappa"],
+            intervals=intervals, table=None, histogram=item.histogram,
+        )  # fmt: skip
+
+    return AgreementReport(
+        unit=request.unit,
+        coders=selection.coders,
+        documents=tuple(selection.documents),
+        codes=tuple(row(item, selection.code_names.get(item.code_id, "?")) for item in rows),
+        overall=row(overall, "overall"),
+        threshold=request.threshold,
+        overlap=request.overlap,
+        categories=2,
+        replicates=request.replicates if len(selection.documents) > 1 else 0,
+        seed=request.seed,
+    )
+
+
+def _scaled(interval: tuple[float, float] | None) -> tuple[float, float] | None:
+    return None if interval is None else (100 * interval[0], 100 * interval[1])
 
 
 def _report(selection: _Selection, result: AgreementResult) -> AgreementReport:
@@ -343,6 +401,8 @@ def _round(value: float | None) -> float | None:
 def list_disagreements(project: Project, request: AgreementRequest) -> list[Disagreement]:
     """Every stretch where one coder coded and the other did not, or with different codes (selected codes only)."""
     selection = _load(project, request)
+    if len(selection.coders) != 2:
+        raise InvalidInput("Disagreements are listed between two coders; name two.")
     codes = set(selection.code_ids)
     by_document: dict[int, tuple[dict[int, list], dict[int, list]]] = {}
     for side in (0, 1):

@@ -74,6 +74,13 @@ FORMULAS = {
     ],
 }
 FORMULAS["presence"] = FORMULAS["character"][:5]
+MULTI_FORMULAS = [
+    "With m coders, h_k units are coded by exactly k of them (k = 0..m), N units in all.",
+    "Percent agreement: mean pairwise agreement P = sum h_k (C(k,2) + C(m-k,2)) / (N C(m,2)) (Fleiss 1971).",
+    "Kappa: Fleiss' kappa = (P - P_e) / (1 - P_e), P_e = p^2 + (1 - p)^2, p = sum k h_k / (N m) (Fleiss 1971).",
+    "Krippendorff's alpha (nominal) = 1 - (N m - 1) o_01 / (n_0 n_1), o_01 = sum h_k k (m - k) / (m - 1).",
+    "Gwet's AC1 = (P - e) / (1 - e), e = 2 p (1 - p) (Gwet 2008).",
+]
 
 
 def _value(value: float | None, digits: int = 3) -> str:
@@ -95,10 +102,11 @@ def _table_row(row: CodeRow) -> list[str]:
         _value(row.bias),
         _value(row.pabak),
         _value(row.u_alpha),
-        str(row.table.both),
-        str(row.table.only_a),
-        str(row.table.only_b),
-        str(row.table.neither),
+        *(
+            ["", "", "", ""]
+            if row.table is None
+            else [str(row.table.both), str(row.table.only_a), str(row.table.only_b), str(row.table.neither)]
+        ),
     ]
 
 
@@ -147,8 +155,8 @@ def export_docx(
     """A report stating unit, formulas and settings, a table per code, and optionally the disagreements."""
     path = Path(path)
     document = DocxDocument()
-    coder_a, coder_b = report.coders
-    document.add_heading(f"Inter-coder agreement: {coder_a.name} and {coder_b.name}", level=1)
+    names = [coder.name for coder in report.coders]
+    document.add_heading(f"Inter-coder agreement: {', '.join(names[:-1])} and {names[-1]}", level=1)
     document.add_paragraph(UNIT_TEXT[report.unit])
     settings = [f"Documents: {len(report.documents)}. Codes: {len(report.codes)}."]
     if report.unit == "segment":
@@ -161,7 +169,7 @@ def export_docx(
         )
     document.add_paragraph(" ".join(settings))
     document.add_heading("Formulas", level=2)
-    for line in FORMULAS[report.unit]:
+    for line in MULTI_FORMULAS if len(report.coders) > 2 else FORMULAS[report.unit]:
         document.add_paragraph(line, style="List Bullet")
     document.add_paragraph(
         f"Shading: values under {LOW} red, under {FAIR} amber. '-' marks a coefficient that is undefined for "
@@ -176,7 +184,7 @@ def export_docx(
         document.add_heading(f"Disagreements ({len(disagreements)})", level=2)
         table = document.add_table(rows=1, cols=4)
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ("Document", "Range", coder_a.name, coder_b.name)):
+        for cell, text in zip(table.rows[0].cells, ("Document", "Range", *names[:2])):
             cell.text = text
         for item in disagreements:
             cells = table.add_row().cells

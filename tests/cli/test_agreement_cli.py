@@ -88,3 +88,27 @@ def test_user_errors_exit_1_with_one_line(study_path: Path, args: tuple[str, ...
 def test_wrong_usage_exits_2(study_path: Path) -> None:
     assert rapport("agreement", str(study_path), "--coders", "Ana").returncode == 2
     assert rapport("agreement", str(study_path), "--coders", "Ana", "Ben", "--unit", "word").returncode == 2
+
+
+def test_three_coders(study_path: Path) -> None:
+    from sqlalchemy import insert
+
+    from app.services.project import open_project
+    from app.storage.models import Coder, Coding
+
+    with open_project(study_path) as project, project.write() as session:
+        session.execute(insert(Coder), [{"id": 3, "name": "Cleo"}])
+        session.execute(
+            insert(Coding), [{"document_id": 1, "code_id": 2, "coder_id": 3, "start": 8, "end": 38}]
+        )
+    done = rapport("agreement", str(study_path), "--coders", "Ana", "Ben", "Cleo", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["coders"] == ["Ana", "Ben", "Cleo"] and data["kappa"] == "Fleiss"
+    assert data["codes"][0]["coded_by_k_coders"][3] == 30
+    text = rapport("agreement", str(study_path), "--coders", "Ana", "Ben", "Cleo").stdout
+    assert "Agreement of Ana, Ben and Cleo" in text and "Fleiss' kappa" in text
+    twice = rapport("agreement", str(study_path), "--coders", "Ana", "Ben", "Ben")
+    assert twice.returncode == 1 and "each coder once" in twice.stderr
+    segment = rapport("agreement", str(study_path), "--coders", "Ana", "Ben", "Cleo", "--unit", "segment")
+    assert segment.returncode == 1 and "two coders" in segment.stderr

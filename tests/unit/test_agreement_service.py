@@ -150,3 +150,27 @@ def test_exports_csv_and_docx(study, tmp_path: Path) -> None:
     assert any(cell.text == "Alliance/Rupture" for cell in cells)
     shaded = [cell for cell in cells if cell._tc.xpath("./w:tcPr/w:shd")]
     assert shaded, "values under 0.8 must be flagged"
+
+
+def test_three_coders_give_fleiss_kappa_and_alpha(study, tmp_path: Path) -> None:
+    with study.write() as session:
+        session.execute(insert(Coder), [{"id": 3, "name": "Cleo"}])
+        session.execute(
+            insert(Coding), [{"document_id": 1, "code_id": 2, "coder_id": 3, "start": 8, "end": 38}]
+        )
+    report = agreement_table(study, AgreementRequest(coders=("Ana", "Ben", "Cleo"), replicates=50))
+    assert [c.name for c in report.coders] == ["Ana", "Ben", "Cleo"]
+    trust = report.codes[0]
+    total = sum(len(t) for t in TEXTS.values())
+    # 30 characters coded by all three, 45 by Ben alone, the rest by nobody
+    assert trust.histogram == (total - 75, 45, 0, 30)
+    assert trust.table is None and trust.kappa is not None and trust.alpha is not None
+    data = report.as_dict()
+    assert data["kappa"] == "Fleiss" and data["codes"][0]["coded_by_k_coders"] == [total - 75, 45, 0, 30]
+    written = agreement_report.export_docx(report, tmp_path / "three.docx")
+    assert "Fleiss' kappa" in "\n".join(p.text for p in DocxDocument(str(written)).paragraphs)
+    agreement_report.export_table_csv(report, tmp_path / "three.csv")
+    with pytest.raises(InvalidInput):
+        agreement_table(study, AgreementRequest(coders=("Ana", "Ben", "Cleo"), unit="segment"))
+    with pytest.raises(InvalidInput):
+        list_disagreements(study, AgreementRequest(coders=("Ana", "Ben", "Cleo")))

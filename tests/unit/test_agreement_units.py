@@ -160,3 +160,45 @@ def test_unitized_alpha_is_symmetric_in_the_coders(a, b) -> None:
 def test_unitized_alpha_without_units_is_undefined() -> None:
     assert unitized_alpha([Continuum(100, [[], []])]) is None
     assert unitized_alpha([]) is None
+
+
+@st.composite
+def coder_spans(draw):
+    return [draw(span_lists()) for _ in range(draw(st.integers(2, 4)))]
+
+
+@given(coder_spans(), st.integers(0, LENGTH))
+def test_coverage_histogram_equals_brute_force(spans_per_coder, length) -> None:
+    from app.domain.agreement_multi import coverage_histogram
+
+    counts = [0] * (len(spans_per_coder) + 1)
+    for i in range(length):
+        counts[sum(any(s <= i < e for s, e in spans) for spans in spans_per_coder)] += 1
+    assert coverage_histogram(length, spans_per_coder) == tuple(counts)
+
+
+@given(coder_spans())
+def test_many_coder_figures_equal_the_general_formulas(spans_per_coder) -> None:
+    """The histogram closed forms against Fleiss' kappa on count rows and alpha on the full data matrix."""
+    from app.domain.agreement_multi import coverage_histogram, figures
+    from app.domain.agreement_stats import fleiss_kappa, krippendorff_alpha
+
+    m = len(spans_per_coder)
+    result = figures(coverage_histogram(LENGTH, spans_per_coder))
+    data = [[int(any(s <= i < e for s, e in spans)) for i in range(LENGTH)] for spans in spans_per_coder]
+    rows = [[m - sum(column), sum(column)] for column in zip(*data)]
+    for mine, general in ((result.fleiss_kappa, fleiss_kappa(rows)), (result.alpha, krippendorff_alpha(data))):
+        assert (mine is None and general is None) or mine == pytest.approx(general)
+
+
+@given(span_lists(), span_lists())
+def test_two_coder_histogram_figures_equal_the_2x2_figures(a, b) -> None:
+    from app.domain.agreement_multi import coverage_histogram, figures
+    from app.domain.agreement_stats import gwet_ac1, krippendorff_alpha_binary, percent_agreement
+
+    table = character_table(LENGTH, a, b)
+    result = figures(coverage_histogram(LENGTH, [a, b]))
+    assert result.percent_agreement == pytest.approx(percent_agreement(table))
+    assert result.ac1 == pytest.approx(gwet_ac1(table))
+    closed = krippendorff_alpha_binary(table)
+    assert (result.alpha is None and closed is None) or result.alpha == pytest.approx(closed)
