@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.ui.context import AppContext
@@ -64,6 +64,8 @@ def test_click_without_video_opens_the_transcript_at_that_moment(project, qtbot)
 class RecordingPlayer(QWidget):
     """Stands in for the QtMultimedia window so the test needs no codec."""
 
+    failed = Signal(str)
+
     def __init__(self, path: str) -> None:
         super().__init__()
         self.path = path
@@ -94,3 +96,34 @@ def test_click_with_a_video_plays_it_from_the_moment(project, qtbot, tmp_path: P
     assert len(players) == 1 and players[0].path == str(video)
     assert players[0].played == [300_000, 20_000]
     assert requested == []
+
+
+def test_a_video_that_cannot_play_falls_back_to_the_transcript(project, qtbot, tmp_path: Path) -> None:
+    video = tmp_path / "damaged.mp4"
+    video.write_bytes(b"\x00")
+    study = build_study(project, media_path=str(video))
+    view, context = _view(project, qtbot)
+    players: list[RecordingPlayer] = []
+
+    def factory(_owner, path: str) -> RecordingPlayer:
+        players.append(RecordingPlayer(path))
+        return players[-1]
+
+    view.player_factory = factory  # type: ignore[assignment]
+    view.show_session("D01", 1)
+    _click_mark(qtbot, view, study.codings["competence_t"])
+    with qtbot.waitSignal(context.documentRequested) as signal:
+        players[0].failed.emit("no decoder")
+    assert signal.args[0] == study.documents["s1"]
+    assert "Could not play damaged.mp4 (no decoder)" in view.info.text()
+    assert view.player is None
+
+
+def test_a_missing_video_file_opens_the_transcript(project, qtbot, tmp_path: Path) -> None:
+    study = build_study(project, media_path=str(tmp_path / "elsewhere.mp4"))
+    view, context = _view(project, qtbot)
+    view.show_session("D01", 1)
+    with qtbot.waitSignal(context.documentRequested) as signal:
+        _click_mark(qtbot, view, study.codings["trust_t"])
+    assert signal.args[0] == study.documents["s1"]
+    assert "is not on this machine" in view.info.text()

@@ -74,6 +74,8 @@ class MarkItem(QGraphicsRectItem):
 class VideoPlayerWindow(QWidget):
     """A small window playing the session video, started at a given moment."""
 
+    failed = Signal(str)  # a message when the file cannot be played (missing codec, damaged file...)
+
     def __init__(self, path: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer  # only when a video is really played
@@ -102,6 +104,7 @@ class VideoPlayerWindow(QWidget):
         self.player.positionChanged.connect(self._position_changed)
         self.player.mediaStatusChanged.connect(self._status_changed)
         self.slider.sliderMoved.connect(self.player.setPosition)
+        self.player.errorOccurred.connect(lambda _error, text: self.failed.emit(text or "unknown error"))
         self.player.setSource(QUrl.fromLocalFile(path))
 
     def play_from(self, ms: int) -> None:
@@ -145,6 +148,8 @@ class TimelineView(QWidget):
             VideoPlayerWindow(path, owner)
         )
         self.player: VideoPlayerWindow | None = None
+        self._moment: int | None = None
+        self._player_path: str | None = None
         self.pixels_per_second = 2.0
 
         self.dyad_combo = QComboBox()
@@ -273,12 +278,44 @@ class TimelineView(QWidget):
         timeline = self.timeline
         if timeline is None or excerpt.video_ref_ms is None:
             return
+        self._moment = excerpt.video_ref_ms
         if timeline.media_path and Path(timeline.media_path).is_file():
+            if self.player is not None and self._player_path != timeline.media_path:
+                self._close_player()  # another session's video
             if self.player is None:
+                self._player_path = timeline.media_path
                 self.player = self.player_factory(self, timeline.media_path)
+                failed = getattr(self.player, "failed", None)
+                if failed is not None:
+                    failed.connect(self._video_failed)
             self.player.play_from(excerpt.video_ref_ms)
             return
-        position = timeline.transcript_position(excerpt.video_ref_ms)
+        self.open_transcript_at(excerpt.video_ref_ms)
+        if timeline.media_path:
+            self.info.setText(
+                f"The video {timeline.media_path} is not on this machine; opened the session transcript instead."
+            )
+
+    def _close_player(self) -> None:
+        player, self.player = self.player, None
+        if player is not None:
+            player.close()
+            player.deleteLater()
+
+    def _video_failed(self, message: str) -> None:
+        """The video cannot be played here: say why, and fall back to the transcript at the same moment."""
+        self._close_player()
+        name = (
+            Path(self.timeline.media_path).name if self.timeline and self.timeline.media_path else "the video"
+        )
+        self.open_transcript_at(self._moment)
+        self.info.setText(f"Could not play {name} ({message}); opened the session transcript instead.")
+
+    def open_transcript_at(self, time_ms: int | None) -> None:
+        timeline = self.timeline
+        if timeline is None or time_ms is None:
+            return
+        position = timeline.transcript_position(time_ms)
         if position is None:
             self.info.setText(
                 f"Session {timeline.session} has neither a video file nor a session transcript."
