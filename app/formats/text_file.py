@@ -3,12 +3,16 @@
 Encodings are tried in the order a researcher's files actually come in: UTF-8 (with or without a BOM),
 UTF-16 or UTF-32 with a BOM (Windows Notepad's "Unicode"), then Windows-1252, which never fails here: its
 five undefined bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) decode to the C1 control characters of the same value,
-as browsers do, so no byte is lost or refused.
+as browsers do, so no byte is lost or refused. Two real-world variants are recognised on the way: UTF-16
+saved without a BOM (NUL in every other byte of mostly-Latin text), and UTF-8 with a few Windows-1252 bytes
+pasted into it (more well-formed UTF-8 sequences than stray high bytes): there each stray byte is read as
+Windows-1252 instead of turning the whole file's accents into mojibake.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from app.domain.errors import ImportFailed
@@ -32,13 +36,25 @@ def _c1_for_undefined(error: UnicodeDecodeError) -> tuple[str, int]:
     raise error
 
 
+def _cp1252_for_invalid_utf8(error: UnicodeDecodeError) -> tuple[str, int]:
+    chunk = error.object[error.start : error.end]
+    return chunk.decode("cp1252", errors=_ERROR_HANDLER), error.end
+
+
 codecs.register_error(_ERROR_HANDLER, _c1_for_undefined)
+_MIXED_HANDLER = "rapport-utf8-cp1252"
+codecs.register_error(_MIXED_HANDLER, _cp1252_for_invalid_utf8)
+_LONE_HIGH_BYTE = re.compile(
+    rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})|([\x80-\xff])"
+)
 
 
 @dataclass(frozen=True)
 class DecodedText:
     text: str  # LF line ends, no BOM
-    encoding: str  # what was detected: utf-8, utf-8-sig, utf-16, utf-32, cp1252
+    # What was detected: utf-8, utf-8-sig, utf-16, utf-16-le/-be (no BOM), utf-32, cp1252, or utf-8+cp1252
+    # for UTF-8 with a few Windows-1252 bytes pasted in (each such byte read as Windows-1252).
+    encoding: str
 
 
 def _looks_binary(text: str) -> bool:
@@ -57,26 +73,74 @@ def decode_text(data: bytes, file_name: str) -> DecodedText:
     for signature, what in _NOT_TEXT:
         if data.startswith(signature):
             raise ImportFailed(f"{file_name} is not a text file: it is {what}.")
-    text: str | None = None
-    encoding = ""
-    if data.startswith(codecs.BOM_UTF8):
-        text, encoding = _try(data[len(codecs.BOM_UTF8) :], "utf-8"), "utf-8-sig"
-    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        text, encoding = _try(data, "utf-32"), "utf-32"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text, encoding = _try(data, "utf-16"), "utf-16"
-    if text is None:
-        text, encoding = _try(data, "utf-8"), "utf-8"
-    if text is None:
-        if b"\x00" in data:
-            raise ImportFailed(f"{file_name} is not a text file (it contains binary data).")
-        text, encoding = data.decode("cp1252", errors=_ERROR_HANDLER), "cp1252"
+    text, encoding = _decode(data, file_name)
     if _looks_binary(text):
         raise ImportFailed(f"{file_name} is not a text file (it contains binary data).")
     text = normalize_newlines(text)
     if not text.strip():
         raise ImportFailed(f"{file_name} is empty (it holds no text).")
     return DecodedText(text, encoding)
+
+
+def _decode(data: bytes, file_name: str) -> tuple[str, str]:
+    if data.startswith(codecs.BOM_UTF8):
+        body = data[len(codecs.BOM_UTF8) :]
+        text = _try(body, "utf-8")
+        return (text, "utf-8-sig") if text is not None else (_utf8_with_cp1252(body), "utf-8-sig+cp1252")
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        text = _try(data, "utf-32")
+        if text is None:
+            raise ImportFailed(
+                f"{file_name} is damaged: it is marked as UTF-32 text but is not valid UTF-32."
+            )
+        return text, "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = _try(data, "utf-16")
+        if text is None:  # an odd byte count or a lone surrogate: keep what can be read, mark the rest
+            return data.decode("utf-16", errors="replace"), "utf-16 (damaged characters replaced)"
+        return text, "utf-16"
+    text = _try(data, "utf-8")
+    if text is not None:
+        return text, "utf-8"
+    if b"\x00" in data:
+        unmarked = _utf16_without_bom(data)
+        if unmarked is None:
+            raise ImportFailed(f"{file_name} is not a text file (it contains binary data).")
+        return unmarked
+    valid, lone = _utf8_evidence(data)
+    if valid > lone:
+        # Mostly UTF-8 with a few Windows-1252 bytes pasted in (typical of copy and paste from Word).
+        return _utf8_with_cp1252(data), "utf-8+cp1252"
+    return data.decode("cp1252", errors=_ERROR_HANDLER), "cp1252"
+
+
+def _utf8_evidence(data: bytes) -> tuple[int, int]:
+    """(well-formed UTF-8 multi-byte sequences, other bytes above 0x7F) in `data`."""
+    valid = lone = 0
+    for match in _LONE_HIGH_BYTE.finditer(data):
+        if match.group(1):
+            lone += 1
+        else:
+            valid += 1
+    return valid, lone
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a BOM: NULs in every other byte of mostly-ASCII text give it away."""
+    if len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    half = len(data) // 2
+    for zeros, encoding in ((odd, "utf-16-le"), (even, "utf-16-be")):
+        if zeros >= half * 0.3:
+            text = _try(data, encoding)
+            if text is not None and not _looks_binary(text):
+                return text, encoding
+    return None
+
+
+def _utf8_with_cp1252(data: bytes) -> str:
+    return data.decode("utf-8", errors=_MIXED_HANDLER)
 
 
 def _try(data: bytes, encoding: str) -> str | None:

@@ -56,6 +56,25 @@ def test_encodings_keep_curly_quotes_and_dashes_exactly(encoded: bytes, encoding
     assert decoded.encoding == encoding
 
 
+@pytest.mark.parametrize(
+    ("encoded", "text", "encoding"),
+    [
+        ("T: café “hi”\n".encode("utf-16-le"), "T: café “hi”\n", "utf-16-le"),
+        ("T: café “hi”\n".encode("utf-16-be"), "T: café “hi”\n", "utf-16-be"),
+        (
+            "“Trust” – café".encode() + b" \x93quoted\x94 " + "naïve".encode(),
+            "“Trust” – café “quoted” naïve",
+            "utf-8+cp1252",
+        ),
+        (b"\xef\xbb\xbfcaf\xe9", "café", "utf-8-sig+cp1252"),
+        (b"\xff\xfeT\x00:\x00 \x00h", "T: \ufffd", "utf-16 (damaged characters replaced)"),
+    ],
+)
+def test_real_world_encoding_variants(encoded: bytes, text: str, encoding: str) -> None:
+    decoded = decode_text(encoded, "t.txt")
+    assert (decoded.text, decoded.encoding) == (text, encoding)
+
+
 def test_cp1252_never_fails_even_on_its_undefined_bytes() -> None:
     data = bytes(b for b in range(0x20, 0x100) if b != 0x7F)
     decoded = decode_text(data, "t.txt")
