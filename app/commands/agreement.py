@@ -72,6 +72,11 @@ def register(commands: Commands) -> None:
         "--report", metavar="OUT", help="also write the table as OUT.csv or a report as OUT.docx"
     )
     parser.add_argument("--disagreements", metavar="OUT.csv", help="also write the disagreements as CSV")
+    parser.add_argument(
+        "--per-document",
+        action="store_true",
+        help="add each code's figures per document (character and segment units, two coders)",
+    )
 
 
 class _AtLeastTwo(argparse.Action):
@@ -119,7 +124,7 @@ def agreement(args: argparse.Namespace) -> Result:
         coders = (report.coders[0].name, report.coders[1].name)
         written = agreement_report.export_disagreements_csv(disagreements or [], args.disagreements, coders)
         text += f"\nWrote {written}."
-    return Result(report.as_dict(), text)
+    return Result(report.as_dict(per_document=args.per_document), text)
 
 
 def _cell(value: float | None, digits: int = 3) -> str:

@@ -106,6 +106,27 @@ class DocumentRef:
 
 
 @dataclass(frozen=True)
+class DocumentRow:
+    """One code in one document (character and segment units, two coders)."""
+
+    document_id: int
+    document: str
+    n_units: int
+    percent_agreement: float | None  # percent
+    kappa: float | None
+    table: Table2x2
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "document_id": self.document_id,
+            "n_units": self.n_units,
+            "percent_agreement": _round(self.percent_agreement),
+            "kappa": _round(self.kappa),
+        }
+
+
+@dataclass(frozen=True)
 class AgreementReport:
     unit: str
     coders: tuple[CoderRef, ...]
@@ -117,10 +138,17 @@ class AgreementReport:
     categories: int
     replicates: int
     seed: int
-    per_document: dict[int, tuple[tuple[int, float | None, float | None], ...]] = field(default_factory=dict)
+    per_document: dict[int, tuple[DocumentRow, ...]] = field(default_factory=dict)  # by code id (two coders)
 
-    def as_dict(self) -> dict[str, Any]:
+    def document_rows(self, code_id: int) -> tuple[DocumentRow, ...]:
+        return self.per_document.get(code_id, ())
+
+    def as_dict(self, *, per_document: bool = False) -> dict[str, Any]:
         """The CLI's JSON shape (CLI.md), with the extra figures beside the required ones."""
+        codes = [row.as_dict() for row in self.codes]
+        if per_document:
+            for row, data in zip(self.codes, codes):
+                data["documents"] = [d.as_dict() for d in self.document_rows(row.code_id or 0)]
         return {
             "unit": self.unit,
             "coders": [coder.name for coder in self.coders],
@@ -132,7 +160,7 @@ class AgreementReport:
             "overlap": self.overlap if self.unit == "segment" else None,
             "categories": self.categories if self.unit == "segment" else None,
             "bootstrap": {"replicates": self.replicates, "seed": self.seed, "resampled": "documents"},
-            "codes": [row.as_dict() for row in self.codes],
+            "codes": codes,
             "overall": self.overall.as_dict(),
         }
 
@@ -342,9 +370,18 @@ def _scaled(interval: tuple[float, float] | None) -> tuple[float, float] | None:
 
 def _report(selection: _Selection, result: AgreementResult) -> AgreementReport:
     rows = tuple(_row(figures, selection.code_names.get(figures.code_id, "?")) for figures in result.codes)
+    names = {d.id: d.name for d in selection.documents}
     per_document = {
         figures.code_id: tuple(
-            (d.document_id, _percent(d.percent_agreement), d.kappa) for d in figures.documents
+            DocumentRow(
+                d.document_id,
+                names[d.document_id],
+                d.table.n,
+                _percent(d.percent_agreement),
+                d.kappa,
+                d.table,
+            )
+            for d in figures.documents
         )
         for figures in result.codes
         if figures.code_id is not None

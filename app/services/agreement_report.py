@@ -128,6 +128,34 @@ def export_table_csv(report: AgreementReport, path: Path | str) -> Path:
     return path
 
 
+def export_per_document_csv(report: AgreementReport, path: Path | str) -> Path:
+    """One line per code and document (NVivo's coding comparison layout): units, agreement, kappa, 2x2 cells."""
+    path = Path(path)
+    with _open(path) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "code",
+                "document",
+                "n_units",
+                "percent_agreement",
+                "kappa",
+                "both",
+                "only_a",
+                "only_b",
+                "neither",
+            ]
+        )
+        for row in report.codes:
+            for item in report.document_rows(row.code_id or 0):
+                t = item.table
+                writer.writerow(
+                    [row.code, item.document, item.n_units, _value(item.percent_agreement, 2), _value(item.kappa),
+                     t.both, t.only_a, t.only_b, t.neither]
+                )  # fmt: skip
+    return path
+
+
 def export_disagreements_csv(
     disagreements: Sequence[Disagreement], path: Path | str, coders=("A", "B")
 ) -> Path:

@@ -42,6 +42,12 @@ def test_json_shape(study_path: Path) -> None:
     assert ci is None or (len(ci) == 2 and ci[0] <= ci[1])
     again = rapport("agreement", str(study_path), "--coders", "Ana", "Ben", "--replicates", "200", "--json")
     assert json.loads(again.stdout) == data  # seeded bootstrap: the same interval every run
+    detailed = rapport("agreement", str(study_path), "--coders", "Ana", "Ben", "--per-document", "--json")
+    assert [d["document"] for d in json.loads(detailed.stdout)["codes"][0]["documents"]] == [
+        "D01 s1 client",
+        "D01 s1 therapist",
+        "D02 s2 client",
+    ]
 
 
 def test_segment_unit_with_threshold_and_filters(study_path: Path) -> None:

@@ -174,3 +174,22 @@ def test_three_coders_give_fleiss_kappa_and_alpha(study, tmp_path: Path) -> None
         agreement_table(study, AgreementRequest(coders=("Ana", "Ben", "Cleo"), unit="segment"))
     with pytest.raises(InvalidInput):
         list_disagreements(study, AgreementRequest(coders=("Ana", "Ben", "Cleo")))
+
+
+def test_per_document_rows_and_csv(study, tmp_path: Path) -> None:
+    report = agreement_table(study, AgreementRequest(coders=("Ana", "Ben"), replicates=0))
+    rows = report.document_rows(2)  # Trust
+    assert [(r.document, r.n_units) for r in rows] == [
+        ("D01 s1 client", len(TEXTS[1])),
+        ("D01 s1 therapist", len(TEXTS[2])),
+        ("D02 s2 client", len(TEXTS[3])),
+    ]
+    assert rows[0].percent_agreement == 100 and rows[0].kappa == pytest.approx(1)
+    assert sum((r.table for r in rows), Table2x2()) == report.codes[0].table
+    written = agreement_report.export_per_document_csv(report, tmp_path / "per_document.csv")
+    with written.open(encoding="utf-8-sig") as handle:
+        lines = list(csv.DictReader(handle))
+    assert len(lines) == 6 and lines[0]["code"] == "Alliance/Trust" and lines[0]["kappa"] == "1.000"
+    data = report.as_dict(per_document=True)
+    assert [d["document_id"] for d in data["codes"][1]["documents"]] == [1, 2, 3]
+    assert "documents" not in report.as_dict()["codes"][0]
