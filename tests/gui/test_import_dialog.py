@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
 
 from app.services import study
 from app.ui.context import AppContext
@@ -123,3 +124,23 @@ def test_a_ticked_bad_file_is_named_in_the_summary(qtbot, context, files, projec
     assert box is not None and "1 of 3 files failed" in box.text()
     assert "broken.docx" in box.detailedText()
     box.close()
+
+
+def test_dropping_files_adds_them(qtbot, context, files, tmp_path) -> None:
+    dialog = ImportDialog(context, files[:1])
+    qtbot.addWidget(dialog)
+    picture = tmp_path / "photo.png"
+    picture.write_bytes(b"\x89PNG")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in (files[0], files[1], picture)])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    dialog.dropEvent(event)
+    assert dialog.files.rowCount() == 2  # the listed file is not added twice, the picture is not a transcript
+    assert dialog.files.item(1, COL_FILE).text() == "D07_s2_session.srt"
+    assert dialog.files.cellWidget(1, COL_KIND).currentText() == "session"

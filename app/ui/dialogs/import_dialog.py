@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import RapportError
 from app.domain.timecode import format_timecode
-from app.formats.detect import LoadedTranscript
+from app.formats.detect import LoadedTranscript, is_transcript_file
 from app.services import importing, study
 from app.services.importing import DocumentMeta, ImportReport
 from app.storage.models import DOCUMENT_KINDS, PERSPECTIVES
@@ -109,6 +110,7 @@ class ImportDialog(QDialog):
         self.ok_button.setEnabled(self.context.project is not None and bool(self.paths))
         if self.paths:
             self.files.selectRow(0)
+        self.setAcceptDrops(True)
 
     # -- building ---------------------------------------------------------------------------------
     @property
@@ -176,6 +178,32 @@ class ImportDialog(QDialog):
             except RapportError as exc:
                 self._loaded[row] = exc
         return self._loaded[row]
+
+    # -- adding files -----------------------------------------------------------------------------
+    def add_paths(self, paths: Sequence[Path | str]) -> int:
+        """Add files not already listed (dropped onto the dialog, say); returns how many were added."""
+        known = {p.resolve() for p in self.paths}
+        fresh = [Path(p) for p in paths if Path(p).resolve() not in known]
+        dyads = self._known_dyads()
+        for path in fresh:
+            row = len(self.paths)
+            self.paths.append(path)
+            self.files.insertRow(row)
+            self._fill_row(row, path, dyads)
+        self.ok_button.setEnabled(self.context.project is not None and bool(self.paths))
+        return len(fresh)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = _dropped_files(event.mimeData())
+        if paths:
+            self.add_paths(paths)
+            event.acceptProposedAction()
 
     # -- preview ----------------------------------------------------------------------------------
     def show_preview(self, row: int) -> None:
@@ -292,3 +320,14 @@ class ImportDialog(QDialog):
 
     def _failed(self, _error: BaseException) -> None:
         self.setEnabled(True)  # the task runner already told the user; let them adjust and retry
+
+
+def _dropped_files(mime: QMimeData) -> list[Path]:
+    """Local transcript files among dropped URLs (other files and folders are ignored)."""
+    if not mime.hasUrls():
+        return []
+    return [
+        Path(url.toLocalFile())
+        for url in mime.urls()
+        if url.isLocalFile() and is_transcript_file(url.toLocalFile())
+    ]
