@@ -26,6 +26,12 @@ def register(commands: Commands) -> None:
         metavar="SECONDS",
         help="how close two perspectives' video moments must be to count as one shared moment (default 30)",
     )
+    parser.add_argument(
+        "--subcodes",
+        action="store_true",
+        help="shared moments of a code also pool its sub-codes' codings (client's and therapist's "
+        "different sub-codes of one theme then meet under the theme)",
+    )
     parser.add_argument("--report", metavar="OUT", help="also write the comparison as OUT.docx or OUT.csv")
 
     parser = commands.add(
@@ -47,7 +53,9 @@ def _selection_arguments(parser: argparse.ArgumentParser) -> None:
 def compare(args: argparse.Namespace) -> Result:
     sessions = service.parse_sessions(args.session)
     with project_for(args, write=False) as project:
-        result = service.compare_dyad(project, args.dyad, sessions, args.window, args.coder)
+        result = service.compare_dyad(
+            project, args.dyad, sessions, args.window, args.coder, moments_include_subcodes=args.subcodes
+        )
     text = render_comparison(result)
     if args.report:
         written = compare_report.write_comparison_report(result, args.report, _coders_label(args.coder))

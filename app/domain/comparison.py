@@ -16,7 +16,7 @@ back plain results. The choices a researcher needs to know, in one place:
 * **Video moment of a coding.** The `video_ref_ms` of the turn containing the coding's *start*; when that turn
   has none, the latest reference of an earlier turn of the same document (a recall interviewee keeps talking
   about the moment last shown until the next marker). A coding that runs over several turns takes its first.
-* **Shared moments.** Per code (its own codings, not its subtree) and session, the recall-interview codings
+* **Shared moments.** Per code (its own codings; optionally pooled with its sub-codes') and session, the recall-interview codings
   with a video moment are sorted by time and linked when consecutive moments lie at most `window_ms` apart
   (single linkage, inclusive). A linked group is a shared moment when it holds codings of two or more
   perspectives; its `time_ms` is its earliest moment, `end_ms` its latest. Any two neighbours in a group are
@@ -160,9 +160,15 @@ class DyadComparison:
     one_sided: list[OneSided]
     excerpts: list[Excerpt]
     subtree: dict[int, frozenset[int]] = field(default_factory=dict)  # code id -> itself and descendants
+    _rows_by_code: dict[int, MatrixRow] = field(init=False, repr=False, compare=False)
+    _by_coding: dict[int, Excerpt] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._rows_by_code = {r.code_id: r for r in self.rows}
+        self._by_coding = {e.coding_id: e for e in self.excerpts}
 
     def row(self, code_id: int) -> MatrixRow | None:
-        return next((r for r in self.rows if r.code_id == code_id), None)
+        return self._rows_by_code.get(code_id)
 
     def excerpts_for(
         self, code_id: int, perspective: str | None = None, *, roll_up: bool = True
@@ -176,7 +182,7 @@ class DyadComparison:
         ]
 
     def excerpt(self, coding_id: int) -> Excerpt | None:
-        return next((e for e in self.excerpts if e.coding_id == coding_id), None)
+        return self._by_coding.get(coding_id)
 
     def as_json(self) -> dict[str, object]:
         """The CLI contract's shape (shared/design/CLI.md), codes named by their path."""
@@ -383,15 +389,29 @@ def cluster_by_time(items: Sequence[Excerpt], window_ms: int) -> list[list[Excer
 
 
 def find_shared_moments(
-    tree: CodeTree, excerpts: Sequence[Excerpt], window_ms: int = DEFAULT_WINDOW_MS
+    tree: CodeTree,
+    excerpts: Sequence[Excerpt],
+    window_ms: int = DEFAULT_WINDOW_MS,
+    *,
+    include_subcodes: bool = False,
 ) -> list[SharedMoment]:
-    """Moments of the session video on which two or more perspectives' recall interviews apply a code."""
+    """Moments of the session video on which two or more perspectives' recall interviews apply a code.
+
+    With `include_subcodes`, a code's moments pool the codings of its whole subtree, so a client's
+    `Rupture/Withdrawal` and a therapist's `Rupture/Confrontation` at the same moment meet under `Rupture`
+    (and a moment shared on one sub-code is then reported for its ancestors too).
+    """
     if window_ms < 0:
         raise ValueError("the window must not be negative")
+    ancestors: dict[int, list[int]] = defaultdict(list)
+    for code_id, members in tree.subtree.items():
+        for member in members if include_subcodes else (code_id,):
+            ancestors[member].append(code_id)
     by_code_session: dict[tuple[int, int], list[Excerpt]] = defaultdict(list)
     for e in excerpts:
         if e.kind == "recall" and e.perspective and e.session is not None and e.video_ref_ms is not None:
-            by_code_session[(e.code_id, e.session)].append(e)
+            for code_id in ancestors.get(e.code_id, ()):
+                by_code_session[(code_id, e.session)].append(e)
     moments = []
     for (code_id, session), items in by_code_session.items():
         for group in cluster_by_time(items, window_ms):
@@ -435,6 +455,7 @@ def compare(
     sessions: tuple[int, ...] | None = None,
     window_ms: int = DEFAULT_WINDOW_MS,
     include_empty: bool = False,
+    moments_include_subcodes: bool = False,
 ) -> DyadComparison:
     """The whole comparison of one dyad over the documents given (already filtered to the sessions)."""
     tree = CodeTree(codes)
@@ -446,7 +467,9 @@ def compare(
         window_ms=window_ms,
         perspectives=perspectives,
         rows=rows,
-        shared_moments=find_shared_moments(tree, excerpts, window_ms),
+        shared_moments=find_shared_moments(
+            tree, excerpts, window_ms, include_subcodes=moments_include_subcodes
+        ),
         one_sided=find_one_sided(rows, perspectives),
         excerpts=excerpts,
         subtree=dict(tree.subtree),

@@ -124,17 +124,26 @@ def compare_dyad(
     coders: Collection[str | int] | None = None,
     *,
     include_empty: bool = False,
+    moments_include_subcodes: bool = False,
 ) -> DyadComparison:
     """The perspectives of one dyad compared over all sessions, one session or a range of sessions.
 
     `coders` None counts every coder's codings (their overlaps counted once in coverage); otherwise only
     those coders'. `include_empty` keeps codes nobody in this selection applied.
+    `moments_include_subcodes` lets a code's shared moments pool the codings of its sub-codes.
     """
     window_ms = _window_ms(window_s)
     with project.read() as session:
         name, numbers, codes, documents, codings = _load_dyad(session, dyad, sessions, coders)
     return domain.compare(
-        name, codes, documents, codings, sessions=numbers, window_ms=window_ms, include_empty=include_empty
+        name,
+        codes,
+        documents,
+        codings,
+        sessions=numbers,
+        window_ms=window_ms,
+        include_empty=include_empty,
+        moments_include_subcodes=moments_include_subcodes,
     )
 
 

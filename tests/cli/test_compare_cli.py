@@ -89,3 +89,12 @@ def test_user_errors_are_one_line(tmp_path: Path) -> None:
         assert done.stdout == ""
         assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("rapport: ")
     assert rapport("compare", str(path)).returncode == 2  # --dyad is required
+
+
+def test_subcodes_flag_pools_moments_under_the_parent(tmp_path: Path) -> None:
+    path, _ = _study(tmp_path)
+    done = rapport("compare", str(path), "--dyad", "D01", "--subcodes", "--json")
+    assert done.returncode == 0, done.stderr
+    moments = json.loads(done.stdout)["shared_moments"]
+    assert [m["code"] for m in moments] == ["Alliance", "Alliance/Trust"]
+    assert moments[0]["codings"] == moments[1]["codings"]

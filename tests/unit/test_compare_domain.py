@@ -124,3 +124,18 @@ def test_alignment_pairs_moments_and_falls_back_to_order() -> None:
         (400_000, {"client": 2, "therapist": None}),
         (None, {"client": 4, "therapist": 5}),
     ]
+
+
+def test_moments_may_pool_sub_codes_of_one_theme() -> None:
+    codes = [CodeNode(1, None, "Rupture"), CodeNode(2, 1, "Withdrawal"), CodeNode(3, 1, "Confrontation")]
+    tree = CodeTree(codes)
+    client = _doc(1, "client", [60_000])
+    therapist = _doc(2, "therapist", [70_000])
+    excerpts = make_excerpts(
+        tree, [client, therapist], [_coding(1, client, 0, code=2), _coding(2, therapist, 0, code=3)]
+    )
+    assert find_shared_moments(tree, excerpts) == []  # different sub-codes never meet on their own
+    pooled = find_shared_moments(tree, excerpts, include_subcodes=True)
+    assert [(m.code, m.time_ms, m.codings) for m in pooled] == [
+        ("Rupture", 60_000, {"client": [1], "therapist": [2]})
+    ]

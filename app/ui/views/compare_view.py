@@ -66,6 +66,10 @@ class CompareView(QWidget):
         self.window_spin.setSuffix(" s")
         self.window_spin.setValue(int(service.DEFAULT_WINDOW_S))
         self.window_spin.setToolTip("Two perspectives' video moments this close count as one shared moment")
+        self.subcodes_check = QCheckBox("Moments include sub-codes")
+        self.subcodes_check.setToolTip(
+            "A theme's shared moments also pool its sub-codes, so different sub-codes of one theme meet"
+        )
         self.coder_combo = QComboBox()
         self.coder_combo.setToolTip("Count every coder's codings, or one coder's only")
         self.export_button = QPushButton("Export report…")
@@ -80,6 +84,7 @@ class CompareView(QWidget):
             self.last_session,
             QLabel("Window"),
             self.window_spin,
+            self.subcodes_check,
             QLabel("Coder"),
             self.coder_combo,
         ):
@@ -133,6 +138,7 @@ class CompareView(QWidget):
         self.last_session.valueChanged.connect(self._last_changed)
         self.window_spin.valueChanged.connect(lambda _value: self.refresh())
         self.coder_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.subcodes_check.toggled.connect(lambda _on: self.refresh())
         self.matrix_view.clicked.connect(self.show_cell)
         self.excerpt_table.doubleClicked.connect(
             lambda index: self.open_excerpt(self.excerpt_model.excerpt_at(index))
@@ -263,7 +269,12 @@ class CompareView(QWidget):
             return
         try:
             comparison = service.compare_dyad(
-                project, dyad, self.selected_sessions(), self.window_spin.value(), self.selected_coders()
+                project,
+                dyad,
+                self.selected_sessions(),
+                self.window_spin.value(),
+                self.selected_coders(),
+                moments_include_subcodes=self.subcodes_check.isChecked(),
             )
         except RapportError as exc:
             self._show(None)
