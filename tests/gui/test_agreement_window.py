@@ -94,6 +94,19 @@ def test_disagreements_browser_opens_the_document(
     assert blocker.args == [2, 31, 69]
 
 
+def test_selecting_a_code_row_filters_the_disagreements(window: AgreementWindow, qtmodeltester) -> None:
+    window.compute()
+    window.table.selectRow(0)  # Alliance/Trust
+    model = window.disagreements_model
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == [
+        "D01 s1 therapist",
+        "D02 s2 client",
+    ]
+    qtmodeltester.check(model)
+    window.table.selectRow(2)  # All codes
+    assert model.rowCount() == 3
+
+
 def test_models_pass_the_model_tester_empty_and_filled(qtmodeltester, window: AgreementWindow) -> None:
     qtmodeltester.check(AgreementTableModel())
     qtmodeltester.check(DisagreementsModel())
@@ -105,11 +118,13 @@ def test_exports_write_the_chosen_files(window: AgreementWindow, tmp_path: Path)
     assert not window.export_table_button.isEnabled()
     window.compute()
     assert window.export_table_button.isEnabled()
-    targets = iter([tmp_path / "t.csv", tmp_path / "r.docx", tmp_path / "d.csv"])
+    targets = iter([tmp_path / "t.csv", tmp_path / "r.docx", tmp_path / "d.csv", tmp_path / "p.csv"])
     window.choose_save_path = lambda _title, _filter: str(next(targets))
     assert window.export_table_csv() == tmp_path / "t.csv"
     assert window.export_docx() == tmp_path / "r.docx"
     assert window.export_disagreements_csv() == tmp_path / "d.csv"
+    assert window.export_per_document_csv() == tmp_path / "p.csv"
+    assert "D02 s2 client" in (tmp_path / "p.csv").read_text(encoding="utf-8-sig")
     assert all(p.stat().st_size > 0 for p in tmp_path.iterdir() if p.suffix in (".csv", ".docx"))
     window.choose_save_path = lambda _title, _filter: ""  # cancelled
     assert window.export_table_csv() is None

@@ -112,6 +112,8 @@ class AgreementWindow(QWidget):
         self.table.setModel(self.table_model)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.selectionModel().selectionChanged.connect(self._code_row_selected)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
 
@@ -137,19 +139,25 @@ class AgreementWindow(QWidget):
         self.export_table_button = QPushButton("Export table (CSV)…")
         self.export_docx_button = QPushButton("Export report (DOCX)…")
         self.export_disagreements_button = QPushButton("Export disagreements (CSV)…")
+        self.export_per_document_button = QPushButton("Per document (CSV)…")
+        self.export_per_document_button.clicked.connect(self.export_per_document_csv)
         self.export_table_button.clicked.connect(self.export_table_csv)
         self.export_docx_button.clicked.connect(self.export_docx)
         self.export_disagreements_button.clicked.connect(self.export_disagreements_csv)
         actions = QHBoxLayout()
         actions.addWidget(self.compute_button)
         actions.addStretch(1)
-        for button in (self.export_table_button, self.export_docx_button, self.export_disagreements_button):
+        for button in self._export_buttons():
             actions.addWidget(button)
 
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(QLabel("Disagreements (double-click to open the document):"))
+        lower_layout.addWidget(
+            QLabel(
+                "Disagreements (select a code above to see only its own; double-click to open the document):"
+            )
+        )
         lower_layout.addWidget(self.disagreements, 1)
         lower_layout.addLayout(resolve_row)
         upper = QWidget()
@@ -264,6 +272,12 @@ class AgreementWindow(QWidget):
             text += f" 95% CI: bootstrap over documents ({report.replicates} resamples)."
         return f"{text} {len(report.documents)} documents, {disagreements} disagreements. Red: under 0.6; amber: under 0.8."
 
+    def _code_row_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        code_id = self.table_model.row_data(rows[0].row()).code_id if rows else None
+        self.disagreements_model.set_code_filter(code_id)
+        self._update_buttons()
+
     def _on_change(self, change: Change) -> None:
         if change.everything or change.coders or change.codebook or change.study:
             self.reload_choices()
@@ -281,8 +295,11 @@ class AgreementWindow(QWidget):
 
     def _update_buttons(self) -> None:
         has_report = self.report is not None
-        for button in (self.export_table_button, self.export_docx_button, self.export_disagreements_button):
+        for button in self._export_buttons():
             button.setEnabled(has_report)
+        self.export_per_document_button.setEnabled(
+            has_report and bool(self.report and self.report.per_document)
+        )
         for button in (self.accept_a, self.accept_b, self.keep_both):
             button.setEnabled(has_report and self.disagreements_model.rowCount() > 0)
 
@@ -341,6 +358,21 @@ class AgreementWindow(QWidget):
             self.show_error(str(error))
             return None
 
+    def _export_buttons(self) -> tuple[QPushButton, ...]:
+        return (
+            self.export_table_button,
+            self.export_per_document_button,
+            self.export_docx_button,
+            self.export_disagreements_button,
+        )
+
+    def export_per_document_csv(self) -> Path | None:
+        return self._export(
+            "Export agreement per document",
+            "CSV (*.csv)",
+            lambda p: agreement_report.export_per_document_csv(self.report, p),
+        )
+
     def export_table_csv(self) -> Path | None:
         return self._export(
             "Export agreement table",
@@ -349,7 +381,7 @@ class AgreementWindow(QWidget):
         )
 
     def export_docx(self) -> Path | None:
-        items = [self.disagreements_model.item(i) for i in range(self.disagreements_model.rowCount())]
+        items = self.disagreements_model.all_items()
         return self._export(
             "Export agreement report",
             "Word (*.docx)",
@@ -357,7 +389,7 @@ class AgreementWindow(QWidget):
         )
 
     def export_disagreements_csv(self) -> Path | None:
-        items = [self.disagreements_model.item(i) for i in range(self.disagreements_model.rowCount())]
+        items = self.disagreements_model.all_items()
         names = self.disagreements_model.coder_names
         return self._export(
             "Export disagreements",

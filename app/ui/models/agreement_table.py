@@ -110,14 +110,33 @@ class DisagreementsModel(QAbstractTableModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self._all: list[Disagreement] = []
         self._items: list[Disagreement] = []
         self.coder_names = ("A", "B")
+        self.code_filter: int | None = None
 
     def set_items(self, items: list[Disagreement], coder_names: tuple[str, str]) -> None:
         self.beginResetModel()
-        self._items = list(items)
+        self._all = list(items)
         self.coder_names = coder_names
+        self._items = self._visible()
         self.endResetModel()
+
+    def set_code_filter(self, code_id: int | None) -> None:
+        """Show only disagreements involving this code (None: all)."""
+        self.beginResetModel()
+        self.code_filter = code_id
+        self._items = self._visible()
+        self.endResetModel()
+
+    def _visible(self) -> list[Disagreement]:
+        if self.code_filter is None:
+            return list(self._all)
+        wanted = self.code_filter
+        return [d for d in self._all if any(c == wanted for c, _n in (*d.codes_a, *d.codes_b))]
+
+    def all_items(self) -> list[Disagreement]:
+        return list(self._all)
 
     def item(self, row: int) -> Disagreement:
         return self._items[row]
