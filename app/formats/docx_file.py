@@ -39,7 +39,11 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 P, TBL, TR, TC, R, T, SDT, SDT_CONTENT = (
     f"{_W}{n}" for n in ("p", "tbl", "tr", "tc", "r", "t", "sdt", "sdtContent")
 )
-_SKIP_IN_PARAGRAPH = frozenset({f"{_W}del", f"{_W}txbxContent", f"{_MC}Fallback", f"{_W}pPr", f"{_W}rPr"})
+# Deleted and moved-away text (tracked changes), text boxes, the fallback copy of alternate content, and
+# properties are not part of what was said.
+_SKIP_IN_PARAGRAPH = frozenset(
+    {f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent", f"{_MC}Fallback", f"{_W}pPr", f"{_W}rPr"}
+)
 _RUN_TEXT = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")

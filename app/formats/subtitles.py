@@ -4,7 +4,8 @@ Cue text lines are joined with a space. The speaker comes from a WebVTT voice ta
 into the stored text as `Dr Smith: ` so the transcript reads like any other) or from a leading `NAME:` label
 already in the text. Other WebVTT tags (`<i>`, `<c.loud>`, `<00:01.000>`, ...) are removed and the character
 references `&amp; &lt; &gt; &nbsp; &lrm; &rlm;` decoded. Consecutive cues of one speaker stay separate turns.
-A malformed time raises `ImportFailed` naming the file and line.
+A malformed time or timing line raises `ImportFailed` naming the file and line. Text after a blank line
+inside a cue (against the format, but common in hand-edited files) is kept with that cue.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from app.domain.transcript import ParsedTranscript, Segment, split_label, transc
 _TIMING = re.compile(r"^\s*(?P<start>\S+)\s*-->\s*(?P<end>\S+)(?:\s.*)?$")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+(?P<name>[^>]*)>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>\n]*>")
+_LOOKS_TIMED = re.compile(r"\d+:\d+\S*\s*(?:-+|=+|—|–)\s*>|\d+:\d+[,.]\d+\s+\S{0,3}\s*\d+:\d+")
 _SRT_FONT = re.compile(r"\{\\[^}]*\}")  # {\an8} positioning codes some SRT writers add
 
 
@@ -71,9 +73,26 @@ def read_subtitles(text: str, file_name: str, *, webvtt: bool) -> ParsedTranscri
             continue
         timing_at = next((i for i, line in enumerate(lines[:2]) if "-->" in line), None)
         if timing_at is None:
-            raise ImportFailed(
-                f"{file_name}, line {first_line}: expected a cue time line 'start --> end', found {head[:40]!r}."
+            attempt = next((i for i, line in enumerate(lines[:2]) if _LOOKS_TIMED.search(line)), None)
+            if attempt is not None:
+                raise ImportFailed(
+                    f"{file_name}, line {first_line + attempt}: the cue time line is malformed "
+                    f"(expected 'start --> end', found {lines[attempt].strip()[:60]!r})."
+                )
+            if len(lines) == 1 and head.isdigit():
+                continue  # a stray cue number with nothing after it
+            if not segments:
+                raise ImportFailed(
+                    f"{file_name}, line {first_line}: expected a cue time line 'start --> end', "
+                    f"found {head[:40]!r}."
+                )
+            # Text after a blank line inside a cue (not allowed, but common): it belongs to that cue.
+            body, _ = _clean(" ".join(line.strip() for line in lines))
+            last = segments[-1]
+            segments[-1] = Segment(
+                f"{last.text} {body}".strip(), last.speaker, last.time_start_ms, last.time_end_ms
             )
+            continue
         line_number = first_line + timing_at
         match = _TIMING.match(lines[timing_at])
         if match is None:

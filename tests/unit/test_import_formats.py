@@ -285,6 +285,13 @@ def test_srt_one_turn_per_cue_lines_joined() -> None:
     assert turns_tile(parsed.text, parsed.turns)
 
 
+def test_srt_text_after_a_blank_line_stays_with_its_cue() -> None:
+    srt = "1\n00:00:01,000 --> 00:00:02,000\nT: Hi\n\nthere\n\n2\n00:00:03,000 --> 00:00:04,000\nC: x\n\n3\n"
+    parsed = read_subtitles(srt, "a.srt", webvtt=False)
+    assert parsed.text == "T: Hi there\nC: x"
+    assert [(t.speaker, t.time_start_ms) for t in parsed.turns] == [("T", 1000), ("C", 3000)]
+
+
 def test_webvtt_voice_tags_and_markup() -> None:
     parsed = parse_bytes(VTT.encode("utf-8-sig"), "s.vtt").parsed
     assert parsed.text == (
@@ -310,6 +317,12 @@ def test_webvtt_voice_tags_and_markup() -> None:
         ("00:01.000 --> 00:02.000\nHi\n", "bad.vtt", "must begin with the line 'WEBVTT'"),
         ("1\n00:00:05,000 --> 00:00:01,000\nHi\n", "bad.srt", "ends before it starts"),
         ("WEBVTT\n\nNOTE only a note\n", "bad.vtt", "no subtitle cues"),
+        (
+            "1\n00:00:01,000 -> 00:00:02,000\nHi\n",
+            "bad.srt",
+            r"bad\.srt, line 2: the cue time line is malformed",
+        ),
+        ("1\n00:00:01,000 --> 00:00:02,000\nHi\n\n2\n00:00:03,000 — 00:00:04,000\nx\n", "bad.srt", "line 6"),
     ],
 )
 def test_malformed_subtitles(content: str, name: str, reason: str) -> None:
