@@ -88,6 +88,8 @@ def store_document(
     check_meta(meta)
     if not parsed.text.strip():
         raise InvalidInput(f"{name} has no text to import.")
+    if "\x00" in parsed.text:
+        raise InvalidInput(f"{name} contains NUL characters, so it is not transcript text.")
     dyad = study.ensure_dyad(session, meta.dyad) if meta.dyad and meta.dyad.strip() else None
     study_session = study.ensure_session(session, dyad, meta.session) if dyad and meta.session else None
     participant_id = None

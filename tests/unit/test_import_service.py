@@ -91,6 +91,8 @@ def test_invalid_metadata_changes_nothing(project, project_path: Path) -> None:
             import_text(project, name="x", text="T: hi", meta=meta)
     with pytest.raises(InvalidInput, match="has no text"):
         import_text(project, name="x", text="  \n", meta=DocumentMeta())
+    with pytest.raises(InvalidInput, match="NUL characters"):
+        import_text(project, name="x", text="T: a\x00b", meta=DocumentMeta())
     assert dump(project_path) == before
 
 
