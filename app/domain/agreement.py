@@ -10,8 +10,11 @@ Units (say which one you report; tools disagree on what "agreement" means):
 - `segment` (MAXQDA's unit): every coding is a unit; see `agreement_units.match_segments`. The table is
   a = agreed pairs, b / c = unmatched codings, d = 0, so p_o = a / (a + b + c). The chance-corrected figure
   is Brennan & Prediger's kappa_n = (p_o - 1/k) / (1 - 1/k) (as Kuckartz & Raediker 2019 document for
-  MAXQDA), with k = the number of codes compared (a coder chooses among them), at least 2 (for one code the
-  choice is binary: apply it or not). Cohen's kappa, alpha and AC1 need the "neither" cell, which does not
+  MAXQDA, whose help says chance agreement is "determined by the number of different categories used by the
+  two coders", i.e. the codes of the result table), with k = the number of codes compared, at least 2 (for
+  one code the choice is binary: apply it or not). The overlap criterion is intersection over union by
+  default (symmetric; both boundaries must nearly coincide) or, with `overlap="own"`, the share of each
+  coding covered by the other (MAXQDA's help does not spell out its formula; say which one you used). Cohen's kappa, alpha and AC1 need the "neither" cell, which does not
   exist for segments: they are None.
 - `presence`: each document is a unit: did each coder use the code in it at all. Cohen's kappa etc. across
   documents.
