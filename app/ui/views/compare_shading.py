@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QHeaderView, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.ui.models.compare_matrix import SHADE_ROLE
 
@@ -33,3 +33,11 @@ class ShadeDelegate(QStyledItemDelegate):
             painter.fillRect(option.rect, color)  # type: ignore[attr-defined]
             painter.restore()
         super().paint(painter, option, index)
+
+
+def stretch_value_columns(header: QHeaderView, first: int, count: int) -> None:
+    """Label columns fit their contents; the value columns (from `first`) share the remaining width equally."""
+    header.setStretchLastSection(False)
+    for column in range(count):
+        mode = QHeaderView.ResizeMode.Stretch if column >= first else QHeaderView.ResizeMode.ResizeToContents
+        header.setSectionResizeMode(column, mode)

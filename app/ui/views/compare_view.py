@@ -40,7 +40,7 @@ from app.services.changes import Change
 from app.ui.context import AppContext
 from app.ui.models.compare_matrix import CODE_ID_ROLE, CompareMatrixModel
 from app.ui.models.compare_tables import ExcerptTableModel, SideBySideModel
-from app.ui.views.compare_shading import ShadeDelegate
+from app.ui.views.compare_shading import ShadeDelegate, stretch_value_columns
 from app.ui.views.timeline_view import TimelineView
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 30
@@ -300,7 +300,7 @@ class CompareView(QWidget):
         else:
             for code_id in expanded:
                 self.matrix_view.expand(self.matrix_model.index_of_code(code_id))
-        self.matrix_view.resizeColumnToContents(0)
+        stretch_value_columns(self.matrix_view.header(), 1, self.matrix_model.columnCount())
         self.excerpt_model.set_excerpts([])
         self._fill_moments()
         self._fill_one_sided()
@@ -355,6 +355,7 @@ class CompareView(QWidget):
         self._side_code = code_id
         view = service.side_by_side(project, self.comparison.dyad, code_id, comparison=self.comparison)
         self.side_model.set_rows(view.perspectives, view.rows)
+        stretch_value_columns(self.side_table.horizontalHeader(), 2, self.side_model.columnCount())
         self.side_label.setText(
             f"{view.code}: {len(view.rows)} rows, aligned by session-video moment where recall references exist."
         )

@@ -32,7 +32,7 @@ from app.services import compare_report
 from app.services.changes import Change
 from app.ui.context import AppContext
 from app.ui.models.compare_groups import GroupMatrixModel
-from app.ui.views.compare_shading import ShadeDelegate
+from app.ui.views.compare_shading import ShadeDelegate, stretch_value_columns
 
 PERSPECTIVE_COLORS = {
     "client": "#4477aa",
@@ -126,7 +126,7 @@ class GroupsView(QWidget):
             self.status.setText("Give dyads an attribute (e.g. outcome) to compare groups of dyads.")
         self.model.set_comparison(self.comparison)
         self.matrix_view.expandAll()
-        self.matrix_view.resizeColumnToContents(0)
+        stretch_value_columns(self.matrix_view.header(), 1, self.model.columnCount())
         if self.comparison is not None:
             sizes = ", ".join(f"{g}: {len(self.comparison.dyads[g])}" for g in self.comparison.groups)
             self.status.setText(f"Dyads per group: {sizes}.")
