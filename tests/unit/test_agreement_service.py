@@ -193,3 +193,34 @@ def test_per_document_rows_and_csv(study, tmp_path: Path) -> None:
     data = report.as_dict(per_document=True)
     assert [d["document_id"] for d in data["codes"][1]["documents"]] == [1, 2, 3]
     assert "documents" not in report.as_dict()["codes"][0]
+
+
+def consensus_rows(project) -> list[tuple[int, int, int, int, int]]:
+    from sqlalchemy import select
+
+    with project.read() as session:
+        rows = session.execute(
+            select(Coding.id, Coding.document_id, Coding.code_id, Coding.start, Coding.end)
+            .join(Coder, Coder.id == Coding.coder_id)
+            .where(Coder.name == "Consensus")
+        )
+        return sorted(tuple(row) for row in rows)
+
+
+def test_resolving_a_disagreement_codes_the_consensus_coder_and_undoes_exactly(study) -> None:
+    pytest.importorskip("app.services.coding", reason="engineer B's coding service has not landed yet")
+    from app.services.agreement import redo_resolution, resolve_disagreement, undo_resolution
+
+    found = list_disagreements(study, AgreementRequest(coders=("Ana", "Ben")))
+    both = resolve_disagreement(study, found[1], "both")
+    created = consensus_rows(study)
+    assert [row[1:] for row in created] == [(2, 2, 31, 69), (2, 3, 31, 69)]
+    undo_resolution(study, both)
+    assert consensus_rows(study) == []
+    redo_resolution(study, both)
+    assert consensus_rows(study) == created  # the same ids come back
+    nothing = resolve_disagreement(study, found[0], "b")  # Ben left it uncoded: the consensus stays uncoded
+    assert nothing.records == () and consensus_rows(study) == created
+    resolve_disagreement(study, found[2], "a", consensus_coder="Agreed")
+    with pytest.raises(InvalidInput):
+        resolve_disagreement(study, found[2], "c")
