@@ -140,6 +140,7 @@ class CompareView(QWidget):
         self.coder_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.subcodes_check.toggled.connect(lambda _on: self.refresh())
         self.matrix_view.clicked.connect(self.show_cell)
+        self.matrix_view.activated.connect(self.show_cell)  # Enter on a cell, for keyboard users
         self.excerpt_table.doubleClicked.connect(
             lambda index: self.open_excerpt(self.excerpt_model.excerpt_at(index))
         )
