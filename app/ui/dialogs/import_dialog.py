@@ -274,7 +274,8 @@ class ImportDialog(QDialog):
             except ImportError:  # the task runner is not there yet: import on this thread
                 self._finished(work(lambda *_: None, lambda: False))
                 return
-            self.setEnabled(False)
+            # Not self.setEnabled(False): that would also disable the progress dialog's Cancel button.
+            self._set_busy(True)
             run_in_background(self, "Importing transcripts", work, self._finished, self._failed)
         else:
             self._finished(work(lambda *_: None, lambda: False))
@@ -318,8 +319,12 @@ class ImportDialog(QDialog):
         box.show()
         self.summary_box = box
 
+    def _set_busy(self, busy: bool) -> None:
+        for widget in (self.files, self.buttons):
+            widget.setEnabled(not busy)
+
     def _failed(self, _error: BaseException) -> None:
-        self.setEnabled(True)  # the task runner already told the user; let them adjust and retry
+        self._set_busy(False)  # the task runner already told the user; let them adjust and retry
 
 
 def _dropped_files(mime: QMimeData) -> list[Path]:
