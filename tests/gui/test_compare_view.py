@@ -174,3 +174,18 @@ def test_coder_filter_and_timeline_follows_moments(view_and_study) -> None:
     view.moments_list.itemClicked.emit(view.moments_list.topLevelItem(0), 0)  # the moment is in session 1
     assert view.timeline.session_spin.value() == 1
     assert study.codings["trust_t"] in {m.excerpt.coding_id for m in view.timeline.mark_items()}
+
+
+def test_starts_without_a_project_and_follows_the_one_opened(project, qtbot) -> None:
+    context = AppContext()
+    view = CompareView(context)
+    qtbot.addWidget(view)
+    assert view.dyad_combo.count() == 0
+    assert view.matrix_model.rowCount() == 0
+    assert "No dyad" in view.status.text()
+    build_study(project)
+    context.project = project
+    context.projectChanged.emit(project)
+    assert view.dyad_combo.currentText() == "D01"
+    assert view.matrix_model.rowCount() == 3
+    assert view.last_session.maximum() == 2
