@@ -7,7 +7,7 @@ collapse to one blank line; leading and trailing ones are dropped.
 
 Turns: a paragraph opens a turn when its text starts with a label (see `app.domain.transcript`) or, in Word
 files whose labels are set in bold without a colon, when it starts with a short bold stretch that ends in a
-colon or recurs in the document. Table rows whose first cells hold a time and/or a recurring speaker open a
+colon, recurs in the document, or names a speaker labelled elsewhere (one-off bold emphasis is not a label). Table rows whose first cells hold a time and/or a recurring speaker open a
 turn with them. Headings never open a turn. Bold and italic are otherwise ignored.
 """
 
@@ -286,6 +286,39 @@ def _tidy(lines: list[_Line]) -> list[_Line]:
     return tidy
 
 
+def _label_in_text(line: _Line) -> str | None:
+    label = split_label(line.text[leading_timestamp(line.text)[1] :].lstrip())
+    return label[0] if label is not None else None
+
+
+def _hints(lines: list[_Line]) -> tuple[dict[int, LineHint], set[int]]:
+    """Openings the parser cannot see in the text: headings, table rows, and bold labels without a colon.
+
+    A bold stretch counts as a speaker when it ends with a colon, recurs in the document, or names a speaker
+    already known from a text label or another bold label (`THERAPIST` in bold once, `Therapist:` elsewhere).
+    """
+    bold_counts = Counter(line.bold_label.rstrip(":： ").strip() for line in lines if line.bold_label)
+    known = {label.casefold() for line in lines if (label := _label_in_text(line))}
+    known |= {n.casefold() for n, count in bold_counts.items() if count >= 2}
+    known |= {
+        line.bold_label.rstrip(":： ").strip().casefold()
+        for line in lines
+        if line.bold_label and line.bold_label.endswith((":", "："))
+    }
+    hints: dict[int, LineHint] = {}
+    starts: set[int] = set()
+    for index, line in enumerate(lines):
+        if line.paragraph_start:
+            starts.add(index)
+        if line.hint is not None:
+            hints[index] = line.hint
+        elif line.bold_label and _label_in_text(line) is None:
+            name = line.bold_label.rstrip(":： ").strip()
+            if name.casefold() in known:
+                hints[index] = LineHint(name, line.bold_time)
+    return hints, starts
+
+
 def read_docx(data: bytes, file_name: str, *, max_bytes: int) -> ParsedTranscript:
     """The transcript in a .docx file's bytes; `ImportFailed` when it is damaged, encrypted or empty."""
     _check_package(data, file_name, max_bytes)
@@ -294,17 +327,6 @@ def read_docx(data: bytes, file_name: str, *, max_bytes: int) -> ParsedTranscrip
     lines = _tidy(list(_body_lines(body, _heading_styles(document))))
     if not lines:
         raise ImportFailed(f"{file_name} is empty (the document holds no text).")
-    bold_counts = Counter(line.bold_label.rstrip(":： ") for line in lines if line.bold_label)
-    hints: dict[int, LineHint] = {}
-    starts: set[int] = set()
-    for index, line in enumerate(lines):
-        if line.paragraph_start:
-            starts.add(index)
-        if line.hint is not None:
-            hints[index] = line.hint
-        elif line.bold_label and split_label(line.text[leading_timestamp(line.text)[1] :].lstrip()) is None:
-            name = line.bold_label.rstrip(":： ").strip()
-            if line.bold_label.endswith((":", "：")) or bold_counts[name] >= 2:
-                hints[index] = LineHint(name, line.bold_time)
+    hints, starts = _hints(lines)
     text = "\n".join(line.text for line in lines)
     return parse_transcript(text, paragraph_starts=starts, hints=hints)

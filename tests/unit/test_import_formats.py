@@ -177,6 +177,24 @@ def test_docx_bold_labels_without_colon_are_speakers() -> None:
     ]
 
 
+def test_docx_timestamps_before_labels_plain_and_bold() -> None:
+    def build(document):
+        document.add_paragraph("[00:00:05] Therapist: Welcome.")
+        for stamp, label in (("(00:10) ", "CLIENT"), ("00:00:15 ", "THERAPIST"), ("[00:20] ", "CLIENT")):
+            paragraph = document.add_paragraph()
+            paragraph.add_run(stamp)
+            paragraph.add_run(label).bold = True
+            paragraph.add_run(" words")
+
+    parsed = read_docx(make_docx(build), "t.docx", max_bytes=10**8)
+    assert [(t.speaker, t.time_start_ms, t.time_end_ms) for t in parsed.turns] == [
+        ("Therapist", 5_000, 10_000),
+        ("CLIENT", 10_000, 15_000),
+        ("THERAPIST", 15_000, 20_000),
+        ("CLIENT", 20_000, None),
+    ]
+
+
 def test_docx_line_breaks_inside_a_paragraph_continue_the_turn() -> None:
     def build(document):
         paragraph = document.add_paragraph("Client: first line")
