@@ -17,7 +17,14 @@ from app.domain.errors import ImportFailed, InvalidInput, OperationCancelled, Ra
 from app.domain.file_names import guess_from_file_name
 from app.domain.transcript import ParsedTranscript, normalize_newlines, parse_transcript
 from app.formats.attributes_csv import read_attribute_sheet
-from app.formats.detect import DEFAULT_MAX_BYTES, LoadedTranscript, read_guarded, read_transcript
+from app.formats.detect import (
+    DEFAULT_MAX_BYTES,
+    TRANSCRIPT_SUFFIXES,
+    LoadedTranscript,
+    is_transcript_file,
+    read_guarded,
+    read_transcript,
+)
 from app.services import study
 from app.services.changes import Change
 from app.services.project import Project, bump_content_version
@@ -28,6 +35,28 @@ Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 
 MAX_DOCUMENT_NAME = 300
+# For File > Import dialogs and drop targets (`is_transcript_file` tells whether a dropped path qualifies).
+FILE_DIALOG_FILTER = "Transcripts (" + " ".join(f"*{s}" for s in TRANSCRIPT_SUFFIXES) + ");;All files (*)"
+PARTICIPANT_SHEET_FILTER = "Participant sheets (*.csv);;All files (*)"
+__all__ = [
+    "FILE_DIALOG_FILTER",
+    "PARTICIPANT_SHEET_FILTER",
+    "AttributesReport",
+    "DocumentMeta",
+    "ImportFailure",
+    "ImportReport",
+    "ImportedDocument",
+    "LoadedTranscript",
+    "guess_meta",
+    "import_attributes",
+    "import_files",
+    "import_text",
+    "is_transcript_file",
+    "preview_file",
+    "store_document",
+    "tell_search_index",
+    "unique_document_name",
+]
 
 
 @dataclass(frozen=True)
