@@ -17,6 +17,7 @@ letters, digits and `.-'’_()/&#+`, and is never a time (`at 10:30`) or a URL (
 word starts in lower case (`then I said:`, `client:`) is a weak candidate: it counts only when the same label
 opens at least two lines of the document, which keeps a stray colon in prose from splitting a turn while
 accepting consistently lower-cased transcripts. Lines without a label continue the previous turn.
+Line numbers before labels (`012  T: so`, conversation analysis) are skipped when several lines have them.
 Transcription services' layouts are read too: `Speaker 1 (00:03): text` (the time after the label) and
 `Speaker 1  0:03` alone on a line with the words below (counted when at least two lines have that form).
 
@@ -60,6 +61,8 @@ _TIMED_LABEL = re.compile(
     rf"(?:(?P<open>[\[(]){_SPACE}*(?P<time>{TIMECODE_PATTERN}){_SPACE}*[\])]|(?P<bare>{TIMECODE_PATTERN}))"
     rf"{_SPACE}*(?P<colon>[:：])?(?=\s|$)"
 )
+_LINE_NUMBER = re.compile(rf"^\d{{1,5}}[.)]?{_SPACE}+")
+_NUMBERED_FORM = "\x00a line number, then a label"
 _TIMED_LINE_FORM = "\x00a label and a time alone on a line"
 _PARTICLES = frozenset(
     [
@@ -218,6 +221,11 @@ def _classify(line: str, *, allow_label: bool = True) -> _Opening | None:
         timed = _timed_label(rest)
         if timed is not None:
             return timed if time_ms is None else _Opening(timed.speaker, time_ms, timed.weak_key)
+        numbered = _LINE_NUMBER.match(rest)
+        if numbered is not None and (label := split_label(rest[numbered.end() :])) is not None:
+            # Conversation-analysis transcripts number their lines (`012  T: so`); a numbered list in a
+            # header (`1. Consent: given`) looks the same, so the form must recur to count.
+            return _Opening(label[0], time_ms, weak_key=_NUMBERED_FORM)
     if time_ms is not None and alone:
         return _Opening(None, time_ms)
     return None
@@ -274,6 +282,10 @@ def parse_transcript(
         if opening is not None:
             openings[index] = opening
     weak_counts = Counter(o.weak_key for o in openings.values() if o.weak_key is not None)
+    unnumbered = sum(1 for o in openings.values() if o.speaker is not None and o.weak_key != _NUMBERED_FORM)
+    if weak_counts[_NUMBERED_FORM] < unnumbered:
+        # Numbered lines are the layout only when they carry most labels; else they are a list in a turn.
+        weak_counts[_NUMBERED_FORM] = 0
     for index, opening in list(openings.items()):
         if opening.weak_key is not None and weak_counts[opening.weak_key] < 2:
             # A lone weak label is prose, but a timestamp before it may still open a turn.

@@ -69,6 +69,14 @@ def test_every_timestamp_style_sets_time_start(prefix: str, ms: int) -> None:
     assert first.time_end_ms == 7_200_000  # the next turn's start
 
 
+def test_numbered_lines_of_conversation_analysis() -> None:
+    text = "01  T:   so how (.) are you\n02  C:   we::ll (0.5) fine\n03       [yeah]\n04  T:   okay\n"
+    assert speakers(text) == ["T", "C", "T"]
+    assert speakers("Header\n1. Consent: given\nT: hi\nC: ok\n") == [None, "T", "C"]
+    listing = "C: Three things:\n1. Work: hard\n2. Home: fine\nT: I see.\nC: Yes.\nT: Go on.\n"
+    assert speakers(listing) == ["C", "T", "C", "T"]
+
+
 def test_transcription_service_layouts() -> None:
     rev = "Speaker 1 (00:03): Hello there.\nSpeaker 2 (01:10): Hi.\nstill speaker 2\n"
     assert [(t.speaker, t.time_start_ms) for t in parse_transcript(rev).turns] == [
