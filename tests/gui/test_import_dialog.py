@@ -47,6 +47,7 @@ def test_dialog_shows_guesses_preview_and_imports_corrections(qtbot, context, fi
     dialog = ImportDialog(context, files)
     qtbot.addWidget(dialog)
     dialog.run_in_background = False
+    qtbot.waitUntil(lambda: dialog.all_checked)
     table = dialog.files
     assert table.rowCount() == 3
     assert table.cellWidget(0, COL_DYAD).text() == "D07"
@@ -117,6 +118,7 @@ def test_a_ticked_bad_file_is_named_in_the_summary(qtbot, context, files, projec
     dialog = ImportDialog(context, files)
     qtbot.addWidget(dialog)
     dialog.run_in_background = False
+    qtbot.waitUntil(lambda: dialog.all_checked)
     dialog.files.item(2, COL_FILE).setCheckState(Qt.CheckState.Checked)  # insist on the broken file
     dialog.accept()
     assert [d.name for d in dialog.report.documents] == ["D07_s2_client_recall", "D07_s2_session"]

@@ -1,7 +1,8 @@
 """File > Import: confirm each file's dyad, session, perspective and kind, preview its turns, import.
 
 The guesses come from the file names (`D07_s2_client_recall.docx`); every cell can be corrected before
-importing. Selecting a file shows the turns Rapport detected in it (speaker, time, recall reference, first
+importing. The files are read one per event-loop turn after the dialog opens, so choosing a hundred files
+does not freeze it; each row's status then says what was found or why the file cannot be imported. Selecting a file shows the turns Rapport detected in it (speaker, time, recall reference, first
 words), so a researcher sees a mis-detected label before it is stored. Files that cannot be read are shown
 with the reason and left unticked.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,6 +61,10 @@ class ImportDialog(QDialog):
         self.show_summary = True  # a message box naming what was imported and what failed
         self.summary_box: QMessageBox | None = None
         self._loaded: dict[int, LoadedTranscript | RapportError] = {}
+        self._unchecked: list[int] = []  # rows whose file has not been read yet
+        self._check_timer = QTimer(self)
+        self._check_timer.setInterval(0)
+        self._check_timer.timeout.connect(self._check_next)
         self.setWindowTitle("Import transcripts")
         self.resize(900, 600)
 
@@ -142,16 +147,38 @@ class ImportDialog(QDialog):
         self.files.setCellWidget(row, COL_PERSPECTIVE, self._combo([_NONE, *PERSPECTIVES], guess.perspective))
         self.files.setCellWidget(row, COL_KIND, self._combo(list(DOCUMENT_KINDS), guess.kind))
 
-        loaded = self._load(row)
-        turns = QTableWidgetItem("" if isinstance(loaded, RapportError) else str(len(loaded.parsed.turns)))
-        status = QTableWidgetItem(str(loaded) if isinstance(loaded, RapportError) else self._describe(loaded))
+        turns = QTableWidgetItem("")
+        status = QTableWidgetItem("Checking…")
         for item in (turns, status):
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         self.files.setItem(row, COL_TURNS, turns)
         self.files.setItem(row, COL_STATUS, status)
-        name.setCheckState(
-            Qt.CheckState.Unchecked if isinstance(loaded, RapportError) else Qt.CheckState.Checked
-        )
+        name.setCheckState(Qt.CheckState.Checked)
+        self._unchecked.append(row)
+        self._check_timer.start()
+
+    def _check_next(self) -> None:
+        """Read one file not yet read; the timer calls this again until all are, keeping the dialog live."""
+        while self._unchecked and self._unchecked[0] in self._loaded:
+            self._unchecked.pop(0)
+        if not self._unchecked:
+            self._check_timer.stop()
+            return
+        self._show_loaded(self._unchecked.pop(0))
+
+    @property
+    def all_checked(self) -> bool:
+        """Whether every file has been read and its status shown (tests wait for this)."""
+        return all(row in self._loaded for row in range(len(self.paths)))
+
+    def _show_loaded(self, row: int) -> LoadedTranscript | RapportError:
+        loaded = self._load(row)
+        failed = isinstance(loaded, RapportError)
+        self.files.item(row, COL_TURNS).setText("" if failed else str(len(loaded.parsed.turns)))
+        self.files.item(row, COL_STATUS).setText(str(loaded) if failed else self._describe(loaded))
+        if failed:
+            self.files.item(row, COL_FILE).setCheckState(Qt.CheckState.Unchecked)
+        return loaded
 
     def _combo(self, values: list[str], current: str | None) -> QComboBox:
         combo = QComboBox(self.files)
@@ -209,7 +236,7 @@ class ImportDialog(QDialog):
         self.preview.setRowCount(0)
         if not 0 <= row < len(self.paths):
             return
-        loaded = self._load(row)
+        loaded = self._show_loaded(row) if row not in self._loaded else self._loaded[row]
         if isinstance(loaded, RapportError):
             self.preview_label.setText(f"Cannot import: {loaded}")
             return
