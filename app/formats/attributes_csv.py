@@ -46,6 +46,10 @@ class AttributeSheet:
     rows: list[ParticipantRow]
 
 
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
 def _cell(row: list[str], index: int | None) -> str:
     return row[index].strip() if index is not None and index < len(row) else ""
 
@@ -62,11 +66,16 @@ def read_attribute_sheet(data: bytes, file_name: str) -> AttributeSheet:
     """Parse a participant sheet; `ImportFailed` names the file, line and column of any problem."""
     text = decode_text(data, file_name).text
     try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:  # too little to go on: take the separator the header row uses most
+        header_line = text.split("\n", 1)[0]
+        delimiter = max(",;\t", key=header_line.count)
+        dialect = csv.excel_tab if delimiter == "\t" else csv.excel
+        if delimiter == ";":
+            dialect = _Semicolon
     try:
-        table = [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+        rows = csv.reader(io.StringIO(text), dialect)
+        table = [row for row in rows if any(c.strip() for c in row)]
     except csv.Error as exc:
         raise ImportFailed(f"{file_name} is not a readable CSV sheet ({exc}).") from exc
     if len(table) < 2:

@@ -240,6 +240,16 @@ def test_import_attributes_infers_types_and_links_dyads(project, tmp_path: Path)
     assert sorted(dyads["D07"].members) == [("C07", "client"), ("T02", "therapist")]
 
 
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_attribute_sheet_separators(project, tmp_path: Path, separator: str) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(
+        separator.join(["id", "role", "age"]) + "\n" + separator.join(["C1", "client", "3"]) + "\n"
+    )
+    assert import_attributes(project, path).attributes == {"age": "integer"}
+    assert study.list_participants(project)[0].attributes == {"age": "3"}
+
+
 def test_attribute_sheet_errors_change_nothing(project, project_path, tmp_path: Path) -> None:
     first = tmp_path / "first.csv"
     first.write_text("id,role,age\nC01,client,30\n", encoding="utf-8")
