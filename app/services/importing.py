@@ -1,7 +1,11 @@
 """Importing transcripts: text, DOCX, SRT and WebVTT files become documents with speaker turns.
 
-Each document is imported in one transaction (the project is unchanged when it fails); in a batch, one bad
-file does not stop the others and the report names it.
+`import_text` stores one document in one transaction. `import_files` reads and parses every file first
+(outside any transaction), then stores them in one transaction with a savepoint per file: a file that fails
+leaves no trace, one bad file does not stop the others and the report names it, and cancelling leaves the
+project exactly as before. Every import bumps the content version inside its transaction and notifies
+`Change(study=True, documents=...)`; `tell_search_index` is the hook for the search index.
+Participants and their typed attributes come from CSV sheets (`import_attributes`).
 """
 
 from __future__ import annotations

@@ -140,6 +140,14 @@ def test_batch_with_bad_files_imports_the_others(project, tmp_path: Path) -> Non
     assert study.get_document(project, "D01_s1_therapist").source_name == "D01_s1_therapist.docx"
 
 
+def test_the_same_file_twice_in_a_batch_gets_a_second_name(project, tmp_path: Path) -> None:
+    path = tmp_path / "D01_s1_session.txt"
+    path.write_text("T: hi\n", encoding="utf-8")
+    report = import_files(project, [path, path])
+    assert [d.name for d in report.documents] == ["D01_s1_session", "D01_s1_session (2)"]
+    assert [d.sessions for d in study.list_dyads(project)] == [[1]]
+
+
 def test_a_batch_of_only_bad_files_leaves_the_project_unchanged(project, project_path, tmp_path) -> None:
     import_text(project, name="existing", text="T: hi", meta=DocumentMeta(dyad="D01"))
     before, counts = dump(project_path), info(project)
