@@ -146,3 +146,15 @@ def test_dropping_files_adds_them(qtbot, context, files, tmp_path) -> None:
     assert dialog.files.rowCount() == 2  # the listed file is not added twice, the picture is not a transcript
     assert dialog.files.item(1, COL_FILE).text() == "D07_s2_session.srt"
     assert dialog.files.cellWidget(1, COL_KIND).currentText() == "session"
+
+
+def test_import_runs_in_the_background_with_progress(qtbot, context, files, project) -> None:
+    dialog = ImportDialog(context, files[:2])
+    qtbot.addWidget(dialog)
+    dialog.show_summary = False
+    with qtbot.waitSignal(dialog.imported, timeout=20_000) as signal:
+        dialog.accept()
+        assert not dialog.files.isEnabled()  # busy while the worker runs
+    assert [d.name for d in signal.args[0].documents] == ["D07_s2_client_recall", "D07_s2_session"]
+    assert len(study.list_documents(project)) == 2
+    qtbot.waitUntil(lambda: dialog.task.done)

@@ -60,6 +60,7 @@ class ImportDialog(QDialog):
         self.run_in_background = True  # tests set False to import on the calling thread
         self.show_summary = True  # a message box naming what was imported and what failed
         self.summary_box: QMessageBox | None = None
+        self.task: object | None = None  # the background import while it runs (app.ui.tasks.Task)
         self._loaded: dict[int, LoadedTranscript | RapportError] = {}
         self._unchecked: list[int] = []  # rows whose file has not been read yet
         self._check_timer = QTimer(self)
@@ -302,7 +303,9 @@ class ImportDialog(QDialog):
                 return
             # Not self.setEnabled(False): that would also disable the progress dialog's Cancel button.
             self._set_busy(True)
-            run_in_background(self, "Importing transcripts", work, self._finished, self._failed)
+            # Failures (a cancel included) are reported by the task runner; the dialog stays open to retry.
+            self.task = run_in_background(self, "Importing transcripts", work, self._finished)
+            self.task.finished.connect(lambda ok: None if ok else self._set_busy(False))
         else:
             self._finished(work(lambda *_: None, lambda: False))
 
@@ -348,9 +351,6 @@ class ImportDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         for widget in (self.files, self.buttons):
             widget.setEnabled(not busy)
-
-    def _failed(self, _error: BaseException) -> None:
-        self._set_busy(False)  # the task runner already told the user; let them adjust and retry
 
 
 def _dropped_files(mime: QMimeData) -> list[Path]:
