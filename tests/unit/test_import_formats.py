@@ -14,7 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.errors import ImportFailed, RapportError, UnsafeFile
+from app.domain.file_names import guess_from_file_name
 from app.domain.transcript import turns_tile
+from app.formats.attributes_csv import read_attribute_sheet
 from app.formats.detect import format_of, parse_bytes, read_transcript
 from app.formats.docx_file import read_docx
 from app.formats.subtitles import read_subtitles
@@ -463,3 +465,46 @@ def test_damaged_docx_raise_only_rapport_errors(position: int, garbage: bytes) -
     except RapportError:
         return
     assert turns_tile(parsed.text, parsed.turns)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "id",
+                "role",
+                "dyad",
+                "age",
+                "dyad:g",
+                ",",
+                ";",
+                "\t",
+                "\n",
+                "C1",
+                "client",
+                "x",
+                "3",
+                "yes",
+                "2024-01-02",
+                '"',
+                "\r\n",
+                "é",
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_attribute_sheets_raise_only_rapport_errors(text: str) -> None:
+    try:
+        sheet = read_attribute_sheet(text.encode("utf-8"), "p.csv")
+    except RapportError:
+        return
+    assert all(row.participant and row.role for row in sheet.rows)
+
+
+@given(st.text(max_size=80))
+def test_file_name_guess_never_fails(name: str) -> None:
+    guess = guess_from_file_name(name)
+    assert guess.kind in ("session", "recall", "note", "other")
+    assert guess.session is None or guess.session >= 1
