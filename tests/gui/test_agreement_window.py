@@ -151,7 +151,6 @@ def consensus_codings(context: AppContext) -> list[tuple[int, int, int, int]]:
 
 
 def test_resolving_is_undoable(window: AgreementWindow, context: AppContext) -> None:
-    pytest.importorskip("app.services.coding", reason="engineer B's coding service has not landed yet")
     window.compute()
     window.disagreements.selectRow(1)  # doc 2: Ana's Rupture vs Ben's Trust
     window.keep_both.click()
