@@ -42,8 +42,8 @@ def _session_number(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a session number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("session numbers start at 1")
+    if not 1 <= value <= 9999:
+        raise argparse.ArgumentTypeError("session numbers run from 1 to 9999")
     return value
 
 

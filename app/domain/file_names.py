@@ -72,8 +72,10 @@ class NameGuess:
 def role_from_word(word: str) -> str | None:
     """client/therapist/interpreter/researcher for a word or letter people use for it, else None."""
     key = word.strip().casefold()
-    return PERSPECTIVE_WORDS.get(key) or _PERSPECTIVE_LETTERS.get(key) or (
-        key if key in ("client", "therapist", "interpreter", "researcher") else None
+    return (
+        PERSPECTIVE_WORDS.get(key)
+        or _PERSPECTIVE_LETTERS.get(key)
+        or (key if key in ("client", "therapist", "interpreter", "researcher") else None)
     )
 
 
@@ -117,8 +119,8 @@ def guess_from_file_name(name: str) -> NameGuess:
         perspective = _PERSPECTIVE_LETTERS[letters[0]]
     if kind is None:
         kind = "session" if session is not None else "other"
-    if session is not None and session < 1:
-        session = None
+    if session is not None and not 1 <= session <= 9999:
+        session = None  # "s0" or a long number is not a session
     return NameGuess(dyad, session, perspective, kind)
 
 

@@ -39,6 +39,7 @@ Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 
 MAX_DOCUMENT_NAME = 300
+MAX_SESSION_NUMBER = 9999
 # For File > Import dialogs and drop targets (`is_transcript_file` tells whether a dropped path qualifies).
 FILE_DIALOG_FILTER = "Transcripts (" + " ".join(f"*{s}" for s in TRANSCRIPT_SUFFIXES) + ");;All files (*)"
 PARTICIPANT_SHEET_FILTER = "Participant sheets (*.csv);;All files (*)"
@@ -96,8 +97,14 @@ def check_meta(meta: DocumentMeta) -> None:
     if meta.session is not None:
         if meta.dyad is None or not str(meta.dyad).strip():
             raise InvalidInput("A session number needs a dyad: give the dyad too.")
-        if isinstance(meta.session, bool) or not isinstance(meta.session, int) or meta.session < 1:
-            raise InvalidInput(f"A session number must be a whole number from 1 up, not {meta.session!r}.")
+        if (
+            isinstance(meta.session, bool)
+            or not isinstance(meta.session, int)
+            or not 1 <= meta.session <= MAX_SESSION_NUMBER
+        ):
+            raise InvalidInput(
+                f"A session number must be a whole number from 1 to {MAX_SESSION_NUMBER}, not {meta.session!r}."
+            )
 
 
 def unique_document_name(session: Session, name: str) -> str:

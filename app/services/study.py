@@ -119,8 +119,8 @@ def ensure_dyad(session: Session, name: str) -> Dyad:
 
 def ensure_session(session: Session, dyad: Dyad, number: int) -> StudySession:
     """Session `number` (1, 2, ...) of `dyad`, created when missing."""
-    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-        raise InvalidInput(f"A session number must be a whole number from 1 up, not {number!r}.")
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 9999:
+        raise InvalidInput(f"A session number must be a whole number from 1 to 9999, not {number!r}.")
     found = queries.study_session(session, dyad.id, number)
     if found is None:
         found = StudySession(dyad_id=dyad.id, number=number)

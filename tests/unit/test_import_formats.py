@@ -507,4 +507,4 @@ def test_attribute_sheets_raise_only_rapport_errors(text: str) -> None:
 def test_file_name_guess_never_fails(name: str) -> None:
     guess = guess_from_file_name(name)
     assert guess.kind in ("session", "recall", "note", "other")
-    assert guess.session is None or guess.session >= 1
+    assert guess.session is None or 1 <= guess.session <= 9999

@@ -85,6 +85,7 @@ def test_invalid_metadata_changes_nothing(project, project_path: Path) -> None:
         DocumentMeta(kind="diary"),
         DocumentMeta(session=2),
         DocumentMeta(dyad="D01", session=0),
+        DocumentMeta(dyad="D01", session=10**20),
         DocumentMeta(dyad="D02", participant="New person"),  # a new participant needs a role
     ):
         with pytest.raises(InvalidInput):
