@@ -1,0 +1,389 @@
+"""The main window: a thin shell that places the panels and routes between them.
+
+Left: the study tree. Centre: the document. Right: the codebook (with the code's description) and memos.
+Bottom: excerpts and search. Everything a panel does, it does itself; the window only connects
+"show this document" and "apply this code" between them, opens and closes projects, and remembers its layout.
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QModelIndex, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QMainWindow,
+    QTreeView,
+    QUndoView,
+    QWidget,
+)
+
+from app.domain.errors import RapportError
+from app.services import coding
+from app.services.project import Project
+from app.ui import recent_projects as recent
+from app.ui.context import AppContext
+from app.ui.dialogs.about_dialog import AboutDialog
+from app.ui.dialogs.crash_dialog import report_error
+from app.ui.dialogs.new_project_dialog import PROJECT_FILTER, NewProjectDialog, create_new_project
+from app.ui.dialogs.open_project_errors import ask_read_only_dialog, open_with_questions
+from app.ui.document_pane import DocumentPane
+from app.ui.hosted_views import DOCKS, ToolWindows, load_class
+from app.ui.icons import app_icon
+from app.ui.menus import build_menus
+from app.ui.models.study_tree import DOCUMENT_ID_ROLE, StudyTreeModel
+from app.ui.status_bar import StatusBar
+from app.ui.tasks import run_in_background
+from app.ui.views.codebook_panel import CodebookPanel
+
+LAYOUT_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowIcon(app_icon())
+        self.setDockNestingEnabled(True)
+        self.resize(1440, 900)
+        self.ask_read_only = ask_read_only_dialog  # tests replace the questions with plain functions
+        self.dialogs: list[QWidget] = []
+        self.docks: dict[str, QDockWidget] = {}
+
+        self.pane = DocumentPane(context, self)
+        self.setCentralWidget(self.pane)
+        self._build_docks()
+        self.status = StatusBar(context, self)
+        self.setStatusBar(self.status)
+        self.tool_windows = ToolWindows(context, self)
+        self.actions = build_menus(self)
+        self._initial_state = self.saveState(LAYOUT_VERSION)
+        self._connect()
+        self._project_changed(context.project)
+        self.restore_layout()
+
+    # -- panels ------------------------------------------------------------------------------------
+    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea, tip: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{key}")
+        dock.setWidget(widget)
+        dock.toggleViewAction().setStatusTip(tip)
+        self.addDockWidget(area, dock)
+        self.docks[key] = dock
+        return dock
+
+    def _build_docks(self) -> None:
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        self.study_model = StudyTreeModel(self.context, self)
+        self.study_tree = QTreeView(self)
+        self.study_tree.setObjectName("studyTree")
+        self.study_tree.setModel(self.study_model)
+        self.study_tree.setUniformRowHeights(True)
+        self.study_tree.header().setStretchLastSection(False)
+        self.study_tree.header().setSectionResizeMode(0, self.study_tree.header().ResizeMode.Stretch)
+        self.study_tree.header().setSectionResizeMode(1, self.study_tree.header().ResizeMode.ResizeToContents)
+        self.study_model.modelReset.connect(self.study_tree.expandAll)
+        self._dock("study", "Study", self.study_tree, left, "Dyads, sessions and their documents")
+
+        self.codebook = CodebookPanel(self.context, self)
+        self._dock("codebook", "Codebook", self.codebook, right, "The codes and what they mean")
+        for key, title, area in (
+            ("memos", "Memos", right),
+            ("excerpts", "Excerpts", bottom),
+            ("search", "Search", bottom),
+        ):
+            cls = load_class(*DOCKS[key])
+            if cls is not None:
+                self._dock(
+                    key, title, cls(self.context, self), area, f"Show or hide the {title.lower()} panel"
+                )
+        self.undo_view = QUndoView(self.context.undo_stack, self)
+        self.undo_view.setEmptyLabel("Project opened")
+        self._dock("history", "Undo history", self.undo_view, right, "Every action since the project opened")
+        if "memos" in self.docks:
+            self.tabifyDockWidget(self.docks["codebook"], self.docks["memos"])
+        self.tabifyDockWidget(self.docks.get("memos", self.docks["codebook"]), self.docks["history"])
+        if "excerpts" in self.docks and "search" in self.docks:
+            self.tabifyDockWidget(self.docks["excerpts"], self.docks["search"])
+        self.docks["codebook"].raise_()
+        if "excerpts" in self.docks:
+            self.docks["excerpts"].raise_()
+        self.resizeDocks([self.docks["study"], self.docks["codebook"]], [300, 380], Qt.Orientation.Horizontal)
+        bottoms = [d for k, d in self.docks.items() if k in ("excerpts", "search")]
+        if bottoms:
+            self.resizeDocks(bottoms[:1], [220], Qt.Orientation.Vertical)
+
+    def _connect(self) -> None:
+        context = self.context
+        context.projectChanged.connect(self._project_changed)
+        context.documentRequested.connect(self.show_document)
+        context.failed.connect(lambda error: report_error(self, error, "Undo"))
+        context.undo_stack.indexChanged.connect(lambda _i: self._update_title())
+        context.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
+        self.study_tree.selectionModel().currentChanged.connect(self._study_item_chosen)
+        self.codebook.codeActivated.connect(self.apply_code)
+        self.status.newCoderRequested.connect(self.new_coder)
+        excerpts = self.hosted("excerpts")
+        if excerpts is not None and hasattr(excerpts, "show_code"):
+            self.codebook.codeSelected.connect(
+                lambda code_id: code_id is not None and excerpts.show_code(code_id)
+            )
+
+    def hosted(self, key: str) -> QWidget | None:
+        dock = self.docks.get(key)
+        return dock.widget() if dock is not None else None
+
+    # -- routing -----------------------------------------------------------------------------------
+    def _study_item_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        doc_id = current.data(DOCUMENT_ID_ROLE) if current.isValid() else None
+        if doc_id is not None and doc_id != self.pane.current_document_id:
+            self.show_document(doc_id, -1, -1)
+
+    def show_document(self, doc_id: int, start: int = -1, end: int = -1) -> None:
+        """Show a document, selecting [start, end) when given (negative: no range), and reveal it in the tree."""
+        if self.context.project is None:
+            return
+        try:
+            self.pane.show_document(doc_id, start if start >= 0 else None, end if end >= 0 else None)
+        except RapportError as error:
+            report_error(self, error, "Show document")
+            return
+        index = self.study_model.index_of_document(doc_id)
+        if index.isValid() and self.study_tree.currentIndex() != index:
+            self.study_tree.selectionModel().blockSignals(True)
+            self.study_tree.setCurrentIndex(index)
+            self.study_tree.selectionModel().blockSignals(False)
+            self.study_tree.viewport().update()
+        memos = self.hosted("memos")
+        if memos is not None and hasattr(memos, "show_for"):
+            memos.show_for("document", doc_id)
+        self.status.show_message(f"Showing {index.data() if index.isValid() else 'document'}")
+
+    def apply_code(self, code_id: int) -> None:
+        self.pane.apply_code(code_id)
+
+    # -- projects ----------------------------------------------------------------------------------
+    def set_project(self, project: Project | None) -> None:
+        self.codebook.editor.save()
+        self.context.set_project(project)
+        if project is not None:
+            recent.add_recent(project.path)
+            self._choose_coder_on_open(project)
+            if project.upgraded_from_backup:
+                self.status.show_message(
+                    f"Upgraded; the original was kept as {project.upgraded_from_backup.name}", 10000
+                )
+            elif project.read_only:
+                self.status.show_message(
+                    "Opened read-only: another Rapport is writing to this project", 10000
+                )
+
+    def open_path(self, path: Path | str) -> bool:
+        path = Path(path)
+        if self.context.project is not None and self.context.project.path == path.resolve():
+            return True
+        self.codebook.editor.save()
+        self.context.set_project(None)  # release our own lock before opening (also the same file again)
+        try:
+            project = open_with_questions(self, path, self.ask_read_only)
+        except RapportError as error:
+            if not path.exists():
+                recent.forget_recent(path)
+            report_error(self, error, "Open project")
+            return False
+        if project is None:
+            return False
+        self.set_project(project)
+        return True
+
+    def open_project_dialog(self) -> None:
+        start = str(recent.last_project().parent) if recent.last_project() else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", start, f"{PROJECT_FILTER};;All files (*)")
+        if path:
+            self.open_path(path)
+
+    def new_project(self) -> None:
+        dialog = NewProjectDialog(self)
+        if dialog.exec() != NewProjectDialog.DialogCode.Accepted:
+            return
+        self.create_project_at(dialog.path(), dialog.starter.isChecked())
+
+    def create_project_at(self, path: Path, starter_codebook: bool) -> bool:
+        self.context.set_project(None)
+        try:
+            project = create_new_project(path, starter_codebook)
+        except RapportError as error:
+            report_error(self, error, "New project")
+            return False
+        self.set_project(project)
+        return True
+
+    def open_demo(self) -> None:
+        from app.bootstrap import fresh_demo_path
+
+        path = fresh_demo_path()
+
+        def work(progress, cancelled) -> Path:
+            from app.services.demo import build_demo
+
+            progress(0, 0, "Building the demo study…")
+            build_demo(path).close()
+            return path
+
+        run_in_background(self, "Demo study", work, self.open_path)
+
+    def close_project(self) -> None:
+        self.codebook.editor.save()
+        self.tool_windows.close_all()
+        self.context.set_project(None)
+
+    # -- coders -------------------------------------------------------------------------------------
+    def ask_coder(self, names: list[str], current: str | None) -> str | None:
+        """Which coder is working now (tests replace this)."""
+        start = names.index(current) if current in names else 0
+        name, ok = QInputDialog.getItem(
+            self, "Who is coding?", "This project has several coders. Code as:", names, start, False
+        )
+        return name if ok else None
+
+    def ask_new_coder_name(self) -> str | None:
+        name, ok = QInputDialog.getText(self, "New coder", "Name of the coder:", text=getpass.getuser())
+        return name.strip() if ok and name.strip() else None
+
+    def _choose_coder_on_open(self, project: Project) -> None:
+        coders = coding.list_coders(project)
+        if not coders:
+            return
+        by_name = {c.name: c.id for c in coders}
+        remembered = recent.remembered_coder(project.project_id)
+        if len(coders) == 1:
+            self.context.set_active_coder(coders[0].id)
+        elif remembered in by_name:
+            self.context.set_active_coder(by_name[remembered])
+            self.status.show_message(f"Coding as {remembered} (change it in the status bar)", 8000)
+        else:
+            self.choose_coder()
+
+    def choose_coder(self) -> None:
+        project = self.context.project
+        if project is None:
+            return
+        coders = coding.list_coders(project)
+        if not coders:
+            self.new_coder()
+            return
+        current = next((c.name for c in coders if c.id == self.context.active_coder_id), None)
+        name = self.ask_coder([c.name for c in coders], current)
+        chosen = next((c for c in coders if c.name == name), None)
+        if chosen is not None:
+            self.context.set_active_coder(chosen.id)
+            recent.remember_coder(project.project_id, chosen.name)
+
+    def new_coder(self) -> None:
+        project = self.context.project
+        name = self.ask_new_coder_name() if project is not None else None
+        if not name:
+            return
+        try:
+            coder_id = coding.ensure_coder(project, name)
+        except RapportError as error:
+            report_error(self, error, "New coder")
+            return
+        self.context.set_active_coder(coder_id)
+        recent.remember_coder(project.project_id, name)
+        self.status.refresh_coders()
+
+    # -- other windows and dialogs -------------------------------------------------------------------
+    def _keep_open(self, dialog: QWidget) -> QWidget:
+        self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+        dialog.show()
+        return dialog
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def import_transcripts(self, paths: list[str] | None = None) -> QWidget | None:
+        if self.context.project is None:
+            return None
+        cls = load_class("app.ui.dialogs.import_dialog", "ImportDialog")
+        if cls is None:
+            return None
+        if paths is None:
+            from app.services.importing import FILE_DIALOG_FILTER
+
+            paths, _ = QFileDialog.getOpenFileNames(
+                self, "Import transcripts", str(Path.home()), FILE_DIALOG_FILTER
+            )
+            if not paths:
+                return None
+        return self._keep_open(cls(self.context, paths, self))
+
+    def _open_dialog(self, module: str, name: str) -> QWidget | None:
+        cls = load_class(module, name)
+        return self._keep_open(cls(self.context, self)) if cls is not None and self.context.project else None
+
+    def pseudonymise(self) -> QWidget | None:
+        return self._open_dialog("app.ui.dialogs.pseudonymise_dialog", "PseudonymiseDialog")
+
+    def send_out_copies(self) -> QWidget | None:
+        return self._open_dialog("app.ui.dialogs.team_dialogs", "SendOutDialog")
+
+    def merge_copies(self) -> QWidget | None:
+        return self._open_dialog("app.ui.dialogs.team_dialogs", "MergeDialog")
+
+    # -- window state --------------------------------------------------------------------------------
+    def _project_changed(self, project: Project | None) -> None:
+        for action in self.actions.project_only:
+            action.setEnabled(project is not None)
+        for action in self.actions.writable_only:
+            action.setEnabled(project is not None and not project.read_only)
+        if (
+            project is not None
+            and self.study_model.rowCount()
+            and not self.study_tree.currentIndex().isValid()
+        ):
+            self.study_tree.expandAll()
+        self._update_title()
+
+    def _update_title(self) -> None:
+        project = self.context.project
+        if project is None:
+            self.setWindowTitle("Rapport")
+            return
+        suffix = " (read-only)" if project.read_only else ""
+        self.setWindowTitle(f"{project.name}{suffix} — Rapport")
+        self.setWindowFilePath(str(project.path))
+
+    def restore_layout(self) -> None:
+        settings = recent.settings()
+        geometry = settings.value("window/geometry")
+        state = settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        settings = recent.settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._initial_state, LAYOUT_VERSION)
+        for dock in self.docks.values():
+            dock.setVisible(True)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.codebook.editor.save()
+        self.save_layout()
+        self.tool_windows.close_all()
+        self.context.set_project(None)
+        super().closeEvent(event)

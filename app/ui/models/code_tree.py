@@ -1,0 +1,254 @@
+"""The codebook as a tree model: colour swatch and name, number of codings, number of documents.
+
+Counts follow a coder filter (None: every coder), because a coder checking their own work wants their own
+numbers. Rows are rebuilt from `codebook.list_codes` whenever the codebook or the codings change.
+
+Drag and drop: codes are dragged as `application/x-rapport-code-ids` (UTF-8, comma-separated ids), which the
+transcript editor accepts to code a selection. Dropping codes on another code (or on empty space, meaning the
+top level) does not change anything here: the model emits `moveRequested` and the codebook panel turns it into
+an undoable service command; the model is rebuilt from the database once the move is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from app.services import codebook
+from app.services.changes import Change
+from app.services.codebook import CodeData
+from app.ui.context import AppContext
+from app.ui.icons import swatch
+
+CODE_IDS_MIME = "application/x-rapport-code-ids"
+CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+COLOR_ROLE = Qt.ItemDataRole.UserRole + 2
+COLUMNS = ("Code", "Codings", "Documents")
+
+Index = QModelIndex | QPersistentModelIndex
+ROOT = QModelIndex()  # the invisible root, as a default argument
+
+
+@dataclass(eq=False)
+class CodeNode:
+    code: CodeData | None
+    parent: CodeNode | None = None
+    children: list[CodeNode] = field(default_factory=list)
+    codings: int = 0
+    documents: int = 0
+
+    def row(self) -> int:
+        return self.parent.children.index(self) if self.parent is not None else 0
+
+
+def encode_code_ids(ids: Sequence[int]) -> QMimeData:
+    mime = QMimeData()
+    mime.setData(CODE_IDS_MIME, QByteArray(",".join(str(i) for i in ids).encode("utf-8")))
+    return mime
+
+
+def decode_code_ids(mime: QMimeData) -> list[int]:
+    if not mime.hasFormat(CODE_IDS_MIME):
+        return []
+    raw = bytes(mime.data(CODE_IDS_MIME).data()).decode("utf-8", errors="replace")
+    return [int(part) for part in raw.split(",") if part.strip().isdigit()]
+
+
+class CodeTreeModel(QAbstractItemModel):
+    moveRequested = Signal(list, object)  # code ids, new parent id (None: top level)
+    renameRequested = Signal(int, str)  # code id, new name (inline edit)
+
+    def __init__(self, context: AppContext, parent=None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.coder_filter: int | None = None
+        self.root = CodeNode(None)
+        self._by_id: dict[int, CodeNode] = {}
+        context.changed.connect(self._on_change)
+        self.reload()
+
+    # -- loading -----------------------------------------------------------------------------------
+    def set_coder_filter(self, coder_id: int | None) -> None:
+        if coder_id != self.coder_filter:
+            self.coder_filter = coder_id
+            self.reload()
+
+    def reload(self) -> None:
+        project = self.context.project
+        codes = codebook.list_codes(project) if project is not None else []
+        usage = codebook.code_usage(project, coder=self.coder_filter) if project is not None else {}
+        self.beginResetModel()
+        self.root = CodeNode(None)
+        self._by_id = {}
+        for code in codes:
+            codings, documents = usage.get(code.id, (0, 0))
+            self._by_id[code.id] = CodeNode(code, codings=codings, documents=documents)
+        for code in codes:
+            node = self._by_id[code.id]
+            node.parent = self._by_id.get(code.parent_id, self.root) if code.parent_id else self.root
+            node.parent.children.append(node)
+        self.endResetModel()
+
+    def _on_change(self, change: Change) -> None:
+        if change.everything or change.codebook or change.codings:
+            self.reload()
+
+    def code(self, code_id: int) -> CodeData | None:
+        node = self._by_id.get(code_id)
+        return node.code if node is not None else None
+
+    def codes(self) -> list[CodeData]:
+        return [node.code for node in self._by_id.values() if node.code is not None]
+
+    def usage(self, code_id: int) -> tuple[int, int]:
+        node = self._by_id.get(code_id)
+        return (node.codings, node.documents) if node is not None else (0, 0)
+
+    def index_of_code(self, code_id: int, column: int = 0) -> QModelIndex:
+        node = self._by_id.get(code_id)
+        if node is None:
+            return QModelIndex()
+        return self.createIndex(node.row(), column, node)
+
+    def code_id(self, index: Index) -> int | None:
+        node = self.node(index)
+        return node.code.id if node.code is not None else None
+
+    # -- QAbstractItemModel --------------------------------------------------------------------------
+    def node(self, index: Index) -> CodeNode:
+        return index.internalPointer() if index.isValid() else self.root
+
+    def index(self, row: int, column: int, parent: Index = ROOT) -> QModelIndex:
+        node = self.node(parent)
+        if not (0 <= row < len(node.children) and 0 <= column < len(COLUMNS)):
+            return QModelIndex()
+        return self.createIndex(row, column, node.children[row])
+
+    def parent(self, index: Index = ROOT):  # type: ignore[override]
+        if not index.isValid():
+            return QModelIndex()
+        up = self.node(index).parent
+        if up is None or up is self.root:
+            return QModelIndex()
+        return self.createIndex(up.row(), 0, up)
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self.node(parent).children)
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        return len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (
+                "Code name (drag onto selected text to code it)",
+                "Codings with this code (for the coder filter)",
+                "Documents with at least one such coding",
+            )[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        flags |= Qt.ItemFlag.ItemIsDropEnabled
+        if index.column() == 0 and not (self.context.project and self.context.project.read_only):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        node = self.node(index)
+        code = node.code
+        if code is None:
+            return None
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if column == 0:
+                return code.name
+            return node.codings if column == 1 else node.documents
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return swatch(code.color)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = f"<b>{code.name}</b>"
+            if code.shortcut:
+                tip += f" &nbsp;(key {code.shortcut})"
+            if code.definition:
+                tip += f"<br>{code.definition}"
+            return tip
+        if role == CODE_ID_ROLE:
+            return code.id
+        if role == COLOR_ROLE:
+            return code.color
+        return None
+
+    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        node = self.node(index)
+        if role != Qt.ItemDataRole.EditRole or index.column() != 0 or node.code is None:
+            return False
+        name = str(value).strip()
+        if name and name != node.code.name:
+            self.renameRequested.emit(node.code.id, name)
+        return False  # the rename arrives through the undo stack and a reload
+
+    # -- drag and drop -----------------------------------------------------------------------------
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
+
+    def mimeTypes(self) -> list[str]:
+        return [CODE_IDS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        ids: list[int] = []
+        for index in indexes:
+            code_id = self.code_id(index)
+            if code_id is not None and code_id not in ids:
+                ids.append(code_id)
+        return encode_code_ids(ids)
+
+    def canDropMimeData(self, data, action, row, column, parent) -> bool:
+        ids = decode_code_ids(data)
+        target = self.code_id(parent)
+        return bool(ids) and all(self._may_move(i, target) for i in ids)
+
+    def dropMimeData(self, data, action, row, column, parent) -> bool:
+        ids = decode_code_ids(data)
+        target = self.code_id(parent)
+        ids = [i for i in ids if self._may_move(i, target)]
+        if ids:
+            self.moveRequested.emit(ids, target)
+        return False  # nothing to remove at the source: the database is the truth
+
+    def _may_move(self, code_id: int, new_parent: int | None) -> bool:
+        """A code cannot become its own descendant, and a drop on its current parent changes nothing."""
+        node = self._by_id.get(code_id)
+        if node is None or node.code is None or node.code.parent_id == new_parent:
+            return False
+        probe = self._by_id.get(new_parent) if new_parent is not None else None
+        while probe is not None:
+            if probe is node:
+                return False
+            probe = probe.parent if probe.parent is not self.root else None
+        return True

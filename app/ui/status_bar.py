@@ -1,0 +1,104 @@
+"""The status bar: project name, read-only badge, study counts and the active coder (a combo to switch)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QLabel, QStatusBar, QWidget
+
+from app.services import coding
+from app.services.changes import Change
+from app.services.project import info
+from app.ui.context import AppContext
+from app.ui.icons import swatch
+
+NEW_CODER = -1
+
+
+class StatusBar(QStatusBar):
+    newCoderRequested = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.project_label = QLabel(self)
+        self.project_label.setObjectName("projectLabel")
+        self.read_only_label = QLabel("READ-ONLY", self)
+        self.read_only_label.setObjectName("readOnlyBadge")
+        self.read_only_label.setToolTip(
+            "Another Rapport has this project open for writing: nothing can be changed"
+        )
+        self.counts_label = QLabel(self)
+        self.counts_label.setObjectName("countsLabel")
+        coder_caption = QLabel("Coder:", self)
+        self.coder_combo = QComboBox(self)
+        self.coder_combo.setMinimumContentsLength(12)
+        self.coder_combo.setToolTip("The active coder: new codings are recorded under this name")
+        self.coder_combo.activated.connect(self._coder_chosen)
+        self.addPermanentWidget(self.counts_label)
+        self.addPermanentWidget(self.read_only_label)
+        self.addPermanentWidget(coder_caption)
+        self.addPermanentWidget(self.coder_combo)
+        self.addWidget(self.project_label)
+        context.projectChanged.connect(lambda _p: self.refresh())
+        context.activeCoderChanged.connect(lambda _c: self.refresh_coders())
+        context.changed.connect(self._on_change)
+        self.refresh()
+
+    def _on_change(self, change: Change) -> None:
+        if change.everything or change.coders:
+            self.refresh_coders()
+        if change.everything or change.study or change.documents or change.codebook or change.codings:
+            self.refresh_counts()
+
+    def refresh(self) -> None:
+        project = self.context.project
+        self.project_label.setText(f"  {project.name}" if project else "  No project open")
+        self.project_label.setToolTip(str(project.path) if project else "")
+        self.read_only_label.setVisible(bool(project and project.read_only))
+        self.refresh_counts()
+        self.refresh_coders()
+
+    def refresh_counts(self) -> None:
+        project = self.context.project
+        if project is None:
+            self.counts_label.setText("")
+            return
+        counts = info(project)
+        self.counts_label.setText(
+            f"{counts.dyads} dyads · {counts.documents} documents · {counts.codes} codes · {counts.codings} codings"
+        )
+
+    def refresh_coders(self) -> None:
+        project = self.context.project
+        self.coder_combo.blockSignals(True)
+        self.coder_combo.clear()
+        if project is not None:
+            if self.context.active_coder_id is None:
+                self.coder_combo.addItem("Choose a coder…", None)
+            for coder in coding.list_coders(project):
+                self.coder_combo.addItem(swatch(coder.color), coder.name, coder.id)
+            if not project.read_only:
+                self.coder_combo.addItem("New coder…", NEW_CODER)
+            found = self.coder_combo.findData(self.context.active_coder_id)
+            self.coder_combo.setCurrentIndex(max(found, 0))
+        self.coder_combo.setEnabled(project is not None)
+        self.coder_combo.blockSignals(False)
+
+    def _coder_chosen(self, row: int) -> None:
+        value = self.coder_combo.itemData(row)
+        if value == NEW_CODER:
+            self.refresh_coders()
+            self.newCoderRequested.emit()
+        elif value is not None:
+            self.context.set_active_coder(int(value))
+
+    def show_message(self, text: str, ms: int = 4000) -> None:
+        self.showMessage(text, ms)
+
+
+def coder_caption(context: AppContext) -> str:
+    project = context.project
+    if project is None or context.active_coder_id is None:
+        return ""
+    names = {c.id: c.name for c in coding.list_coders(project)}
+    return names.get(context.active_coder_id, "")

@@ -1,0 +1,375 @@
+"""The codebook dock: the code tree, its actions, and the description of the selected code.
+
+Clicking a code emits `codeActivated(code_id)`; the main window routes it to the transcript editor, which codes
+the current selection with it. Every edit is one undoable command (app/ui/codebook_commands.py). Questions to
+the user (confirm, colour, merge target) are methods tests can replace, so no test blocks on a modal dialog.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QColorDialog,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import RapportError
+from app.services import codebook
+from app.ui.codebook_commands import CodebookActions
+from app.ui.context import AppContext
+from app.ui.dialogs.code_choice_dialog import CodeChoiceDialog
+from app.ui.dialogs.crash_dialog import report_error
+from app.ui.icons import standard, swatch
+from app.ui.models.code_tree import CodeTreeModel
+from app.ui.views.code_editor_pane import CodeEditorPane
+
+PALETTE = ("#2e86de", "#27ae60", "#e67e22", "#8e44ad", "#c0392b", "#16a085", "#d35400", "#7f8c8d", "#f1c40f")
+
+
+class CodebookPanel(QWidget):
+    codeActivated = Signal(int)
+    codeSelected = Signal(object)  # code id or None
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.actions = CodebookActions(context)
+        self.model = CodeTreeModel(context, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setRecursiveFilteringEnabled(True)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(0)
+        self._build()
+        self.model.moveRequested.connect(self._move_requested, Qt.ConnectionType.QueuedConnection)
+        self.model.renameRequested.connect(self.rename_code)
+        self.model.modelAboutToBeReset.connect(self._remember_state)
+        self.model.modelReset.connect(self._restore_state)
+        context.activeCoderChanged.connect(self._coder_changed)
+        context.projectChanged.connect(lambda _p: self._update_actions())
+        self._expanded: set[int] = set()
+        self._selected: int | None = None
+        self._restore_state()
+
+    # -- layout -------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.toolbar = QToolBar("Codebook", self)
+        self.toolbar.setIconSize(self.toolbar.iconSize() * 0.75)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter codes…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter_changed)
+        self.mine_only = QCheckBox("Mine", self)
+        self.mine_only.setToolTip("Count only the active coder's codings")
+        self.mine_only.toggled.connect(lambda _on: self._coder_changed(self.context.active_coder_id))
+
+        self.tree = QTreeView(self)
+        self.tree.setModel(self.proxy)
+        self.tree.setHeaderHidden(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.tree.setDragEnabled(True)
+        self.tree.setAcceptDrops(True)
+        self.tree.setDropIndicatorShown(True)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.clicked.connect(self._clicked)
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+
+        self.editor = CodeEditorPane(self.context, self)
+        self._make_actions()
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.editor)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.toolbar)
+        row = QToolBar(self)
+        row.addWidget(self.filter)
+        row.addWidget(self.mine_only)
+        layout.addWidget(row)
+        layout.addWidget(splitter, 1)
+
+    def _action(self, text: str, tip: str, slot, icon=None, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        if icon is not None:
+            action.setIcon(icon)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        self.new_action = self._action(
+            "New code",
+            "Add a code at the top level of the codebook",
+            self.new_code,
+            standard("list-add"),
+            QKeySequence("Ctrl+Shift+N"),
+        )
+        self.new_sub_action = self._action(
+            "New sub-code",
+            "Add a code under the selected code",
+            self.new_sub_code,
+            swatch("#95a5a6"),
+        )
+        self.rename_action = self._action(
+            "Rename", "Rename the selected code (F2)", self.start_rename, None, QKeySequence(Qt.Key.Key_F2)
+        )
+        self.color_action = self._action("Colour…", "Choose the colour of the selected code", self.recolor)
+        self.merge_action = self._action(
+            "Merge into…", "Move this code's codings into another code and remove it", self.merge
+        )
+        self.delete_action = self._action(
+            "Delete",
+            "Delete the selected code with its sub-codes and codings",
+            self.delete,
+            standard("edit-delete"),
+            QKeySequence(QKeySequence.StandardKey.Delete),
+        )
+        self.shortcut_menu = QMenu("Shortcut key", self)
+        self.shortcut_menu.setToolTip("Press this digit in a transcript to apply the code to the selection")
+        for digit in range(1, 10):
+            self.shortcut_menu.addAction(str(digit), lambda d=digit: self.assign_shortcut(d))
+        self.shortcut_menu.addSeparator()
+        self.shortcut_menu.addAction("None", lambda: self.assign_shortcut(None))
+        for action in (self.new_action, self.new_sub_action):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        for action in (self.rename_action, self.color_action, self.merge_action, self.delete_action):
+            self.toolbar.addAction(action)
+        key_button = QToolButton(self)
+        key_button.setText("Key")
+        key_button.setToolTip(self.shortcut_menu.toolTip())
+        key_button.setMenu(self.shortcut_menu)
+        key_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.toolbar.addWidget(key_button)
+        self._update_actions()
+
+    # -- selection ----------------------------------------------------------------------------------
+    def selected_code_id(self) -> int | None:
+        index = self.tree.currentIndex()
+        return self.model.code_id(self.proxy.mapToSource(index)) if index.isValid() else None
+
+    def select_code(self, code_id: int) -> None:
+        index = self.proxy.mapFromSource(self.model.index_of_code(code_id))
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+            self.tree.scrollTo(index)
+
+    def _clicked(self, index: QModelIndex) -> None:
+        code_id = self.model.code_id(self.proxy.mapToSource(index))
+        if code_id is not None:
+            self.codeActivated.emit(code_id)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        code_id = self.model.code_id(self.proxy.mapToSource(current)) if current.isValid() else None
+        self._selected = code_id
+        self.editor.show_code(self.model.code(code_id) if code_id is not None else None)
+        self._update_actions()
+        self.codeSelected.emit(code_id)
+
+    def _update_actions(self) -> None:
+        project = self.context.project
+        writable = project is not None and not project.read_only
+        has_code = writable and self.selected_code_id() is not None
+        self.new_action.setEnabled(writable)
+        for action in (self.new_sub_action, self.rename_action, self.color_action, self.delete_action):
+            action.setEnabled(has_code)
+        self.merge_action.setEnabled(has_code and len(self.model.codes()) > 1)
+        self.shortcut_menu.setEnabled(has_code)
+
+    def _remember_state(self) -> None:
+        self._expanded = set()
+        for code in self.model.codes():
+            index = self.proxy.mapFromSource(self.model.index_of_code(code.id))
+            if index.isValid() and self.tree.isExpanded(index):
+                self._expanded.add(code.id)
+
+    def _restore_state(self) -> None:
+        for code in self.model.codes():
+            if code.id in self._expanded or not self._expanded:
+                self.tree.setExpanded(self.proxy.mapFromSource(self.model.index_of_code(code.id)), True)
+        if self._selected is not None and self.model.code(self._selected) is not None:
+            self.select_code(self._selected)
+        else:
+            self.editor.show_code(None)
+        self._update_actions()
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+        if text:
+            self.tree.expandAll()
+
+    def _coder_changed(self, coder_id: int | None) -> None:
+        self.model.set_coder_filter(coder_id if self.mine_only.isChecked() else None)
+
+    def _context_menu(self, position) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.new_action)
+        menu.addAction(self.new_sub_action)
+        menu.addSeparator()
+        menu.addAction(self.rename_action)
+        menu.addAction(self.color_action)
+        menu.addMenu(self.shortcut_menu)
+        menu.addSeparator()
+        menu.addAction(self.merge_action)
+        menu.addAction(self.delete_action)
+        menu.popup(self.tree.viewport().mapToGlobal(position))
+
+    # -- questions (tests replace these) -----------------------------------------------------------
+    def confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(
+            self, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_color(self, current: str) -> str | None:
+        color = QColorDialog.getColor(QColor(current), self, "Code colour")
+        return color.name() if color.isValid() else None
+
+    def ask_merge_target(self, source_id: int) -> int | None:
+        source = self.model.code(source_id)
+        others = [c for c in self.model.codes() if c.id != source_id]
+        dialog = CodeChoiceDialog(
+            "Merge code",
+            f"Merge “{source.name}” into which code? Its codings move there (duplicates collapse) and "
+            f"“{source.name}” is removed.",
+            others,
+            self,
+        )
+        return dialog.chosen() if dialog.exec() == CodeChoiceDialog.DialogCode.Accepted else None
+
+    # -- actions -----------------------------------------------------------------------------------
+    def _run(self, title: str, action) -> object:
+        try:
+            return action()
+        except RapportError as error:
+            report_error(self, error, title)
+            return None
+
+    def _unique_name(self, base: str, parent_id: int | None) -> str:
+        taken = {c.name for c in self.model.codes() if c.parent_id == parent_id}
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base} {n}", n + 1
+        return name
+
+    def new_code(
+        self, parent_id: int | None = None, name: str | None = None, edit: bool = True
+    ) -> int | None:
+        name = name or self._unique_name("New code" if parent_id is None else "New sub-code", parent_id)
+        color = PALETTE[len(self.model.codes()) % len(PALETTE)]
+        if parent_id is not None and self.model.code(parent_id) is not None:
+            color = self.model.code(parent_id).color
+        code = self._run("New code", lambda: self.actions.add(name, parent_id, color))
+        if code is None:
+            return None
+        self.select_code(code.id)
+        if edit:
+            self.start_rename()
+        return code.id
+
+    def new_sub_code(self) -> int | None:
+        parent_id = self.selected_code_id()
+        if parent_id is None:
+            return None
+        self.tree.setExpanded(self.tree.currentIndex(), True)
+        self._expanded.add(parent_id)
+        return self.new_code(parent_id)
+
+    def start_rename(self) -> None:
+        index = self.tree.currentIndex()
+        if index.isValid():
+            self.tree.edit(index.siblingAtColumn(0))
+
+    def rename_code(self, code_id: int, name: str) -> None:
+        code = self.model.code(code_id)
+        if code is not None and name.strip() and name != code.name:
+            self._run(
+                "Rename code",
+                lambda: self.actions.update(code_id, f"Rename “{code.name}” to “{name}”", name=name),
+            )
+
+    def recolor(self, color: str | None = None) -> None:
+        code = self.model.code(self.selected_code_id() or -1)
+        if code is None:
+            return
+        color = color or self.ask_color(code.color)
+        if color and color != code.color:
+            self._run("Colour", lambda: self.actions.update(code.id, f"Recolour “{code.name}”", color=color))
+
+    def assign_shortcut(self, digit: int | None) -> None:
+        code = self.model.code(self.selected_code_id() or -1)
+        if code is None or code.shortcut == digit:
+            return
+        label = f"Key {digit} for “{code.name}”" if digit else f"Remove the key of “{code.name}”"
+        self._run("Shortcut key", lambda: self.actions.update(code.id, label, shortcut=digit))
+
+    def merge(self, target_id: int | None = None) -> None:
+        source_id = self.selected_code_id()
+        if source_id is None:
+            return
+        target_id = target_id or self.ask_merge_target(source_id)
+        if target_id is None or target_id == source_id:
+            return
+        self._selected = target_id
+        self._run("Merge codes", lambda: self.actions.merge(source_id, target_id))
+
+    def delete(self) -> None:
+        code = self.model.code(self.selected_code_id() or -1)
+        if code is None:
+            return
+        codings, subcodes = self._deletion_scope(code.id)
+        parts = [f"Delete the code “{code.name}”"]
+        if subcodes:
+            parts.append(f" and its {subcodes} sub-code{'s' * (subcodes != 1)}")
+        parts.append(f"?\n\n{codings} coding{'s' * (codings != 1)} by all coders will be removed with it.")
+        parts.append("\nYou can undo this with Edit > Undo.")
+        if not self.confirm("Delete code", "".join(parts)):
+            return
+        self._selected = code.parent_id
+        self._run("Delete code", lambda: self.actions.delete(code.id))
+
+    def _deletion_scope(self, code_id: int) -> tuple[int, int]:
+        """Codings (every coder) of the code and its sub-codes, and the number of sub-codes."""
+        codes = self.model.codes()
+        family, grew = {code_id}, True
+        while grew:
+            more = {c.id for c in codes if c.parent_id in family} - family
+            family |= more
+            grew = bool(more)
+        return codebook.count_codings_affected(self.context.project, code_id), len(family) - 1
+
+    def _move_requested(self, code_ids: list[int], new_parent: int | None) -> None:
+        self._run("Move code", lambda: self.actions.move(code_ids, new_parent))
