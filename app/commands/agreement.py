@@ -149,7 +149,7 @@ def render(report: service.AgreementReport) -> str:
     ]
     rows = [header]
     for row in (*report.codes, report.overall):
-        ci = f"[{row.ci95[0]:.2f}, {row.ci95[1]:.2f}]" if row.ci95 else "-"
+        ci = f"[{_cell(row.ci95[0], 2)}, {_cell(row.ci95[1], 2)}]" if row.ci95 else "-"
         rows.append(
             [
                 row.code,

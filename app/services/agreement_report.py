@@ -233,7 +233,7 @@ def _excerpt(text: str, limit: int = 200) -> str:
 
 
 def _figures(report: AgreementReport, row: CodeRow) -> list[tuple[str, float | None, str]]:
-    ci = f"[{row.ci95[0]:.3f}, {row.ci95[1]:.3f}]" if row.ci95 else "-"
+    ci = f"[{_value(row.ci95[0])}, {_value(row.ci95[1])}]" if row.ci95 else "-"
     items = [
         ("Units", None, str(row.n_units)),
         (

@@ -100,7 +100,7 @@ class AgreementTableModel(QAbstractTableModel):
         if column == 2:
             return _number(row.percent_agreement, 1)
         if column == 4:
-            return "–" if row.ci95 is None else f"[{row.ci95[0]:.2f}, {row.ci95[1]:.2f}]"
+            return "–" if row.ci95 is None else f"[{_number(row.ci95[0], 2)}, {_number(row.ci95[1], 2)}]"
         attribute = {3: "kappa", 5: "alpha", 6: "ac1", 7: "prevalence", 8: "bias", 9: "u_alpha"}[column]
         return _number(getattr(row, attribute))
 
