@@ -116,14 +116,22 @@ def _check_package(data: bytes, file_name: str, max_bytes: int) -> None:
         )
 
 
-def _open_document(data: bytes, file_name: str):
-    """python-docx's Document for `data`; any failure inside the library means a damaged file."""
+def _open_document(data: bytes, file_name: str) -> tuple[etree._Element, frozenset[str]]:
+    """The document body and the ids of heading styles; any failure inside python-docx means a damaged file."""
     import docx  # imported here: python-docx is only needed when a .docx is read
 
     try:
-        return docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(data))
+        body = document.element.body
+        headings = _heading_styles(document)
     except Exception as exc:  # python-docx raises many types for damaged packages; all mean "corrupt"
-        raise ImportFailed(f"{file_name} is damaged and cannot be read as a Word document ({exc}).") from exc
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise ImportFailed(
+            f"{file_name} is damaged and cannot be read as a Word document ({reason})."
+        ) from exc
+    if body is None:
+        raise ImportFailed(f"{file_name} is damaged: its document part has no body.")
+    return body, headings
 
 
 def _runs(element: etree._Element) -> Iterator[etree._Element]:
@@ -322,9 +330,8 @@ def _hints(lines: list[_Line]) -> tuple[dict[int, LineHint], set[int]]:
 def read_docx(data: bytes, file_name: str, *, max_bytes: int) -> ParsedTranscript:
     """The transcript in a .docx file's bytes; `ImportFailed` when it is damaged, encrypted or empty."""
     _check_package(data, file_name, max_bytes)
-    document = _open_document(data, file_name)
-    body = document.element.body
-    lines = _tidy(list(_body_lines(body, _heading_styles(document))))
+    body, headings = _open_document(data, file_name)
+    lines = _tidy(list(_body_lines(body, headings)))
     if not lines:
         raise ImportFailed(f"{file_name} is empty (the document holds no text).")
     hints, starts = _hints(lines)

@@ -226,6 +226,22 @@ def test_corrupt_docx() -> None:
         read_docx(b"this is plain text", "plain.docx", max_bytes=10**8)
 
 
+@pytest.mark.parametrize(
+    "part", ["word/styles.xml", "word/document.xml", "[Content_Types].xml", "_rels/.rels"]
+)
+@pytest.mark.parametrize("content", [b"<broken", b'<?xml version="1.0"?><a/>', b""])
+def test_docx_with_a_damaged_part(part: str, content: bytes) -> None:
+    original = zipfile.ZipFile(io.BytesIO(make_docx(lambda d: d.add_paragraph("T: hi"))))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for info in original.infolist():
+            archive.writestr(
+                info.filename, content if info.filename == part else original.read(info.filename)
+            )
+    with pytest.raises(ImportFailed, match=r"^x\.docx is damaged"):
+        read_docx(buffer.getvalue(), "x.docx", max_bytes=10**8)
+
+
 def test_docx_without_body() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
