@@ -193,7 +193,7 @@ class Disagreement:
 class Resolution:
     """What resolving a disagreement created (the consensus coder's new codings), for undo."""
 
-    consensus_coder_id: int
+    consensus_coder_id: int | None  # None when nothing was written
     records: tuple[Any, ...]  # app.services.coding.CodingRecord
 
 
@@ -490,13 +490,14 @@ def resolve_disagreement(
         "b": disagreement.codes_b,
         "both": tuple(dict.fromkeys(disagreement.codes_a + disagreement.codes_b)),
     }[choice]
+    if not chosen:  # the chosen coder left the stretch uncoded: so does the consensus; nothing to write
+        return Resolution(None, ())
     coder_id = coding.ensure_coder(project, consensus_coder)
     specs = [
         coding.CodingSpec(disagreement.document_id, code_id, disagreement.start, disagreement.end)
         for code_id, _name in chosen
     ]
-    records = tuple(coding.add_codings(project, specs, coder_id)) if specs else ()
-    return Resolution(coder_id, records)
+    return Resolution(coder_id, tuple(coding.add_codings(project, specs, coder_id)))
 
 
 def undo_resolution(project: Project, resolution: Resolution) -> None:

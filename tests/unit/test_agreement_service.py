@@ -220,6 +220,8 @@ def test_resolving_a_disagreement_codes_the_consensus_coder_and_undoes_exactly(s
     assert consensus_rows(study) == created  # the same ids come back
     nothing = resolve_disagreement(study, found[0], "b")  # Ben left it uncoded: the consensus stays uncoded
     assert nothing.records == () and consensus_rows(study) == created
-    resolve_disagreement(study, found[2], "a", consensus_coder="Agreed")
+    assert resolve_disagreement(study, found[2], "a", consensus_coder="Agreed").consensus_coder_id is None
+    with study.read() as session:
+        assert session.query(Coder).filter_by(name="Agreed").count() == 0  # no coder made for nothing
     with pytest.raises(InvalidInput):
         resolve_disagreement(study, found[2], "c")
