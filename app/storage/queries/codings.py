@@ -1,0 +1,146 @@
+"""Codings and coders: the rows analysts create all day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.storage.models import Code, Coder, Coding, Document, Memo
+
+CODING_COLUMNS = (
+    "id",
+    "guid",
+    "document_id",
+    "code_id",
+    "coder_id",
+    "start",
+    "end",
+    "created_at",
+    "updated_at",
+)
+MEMO_COLUMNS = (
+    "id", "guid", "target", "document_id", "code_id", "coding_id", "dyad_id", "start", "end", "author_id",
+    "title", "text", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def coding_rows(session: Session, *where) -> list[dict[str, Any]]:
+    statement = select(*(getattr(Coding, c) for c in CODING_COLUMNS)).where(*where).order_by(Coding.id)
+    return [dict(zip(CODING_COLUMNS, row)) for row in session.execute(statement)]
+
+
+def codings_by_ids(session: Session, ids: Sequence[int]) -> list[dict[str, Any]]:
+    return coding_rows(session, Coding.id.in_(list(ids))) if ids else []
+
+
+def codings_of_document(session: Session, document_id: int) -> list[dict[str, Any]]:
+    rows = coding_rows(session, Coding.document_id == document_id)
+    return sorted(rows, key=lambda r: (r["start"], r["end"], r["id"]))
+
+
+def existing_keys(session: Session, document_ids: Iterable[int]) -> set[tuple[int, int, int, int, int]]:
+    ids = list(set(document_ids))
+    if not ids:
+        return set()
+    statement = select(Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end).where(
+        Coding.document_id.in_(ids)
+    )
+    return {tuple(row) for row in session.execute(statement)}
+
+
+def document_lengths(session: Session, ids: Iterable[int]) -> dict[int, int]:
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    statement = select(Document.id, func.length(Document.text)).where(Document.id.in_(ids))
+    return dict(session.execute(statement).all())
+
+
+def existing_ids(session: Session, model, ids: Iterable[int]) -> set[int]:
+    ids = list(set(ids))
+    if not ids:
+        return set()
+    return set(session.scalars(select(model.id).where(model.id.in_(ids))))
+
+
+def insert_codings(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Bulk insert (Core executemany); returns the new ids in order."""
+    if not rows:
+        return []
+    result = session.execute(insert(Coding).returning(Coding.id, sort_by_parameter_order=True), rows)
+    return [row[0] for row in result]
+
+
+def insert_rows(session: Session, model, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(model), rows)
+
+
+def update_codings(session: Session, ids: Sequence[int], **values: Any) -> None:
+    if ids:
+        session.execute(update(Coding).where(Coding.id.in_(list(ids))).values(**values))
+
+
+def update_coding(session: Session, coding_id: int, **values: Any) -> None:
+    session.execute(update(Coding).where(Coding.id == coding_id).values(**values))
+
+
+def delete_codings(session: Session, ids: Sequence[int]) -> None:
+    if ids:
+        session.execute(delete(Coding).where(Coding.id.in_(list(ids))))
+
+
+def memos_of_codings(session: Session, coding_ids: Sequence[int]) -> list[dict[str, Any]]:
+    if not coding_ids:
+        return []
+    statement = select(*(getattr(Memo, c) for c in MEMO_COLUMNS)).where(Memo.coding_id.in_(list(coding_ids)))
+    return [dict(zip(MEMO_COLUMNS, row)) for row in session.execute(statement.order_by(Memo.id))]
+
+
+def coders(session: Session) -> list[Coder]:
+    return list(session.scalars(select(Coder).order_by(Coder.name)))
+
+
+def coder_colors(session: Session) -> list[str]:
+    return list(session.scalars(select(Coder.color)))
+
+
+def coding_views(session: Session, *where) -> list[Any]:
+    """Codings joined with their document, code and coder names, plus the coded text."""
+    statement = (
+        select(
+            Coding.id,
+            Coding.document_id,
+            Document.name.label("document"),
+            Coding.code_id,
+            Code.name.label("code"),
+            Coding.coder_id,
+            Coder.name.label("coder"),
+            Coding.start,
+            Coding.end,
+            func.substr(Document.text, Coding.start + 1, Coding.end - Coding.start).label("text"),
+        )
+        .join(Document, Coding.document_id == Document.id)
+        .join(Code, Coding.code_id == Code.id)
+        .join(Coder, Coding.coder_id == Coder.id)
+        .where(*where)
+        .order_by(Document.name, Coding.start, Coding.end, Coding.id)
+    )
+    return list(session.execute(statement))
+
+
+def reassign_coder(session: Session, old_id: int, new_id: int) -> tuple[list[int], list[int]]:
+    """Move a coder's codings and memos to another coder; returns the moved coding and memo ids."""
+    moved = list(session.scalars(select(Coding.id).where(Coding.coder_id == old_id)))
+    moved_memos = list(session.scalars(select(Memo.id).where(Memo.author_id == old_id)))
+    session.execute(update(Coding).where(Coding.coder_id == old_id).values(coder_id=new_id))
+    session.execute(update(Memo).where(Memo.author_id == old_id).values(author_id=new_id))
+    return moved, moved_memos
+
+
+def set_memo_authors(session: Session, memo_ids: Sequence[int], author_id: int) -> None:
+    if memo_ids:
+        session.execute(update(Memo).where(Memo.id.in_(list(memo_ids))).values(author_id=author_id))

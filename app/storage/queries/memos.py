@@ -1,0 +1,74 @@
+"""Memos on the project, documents (optionally a range), codes, codings and dyads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from app.storage.models import Code, Coding, Document, Dyad, Memo
+
+MEMO_COLUMNS = (
+    "id", "guid", "target", "document_id", "code_id", "coding_id", "dyad_id", "start", "end", "author_id",
+    "title", "text", "created_at", "updated_at",
+)  # fmt: skip
+TARGET_COLUMN = {
+    "document": Memo.document_id,
+    "code": Memo.code_id,
+    "coding": Memo.coding_id,
+    "dyad": Memo.dyad_id,
+}
+
+
+def memo_rows(session: Session, *where) -> list[dict[str, Any]]:
+    statement = select(*(getattr(Memo, c) for c in MEMO_COLUMNS)).where(*where).order_by(Memo.id)
+    return [dict(zip(MEMO_COLUMNS, row)) for row in session.execute(statement)]
+
+
+def for_target(session: Session, target: str | None, target_id: int | None) -> list[dict[str, Any]]:
+    if target is None:
+        return memo_rows(session)
+    where = [Memo.target == target]
+    if target in TARGET_COLUMN and target_id is not None:
+        where.append(TARGET_COLUMN[target] == target_id)
+    return memo_rows(session, *where)
+
+
+def coding_memo_texts(session: Session, document_id: int) -> dict[int, str]:
+    statement = (
+        select(Memo.coding_id, Memo.text)
+        .join(Coding, Memo.coding_id == Coding.id)
+        .where(Coding.document_id == document_id)
+        .order_by(Memo.id)
+    )
+    texts: dict[int, str] = {}
+    for coding_id, text in session.execute(statement):
+        texts[coding_id] = f"{texts[coding_id]}\n{text}" if coding_id in texts else text
+    return texts
+
+
+def insert_row(session: Session, row: dict[str, Any]) -> None:
+    session.execute(insert(Memo), [row])
+
+
+def delete_memo(session: Session, memo_id: int) -> None:
+    session.execute(delete(Memo).where(Memo.id == memo_id))
+
+
+def target_label(session: Session, target: str, target_id: int) -> str | None:
+    if target == "document":
+        return session.scalar(select(Document.name).where(Document.id == target_id))
+    if target == "code":
+        return session.scalar(select(Code.name).where(Code.id == target_id))
+    if target == "dyad":
+        return session.scalar(select(Dyad.name).where(Dyad.id == target_id))
+    if target == "coding":
+        row = session.execute(
+            select(Code.name, Document.name, Coding.start, Coding.end)
+            .join(Code, Coding.code_id == Code.id)
+            .join(Document, Coding.document_id == Document.id)
+            .where(Coding.id == target_id)
+        ).first()
+        return None if row is None else f"{row[0]} in {row[1]} ({row[2]}–{row[3]})"
+    return None
