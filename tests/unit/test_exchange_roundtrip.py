@@ -1,0 +1,273 @@
+"""Rapport -> .qdpx -> Rapport keeps every document, turn, code, coding, coder, memo, attribute and set; every
+export validates against the official REFI-QDA schemas; codebook merges report what they did."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+from sqlalchemy import select
+
+from app.domain.errors import ImportFailed, OperationCancelled
+from app.formats.refi_common import CodeFields, compose_description, parse_description
+from app.formats.refi_qdc import read_codebook
+from app.services import exchange
+from app.services.project import create_project
+from app.storage import models as m
+from tests.unit.exchange_study import SHARED, build_study, counts
+
+needs_schemas = pytest.mark.skipif(
+    not (SHARED / "Project.xsd").is_file(), reason=f"REFI-QDA schemas not found in {SHARED}"
+)
+
+
+def schema(name: str) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SHARED / name)))
+
+
+def assert_valid(xsd: str, data: bytes) -> None:
+    validator = schema(xsd)
+    assert validator.validate(etree.fromstring(data)), validator.error_log
+
+
+def canonical(project) -> dict[str, Any]:
+    """The project's content without database ids: what a round trip must keep."""
+    with project.read() as s:
+        docs = {d.id: d for d in s.scalars(select(m.Document))}
+        codes = {c.id: c for c in s.scalars(select(m.Code))}
+        coders = {c.id: c for c in s.scalars(select(m.Coder))}
+        dyads = {d.id: d for d in s.scalars(select(m.Dyad))}
+        people = {p.id: p for p in s.scalars(select(m.Participant))}
+        sessions = {x.id: x for x in s.scalars(select(m.Session))}
+        codings = {c.id: c for c in s.scalars(select(m.Coding))}
+        definitions = {a.id: a for a in s.scalars(select(m.AttributeDefinition))}
+
+        def name(table: dict, key: int | None) -> str | None:
+            return table[key].name if key is not None else None
+
+        def guid(table: dict, key: int | None) -> str | None:
+            return table[key].guid if key is not None else None
+
+        siblings: dict[int | None, list] = {}
+        for code in sorted(codes.values(), key=lambda c: (c.position, c.id)):
+            siblings.setdefault(code.parent_id, []).append(code.guid)
+        return {
+            "documents": {
+                d.guid: (
+                    d.name,
+                    d.text,
+                    d.kind,
+                    d.perspective,
+                    name(dyads, d.dyad_id),
+                    sessions[d.session_id].number if d.session_id else None,
+                    name(people, d.participant_id),
+                    d.text_hash,
+                )
+                for d in docs.values()
+            },
+            "turns": sorted(
+                (
+                    docs[t.document_id].guid,
+                    t.start,
+                    t.end,
+                    t.speaker,
+                    t.time_start_ms,
+                    t.time_end_ms,
+                    t.video_ref_ms,
+                )
+                for t in s.scalars(select(m.Turn))
+            ),
+            "codes": {
+                c.guid: (
+                    c.name,
+                    guid(codes, c.parent_id),
+                    c.color,
+                    c.definition,
+                    c.inclusion,
+                    c.exclusion,
+                    c.example,
+                    c.codable,
+                    c.shortcut,
+                )
+                for c in codes.values()
+            },
+            "code order": {guid(codes, k): v for k, v in siblings.items()},
+            "codings": {
+                c.guid: (
+                    docs[c.document_id].guid,
+                    codes[c.code_id].guid,
+                    coders[c.coder_id].name,
+                    c.start,
+                    c.end,
+                )
+                for c in codings.values()
+            },
+            "coders": {c.guid: (c.name, c.color) for c in coders.values()},
+            "memos": {
+                x.guid: (
+                    x.target,
+                    guid(docs, x.document_id),
+                    guid(codes, x.code_id),
+                    guid(codings, x.coding_id),
+                    name(dyads, x.dyad_id),
+                    x.start,
+                    x.end,
+                    name(coders, x.author_id),
+                    x.title,
+                    x.text,
+                )
+                for x in s.scalars(select(m.Memo))
+            },
+            "dyads": {d.guid: (d.name, d.description) for d in dyads.values()},
+            "participants": {p.guid: (p.name, p.role, p.description) for p in people.values()},
+            "members": sorted(
+                (name(dyads, x.dyad_id), name(people, x.participant_id), x.role)
+                for x in s.scalars(select(m.DyadMember))
+            ),
+            "sessions": sorted(
+                (name(dyads, x.dyad_id), x.number, x.date, x.media_path) for x in sessions.values()
+            ),
+            "attributes": sorted((a.scope, a.name, a.type) for a in definitions.values()),
+            "values": sorted(
+                (
+                    definitions[v.definition_id].name,
+                    name(people, v.participant_id),
+                    name(dyads, v.dyad_id),
+                    v.value,
+                )
+                for v in s.scalars(select(m.AttributeValue))
+            ),
+            "sets": sorted(
+                (
+                    x.guid,
+                    x.name,
+                    x.description,
+                    tuple(
+                        sorted(
+                            (guid(codes, y.code_id) or "", guid(docs, y.document_id) or "")
+                            for y in s.scalars(select(m.SetMember).where(m.SetMember.set_id == x.id))
+                        )
+                    ),
+                )
+                for x in s.scalars(select(m.CodeSet))
+            ),
+        }
+
+
+@needs_schemas
+def test_round_trip_keeps_everything(project, tmp_path: Path) -> None:
+    build_study(project)
+    with project.write() as s:  # a session date and a media file travel too
+        session = s.scalars(select(m.Session)).first()
+        session.date, session.media_path = "2026-03-01", "videos/d01s1.mp4"
+    before = canonical(project)
+    out = exchange.export_project_qdpx(project, tmp_path / "study.qdpx")
+    with zipfile.ZipFile(out) as archive:
+        assert_valid("Project.xsd", archive.read("project.qde"))
+        texts = [n for n in archive.namelist() if n.startswith("sources/")]
+        assert len(texts) == 3
+        for entry in texts:
+            data = archive.read(entry)
+            assert not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data
+    with create_project(tmp_path / "copy.rapport") as copy:
+        report = exchange.import_project_qdpx(copy, out)
+        assert report.documents == 3 and report.codings == 4 and report.memos == 6 and report.skipped == {}
+        after = canonical(copy)
+    for key in before:
+        assert after[key] == before[key], key
+
+
+@needs_schemas
+def test_export_is_stable_and_exports_of_other_tools_round_trip(project, tmp_path: Path) -> None:
+    build_study(project)
+    first = exchange.export_codebook_qdc(project, tmp_path / "a.qdc").read_bytes()
+    second = exchange.export_codebook_qdc(project, tmp_path / "b.qdc").read_bytes()
+    assert first == second  # GUIDs and order are stable across exports
+    assert_valid("Codebook.xsd", first)
+    codebook = read_codebook(first, "a.qdc")
+    trust = codebook.codes[0].children[0]
+    fields = parse_description(trust.description)
+    assert fields.exclusion == "Politeness alone.\n\nExample:\nnot a heading"
+    assert fields.example == '"I started to trust her"'
+    assert [s.name for s in codebook.sets] == ["Alliance themes"]
+
+
+@needs_schemas
+def test_empty_project_exports_valid_files(project, tmp_path: Path) -> None:
+    exchange.export_project_qdpx(project, tmp_path / "empty.qdpx")
+    with zipfile.ZipFile(tmp_path / "empty.qdpx") as archive:
+        assert_valid("Project.xsd", archive.read("project.qde"))
+    assert_valid("Codebook.xsd", exchange.export_codebook_qdc(project, tmp_path / "e.qdc").read_bytes())
+
+
+def test_description_layout_round_trips_the_four_fields() -> None:
+    cases = [
+        CodeFields("Only a definition."),
+        CodeFields("Def\nwith lines", "In", "Out", "Ex"),
+        CodeFields("", "", "", "Only an example"),
+        CodeFields("Definition:\nlooks like a heading", "\\Inclusion:", "x", ""),
+    ]
+    for fields in cases:
+        assert parse_description(compose_description(fields)) == fields
+    text = compose_description(CodeFields("Trust.", "Explicit.", "", "“I trust you”"))
+    assert text == "Definition:\nTrust.\n\nInclusion:\nExplicit.\n\nExample:\n“I trust you”"
+    assert parse_description("Any other tool's description") == CodeFields("Any other tool's description")
+
+
+def test_codebook_qdc_merge_reports_added_updated_and_left_alone(project, tmp_path: Path) -> None:
+    ids = build_study(project)
+    exported = exchange.export_codebook_qdc(project, tmp_path / "book.qdc")
+    with create_project(tmp_path / "other.rapport") as other:
+        with other.write() as s:  # the other team already has "Alliance/Trust" under another GUID
+            parent = m.Code(name="Alliance", color="#000000")
+            s.add(parent)
+            s.flush()
+            s.add(m.Code(name="trust", parent_id=parent.id, definition="Old wording."))
+        report = exchange.import_codebook_qdc(other, exported)
+        assert sorted(report.added) == ["Alliance/Rupture", "Other"]
+        assert sorted(report.updated) == ["Alliance", "Alliance/Trust"]  # paths as the file names them
+        assert report.sets == 1
+        again = exchange.import_codebook_qdc(other, exported)
+        assert (len(again.added), len(again.updated), len(again.unchanged)) == (0, 0, 4)
+        with other.read() as s:
+            trust = s.scalars(select(m.Code).where(m.Code.name == "trust")).one()
+            assert trust.definition.startswith("The client voices confidence")
+            assert trust.inclusion == "Explicit statements of trust."
+    del ids
+
+
+def test_failed_project_import_changes_nothing(project, tmp_path: Path) -> None:
+    build_study(project)
+    out = exchange.export_project_qdpx(project, tmp_path / "study.qdpx")
+    before = counts(project)
+    calls = []
+
+    def cancel_after_first_document() -> bool:
+        calls.append(1)
+        return len(calls) > 1
+
+    with pytest.raises(OperationCancelled):
+        exchange.import_project_qdpx(project, out, cancelled=cancel_after_first_document)
+    assert counts(project) == before
+    (tmp_path / "not.qdpx").write_bytes(b"PK\x03\x04 this is not a zip")
+    with pytest.raises(ImportFailed):
+        exchange.import_project_qdpx(project, tmp_path / "not.qdpx")
+    assert counts(project) == before
+
+
+def test_reimporting_a_project_adds_copies_without_touching_the_original(project, tmp_path: Path) -> None:
+    build_study(project)
+    before = canonical(project)
+    out = exchange.export_project_qdpx(project, tmp_path / "study.qdpx")
+    report = exchange.import_project_qdpx(project, out)
+    after = counts(project)
+    assert (report.documents, report.codes_added, report.coders) == (3, 0, 0)
+    assert after["documents"] == 6 and after["codings"] == 8 and after["codes"] == 4
+    current = canonical(project)
+    for guid, document in before["documents"].items():
+        assert current["documents"][guid] == document
+    names = sorted(d[0] for d in current["documents"].values())
+    assert "D01 session 1 (2)" in names
