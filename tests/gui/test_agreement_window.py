@@ -34,6 +34,12 @@ def window(context: AppContext, qtbot) -> AgreementWindow:
     return widget
 
 
+def compute(window: AgreementWindow, qtbot) -> None:
+    """Run the window's background computation and wait for its outcome."""
+    task = window.compute()
+    qtbot.waitUntil(lambda: task.done, timeout=10_000)
+
+
 def select_coders(window: AgreementWindow, a: str, b: str) -> None:
     window.coder_a.setCurrentIndex(window.coder_a.findText(a))
     window.coder_b.setCurrentIndex(window.coder_b.findText(b))
@@ -54,8 +60,8 @@ def test_choices_come_from_the_project(window: AgreementWindow) -> None:
     assert window.threshold.isEnabled()
 
 
-def test_table_has_a_row_per_code_and_a_total_row(window: AgreementWindow, qtmodeltester) -> None:
-    window.compute()
+def test_table_has_a_row_per_code_and_a_total_row(window: AgreementWindow, qtmodeltester, qtbot) -> None:
+    compute(window, qtbot)
     model = window.table_model
     qtmodeltester.check(model)
     assert model.rowCount() == 3
@@ -67,7 +73,7 @@ def test_table_has_a_row_per_code_and_a_total_row(window: AgreementWindow, qtmod
     assert "2x2 tables are summed" in window.summary.text()
 
 
-def test_filters_and_checked_codes_shape_the_request(window: AgreementWindow) -> None:
+def test_filters_and_checked_codes_shape_the_request(window: AgreementWindow, qtbot) -> None:
     window.perspective.setCurrentIndex(window.perspective.findData("client"))
     window.codes.item(1).setCheckState(Qt.CheckState.Checked)
     window.unit.setCurrentIndex(window.unit.findData("segment"))
@@ -75,7 +81,7 @@ def test_filters_and_checked_codes_shape_the_request(window: AgreementWindow) ->
     request = window.current_request()
     assert request.perspectives == ["client"] and request.codes == [2]
     assert request.unit == "segment" and request.threshold == 0.5
-    window.compute()
+    compute(window, qtbot)
     assert [d.id for d in window.report.documents] == [1, 3]
     assert window.table_model.headerData(3, Qt.Orientation.Horizontal) == "Kappa (B&P)"
 
@@ -83,7 +89,7 @@ def test_filters_and_checked_codes_shape_the_request(window: AgreementWindow) ->
 def test_disagreements_browser_opens_the_document(
     window: AgreementWindow, context: AppContext, qtbot
 ) -> None:
-    window.compute()
+    compute(window, qtbot)
     model = window.disagreements_model
     assert model.rowCount() == 3
     assert model.index(1, 2).data() == "Alliance/Rupture" and model.index(1, 3).data() == "Alliance/Trust"
@@ -94,8 +100,10 @@ def test_disagreements_browser_opens_the_document(
     assert blocker.args == [2, 31, 69]
 
 
-def test_selecting_a_code_row_filters_the_disagreements(window: AgreementWindow, qtmodeltester) -> None:
-    window.compute()
+def test_selecting_a_code_row_filters_the_disagreements(
+    window: AgreementWindow, qtmodeltester, qtbot
+) -> None:
+    compute(window, qtbot)
     window.table.selectRow(0)  # Alliance/Trust
     model = window.disagreements_model
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == [
@@ -107,16 +115,16 @@ def test_selecting_a_code_row_filters_the_disagreements(window: AgreementWindow,
     assert model.rowCount() == 3
 
 
-def test_models_pass_the_model_tester_empty_and_filled(qtmodeltester, window: AgreementWindow) -> None:
+def test_models_pass_the_model_tester_empty_and_filled(qtmodeltester, window: AgreementWindow, qtbot) -> None:
     qtmodeltester.check(AgreementTableModel())
     qtmodeltester.check(DisagreementsModel())
-    window.compute()
+    compute(window, qtbot)
     qtmodeltester.check(window.disagreements_model)
 
 
-def test_exports_write_the_chosen_files(window: AgreementWindow, tmp_path: Path) -> None:
+def test_exports_write_the_chosen_files(window: AgreementWindow, tmp_path: Path, qtbot) -> None:
     assert not window.export_table_button.isEnabled()
-    window.compute()
+    compute(window, qtbot)
     assert window.export_table_button.isEnabled()
     targets = iter([tmp_path / "t.csv", tmp_path / "r.docx", tmp_path / "d.csv", tmp_path / "p.csv"])
     window.choose_save_path = lambda _title, _filter: str(next(targets))
@@ -130,11 +138,11 @@ def test_exports_write_the_chosen_files(window: AgreementWindow, tmp_path: Path)
     assert window.export_table_csv() is None
 
 
-def test_errors_are_shown_not_raised(window: AgreementWindow) -> None:
+def test_errors_are_shown_not_raised(window: AgreementWindow, qtbot) -> None:
     shown: list[str] = []
     window.show_error = shown.append
     select_coders(window, "Ana", "Ana")
-    window.compute()
+    compute(window, qtbot)
     assert shown and "two different coders" in shown[0]
     assert window.report is None
 
@@ -150,8 +158,8 @@ def consensus_codings(context: AppContext) -> list[tuple[int, int, int, int]]:
         return sorted(tuple(row) for row in rows)
 
 
-def test_resolving_is_undoable(window: AgreementWindow, context: AppContext) -> None:
-    window.compute()
+def test_resolving_is_undoable(window: AgreementWindow, context: AppContext, qtbot) -> None:
+    compute(window, qtbot)
     window.disagreements.selectRow(1)  # doc 2: Ana's Rupture vs Ben's Trust
     window.keep_both.click()
     assert consensus_codings(context) == [(2, 2, 31, 69), (2, 3, 31, 69)]
