@@ -271,3 +271,80 @@ def test_reimporting_a_project_adds_copies_without_touching_the_original(project
         assert current["documents"][guid] == document
     names = sorted(d[0] for d in current["documents"].values())
     assert "D01 session 1 (2)" in names
+
+
+def test_without_rapports_extension_the_structure_comes_from_variables_and_cases(
+    project, tmp_path: Path
+) -> None:
+    """A file re-saved by another tool loses rapport/extension.json: the standard parts still carry the study."""
+    build_study(project)
+    before = canonical(project)
+    out = exchange.export_project_qdpx(project, tmp_path / "study.qdpx")
+    stripped = tmp_path / "stripped.qdpx"
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(stripped, "w") as target:
+        for info in source.infolist():
+            if not info.filename.startswith("rapport/"):
+                target.writestr(info, source.read(info))
+    with create_project(tmp_path / "copy.rapport") as copy:
+        exchange.import_project_qdpx(copy, stripped)
+        after = canonical(copy)
+    assert after["documents"] == before["documents"]  # text, kind, perspective, dyad, session, participant
+    assert after["turns"] == before["turns"]  # re-derived by parsing the text
+    assert after["codings"] == before["codings"]
+    assert after["attributes"] == before["attributes"]
+    assert after["values"] == before["values"]
+    assert {p[:2] for p in after["participants"].values()} == {p[:2] for p in before["participants"].values()}
+    memo_targets = sorted(x[0] for x in after["memos"].values())
+    assert memo_targets == [
+        "code",
+        "coding",
+        "document",
+        "document",
+        "project",
+        "project",
+    ]  # dyad memo -> project
+
+
+def _foreign_archive(path: Path) -> Path:
+    """What other tools do: `<name>.qde`, a `Sources/` folder, no `internal://`, BOM + CRLF, inline notes."""
+    text = "\ufeffInterviewer: Hello.\r\nClient: I trust you 🙂 now.\r\n"
+    normalised = text[1:].replace("\r\n", "\n")
+    start = normalised.index("I trust")
+    qde = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="qc" origin="QualCoder 3.5">
+ <Users><User guid="00000000-0000-0000-0000-00000000000a" name="Kim"/></Users>
+ <CodeBook><Codes><Code guid="00000000-0000-0000-0000-0000000000c1" name="Trust" isCodable="true"/></Codes></CodeBook>
+ <Cases><Case guid="00000000-0000-0000-0000-0000000000ca" name="Case 7">
+   <SourceRef targetGUID="00000000-0000-0000-0000-0000000000d1"/></Case></Cases>
+ <Sources><TextSource guid="00000000-0000-0000-0000-0000000000d1" name="Interview 7" plainTextPath="interview7.txt">
+   <PlainTextSelection guid="00000000-0000-0000-0000-0000000000e1" startPosition="{start + 1}" endPosition="{start + 1 + 16}">
+     <Coding guid="00000000-0000-0000-0000-0000000000f1" creatingUser="00000000-0000-0000-0000-00000000000a">
+       <CodeRef targetGUID="00000000-0000-0000-0000-0000000000c1"/><NoteRef targetGUID="00000000-0000-0000-0000-0000000000b1"/></Coding>
+   </PlainTextSelection></TextSource></Sources>
+ <Notes><Note guid="00000000-0000-0000-0000-0000000000b1" name="why"><PlainTextContent>Warm tone.</PlainTextContent></Note></Notes>
+</Project>"""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("qc export.qde", qde)
+        archive.writestr("Sources/interview7.txt", text.encode("utf-8"))
+    return path
+
+
+def test_quirks_of_other_tools_are_accepted(project, tmp_path: Path) -> None:
+    report = exchange.import_project_qdpx(project, _foreign_archive(tmp_path / "qc.qdpx"))
+    assert (report.documents, report.codings, report.memos, report.dyads) == (1, 1, 1, 1)
+    with project.read() as s:
+        document = s.scalars(select(m.Document)).one()
+        coding = s.scalars(select(m.Coding)).one()
+        memo = s.scalars(select(m.Memo)).one()
+        dyad = s.scalars(select(m.Dyad)).one()
+        speakers = [t.speaker for t in s.scalars(select(m.Turn).order_by(m.Turn.start))]
+    assert document.text == "Interviewer: Hello.\nClient: I trust you 🙂 now.\n"
+    assert document.text[coding.start : coding.end] == "I trust you 🙂 no"  # code points, counted with the CR
+    assert (document.kind, document.perspective, dyad.name, document.dyad_id) == (
+        "other",
+        None,
+        "Case 7",
+        dyad.id,
+    )
+    assert (memo.target, memo.coding_id, memo.text) == ("coding", coding.id, "Warm tone.")
+    assert speakers == ["Interviewer", "Client"]
