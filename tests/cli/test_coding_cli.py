@@ -1,0 +1,73 @@
+"""`add-code`, `codes`, `code` and `codings` as real subprocesses, with the JSON keys of CLI.md."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from app.services.importing import DocumentMeta, import_text
+from app.services.project import create_project
+
+TEXT = "Therapist: Welcome back.\nClient: I nearly did not come. 😀 But I did.\n"
+
+
+def rapport(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, encoding="utf-8"
+    )
+
+
+def make(tmp_path: Path) -> Path:
+    path = tmp_path / "s.rapport"
+    with create_project(path) as project:
+        import_text(project, name="D1 s1", text=TEXT, meta=DocumentMeta(dyad="D1", session=1, kind="session"))
+    return path
+
+
+def test_codebook_and_coding_round_trip(tmp_path: Path) -> None:
+    path = make(tmp_path)
+    added = rapport("add-code", str(path), "Bond", "--color", "#2e86de", "--definition", "The tie.", "--json")
+    assert added.returncode == 0, added.stderr
+    bond = json.loads(added.stdout)
+    assert set(bond) == {"id", "guid", "name", "parent", "color", "definition", "codings"}
+    child = json.loads(rapport("add-code", str(path), "Trust", "--parent", "Bond", "--json").stdout)
+    assert child["parent"] == "Bond"
+
+    start = TEXT.index("I nearly did not come. 😀")
+    end = start + len("I nearly did not come. 😀")
+    coded = rapport("code", str(path), "--document", "D1 s1", "--code", "Bond/Trust", "--start", str(start),
+                    "--end", str(end), "--coder", "Ana", "--memo", "ambivalence", "--json")  # fmt: skip
+    assert coded.returncode == 0, coded.stderr
+    data = json.loads(coded.stdout)
+    assert set(data) == {"id", "document", "code", "coder", "start", "end", "text"}
+    assert data["text"] == "I nearly did not come. 😀"
+
+    listed = json.loads(rapport("codings", str(path), "--coder", "Ana", "--json").stdout)
+    assert [(r["code"], r["text"]) for r in listed] == [("Trust", "I nearly did not come. 😀")]
+    codes = json.loads(rapport("codes", str(path), "--json").stdout)
+    assert [(c["name"], c["parent"], c["codings"]) for c in codes] == [
+        ("Bond", None, 0),
+        ("Trust", "Bond", 1),
+    ]
+    info = json.loads(rapport("info", str(path), "--json").stdout)
+    assert info["memos"] == 1 and info["coders"] == 1
+
+
+def test_user_errors_are_exit_1_with_one_line(tmp_path: Path) -> None:
+    path = make(tmp_path)
+    rapport("add-code", str(path), "Bond")
+    cases = [
+        ("add-code", str(path), "Bond"),  # duplicate name
+        ("add-code", str(path), "X", "--color", "red"),
+        ("code", str(path), "--document", "nope", "--code", "Bond", "--start", "0", "--end", "3"),
+        ("code", str(path), "--document", "D1 s1", "--code", "Bond", "--start", "5", "--end", "5000"),
+        ("codings", str(path), "--code", "Missing"),
+    ]
+    for args in cases:
+        result = rapport(*args)
+        assert result.returncode == 1, (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in result.stderr
+    assert rapport("code", str(path), "--document", "D1 s1").returncode == 2
