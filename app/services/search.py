@@ -1,0 +1,299 @@
+"""Full-text search across the study, with filters, exact match offsets, and "code all hits".
+
+`search` brings the index up to date first (see search_sync.py: cheap when nothing changed), runs the query
+(whoosh syntax: words, "phrases", AND/OR/NOT, wildcards, `speaker:client`) and returns plain data. A hit is a
+speaker turn (or a memo); `matches` are exact code-point offsets into the document text, so `text[s:e]` is the
+matched word or phrase. Hits come in the order of the transcripts (documents in the order they were indexed).
+
+`code_all_hits` applies a code to every hit of a search (the turn, the sentence or just the matched words) for
+one coder in one transaction; `delete_codings` with the returned ids undoes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from app.domain import search_spans
+from app.domain.errors import InvalidInput, SearchError
+from app.search.index import Filters, IndexHit
+from app.services import coding
+from app.services.project import Project
+from app.services.search_sync import (
+    SyncReport,
+    close_index,
+    locked,
+    open_index,
+    rebuild_index,
+    sync_index,
+)
+from app.storage.models import DOCUMENT_KINDS, PERSPECTIVES
+from app.storage.queries import lookup
+from app.storage.queries import search as queries
+
+__all__ = [
+    "Hit",
+    "SearchRequest",
+    "SearchResult",
+    "SyncReport",
+    "close_index",
+    "code_all_hits",
+    "rebuild_index",
+    "search",
+    "sync_index",
+]
+
+Progress = Callable[[int, int, str], None]
+Cancelled = Callable[[], bool]
+SCOPES = ("turn", "sentence", "match")
+MEMO_KIND = "memo"
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """Everything that defines a search, so its hits can be fetched again (all of them, for coding)."""
+
+    query: str
+    dyad: str | int | None = None
+    session: int | None = None
+    perspective: str | None = None
+    kind: str | None = None  # a document kind, or "memo"; None: documents and memos
+    coded_with: str | int | None = None
+    not_coded_with: str | int | None = None
+    memos: bool = True  # with kind None: include memos too
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A matching turn (or memo).
+
+    For a turn, `start`/`end` are the turn's range and `matches` the matched words, all code points into the
+    document text. For a memo (`kind == "memo"`), `document_id` is the document it is attached to (or None) and
+    `start`/`end`/`matches` refer to the memo's text (`text`).
+    """
+
+    document_id: int | None
+    document: str
+    start: int
+    end: int
+    speaker: str | None
+    perspective: str | None
+    kind: str
+    snippet: str
+    snippet_matches: tuple[tuple[int, int], ...]
+    matches: tuple[tuple[int, int], ...]
+    text: str  # the turn's (memo's) text
+    memo_id: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """The CLI's shape (CLI.md): document, start, end, speaker, snippet, matches."""
+        return {
+            "document": self.document,
+            "start": self.start,
+            "end": self.end,
+            "speaker": self.speaker,
+            "snippet": self.snippet,
+            "matches": [[s, e] for s, e in self.matches],
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    request: SearchRequest
+    limit: int | None
+
+    @property
+    def complete(self) -> bool:
+        return len(self.hits) >= self.total
+
+    def as_dict(self) -> dict[str, object]:
+        return {"total": self.total, "hits": [hit.as_dict() for hit in self.hits]}
+
+
+def search(
+    project: Project,
+    query: str,
+    *,
+    dyad: str | int | None = None,
+    session: int | None = None,
+    perspective: str | None = None,
+    kind: str | None = None,
+    coded_with: str | int | None = None,
+    not_coded_with: str | int | None = None,
+    memos: bool = True,
+    limit: int | None = 100,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> SearchResult:
+    """Search the project (syncing the index first). Raises SearchError for a malformed query."""
+    request = SearchRequest(query, dyad, session, perspective, kind, coded_with, not_coded_with, memos)
+    return run_request(project, request, limit=limit, progress=progress, cancelled=cancelled)
+
+
+def run_request(
+    project: Project,
+    request: SearchRequest,
+    *,
+    limit: int | None = 100,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> SearchResult:
+    if limit is not None and limit < 1:
+        raise InvalidInput("The number of hits to show must be at least 1.")
+    filters, coded, uncoded = _filters(project, request)
+    with locked():
+        sync_index(project, progress, cancelled)
+        post_filter = coded is not None or uncoded is not None
+        found = open_index(project).search(request.query, filters, None if post_filter else limit)
+    hits_found = found.hits
+    total = found.total
+    if post_filter:
+        hits_found = _by_coding(project, hits_found, coded, uncoded)
+        total = len(hits_found)
+        hits_found = hits_found if limit is None else hits_found[:limit]
+    return SearchResult(total, _hits(project, hits_found), request, limit)
+
+
+def _filters(project: Project, request: SearchRequest) -> tuple[Filters, set[int] | None, set[int] | None]:
+    kinds: frozenset[str] | None = None
+    if request.kind is not None:
+        kind = request.kind.strip().lower()
+        if kind not in (*DOCUMENT_KINDS, MEMO_KIND):
+            raise SearchError(
+                f"{request.kind!r} is not a kind (use one of {', '.join((*DOCUMENT_KINDS, MEMO_KIND))})."
+            )
+        kinds = frozenset({kind})
+    elif not request.memos:
+        kinds = frozenset(DOCUMENT_KINDS)
+    perspectives = None
+    if request.perspective is not None:
+        perspective = request.perspective.strip().lower()
+        if perspective not in PERSPECTIVES:
+            raise SearchError(
+                f"{request.perspective!r} is not a perspective (use one of {', '.join(PERSPECTIVES)})."
+            )
+        perspectives = frozenset({perspective})
+    with project.read() as session:
+        dyad_ids = frozenset({lookup.dyad(session, request.dyad).id}) if request.dyad is not None else None
+        coded = _code_tree(session, request.coded_with)
+        uncoded = _code_tree(session, request.not_coded_with)
+    sessions = frozenset({int(request.session)}) if request.session is not None else None
+    return (
+        Filters(dyad_ids=dyad_ids, sessions=sessions, perspectives=perspectives, kinds=kinds),
+        coded,
+        uncoded,
+    )
+
+
+def _code_tree(session, code: str | int | None) -> set[int] | None:
+    if code is None:
+        return None
+    return queries.code_and_descendants(session, lookup.code(session, code).id)
+
+
+def _by_coding(
+    project: Project, hits: list[IndexHit], coded: set[int] | None, uncoded: set[int] | None
+) -> list[IndexHit]:
+    """Keep hits whose matches (the turn, when nothing in it was matched) overlap / avoid the given codes."""
+    turns = [hit for hit in hits if hit.record == "turn" and hit.document_id is not None]
+    documents = {hit.document_id for hit in turns}
+    with project.read() as session:
+        with_codes = queries.coded_ranges(session, documents, coded) if coded is not None else {}
+        without_codes = queries.coded_ranges(session, documents, uncoded) if uncoded is not None else {}
+    kept = []
+    for hit in turns:
+        spans = hit.matches or ((hit.start, hit.end),)
+        if coded is not None and not any(
+            search_spans.overlaps_any(span, with_codes.get(hit.document_id, [])) for span in spans
+        ):
+            continue
+        if uncoded is not None and any(
+            search_spans.overlaps_any(span, without_codes.get(hit.document_id, [])) for span in spans
+        ):
+            continue
+        kept.append(hit)
+    return kept
+
+
+def _hits(project: Project, found: list[IndexHit]) -> list[Hit]:
+    with project.read() as session:
+        names = queries.document_names(session, {h.document_id for h in found if h.document_id is not None})
+    hits = []
+    for hit in found:
+        # Snippets work on the turn text; shift the document offsets into it and back.
+        base = 0 if hit.record == "memo" else hit.start
+        local = [(s - base, e - base) for s, e in hit.matches]
+        excerpt = search_spans.snippet(hit.text, 0, len(hit.text), local)
+        hits.append(
+            Hit(
+                document_id=hit.document_id,
+                document=names.get(hit.document_id, "") if hit.document_id is not None else "",
+                start=hit.start,
+                end=hit.end,
+                speaker=hit.speaker,
+                perspective=hit.perspective,
+                kind=hit.kind,
+                snippet=excerpt.text,
+                snippet_matches=excerpt.matches,
+                matches=hit.matches,
+                text=hit.text,
+                memo_id=hit.memo_id,
+            )
+        )
+    return hits
+
+
+# -- code all hits ----------------------------------------------------------------------------------
+
+
+def coding_ranges(hits: Collection[Hit], scope: str) -> list[tuple[int, int, int]]:
+    """(document id, start, end) to code for each turn hit: its body, its matched sentences or its matches."""
+    if scope not in SCOPES:
+        raise InvalidInput(f"{scope!r} is not a scope for coding hits (use one of {', '.join(SCOPES)}).")
+    wanted: dict[int, list[tuple[int, int]]] = {}
+    for hit in hits:
+        if hit.kind == MEMO_KIND or hit.document_id is None:
+            continue  # memos are not coded
+        base = hit.start
+        text = hit.text
+        if scope == "turn" or not hit.matches:
+            s, e = search_spans.turn_body(text, 0, len(text), hit.speaker)
+            spans = [(s + base, e + base)]
+        elif scope == "sentence":
+            local = [(s - base, e - base) for s, e in hit.matches]
+            spans = [
+                (s + base, e + base)
+                for s, e in (search_spans.sentence_around(text, 0, len(text), m, hit.speaker) for m in local)
+            ]
+        else:
+            spans = list(hit.matches)
+        wanted.setdefault(hit.document_id, []).extend(spans)
+    return [(doc, s, e) for doc, spans in wanted.items() for s, e in search_spans.merged(spans) if s < e]
+
+
+def code_all_hits(
+    project: Project,
+    result_or_query: SearchResult | SearchRequest | str,
+    code_id: int,
+    coder_id: int,
+    scope: str = "turn",
+) -> list[coding.CodingRecord]:
+    """Code every hit of a search (all of them, not only those shown; memos are skipped) in one transaction.
+
+    Returns the codings created (exact duplicates of existing codings are skipped); undo with
+    `coding.delete_codings(project, [r.id for r in records])`.
+    """
+    if scope not in SCOPES:
+        raise InvalidInput(f"{scope!r} is not a scope for coding hits (use one of {', '.join(SCOPES)}).")
+    # Search again, unlimited: every hit is coded, with offsets of the text as it is now.
+    if isinstance(result_or_query, SearchResult):
+        request = result_or_query.request
+    elif isinstance(result_or_query, SearchRequest):
+        request = result_or_query
+    else:
+        request = SearchRequest(str(result_or_query))
+    hits = run_request(project, request, limit=None).hits
+    specs = [coding.CodingSpec(doc, code_id, s, e) for doc, s, e in coding_ranges(hits, scope)]
+    return coding.add_codings(project, specs, coder_id)

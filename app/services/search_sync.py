@@ -1,0 +1,197 @@
+"""Keeping a project's search index in step with the project: sync before every search, rebuild on demand.
+
+The index is derived data in the user's cache folder. Before each search `sync_index` compares what the index
+holds (a signature per document and per memo, and the project's content version) with the project and
+re-indexes only what differs, so the index follows imports, corrections, deletions, moves between dyads and
+memo edits without any service having to tell it. When nothing changed this costs one small query over the
+documents table and one over memos.
+
+A document's signature covers its text hash, its place in the study (dyad, session, perspective, kind) and a
+fingerprint of its turns. Turn fingerprints need a pass over all turns, so they are recomputed only when the
+project's content version moved (every change of text or turns bumps it) or a document is new or moved.
+A missing, outdated or damaged index folder is deleted and rebuilt from scratch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from app import paths
+from app.domain.errors import RapportError
+from app.search.index import DocumentEntry, MemoEntry, SearchIndex, TurnEntry
+from app.services.project import Project
+from app.storage.queries import project as project_queries
+from app.storage.queries import search as queries
+
+Progress = Callable[[int, int, str], None]
+Cancelled = Callable[[], bool]
+BATCH = 20  # documents read from the project at a time while indexing
+MAX_OPEN_INDEXES = 8
+
+_lock = threading.RLock()
+_open: OrderedDict[Path, SearchIndex] = OrderedDict()
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    indexed_documents: int
+    removed_documents: int
+    indexed_memos: int
+    removed_memos: int
+    rebuilt: bool
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.indexed_documents or self.removed_documents or self.indexed_memos or self.removed_memos
+        )
+
+
+def index_folder(project: Project) -> Path:
+    """The project's index folder (keyed by the project's id; by its path if an old file has no id)."""
+    key = project.project_id or "path-" + hashlib.sha1(str(project.path).encode("utf-8")).hexdigest()
+    return paths.search_index_dir(key)
+
+
+def locked() -> threading.RLock:
+    """Held while an index is read or written: whoosh objects are not shared between threads."""
+    return _lock
+
+
+def open_index(project: Project) -> SearchIndex:
+    folder = index_folder(project)
+    with _lock:
+        index = _open.get(folder)
+        if index is None:
+            index = _open[folder] = SearchIndex.open(folder)
+            while len(_open) > MAX_OPEN_INDEXES:
+                _, oldest = _open.popitem(last=False)
+                oldest.close()
+        _open.move_to_end(folder)
+        return index
+
+
+def close_index(project: Project) -> None:
+    """Forget the open index of a project (when it closes); the folder stays for next time."""
+    with _lock:
+        index = _open.pop(index_folder(project), None)
+        if index is not None:
+            index.close()
+
+
+def sync_index(
+    project: Project, progress: Progress | None = None, cancelled: Cancelled | None = None
+) -> SyncReport:
+    """Bring the index up to date with the project; cheap when it already is. Damage means a rebuild."""
+    with _lock:
+        index = open_index(project)
+        try:
+            return _sync(project, index, progress, cancelled)
+        except RapportError:
+            raise
+        except Exception:  # a damaged index: throw it away and index everything again
+            index.recreate()
+            return _sync(project, index, progress, cancelled)
+
+
+def rebuild_index(
+    project: Project, progress: Progress | None = None, cancelled: Cancelled | None = None
+) -> SyncReport:
+    """Throw the index away and index the whole project again (the GUI's "Rebuild index")."""
+    with _lock:
+        index = open_index(project)
+        index.recreate()
+        return _sync(project, index, progress, cancelled)
+
+
+def _memo_signature(row) -> str:
+    return hashlib.sha1(repr(tuple(row)).encode("utf-8")).hexdigest()
+
+
+def _memo_text(title: str | None, text: str | None) -> str:
+    """What is searched in a memo: its title, then its text, on separate lines."""
+    return "\n".join(part for part in (title, text) if part)
+
+
+def _sync(
+    project: Project, index: SearchIndex, progress: Progress | None, cancelled: Cancelled | None
+) -> SyncReport:
+    rebuilt = index.fresh
+    manifest = index.manifest()
+    with project.read() as session:
+        version = project_queries.meta(session, "content_version") or "0"
+        rows = queries.documents_to_index(session)
+        placements = {row[0]: "|".join(map(str, row[1:])) for row in rows}
+        known_turns = {ident: sig.rpartition("#")[2] for ident, sig in manifest.documents.items()}
+        unchanged = version == manifest.content_version and all(
+            manifest.documents.get(ident, "").rpartition("#")[0] == placement
+            for ident, placement in placements.items()
+        )
+        turns = known_turns if unchanged else queries.turn_fingerprints(session)
+        memo_rows = queries.memos_to_index(session)
+    wanted = {ident: f"{placement}#{turns.get(ident, '0')}" for ident, placement in placements.items()}
+    stale = [ident for ident, signature in wanted.items() if manifest.documents.get(ident) != signature]
+    gone = [ident for ident in manifest.documents if ident not in wanted]
+    memo_signatures = {row[0]: _memo_signature(row) for row in memo_rows}
+    stale_memos = [row for row in memo_rows if manifest.memos.get(row[0]) != memo_signatures[row[0]]]
+    gone_memos = [ident for ident in manifest.memos if ident not in memo_signatures]
+    details = {row[0]: row for row in rows}
+    if stale or gone or stale_memos or gone_memos or version != manifest.content_version:
+        index.update(
+            documents=_entries(project, stale, details, wanted),
+            remove_documents=gone,
+            memos=[_memo_entry(row, memo_signatures[row[0]]) for row in stale_memos],
+            remove_memos=gone_memos,
+            content_version=version,
+            total=len(stale),
+            progress=progress,
+            cancelled=cancelled,
+        )
+    index.fresh = False
+    return SyncReport(len(stale), len(gone), len(stale_memos), len(gone_memos), rebuilt)
+
+
+def _entries(
+    project: Project, ids: list[int], details: dict, signatures: dict[int, str]
+) -> Iterator[DocumentEntry]:
+    """Documents to index, read from the project a batch at a time (a study may hold gigabytes of text)."""
+    for first in range(0, len(ids), BATCH):
+        batch = ids[first : first + BATCH]
+        with project.read() as session:
+            loaded = queries.texts_and_turns(session, batch)
+        for ident in batch:
+            if ident not in loaded:  # deleted meanwhile: the next sync removes it
+                continue
+            text, turns = loaded[ident]
+            _, _, dyad_id, dyad, number, perspective, kind = details[ident]
+            yield DocumentEntry(
+                id=ident,
+                text=text,
+                turns=[TurnEntry(start, end, speaker) for start, end, speaker in turns],
+                signature=signatures[ident],
+                dyad_id=dyad_id,
+                dyad=dyad,
+                session=number,
+                perspective=perspective,
+                kind=kind or "other",
+            )
+
+
+def _memo_entry(row, signature: str) -> MemoEntry:
+    ident, title, text, document_id, dyad_id, dyad, number, perspective, author = row
+    return MemoEntry(
+        id=ident,
+        text=_memo_text(title, text),
+        signature=signature,
+        document_id=document_id,
+        dyad_id=dyad_id,
+        dyad=dyad,
+        session=number,
+        perspective=perspective,
+        author=author,
+    )

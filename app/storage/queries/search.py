@@ -1,0 +1,127 @@
+"""Queries of the search service: what the index must hold, and the codings that filter hits."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.storage.models import Code, Coder, Coding, Document, Dyad, Memo, Turn
+from app.storage.models import Session as StudySession
+
+
+def documents_to_index(session: Session) -> list[Any]:
+    """(id, text_hash, dyad_id, dyad name, session number, perspective, kind) of every document."""
+    statement = (
+        select(
+            Document.id,
+            Document.text_hash,
+            Document.dyad_id,
+            Dyad.name,
+            StudySession.number,
+            Document.perspective,
+            Document.kind,
+        )
+        .outerjoin(Dyad, Dyad.id == Document.dyad_id)
+        .outerjoin(StudySession, StudySession.id == Document.session_id)
+        .order_by(Document.id)
+    )
+    return list(session.execute(statement))
+
+
+def turn_fingerprints(session: Session) -> dict[int, str]:
+    """A short summary of each document's turns: changes when turns are added, moved or relabelled."""
+    statement = select(
+        Turn.document_id,
+        func.count(),
+        func.total(Turn.start),
+        func.total(Turn.end),
+        func.total(func.length(func.coalesce(Turn.speaker, ""))),
+    ).group_by(Turn.document_id)
+    return {
+        row[0]: f"{row[1]}.{int(row[2])}.{int(row[3])}.{int(row[4])}" for row in session.execute(statement)
+    }
+
+
+def texts_and_turns(session: Session, document_ids: Collection[int]) -> dict[int, tuple[str, list[Any]]]:
+    """{document id: (text, [(start, end, speaker)...] in text order)}."""
+    ids = list(document_ids)
+    texts = {
+        row[0]: row[1]
+        for row in session.execute(select(Document.id, Document.text).where(Document.id.in_(ids)))
+    }
+    result: dict[int, tuple[str, list[Any]]] = {ident: (text, []) for ident, text in texts.items()}
+    statement = (
+        select(Turn.document_id, Turn.start, Turn.end, Turn.speaker)
+        .where(Turn.document_id.in_(ids))
+        .order_by(Turn.document_id, Turn.start)
+    )
+    for document_id, start, end, speaker in session.execute(statement):
+        result[document_id][1].append((start, end, speaker))
+    return result
+
+
+def memos_to_index(session: Session) -> list[Any]:
+    """(id, title, text, document id, dyad id, dyad name, session number, perspective, author) of every memo.
+
+    A memo on a document inherits that document's dyad, session and perspective, so filters apply to it.
+    """
+    statement = (
+        select(
+            Memo.id,
+            Memo.title,
+            Memo.text,
+            Memo.document_id,
+            func.coalesce(Memo.dyad_id, Document.dyad_id),
+            Dyad.name,
+            StudySession.number,
+            Document.perspective,
+            Coder.name,
+        )
+        .outerjoin(Document, Document.id == Memo.document_id)
+        .outerjoin(Dyad, Dyad.id == func.coalesce(Memo.dyad_id, Document.dyad_id))
+        .outerjoin(StudySession, StudySession.id == Document.session_id)
+        .outerjoin(Coder, Coder.id == Memo.author_id)
+        .order_by(Memo.id)
+    )
+    return list(session.execute(statement))
+
+
+def document_names(session: Session, document_ids: Collection[int]) -> dict[int, str]:
+    ids = list(document_ids)
+    return {
+        row[0]: row[1]
+        for row in session.execute(select(Document.id, Document.name).where(Document.id.in_(ids)))
+    }
+
+
+def code_and_descendants(session: Session, code_id: int) -> set[int]:
+    """The code and every code below it in the codebook tree."""
+    rows = session.execute(select(Code.id, Code.parent_id)).all()
+    children: dict[int | None, list[int]] = {}
+    for ident, parent in rows:
+        children.setdefault(parent, []).append(ident)
+    found, stack = set(), [code_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, []))
+    return found
+
+
+def coded_ranges(
+    session: Session, document_ids: Collection[int], code_ids: Collection[int], coder_id: int | None = None
+) -> dict[int, list[tuple[int, int]]]:
+    """{document id: [(start, end)...]} of the codings with these codes (by one coder, or by anyone)."""
+    statement = select(Coding.document_id, Coding.start, Coding.end).where(
+        Coding.document_id.in_(list(document_ids)), Coding.code_id.in_(list(code_ids))
+    )
+    if coder_id is not None:
+        statement = statement.where(Coding.coder_id == coder_id)
+    result: dict[int, list[tuple[int, int]]] = {}
+    for document_id, start, end in session.execute(statement):
+        result.setdefault(document_id, []).append((start, end))
+    return result
