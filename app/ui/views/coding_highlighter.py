@@ -27,14 +27,15 @@ TIME_GREY = QColor("#7a7f87")
 VIDEO_COLOR = QColor("#5b7083")
 
 
-def tint(colors: tuple[str, ...]) -> QColor:
-    """Background for text covered by codings of these colours: a light wash, deeper where codings overlap."""
+def tint(colors: tuple[str, ...], strength: float = 0.0) -> QColor:
+    """Background for text covered by codings of these colours: a light wash, deeper where codings overlap
+    (and deeper still, by `strength`, for the coding under the mouse)."""
     red = green = blue = 0.0
     for name in colors:
         c = QColor(name)
         red, green, blue = red + c.redF(), green + c.greenF(), blue + c.blueF()
     n = len(colors)
-    alpha = min(0.22 + 0.12 * (n - 1), 0.5)
+    alpha = min(0.22 + 0.12 * (n - 1), 0.5) + strength
     mix = [(1 - alpha) + alpha * channel / n for channel in (red, green, blue)]
     return QColor.fromRgbF(*mix)
 
@@ -142,11 +143,6 @@ class CodingHighlighter(QSyntaxHighlighter):
                 fmt.setForeground(VIDEO_COLOR)
                 fmt.setFontItalic(True)
             if colors:
-                fmt.setBackground(tint(colors) if not strong else _strong(colors))
+                fmt.setBackground(tint(colors, 0.2 if strong else 0.0))
             self._cache[key] = fmt
         return fmt
-
-
-def _strong(colors: tuple[str, ...]) -> QColor:
-    color = tint(colors)
-    return color.darker(118)

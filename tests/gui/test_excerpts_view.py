@@ -1,0 +1,162 @@
+"""The excerpts view lists every coding of a code across dyads and perspectives, filters, copies, exports and jumps."""
+
+from __future__ import annotations
+
+import csv
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.services import codebook, coding
+from app.services.importing import DocumentMeta, import_text
+from app.ui.context import AppContext
+from app.ui.models.excerpts_model import ExcerptsModel, load_excerpts
+from app.ui.views.excerpts_view import ExcerptsView
+
+CLIENT = "Client: I felt 😀 safe with her from the start.\nTherapist: Good to hear.\n"
+THERAPIST = "Researcher: What happened here?\nTherapist: I sensed she trusted me 🙂 early on.\n"
+OTHER = "Client: I was not sure I could trust anyone.\n"
+
+
+def span(text: str, words: str) -> tuple[int, int]:
+    start = text.index(words)
+    return start, start + len(words)
+
+
+@pytest.fixture
+def study(project, qtbot):
+    client = import_text(
+        project,
+        name="D01 s1 client recall",
+        text=CLIENT,
+        meta=DocumentMeta(dyad="D01", session=1, perspective="client", kind="recall"),
+    )
+    therapist = import_text(
+        project,
+        name="D01 s1 therapist recall",
+        text=THERAPIST,
+        meta=DocumentMeta(dyad="D01", session=1, perspective="therapist", kind="recall"),
+    )
+    other = import_text(
+        project,
+        name="D02 s2 client recall",
+        text=OTHER,
+        meta=DocumentMeta(dyad="D02", session=2, perspective="client", kind="recall"),
+    )
+    trust = codebook.add_code(project, "Trust", color="#2e86de")
+    early = codebook.add_code(project, "Early trust", parent=trust.id, color="#5dade2")
+    anna = coding.ensure_coder(project, "Anna")
+    ben = coding.ensure_coder(project, "Ben")
+    coding.add_codings(
+        project,
+        [
+            coding.CodingSpec(client.id, trust.id, *span(CLIENT, "I felt 😀 safe with her")),
+            coding.CodingSpec(other.id, trust.id, *span(OTHER, "not sure I could trust")),
+        ],
+        anna,
+    )
+    coding.add_codings(
+        project,
+        [
+            coding.CodingSpec(therapist.id, early.id, *span(THERAPIST, "she trusted me 🙂 early")),
+            coding.CodingSpec(client.id, trust.id, *span(CLIENT, "safe with her")),
+        ],
+        ben,
+    )
+    context = AppContext()
+    context.set_project(project)
+    view = ExcerptsView(context)
+    qtbot.addWidget(view)
+    view.resize(900, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    yield SimpleNamespace(
+        view=view,
+        context=context,
+        trust=trust.id,
+        early=early.id,
+        client=client.id,
+        therapist=therapist.id,
+        other=other.id,
+    )
+    context.undo_stack.clear()
+
+
+def test_model_passes_the_model_tester(study, qtmodeltester) -> None:
+    model = ExcerptsModel()
+    model.set_excerpts(load_excerpts(study.context.project, study.trust, include_subcodes=True))
+    qtmodeltester.check(model)
+
+
+def test_lists_every_excerpt_with_its_study_facts(study) -> None:
+    study.view.show_code(study.trust)
+    rows = study.view.model.excerpts()
+    assert [(r.document, r.coder, r.text) for r in rows] == [
+        ("D01 s1 client recall", "Anna", "I felt 😀 safe with her"),
+        ("D01 s1 client recall", "Ben", "safe with her"),
+        ("D02 s2 client recall", "Anna", "not sure I could trust"),
+    ]
+    first = rows[0]
+    assert (first.dyad, first.session, first.perspective) == ("D01", 1, "client")
+    assert first.after.startswith(" from the start")
+    assert "3 excerpts in 2 documents" in study.view.heading.text()
+
+
+def test_sub_codes_are_included_on_request(study) -> None:
+    study.view.show_code(study.trust)
+    study.view.subcodes_box.setChecked(True)
+    perspectives = {r.perspective for r in study.view.model.excerpts()}
+    assert perspectives == {"client", "therapist"}
+    assert len(study.view.model.excerpts()) == 4
+
+
+def test_filters_narrow_by_dyad_perspective_and_coder(study) -> None:
+    study.view.subcodes_box.setChecked(True)
+    study.view.show_code(study.trust)
+    study.view.set_filter(dyad="D01")
+    assert {r.dyad for r in study.view.model.excerpts()} == {"D01"}
+    study.view.set_filter(perspective="therapist")
+    assert [r.text for r in study.view.model.excerpts()] == ["she trusted me 🙂 early"]
+    study.view.set_filter(dyad=None, perspective=None, coder="Anna")
+    assert {r.coder for r in study.view.model.excerpts()} == {"Anna"}
+    assert study.view.proxy.rowCount() == 2
+    study.view.set_filter(coder=None, session=2)
+    assert [r.document for r in study.view.model.excerpts()] == ["D02 s2 client recall"]
+
+
+def test_double_click_asks_for_the_excerpt_in_its_document(study, qtbot) -> None:
+    study.view.show_code(study.trust)
+    study.view.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # "I felt…", "not sure…", "safe with her"
+    with qtbot.waitSignal(study.context.documentRequested) as signal:
+        index = study.view.proxy.index(1, 0)
+        rect = study.view.table.visualRect(index)
+        qtbot.mouseClick(study.view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(study.view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert signal.args == [study.other, *span(OTHER, "not sure I could trust")]
+
+
+def test_copy_as_text_and_export_csv(study, tmp_path) -> None:
+    study.view.show_code(study.trust)
+    study.view.set_filter(coder="Ben")
+    copied = study.view.copy_to_clipboard()
+    assert copied == QApplication.clipboard().text()
+    assert "“safe with her”" in copied and "coded Trust by Ben" in copied and "Anna" not in copied
+    study.view.set_filter(coder=None)
+    target = tmp_path / "excerpts.csv"
+    study.view.ask_save_path = lambda: str(target)
+    study.view.export_with_dialog()
+    with open(target, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["text"] for r in rows] == ["I felt 😀 safe with her", "safe with her", "not sure I could trust"]
+    assert rows[0]["start"] == str(CLIENT.index("I felt")) and rows[0]["perspective"] == "client"
+
+
+def test_new_codings_appear_and_a_deleted_code_clears_the_view(study) -> None:
+    study.view.show_code(study.trust)
+    anna = coding.ensure_coder(study.context.project, "Anna")
+    coding.add_codings(study.context.project, [coding.CodingSpec(study.other, study.trust, 0, 6)], anna)
+    assert len(study.view.model.excerpts()) == 4
+    codebook.delete_code(study.context.project, study.trust)
+    assert study.view.code_id is None and study.view.model.rowCount() == 0
