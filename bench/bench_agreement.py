@@ -72,7 +72,7 @@ def time_service() -> dict[str, object]:
     """The same study written to a real project file, then `agreement_table` timed end to end."""
     from sqlalchemy import insert
 
-    from app.services.agreement import AgreementRequest, agreement_table
+    from app.services.agreement import AgreementRequest, agreement_table, list_disagreements
     from app.services.project import create_project
     from app.storage.models import Code, Coder, Coding, Document
 
@@ -92,10 +92,21 @@ def time_service() -> dict[str, object]:
                 for s, e in items
             ]
             session.execute(insert(Coding), rows)
+        request = AgreementRequest(coders=("A", "B"))
         started = time.perf_counter()
-        result = agreement_table(project, AgreementRequest(coders=("A", "B")))
+        result = agreement_table(project, request)
         seconds = time.perf_counter() - started
-    return {"unit": "character", "path": "service", "seconds": round(seconds, 3), "codes": len(result.codes)}
+        started = time.perf_counter()
+        disagreements = list_disagreements(project, request)
+        listing = time.perf_counter() - started
+    return {
+        "unit": "character",
+        "path": "service (project file, read, compute)",
+        "seconds": round(seconds, 3),
+        "codes": len(result.codes),
+        "disagreements": len(disagreements),
+        "disagreements_seconds": round(listing, 3),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

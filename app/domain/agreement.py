@@ -44,7 +44,7 @@ from app.domain.bootstrap import (
     DEFAULT_SEED,
     Interval,
     Statistic,
-    bootstrap_intervals,
+    bootstrap_many,
     document_resamples,
 )
 
@@ -126,7 +126,7 @@ def compute_agreement(
     categories = max(2, len(codes))
     resamples = document_resamples(len(doc_ids), options.replicates, options.seed) if len(doc_ids) > 1 else []
     statistic_set = _statistics(options.unit, categories)
-    rows: list[CodeAgreement] = []
+    per_code: list[tuple[int, list[Table2x2], float | None]] = []
     per_document_totals = [Table2x2()] * len(doc_ids)
     for code in codes:
         tables = _tables(options, doc_ids, documents, code, spans_a, spans_b)
@@ -139,7 +139,16 @@ def compute_agreement(
             ]
             found = unitized_alpha(continua)
             u_alpha = found.alpha if found else None
-        intervals = bootstrap_intervals(tables, statistic_set, resamples, options.confidence)
+        per_code.append((code, tables, u_alpha))
+    # one pass of resamples for every code and the overall row (same bootstrap worlds for all)
+    intervals = bootstrap_many(
+        [tables for _code, tables, _u in per_code] + [per_document_totals],
+        statistic_set,
+        resamples,
+        options.confidence,
+    )
+    rows: list[CodeAgreement] = []
+    for (code, tables, u_alpha), code_intervals in zip(per_code, intervals):
         documents_figures: tuple[DocumentFigures, ...] = ()
         if options.unit != "presence":  # one unit a document: per-document figures would say nothing
             documents_figures = tuple(
@@ -147,11 +156,11 @@ def compute_agreement(
                 for d, t in zip(doc_ids, tables)
             )
         pooled = sum(tables, Table2x2())
-        rows.append(_figures(code, pooled, options.unit, categories, u_alpha, intervals, documents_figures))
+        rows.append(
+            _figures(code, pooled, options.unit, categories, u_alpha, code_intervals, documents_figures)
+        )
     overall_table = sum(per_document_totals, Table2x2())
-    overall_units = per_document_totals
-    overall_intervals = bootstrap_intervals(overall_units, statistic_set, resamples, options.confidence)
-    overall = _figures(None, overall_table, options.unit, categories, None, overall_intervals, ())
+    overall = _figures(None, overall_table, options.unit, categories, None, intervals[-1], ())
     return AgreementResult(
         options.unit,
         options.threshold,

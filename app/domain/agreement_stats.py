@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
 from itertools import combinations
+from typing import NamedTuple
 
 METRICS = ("nominal", "ordinal", "interval", "ratio")
 
 
-@dataclass(frozen=True)
-class Table2x2:
+class Table2x2(NamedTuple):
     """Two coders, one yes/no decision per unit: counts of units coded by both, by A only, by B only, by neither.
 
-    For the character unit a unit is one code point; for code presence it is one document.
+    For the character unit a unit is one code point; for code presence it is one document. (A named tuple:
+    the bootstrap builds a million of them, and a tuple is made several times faster than a dataclass.)
     """
 
     both: int = 0
@@ -38,7 +38,7 @@ class Table2x2:
     def agreed(self) -> int:
         return self.both + self.neither
 
-    def __add__(self, other: Table2x2) -> Table2x2:
+    def __add__(self, other: Table2x2) -> Table2x2:  # type: ignore[override]  # cell-wise, not concatenation
         return Table2x2(
             self.both + other.both,
             self.only_a + other.only_a,

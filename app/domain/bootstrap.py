@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import random
+import struct
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 
@@ -24,6 +25,7 @@ from app.domain.agreement_stats import Table2x2
 DEFAULT_REPLICATES = 1000
 DEFAULT_SEED = 20_251_129
 Interval = tuple[float, float]
+_SHIFT = 64
 Statistic = Callable[[Table2x2], float | None]
 
 
@@ -31,8 +33,9 @@ def document_resamples(n_documents: int, replicates: int, seed: int) -> list[Cal
     """`replicates` resamples of document indices (with replacement), as fast picking functions."""
     rng = random.Random(seed)
     pickers = []
+    population = range(n_documents)
     for _ in range(replicates):
-        indices = [rng.randrange(n_documents) for _ in range(n_documents)]
+        indices = rng.choices(population, k=n_documents)
         pickers.append(
             itemgetter(*indices) if n_documents > 1 else (lambda values, i=indices: (values[i[0]],))
         )
@@ -54,25 +57,50 @@ def bootstrap_intervals(
     confidence: float = 0.95,
 ) -> dict[str, Interval | None]:
     """Percentile intervals of each statistic of the pooled (summed) table, documents resampled."""
-    if len(tables) < 2 or not resamples:
-        return dict.fromkeys(statistics)
-    both = [t.both for t in tables]
-    only_a = [t.only_a for t in tables]
-    only_b = [t.only_b for t in tables]
-    neither = [t.neither for t in tables]
-    draws: dict[str, list[float]] = {name: [] for name in statistics}
+    return bootstrap_many([tables], statistics, resamples, confidence)[0]
+
+
+def bootstrap_many(
+    tables_per_item: Sequence[Sequence[Table2x2]],
+    statistics: dict[str, Statistic],
+    resamples: Sequence[Callable[[list[int]], tuple]],
+    confidence: float = 0.95,
+) -> list[dict[str, Interval | None]]:
+    """`bootstrap_intervals` for many codes at once, each a list of per-document tables, same resamples.
+
+    Speed (a 200-document, 50-code study bootstraps in a fraction of a second, in pure Python): every
+    document's cells of every code are packed into one integer, 64 bits a cell (no pooled cell can reach
+    2**64), so one `sum` over a resample pools all cells of all codes; `struct` unpacks them in one call.
+    """
+    items = len(tables_per_item)
+    if not items or not resamples or len(tables_per_item[0]) < 2:
+        return [dict.fromkeys(statistics) for _ in range(items)]
+    n_documents = len(tables_per_item[0])
+    packed = [0] * n_documents
+    for item, tables in enumerate(tables_per_item):
+        for d, table in enumerate(tables):
+            for cell, value in enumerate(table):
+                packed[d] |= value << (_SHIFT * (4 * item + cell))
+    unpack = struct.Struct(f"<{4 * items}Q").unpack
+    size = 8 * 4 * items
+    draws: list[dict[str, list[float]]] = [{name: [] for name in statistics} for _ in range(items)]
     for pick in resamples:
-        pooled = Table2x2(sum(pick(both)), sum(pick(only_a)), sum(pick(only_b)), sum(pick(neither)))
-        for name, statistic in statistics.items():
-            value = statistic(pooled)
-            if value is not None:
-                draws[name].append(value)
+        cells = unpack(sum(pick(packed)).to_bytes(size, "little"))
+        for item in range(items):
+            pooled = Table2x2(*cells[4 * item : 4 * item + 4])
+            for name, statistic in statistics.items():
+                value = statistic(pooled)
+                if value is not None:
+                    draws[item][name].append(value)
     tail = (1 - confidence) / 2
-    result: dict[str, Interval | None] = {}
-    for name, values in draws.items():
-        if len(values) * 2 < len(resamples):
-            result[name] = None
-            continue
-        values.sort()
-        result[name] = (percentile(values, tail), percentile(values, 1 - tail))
-    return result
+    results: list[dict[str, Interval | None]] = []
+    for item_draws in draws:
+        result: dict[str, Interval | None] = {}
+        for name, values in item_draws.items():
+            if len(values) * 2 < len(resamples):
+                result[name] = None
+                continue
+            values.sort()
+            result[name] = (percentile(values, tail), percentile(values, 1 - tail))
+        results.append(result)
+    return results
