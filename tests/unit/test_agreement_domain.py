@@ -98,3 +98,24 @@ def test_resamples_and_percentiles() -> None:
     assert len(document_resamples(5, 7, seed=1)) == 7
     assert percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.5
     assert percentile([1.0, 2.0, 3.0], 0.0) == 1.0
+
+
+def test_packed_bootstrap_equals_a_naive_resampling() -> None:
+    """The packed-integer pooling must give exactly what summing the picked tables cell by cell gives."""
+    from app.domain.agreement_stats import gwet_ac1, percent_agreement
+    from app.domain.bootstrap import bootstrap_many
+
+    rng = random.Random(11)
+    codes = [[Table2x2(*(rng.randrange(0, 60_000) for _ in range(4))) for _ in range(30)] for _ in range(3)]
+    statistics = {"kappa": cohen_kappa, "ac1": gwet_ac1, "p_o": percent_agreement}
+    resamples = document_resamples(30, 200, seed=4)
+    fast = bootstrap_many(codes, statistics, resamples)
+    for tables, intervals in zip(codes, fast):
+        draws = {name: [] for name in statistics}
+        for pick in resamples:
+            pooled = sum(pick(tables), Table2x2())
+            for name, statistic in statistics.items():
+                draws[name].append(statistic(pooled))
+        for name, values in draws.items():
+            values.sort()
+            assert intervals[name] == (percentile(values, 0.025), percentile(values, 0.975))
