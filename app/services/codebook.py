@@ -179,9 +179,11 @@ def update_code(project: Project, code_id: int, **values: Any) -> CodeData:
             holder = queries.code_with_shortcut(session, shortcut)
             if holder is not None and holder.id != code_id:
                 holder.shortcut = None
-        for key, value in values.items():
+        changed = {k: v for k, v in values.items() if getattr(code, k) != v}
+        for key, value in changed.items():
             setattr(code, key, value)
-    project.notify(Change(codebook=True))
+    if changed:  # saving an unchanged code is not a change: views need not reload
+        project.notify(Change(codebook=True))
     return before
 
 
