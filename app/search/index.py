@@ -12,7 +12,9 @@ at the last update. Syncing compares it with the project and re-indexes only wha
 
 from __future__ import annotations
 
+import gc
 import shutil
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,14 +131,13 @@ class SearchIndex:
         """Open the index in `folder`, creating it (empty) when missing, of another version or damaged."""
         folder = Path(folder)
         if _usable(folder):
-            try:
-                ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
-                with ix.searcher() as searcher:  # touch the segments: damage shows up here
-                    searcher.doc_count()
-                    list(searcher.documents(key="state"))
+            # Whoosh leaves files of a damaged index unclosed when it fails: silence those warnings here.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ResourceWarning)
+                ix = _try_open(folder)
+                gc.collect()
+            if ix is not None:
                 return cls(folder, ix, fresh=False)
-            except Exception:  # any failure to read derived data means: throw it away and rebuild
-                pass
         return cls(folder, _create(folder), fresh=True)
 
     def recreate(self) -> None:
@@ -221,12 +222,15 @@ class SearchIndex:
 
     # -- searching ----------------------------------------------------------------------------------
     def _current_searcher(self) -> Searcher:
-        """A searcher kept open between queries (opening one costs tens of milliseconds), refreshed when
-        the index changed on disk (also by another process)."""
+        """A searcher kept open between queries (opening one costs tens of milliseconds), replaced when the
+        index changed on disk (also by another process)."""
+        if self._searcher is not None and not self._searcher.up_to_date():
+            # Not Searcher.refresh(): it reuses segment readers and misses deletions made since.
+            self._searcher.close()
+            self._searcher = None
         if self._searcher is None:
+            self._ix = self._ix.refresh()
             self._searcher = self._ix.searcher()
-        elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
             self._bookkeeping = None
         return self._searcher
 
@@ -254,6 +258,18 @@ class SearchIndex:
         except Exception as exc:  # a query whoosh cannot run (e.g. a wildcard expanding to too many terms)
             raise SearchError(f"The query {text!r} could not be run: {exc}") from None
         return IndexResults(total=total, hits=hits)
+
+
+def _try_open(folder: Path) -> whoosh_index.Index | None:
+    try:
+        ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
+        with ix.searcher() as searcher:  # touch the segments: damage shows up here
+            searcher.doc_count()
+            list(searcher.documents(key="state"))
+            list(searcher.documents(rec="doc"))
+        return ix
+    except Exception:  # any failure to read derived data means: throw it away and rebuild
+        return None
 
 
 def _usable(folder: Path) -> bool:

@@ -22,6 +22,7 @@ from app.services.project import Project
 from app.services.search_sync import (
     SyncReport,
     close_index,
+    index_folder,
     locked,
     open_index,
     rebuild_index,
@@ -38,6 +39,7 @@ __all__ = [
     "SyncReport",
     "close_index",
     "code_all_hits",
+    "index_folder",
     "rebuild_index",
     "search",
     "sync_index",
