@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -86,7 +86,7 @@ class CodeEditorPane(QWidget):
         if self.code is not None and code is not None and code.id == self.code.id and self.is_dirty():
             self.code = code  # the same code refreshed under us: keep what the user is typing
             return
-        self.save()
+        self.save_later()
         self.code = code
         self.title.setText(f"<b>{code.name}</b>" if code else "No code selected")
         for key, edit in self.edits.items():
@@ -105,18 +105,42 @@ class CodeEditorPane(QWidget):
         return any((getattr(self.code, key) or "") != text for key, text in self.values().items())
 
     def save(self) -> bool:
-        if self.code is None or not self.is_dirty() or self.context.project is None or self._read_only():
+        """Save unsaved edits now (Save button, Ctrl+S, closing the window)."""
+        pending = self._pending()
+        if pending is None:
             return False
-        changed = {k: v for k, v in self.values().items() if (getattr(self.code, k) or "") != v}
-        code_id, name = self.code.id, self.code.name
+        before, changed = pending
+        self.code = replace(before, **changed)  # the refresh this save causes finds nothing unsaved
+        return self._commit(before, changed)
+
+    def save_later(self) -> None:
+        """Save on the next turn of the event loop: used from focus and selection handlers, where the model
+        reset a save causes must not happen while Qt is still delivering the event."""
+        pending = self._pending()
+        if pending is None:
+            return
+        before, changed = pending
+        if self.code is before:
+            self.code = replace(before, **changed)
+        QTimer.singleShot(0, lambda: self._commit(before, changed))
+
+    def _pending(self) -> tuple[CodeData, dict[str, str]] | None:
+        if self.code is None or not self.is_dirty() or self.context.project is None or self._read_only():
+            return None
+        return self.code, {k: v for k, v in self.values().items() if (getattr(self.code, k) or "") != v}
+
+    def _commit(self, before: CodeData, changed: dict[str, str]) -> bool:
+        if self.context.project is None:
+            return False
         try:
-            self.actions.update(code_id, f"Describe code “{name}”", **changed)
+            self.actions.update(before.id, f"Describe code “{before.name}”", **changed)
         except RapportError as error:
+            if self.code is not None and self.code.id == before.id:
+                self.code = before
             report_error(self, error, "Save code description")
             return False
-        self.code = replace(self.code, **changed)
         self._update_buttons()
-        self.saved.emit(code_id)
+        self.saved.emit(before.id)
         return True
 
     def revert(self) -> None:
@@ -127,7 +151,7 @@ class CodeEditorPane(QWidget):
         if event.type() == QEvent.Type.FocusOut and watched in self.edits.values():
             focus = QApplication.focusWidget()
             if focus is None or not self.isAncestorOf(focus):
-                self.save()
+                self.save_later()
         return super().eventFilter(watched, event)
 
     def _read_only(self) -> bool:

@@ -46,6 +46,8 @@ class CodebookPanel(QWidget):
         super().__init__(parent)
         self.context = context
         self.actions = CodebookActions(context)
+        self._resetting = False
+        self._selected: int | None = None
         self.model = CodeTreeModel(context, self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -60,7 +62,6 @@ class CodebookPanel(QWidget):
         context.activeCoderChanged.connect(self._coder_changed)
         context.projectChanged.connect(lambda _p: self._update_actions())
         self._expanded: set[int] = set()
-        self._selected: int | None = None
         self._restore_state()
 
     # -- layout -------------------------------------------------------------------------------------
@@ -193,6 +194,8 @@ class CodebookPanel(QWidget):
             self.codeActivated.emit(code_id)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._resetting:  # the model is being rebuilt: _restore_state re-selects the code afterwards
+            return
         code_id = self.model.code_id(self.proxy.mapToSource(current)) if current.isValid() else None
         self._selected = code_id
         self.editor.show_code(self.model.code(code_id) if code_id is not None else None)
@@ -210,6 +213,7 @@ class CodebookPanel(QWidget):
         self.shortcut_menu.setEnabled(has_code)
 
     def _remember_state(self) -> None:
+        self._resetting = True
         self._expanded = set()
         for code in self.model.codes():
             index = self.proxy.mapFromSource(self.model.index_of_code(code.id))
@@ -217,6 +221,7 @@ class CodebookPanel(QWidget):
                 self._expanded.add(code.id)
 
     def _restore_state(self) -> None:
+        self._resetting = False
         for code in self.model.codes():
             if code.id in self._expanded or not self._expanded:
                 self.tree.setExpanded(self.proxy.mapFromSource(self.model.index_of_code(code.id)), True)
