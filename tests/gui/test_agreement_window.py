@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from app.services.changes import Change
 from app.services.project import create_project
 from app.storage.models import Coder, Coding
 from app.ui.context import AppContext
@@ -170,3 +171,22 @@ def test_resolving_is_undoable(window: AgreementWindow, context: AppContext, qtb
     window.disagreements.selectRow(0)
     window.accept_a.click()
     assert (1, 3, 70, 83) in consensus_codings(context)
+
+
+def test_more_coders_give_fleiss_kappa(window: AgreementWindow, context: AppContext, qtbot) -> None:
+    from sqlalchemy import insert
+
+    with context.project.write() as session:
+        session.execute(insert(Coder), [{"id": 3, "name": "Cleo"}])
+    context.changed.emit(Change(coders=True))
+    actions = window.more_coders.menu().actions()
+    assert [a.text() for a in actions] == ["Ana", "Ben", "Cleo"]
+    actions[0].setChecked(True)  # Ana is already coder A: not counted twice
+    actions[2].setChecked(True)
+    assert window.extra_coders() == [3]
+    assert window.more_coders.text() == "More coders (2)"
+    compute(window, qtbot)
+    assert [c.name for c in window.report.coders] == ["Ana", "Ben", "Cleo"]
+    assert window.table_model.headerData(3, Qt.Orientation.Horizontal) == "Fleiss' kappa"
+    assert window.disagreements_model.rowCount() == 0 and not window.accept_a.isEnabled()
+    assert "Fleiss' kappa" in window.summary.text()

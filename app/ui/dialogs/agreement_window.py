@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -66,6 +68,14 @@ class AgreementWindow(QWidget):
         self.setWindowTitle("Inter-coder agreement")
 
         self.coder_a, self.coder_b = QComboBox(), QComboBox()
+        self.more_coders = QToolButton()
+        self.more_coders.setText("More coders")
+        self.more_coders.setToolTip(
+            "Add further coders: Fleiss' kappa and Krippendorff's alpha for all of them (character or presence "
+            "unit). Disagreements are listed between two coders only."
+        )
+        self.more_coders.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more_coders.setMenu(QMenu(self.more_coders))
         self.unit = QComboBox()
         for unit in UNITS:
             self.unit.addItem(UNIT_LABELS[unit], unit)
@@ -93,6 +103,7 @@ class AgreementWindow(QWidget):
         coders.addWidget(self.coder_a, 1)
         coders.addWidget(QLabel("and"))
         coders.addWidget(self.coder_b, 1)
+        coders.addWidget(self.more_coders)
         form.addRow("Coders:", coders)
         documents = QHBoxLayout()
         for label, combo in (
@@ -194,6 +205,16 @@ class AgreementWindow(QWidget):
                 combo.addItem(coder.name, coder.id)
             index = combo.findData(keep) if keep is not None else -1
             combo.setCurrentIndex(index if index >= 0 else min(fallback, combo.count() - 1))
+        extra = set(self.extra_coders())
+        menu = self.more_coders.menu()
+        menu.clear()
+        for coder in choices.coders if choices else ():
+            action = menu.addAction(coder.name)
+            action.setCheckable(True)
+            action.setData(coder.id)
+            action.setChecked(coder.id in extra)
+            action.toggled.connect(self._update_more_coders_text)
+        self._update_more_coders_text()
         self._fill(self.dyad, choices.dyads if choices else ())
         self._fill(self.session, choices.sessions if choices else ())
         self._fill(self.perspective, choices.perspectives if choices else ())
@@ -206,6 +227,19 @@ class AgreementWindow(QWidget):
             item.setCheckState(Qt.CheckState.Checked if code_id in checked else Qt.CheckState.Unchecked)
             self.codes.addItem(item)
         self.compute_button.setEnabled(bool(choices and len(choices.coders) >= 2))
+
+    def extra_coders(self) -> list[int]:
+        """Coders checked under "More coders", besides the two chosen above."""
+        chosen = {self.coder_a.currentData(), self.coder_b.currentData()}
+        return [
+            action.data()
+            for action in self.more_coders.menu().actions()
+            if action.isChecked() and action.data() not in chosen
+        ]
+
+    def _update_more_coders_text(self) -> None:
+        count = sum(1 for action in self.more_coders.menu().actions() if action.isChecked())
+        self.more_coders.setText(f"More coders ({count})" if count else "More coders")
 
     @staticmethod
     def _fill(combo: QComboBox, values) -> None:
@@ -235,7 +269,7 @@ class AgreementWindow(QWidget):
         )
         codes = self.checked_codes()
         return service.AgreementRequest(
-            coders=(self.coder_a.currentData(), self.coder_b.currentData()),
+            coders=(self.coder_a.currentData(), self.coder_b.currentData(), *self.extra_coders()),
             dyads=None if dyad is None else [dyad],
             sessions=None if session is None else [session],
             perspectives=None if perspective is None else [perspective],
@@ -287,6 +321,11 @@ class AgreementWindow(QWidget):
             f"union); kappa is Brennan & Prediger's with k = {report.categories}.",
             "presence": "Unit: the document (was the code used at all).",
         }[report.unit]
+        if len(report.coders) > 2:
+            text += (
+                f" {len(report.coders)} coders: kappa is Fleiss' kappa, agreement the mean pairwise agreement; "
+                "disagreements are listed between two coders only."
+            )
         if report.replicates:
             text += f" 95% CI: bootstrap over documents ({report.replicates} resamples)."
         return f"{text} {len(report.documents)} documents, {disagreements} disagreements. Red: under 0.6; amber: under 0.8."

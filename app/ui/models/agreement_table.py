@@ -39,11 +39,13 @@ class AgreementTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[CodeRow] = []
         self.unit = "character"
+        self.coders = 2
 
     def set_report(self, report: AgreementReport | None) -> None:
         self.beginResetModel()
         self._rows = [] if report is None else [*report.codes, report.overall]
         self.unit = "character" if report is None else report.unit
+        self.coders = 2 if report is None else len(report.coders)
         self.endResetModel()
 
     def row_data(self, row: int) -> CodeRow:
@@ -62,6 +64,8 @@ class AgreementTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.COLUMNS):
             if section == 3 and self.unit == "segment":
                 return "Kappa (B&P)"
+            if section == 3 and self.coders > 2:
+                return "Fleiss' kappa"
             return self.COLUMNS[section]
         return None
 
