@@ -5,6 +5,7 @@ Measures, offscreen, in one run:
   apply_coding_ms       apply_code on a selection until the repaint shows it (service call, refresh, paint)
   scroll_page_ms        one page of scrolling and the repaint of text and stripes (median of 30 pages)
   codebook_load_ms      loading 1,000 codes (list_codes, and F1's CodeTreeModel when it exists)
+  open_services_ms / apply_service_ms: the service calls inside the first two figures, timed alone
 each with its ratio to a plain QPlainTextEdit.setPlainText of the same text (and first paint) measured in the
 same run, plus a plain page scroll for reference. Prints JSON on stdout. Targets (issue 4): 150 / 30 / 16 / 100 ms.
 
@@ -167,6 +168,28 @@ def _scroll_pages(view, *widgets, pages: int = 30) -> float:
     return statistics.median(times)
 
 
+def measure_services(project, doc_id: int, text: str, coder: int, codes) -> dict[str, float]:
+    """The service calls behind opening a document and applying a coding, timed alone, so the report shows
+    how much of each figure is the editor's own work and how much is the database."""
+    from app.services import codebook, coding, memos, study
+
+    started = time.perf_counter()
+    study.get_document(project, doc_id)
+    coding.codings_for_document(project, doc_id)
+    codebook.list_codes(project)
+    coding.list_coders(project)
+    memos.coding_memo_texts(project, doc_id)
+    opened = time.perf_counter() - started
+    position = len(text) // 3
+    started = time.perf_counter()
+    records = coding.add_codings(
+        project, [coding.CodingSpec(doc_id, codes[1].id, position, position + 40)], coder
+    )
+    applied = time.perf_counter() - started
+    coding.delete_codings(project, [r.id for r in records])
+    return {"open_services_ms": _ms(opened), "apply_service_ms": _ms(applied)}
+
+
 def measure_editor(project, doc_id: int, text: str, coder: int, codes) -> dict[str, float]:
     from PySide6.QtGui import QTextCursor
     from PySide6.QtWidgets import QApplication
@@ -245,6 +268,7 @@ def main() -> int:
         project, doc_id, text, coder, codes = build_project(Path(folder))
         setup = time.perf_counter() - started
         plain = measure_plain(text)
+        services = measure_services(project, doc_id, text, coder, codes)
         editor = measure_editor(project, doc_id, text, coder, codes)
         book = measure_codebook(project)
         project.close()
@@ -256,6 +280,7 @@ def main() -> int:
         "setup_s": round(setup, 1),
         **plain,
         **editor,
+        **services,
         **book,
     }
     for key in ("open_first_paint_ms", "apply_coding_ms", "scroll_page_ms", "codebook_load_ms"):

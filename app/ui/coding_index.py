@@ -9,7 +9,7 @@ Qt so it can be tested and benchmarked on its own.
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections.abc import Iterable
 from itertools import pairwise
 from typing import NamedTuple
@@ -57,8 +57,30 @@ class CodingIndex:
         self.columns, self.column_count = _assign_columns(self.codings)
 
     def with_added(self, added: Iterable[ShownCoding]) -> CodingIndex:
-        """A new index with more codings (cheaper than re-reading them all after one coding is applied)."""
-        return CodingIndex([*self.codings, *added])
+        """A new index with a few more codings, built incrementally (about a millisecond for thousands).
+
+        Each new coding takes the lowest column free along its range; the existing stripes keep their columns,
+        so nothing jumps sideways under the analyst's eye when one coding is added.
+        """
+        new = CodingIndex.__new__(CodingIndex)
+        new.codings, new._short, new._long = list(self.codings), list(self._short), list(self._long)
+        new._starts, new._max_length = list(self._starts), self._max_length
+        new.by_id, new.columns, new.column_count = dict(self.by_id), dict(self.columns), self.column_count
+        for coding in added:
+            taken = {new.columns[c.id] for c in new.overlapping(coding.start, coding.end)}
+            column = next(n for n in range(len(taken) + 1) if n not in taken)
+            insort(new.codings, coding, key=_order)
+            if coding.end - coding.start > LONG:
+                new._long.append(coding)
+            else:
+                at = bisect_left(new._starts, coding.start)
+                new._starts.insert(at, coding.start)
+                new._short.insert(at, coding)
+                new._max_length = max(new._max_length, coding.end - coding.start)
+            new.by_id[coding.id] = coding
+            new.columns[coding.id] = column
+            new.column_count = max(new.column_count, column + 1)
+        return new
 
     def __len__(self) -> int:
         return len(self.codings)

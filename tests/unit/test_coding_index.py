@@ -89,3 +89,21 @@ def test_nearest_turn_uses_start_times_or_video_references() -> None:
     assert nearest_turn(turns, 30_000).start == 10
     assert nearest_turn(turns, 5_000).start == 0
     assert nearest_turn(turns, 700_000, video=True).start == 10
+
+
+@given(spans, spans)
+def test_adding_codings_keeps_lookups_exact_and_columns_apart(before, after) -> None:
+    old = [shown(i, s, s + n) for i, (s, n) in enumerate(before)]
+    new = [shown(100 + i, s, s + n) for i, (s, n) in enumerate(after)]
+    base = CodingIndex(old)
+    grown = base.with_added(new)
+    fresh = CodingIndex(old + new)
+    for p in range(0, 262, 7):
+        assert {c.id for c in grown.overlapping(p, p + 5)} == {c.id for c in fresh.overlapping(p, p + 5)}
+    assert {c.id: grown.columns[c.id] for c in old} == base.columns  # existing stripes do not move
+    everything = old + new
+    for a in everything:
+        for b in everything:
+            if a.id < b.id and a.start < b.end and b.start < a.end:
+                assert grown.columns[a.id] != grown.columns[b.id]
+    assert len(grown) == len(everything) and len(base) == len(old)

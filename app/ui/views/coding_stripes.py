@@ -61,6 +61,9 @@ class CodingStripes(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF() * 0.78, 6.5))
         self._label_font = font
+        self._bold_font = QFont(font)
+        self._bold_font.setBold(True)
+        self._elided: dict[tuple[str, int], str] = {}  # labels elided to the lane, by (text, width)
 
     def set_index(self, index: CodingIndex, positions: TextPositions) -> None:
         self.index, self.positions = index, positions
@@ -176,11 +179,13 @@ class CodingStripes(QWidget):
         if stripe.rect.top() <= anchor_y <= stripe.rect.bottom():
             painter.drawLine(QPointF(leader_x, anchor_y), QPointF(label.left() - 2, anchor_y))
         text = coding.code_name if not self.show_coder else f"{coding.code_name} · {coding.coder_name}"
-        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(label.width()))
+        key = (text, int(label.width()))
+        elided = self._elided.get(key)
+        if elided is None:
+            elided = self._elided[key] = metrics.elidedText(text, Qt.TextElideMode.ElideRight, key[1])
+        text = elided
         ink = color.darker(150) if color.lightness() > 120 else color
-        font = QFont(self._label_font)
-        font.setBold(emphasised)
-        painter.setFont(font)
+        painter.setFont(self._bold_font if emphasised else self._label_font)
         painter.setPen(ink)
         painter.drawText(label, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 

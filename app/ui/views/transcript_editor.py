@@ -256,18 +256,18 @@ class TranscriptEditor(QWidget):
             return
         self._swap_index(self._build_index())
 
-    def _swap_index(self, index: CodingIndex) -> None:
+    def _swap_index(self, index: CodingIndex, changed: set[ShownCoding] | None = None) -> None:
+        """Show a new index, repainting only paragraphs whose codings differ (`changed`, when known)."""
         old, self.index = self.index, index
         self.highlighter.set_index(self._painted_index())
         if self.options.highlight:
-            self._rehighlight_changes(old, index)
+            self._rehighlight(set(old.codings) ^ set(index.codings) if changed is None else changed)
         self.stripes.set_index(index, self.positions)
         if self.stripes.preferred_width() != self.stripes.width():
             self.view.update_stripe_margin()
 
-    def _rehighlight_changes(self, old: CodingIndex, new: CodingIndex) -> None:
-        """Repaint the painted paragraphs touched by codings that differ between two indexes."""
-        changed = set(old.codings) ^ set(new.codings)
+    def _rehighlight(self, changed: set[ShownCoding]) -> None:
+        """Repaint the painted paragraphs touched by these codings (the others are painted when in view)."""
         if len(changed) > 300:
             self.highlighter.forget_painting()
             self.paint_visible()
@@ -415,7 +415,7 @@ class TranscriptEditor(QWidget):
             for r in records
             if r.document_id == self.current_document_id and wanted(r.coder_id)
         ]
-        self._swap_index(self.index.with_added(added))
+        self._swap_index(self.index.with_added(added), changed=set(added))
 
     def apply_shortcut(self, digit: int) -> bool:
         for code in self._codes.values():
@@ -544,7 +544,7 @@ class TranscriptEditor(QWidget):
         for cid in {previous, coding_id} - {None}:
             shown = self.index.by_id.get(cid)
             if shown is not None:
-                self._rehighlight_changes(CodingIndex([]), CodingIndex([shown]))
+                self._rehighlight({shown})
 
     # -- options ---------------------------------------------------------------------------------------
     def _set_snap(self, on: bool) -> None:
