@@ -2,8 +2,8 @@
 
 Dyad D01, sessions 1 and 2. Session 1 has a transcript (no perspective), a client recall interview and a
 therapist recall interview whose turns carry `[video ...]` references; session 2 has a client recall only.
-Documents are imported through the real import service; codes, coders and codings are written as rows through
-`project.write()` (real storage).
+Everything goes through the real services: import (engineer A), codebook and coding (engineer B); only the
+session's media path is set directly on its row (no service sets it yet).
 
 Known answers (all sessions, every coder):
 * Trust (child of Alliance): client 2 codings (two coders, overlapping: "did not trust her" and "trust her
@@ -17,12 +17,13 @@ Known answers (all sessions, every coder):
 
 from __future__ import annotations
 
+from app.services.codebook import add_code
+from app.services.coding import CodingSpec, add_codings, ensure_coder
 from app.services.importing import DocumentMeta, import_text
 from app.services.project import Project
 from app.services.study import set_dyad_attributes
-from app.storage.models import Code, Coder, Coding, Document
+from app.storage.models import Document
 from app.storage.models import Session as StudySession
-from app.storage.queries import lookup
 
 SESSION_1 = (
     "[00:00:05] Therapist: Welcome back. How has your week been?\n"
@@ -96,41 +97,28 @@ def build_study(project: Project, *, media_path: str | None = None) -> Study:
         if media_path is not None:
             first = session.get(Document, study.documents["s1"]).session_id
             session.get(StudySession, first).media_path = media_path
-        ana, ben = Coder(name="Ana", color="#aa3377"), Coder(name="Ben", color="#228833")
-        session.add_all([ana, ben])
-        alliance = Code(name="Alliance", color="#4477aa", position=0)
-        session.add(alliance)
-        session.flush()
-        trust = Code(name="Trust", parent_id=alliance.id, color="#66ccee", position=0)
-        rupture = Code(name="Rupture", color="#ee6677", position=1)
-        competence = Code(name="Competence", color="#228833", position=2)
-        unused = Code(name="Humour", color="#ccbb44", position=3)
-        session.add_all([trust, rupture, competence, unused])
-        session.flush()
-        study.codes = {
-            "Alliance": alliance.id,
-            "Trust": trust.id,
-            "Rupture": rupture.id,
-            "Competence": competence.id,
-            "Humour": unused.id,
-        }
-        plan = [
-            ("trust_c_ana", "c1", "did not trust her", trust, ana),
-            ("trust_c_ben", "c1", "trust her yet", trust, ben),
-            ("trust_t", "t1", "I felt no trust yet", trust, ana),
-            ("competence_t", "t1", "I felt competent", competence, ana),
-            ("rupture_c1", "c1", "That was relief", rupture, ana),
-            ("rupture_c2", "c2", "We argued", rupture, ana),
-            ("transcript", "s1", "I almost did not come today", rupture, ana),
-        ]
-        for key, doc, phrase, code, coder in plan:
-            start, end = _span(study.texts[doc], phrase)
-            coding = Coding(
-                document_id=study.documents[doc], code_id=code.id, coder_id=coder.id, start=start, end=end
-            )
-            session.add(coding)
-            session.flush()
-            study.codings[key] = coding.id
+    ana, ben = ensure_coder(project, "Ana"), ensure_coder(project, "Ben")
+    alliance = add_code(project, "Alliance", color="#4477aa").id
+    study.codes = {
+        "Alliance": alliance,
+        "Trust": add_code(project, "Trust", parent=alliance, color="#66ccee").id,
+        "Rupture": add_code(project, "Rupture", color="#ee6677").id,
+        "Competence": add_code(project, "Competence", color="#228833").id,
+        "Humour": add_code(project, "Humour", color="#ccbb44").id,
+    }
+    plan = [
+        ("trust_c_ana", "c1", "did not trust her", "Trust", ana),
+        ("trust_c_ben", "c1", "trust her yet", "Trust", ben),
+        ("trust_t", "t1", "I felt no trust yet", "Trust", ana),
+        ("competence_t", "t1", "I felt competent", "Competence", ana),
+        ("rupture_c1", "c1", "That was relief", "Rupture", ana),
+        ("rupture_c2", "c2", "We argued", "Rupture", ana),
+        ("transcript", "s1", "I almost did not come today", "Rupture", ana),
+    ]
+    for key, doc, phrase, code, coder in plan:
+        start, end = _span(study.texts[doc], phrase)
+        spec = CodingSpec(document_id=study.documents[doc], code_id=study.codes[code], start=start, end=end)
+        study.codings[key] = add_codings(project, [spec], coder)[0].id
     return study
 
 
@@ -147,18 +135,13 @@ def add_dyad(
             text=text,
             meta=DocumentMeta(dyad=name, session=1, perspective=perspective, kind="recall"),
         ).id
-    with project.write() as session:
-        coder = lookup.coder(session, "Ana")
-        for perspective, names in plan.items():
-            for code_name in names:
-                session.add(
-                    Coding(
-                        document_id=ids[perspective],
-                        code_id=codes[code_name],
-                        coder_id=coder.id,
-                        start=0,
-                        end=10,
-                    )
-                )
+    coder = ensure_coder(project, "Ana")
+    specs = [
+        CodingSpec(document_id=ids[perspective], code_id=codes[code_name], start=0, end=10)
+        for perspective, names in plan.items()
+        for code_name in names
+    ]
+    if specs:
+        add_codings(project, specs, coder)
     if outcome is not None:
         set_dyad_attributes(project, name, {"outcome": outcome})

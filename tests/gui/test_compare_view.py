@@ -9,8 +9,7 @@ import docx
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from app.services.changes import Change
-from app.storage.models import Coding
+from app.services.coding import delete_codings
 from app.ui.context import AppContext
 from app.ui.models.compare_matrix import CODE_ID_ROLE, SHADE_ROLE
 from app.ui.views.compare_view import CompareView
@@ -139,9 +138,7 @@ def test_moments_one_sided_window_and_session_range(view_and_study, qtbot) -> No
 
 def test_refreshes_after_a_coding_changes(view_and_study, project) -> None:
     view, study, _context = view_and_study
-    with project.write() as session:
-        session.delete(session.get(Coding, study.codings["competence_t"]))
-    project.notify(Change(codings=frozenset({study.documents["t1"]})))
+    delete_codings(project, [study.codings["competence_t"]])  # the service notifies the context
     names = [view.matrix_model.index(r, 0).data() for r in range(view.matrix_model.rowCount())]
     assert names == ["Alliance", "Rupture"]
     assert view.matrix_model.index(0, 0).data(CODE_ID_ROLE) == study.codes["Alliance"]
