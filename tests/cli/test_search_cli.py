@@ -1,0 +1,113 @@
+"""`rapport search` as a real subprocess: the JSON shape of CLI.md, offsets into `rapport text`, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def rapport(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "app", *map(str, args)], capture_output=True)
+
+
+def as_json(result: subprocess.CompletedProcess[bytes]):
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout.decode("utf-8"))
+
+
+SESSION = (
+    "[00:00:01] Therapist: Do you trust her? 😀\n"
+    "[00:00:04] Client: I trusted my mother\n"
+    "once. Then I felt judged.\n"
+)
+RECALL = "Researcher: [video 00:00:04] What happened?\nClient: I felt I could trust him.\n"
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> Path:
+    path = tmp_path / "study.rapport"
+    assert rapport("new", path).returncode == 0
+    session = tmp_path / "D01_s1_session.txt"
+    session.write_text(SESSION, encoding="utf-8")
+    recall = tmp_path / "D02_s1_client_recall.txt"
+    recall.write_text(RECALL, encoding="utf-8")
+    assert (
+        rapport(
+            "import", path, session, "--dyad", "D01", "--perspective", "client", "--kind", "session"
+        ).returncode
+        == 0
+    )
+    assert (
+        rapport(
+            "import", path, recall, "--dyad", "D02", "--perspective", "client", "--kind", "recall"
+        ).returncode
+        == 0
+    )
+    return path
+
+
+def document_text(path: Path, name: str) -> str:
+    result = rapport("text", path, name)
+    assert result.returncode == 0
+    return result.stdout.decode("utf-8")
+
+
+def test_search_prints_exactly_the_contract(study: Path) -> None:
+    data = as_json(rapport("search", study, 'trust OR "mother once"', "--json"))
+    assert set(data) == {"total", "hits"}
+    assert data["total"] == 3
+    for hit in data["hits"]:
+        assert set(hit) == {"document", "start", "end", "speaker", "snippet", "matches"}
+    texts = {name: document_text(study, name) for name in {hit["document"] for hit in data["hits"]}}
+    words = [texts[hit["document"]][s:e] for hit in data["hits"] for s, e in hit["matches"]]
+    assert sorted(words) == ["mother\nonce", "trust", "trust", "trusted"]
+    first = data["hits"][0]
+    assert first["speaker"] == "Therapist"
+    assert texts[first["document"]][first["start"] : first["end"]].startswith("[00:00:01] Therapist:")
+
+
+def test_filters_limit_and_kind(study: Path) -> None:
+    only_recall = as_json(rapport("search", study, "trust", "--dyad", "D02", "--json"))
+    assert only_recall["total"] == 1 and only_recall["hits"][0]["document"].startswith("D02")
+    assert as_json(rapport("search", study, "trust", "--kind", "recall", "--json"))["total"] == 1
+    assert as_json(rapport("search", study, "trust", "--perspective", "therapist", "--json"))["total"] == 0
+    limited = as_json(rapport("search", study, "trust", "--limit", "1", "--json"))
+    assert limited["total"] == 3 and len(limited["hits"]) == 1
+    assert as_json(rapport("search", study, "speaker:client", "--json"))["total"] == 2
+
+
+def test_no_match_is_an_empty_list(study: Path) -> None:
+    assert as_json(rapport("search", study, "zebra", "--json")) == {"total": 0, "hits": []}
+
+
+def test_readable_output(study: Path) -> None:
+    result = rapport("search", study, "judged")
+    assert result.returncode == 0
+    out = result.stdout.decode("utf-8")
+    assert out.startswith("1 hit\n") and "felt judged" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (['"trust'], "unclosed quote"),
+        (["trust AND"], "on its right"),
+        (["who:client"], "unknown field"),
+        (["trust", "--dyad", "D99"], "no dyad"),
+    ],
+)
+def test_user_errors_exit_1_with_one_line(study: Path, args: list[str], message: str) -> None:
+    result = rapport("search", study, *args, "--json")
+    assert result.returncode == 1
+    err = result.stderr.decode("utf-8")
+    assert message in err and "Traceback" not in err and err.count("\n") == 1
+    assert result.stdout == b""
+
+
+def test_wrong_usage_exits_2(study: Path) -> None:
+    assert rapport("search", study, "trust", "--limit", "0").returncode == 2
+    assert rapport("search", study, "trust", "--perspective", "mother").returncode == 2
