@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.domain.agreement_units import Span, merge_spans
-from app.domain.bootstrap import document_resamples, percentile
+from app.domain.bootstrap import bootstrap_many, document_resamples
 
 Histogram = tuple[int, ...]  # index k: units coded by exactly k coders
 
@@ -84,30 +84,19 @@ def figures(histogram: Histogram) -> MultiFigures:
     return MultiFigures(n, m, p_o, kappa, alpha, ac1)
 
 
+_NAMES = ("percent_agreement", "fleiss_kappa", "alpha", "ac1")
+_STATISTICS = {name: (lambda histogram, name=name: getattr(figures(histogram), name)) for name in _NAMES}
+
+
 def bootstrap_multi(
-    histograms: Sequence[Histogram], replicates: int, seed: int, confidence: float = 0.95
-) -> dict[str, tuple[float, float] | None]:
-    """Percentile intervals of the pooled figures, documents resampled (as `bootstrap.py` explains)."""
-    names = ("percent_agreement", "fleiss_kappa", "alpha", "ac1")
-    if len(histograms) < 2 or replicates <= 0:
-        return dict.fromkeys(names)
-    draws: dict[str, list[float]] = {name: [] for name in names}
-    columns = [[histogram[k] for histogram in histograms] for k in range(len(histograms[0]))]
-    for pick in document_resamples(len(histograms), replicates, seed):
-        result = figures(tuple(sum(pick(column)) for column in columns))
-        for name in names:
-            value = getattr(result, name)
-            if value is not None:
-                draws[name].append(value)
-    tail = (1 - confidence) / 2
-    intervals: dict[str, tuple[float, float] | None] = {}
-    for name, values in draws.items():
-        if len(values) * 2 < replicates:
-            intervals[name] = None
-        else:
-            values.sort()
-            intervals[name] = (percentile(values, tail), percentile(values, 1 - tail))
-    return intervals
+    histograms_per_item: Sequence[Sequence[Histogram]], replicates: int, seed: int, confidence: float = 0.95
+) -> list[dict[str, tuple[float, float] | None]]:
+    """Percentile intervals of the pooled figures of each item (code), documents resampled (`bootstrap.py`)."""
+    n_documents = len(histograms_per_item[0]) if histograms_per_item else 0
+    resamples = (
+        document_resamples(n_documents, replicates, seed) if n_documents > 1 and replicates > 0 else []
+    )
+    return bootstrap_many(histograms_per_item, _STATISTICS, resamples, confidence, build=tuple)
 
 
 @dataclass(frozen=True)
@@ -134,7 +123,7 @@ def compute_multi_agreement(
     doc_ids = [d for d in documents if documents[d] > 0] if unit == "character" else list(documents)
     empty: Histogram = (0,) * (m + 1)
     totals = [empty] * len(doc_ids)
-    rows = []
+    per_code: list[list[Histogram]] = []
     for code in codes:
         if unit == "character":
             histograms = [
@@ -146,16 +135,19 @@ def compute_multi_agreement(
                 presence_histogram([bool(spans.get((d, code))) for spans in spans_per_coder]) for d in doc_ids
             ]
         totals = [add(total, h) for total, h in zip(totals, histograms)]
-        pooled = empty
-        for histogram in histograms:
-            pooled = add(pooled, histogram)
-        rows.append(
-            MultiCodeAgreement(code, pooled, figures(pooled), bootstrap_multi(histograms, replicates, seed))
-        )
-    overall_histogram = empty
-    for histogram in totals:
-        overall_histogram = add(overall_histogram, histogram)
-    overall = MultiCodeAgreement(
-        None, overall_histogram, figures(overall_histogram), bootstrap_multi(totals, replicates, seed)
-    )
+        per_code.append(histograms)
+    intervals = bootstrap_multi([*per_code, totals], replicates, seed)
+    rows = []
+    for code, histograms, code_intervals in zip(codes, per_code, intervals):
+        pooled = _pool(histograms, empty)
+        rows.append(MultiCodeAgreement(code, pooled, figures(pooled), code_intervals))
+    overall_histogram = _pool(totals, empty)
+    overall = MultiCodeAgreement(None, overall_histogram, figures(overall_histogram), intervals[-1])
     return rows, overall
+
+
+def _pool(histograms: Sequence[Histogram], empty: Histogram) -> Histogram:
+    pooled = empty
+    for histogram in histograms:
+        pooled = add(pooled, histogram)
+    return pooled

@@ -19,6 +19,7 @@ import random
 import struct
 from collections.abc import Callable, Sequence
 from operator import itemgetter
+from typing import Any
 
 from app.domain.agreement_stats import Table2x2
 
@@ -61,33 +62,37 @@ def bootstrap_intervals(
 
 
 def bootstrap_many(
-    tables_per_item: Sequence[Sequence[Table2x2]],
-    statistics: dict[str, Statistic],
+    tables_per_item: Sequence[Sequence[tuple[int, ...]]],
+    statistics: dict[str, Callable[[Any], float | None]],
     resamples: Sequence[Callable[[list[int]], tuple]],
     confidence: float = 0.95,
+    build: Callable[[Sequence[int]], Any] = Table2x2._make,
 ) -> list[dict[str, Interval | None]]:
     """`bootstrap_intervals` for many codes at once, each a list of per-document tables, same resamples.
 
     Speed (a 200-document, 50-code study bootstraps in a fraction of a second, in pure Python): every
     document's cells of every code are packed into one integer, 64 bits a cell (no pooled cell can reach
     2**64), so one `sum` over a resample pools all cells of all codes; `struct` unpacks them in one call.
+    Tables are any tuples of non-negative counts of one width (2x2 tables, or coverage histograms, built back
+    by `build` before the statistics see them).
     """
     items = len(tables_per_item)
     if not items or not resamples or len(tables_per_item[0]) < 2:
         return [dict.fromkeys(statistics) for _ in range(items)]
     n_documents = len(tables_per_item[0])
+    width = len(tables_per_item[0][0])
     packed = [0] * n_documents
     for item, tables in enumerate(tables_per_item):
         for d, table in enumerate(tables):
             for cell, value in enumerate(table):
-                packed[d] |= value << (_SHIFT * (4 * item + cell))
-    unpack = struct.Struct(f"<{4 * items}Q").unpack
-    size = 8 * 4 * items
+                packed[d] |= value << (_SHIFT * (width * item + cell))
+    unpack = struct.Struct(f"<{width * items}Q").unpack
+    size = 8 * width * items
     draws: list[dict[str, list[float]]] = [{name: [] for name in statistics} for _ in range(items)]
     for pick in resamples:
         cells = unpack(sum(pick(packed)).to_bytes(size, "little"))
         for item in range(items):
-            pooled = Table2x2(*cells[4 * item : 4 * item + 4])
+            pooled = build(cells[width * item : width * item + width])
             for name, statistic in statistics.items():
                 value = statistic(pooled)
                 if value is not None:

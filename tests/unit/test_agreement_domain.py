@@ -120,3 +120,20 @@ def test_packed_bootstrap_equals_a_naive_resampling() -> None:
             values.sort()
             tail = (1 - 0.95) / 2  # as the module computes it, to the last bit
             assert intervals[name] == (percentile(values, tail), percentile(values, 1 - tail))
+
+
+def test_many_coder_path_with_two_coders_matches_the_two_coder_path() -> None:
+    from app.domain.agreement_multi import compute_multi_agreement
+
+    rng = random.Random(8)
+    lengths = {d: 500 for d in range(1, 11)}
+    a = {(d, 1): [(s := rng.randrange(0, 300), s + rng.randrange(20, 150))] for d in lengths}
+    b = {(d, 1): [(s := rng.randrange(0, 300), s + rng.randrange(20, 150))] for d in lengths}
+    two = compute_agreement(lengths, [1], a, b, AgreementOptions(replicates=300, seed=9))
+    rows, overall = compute_multi_agreement(lengths, [1], [a, b], replicates=300, seed=9)
+    assert rows[0].figures.alpha == pytest.approx(two.codes[0].alpha)
+    assert rows[0].figures.ac1 == pytest.approx(two.codes[0].ac1)
+    assert rows[0].figures.percent_agreement == pytest.approx(two.codes[0].percent_agreement)
+    assert rows[0].ci95["alpha"] == pytest.approx(two.codes[0].ci95["alpha"])
+    assert rows[0].ci95["ac1"] == pytest.approx(two.codes[0].ci95["ac1"])
+    assert overall.histogram == rows[0].histogram
