@@ -136,12 +136,20 @@ def test_moments_one_sided_window_and_session_range(view_and_study, qtbot) -> No
     assert view.matrix_model.perspectives == ("client", "therapist")
 
 
-def test_refreshes_after_a_coding_changes(view_and_study, project) -> None:
+def test_refreshes_after_a_coding_changes_when_shown(view_and_study, project, qtbot) -> None:
     view, study, _context = view_and_study
+
+    def names() -> list[str]:
+        return [view.matrix_model.index(r, 0).data() for r in range(view.matrix_model.rowCount())]
+
     delete_codings(project, [study.codings["competence_t"]])  # the service notifies the context
-    names = [view.matrix_model.index(r, 0).data() for r in range(view.matrix_model.rowCount())]
-    assert names == ["Alliance", "Rupture"]
+    assert names() == ["Alliance", "Rupture", "Competence"]  # hidden: the change waits
+    view.show()
+    qtbot.waitExposed(view)
+    assert names() == ["Alliance", "Rupture"]
     assert view.matrix_model.index(0, 0).data(CODE_ID_ROLE) == study.codes["Alliance"]
+    delete_codings(project, [study.codings["rupture_c1"], study.codings["rupture_c2"]])
+    assert names() == ["Alliance"]  # shown: at once
 
 
 def test_export_report(view_and_study, tmp_path: Path) -> None:

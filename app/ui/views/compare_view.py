@@ -41,6 +41,7 @@ from app.ui.context import AppContext
 from app.ui.models.compare_matrix import CODE_ID_ROLE, CompareMatrixModel
 from app.ui.models.compare_tables import ExcerptTableModel, SideBySideModel
 from app.ui.views.compare_shading import ShadeDelegate, stretch_value_columns
+from app.ui.views.deferred_changes import DeferredChanges
 from app.ui.views.timeline_view import TimelineView
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 30
@@ -150,7 +151,8 @@ class CompareView(QWidget):
         self.moments_list.itemClicked.connect(self._moment_clicked)
         self.one_sided_list.itemClicked.connect(self._one_sided_clicked)
         self.export_button.clicked.connect(self.export_report)
-        context.changed.connect(self._on_change)
+        self._deferred = DeferredChanges(self, self._apply_change)
+        context.changed.connect(self._deferred.offer)
         context.projectChanged.connect(lambda _project: self.reload_dyads())
         self.reload_dyads()
 
@@ -254,7 +256,11 @@ class CompareView(QWidget):
         else:
             self.refresh()
 
-    def _on_change(self, change: Change) -> None:
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._deferred.flush()
+
+    def _apply_change(self, change: Change) -> None:
         if change.everything or change.study or change.coders:
             self.reload_dyads()
         elif change.codings or change.codebook or change.documents:

@@ -33,6 +33,7 @@ from app.services.changes import Change
 from app.ui.context import AppContext
 from app.ui.models.compare_groups import GroupMatrixModel
 from app.ui.views.compare_shading import ShadeDelegate, stretch_value_columns
+from app.ui.views.deferred_changes import DeferredChanges
 
 PERSPECTIVE_COLORS = {
     "client": "#4477aa",
@@ -87,7 +88,8 @@ class GroupsView(QWidget):
         self.sessions_edit.editingFinished.connect(self.refresh)
         self.matrix_view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.export_button.clicked.connect(self.export_csv)
-        context.changed.connect(self._on_change)
+        self._deferred = DeferredChanges(self, self._apply_change)
+        context.changed.connect(self._deferred.offer)
         context.projectChanged.connect(lambda _project: self.reload_attributes())
         self.reload_attributes()
 
@@ -106,7 +108,11 @@ class GroupsView(QWidget):
     def set_attribute(self, name: str) -> None:
         self.attribute_combo.setCurrentText(name)
 
-    def _on_change(self, change: Change) -> None:
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._deferred.flush()
+
+    def _apply_change(self, change: Change) -> None:
         if change.everything or change.study:
             self.reload_attributes()
         elif change.codings or change.codebook:

@@ -36,6 +36,7 @@ from app.services import compare as service
 from app.services.changes import Change
 from app.services.compare import SessionTimeline
 from app.ui.context import AppContext
+from app.ui.views.deferred_changes import DeferredChanges
 
 LANE_HEIGHT = 40
 MARK_WIDTH = 6
@@ -177,7 +178,8 @@ class TimelineView(QWidget):
         self.session_spin.valueChanged.connect(lambda _n: self.refresh())
         self.zoom_in.clicked.connect(lambda: self.set_zoom(self.pixels_per_second * 1.5))
         self.zoom_out.clicked.connect(lambda: self.set_zoom(self.pixels_per_second / 1.5))
-        context.changed.connect(self._on_change)
+        self._deferred = DeferredChanges(self, self._apply_change)
+        context.changed.connect(self._deferred.offer)
         context.projectChanged.connect(lambda _project: self.reload_dyads())
         self.reload_dyads()
 
@@ -207,7 +209,11 @@ class TimelineView(QWidget):
         self.session_spin.blockSignals(False)
         self.refresh()
 
-    def _on_change(self, change: Change) -> None:
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._deferred.flush()
+
+    def _apply_change(self, change: Change) -> None:
         if change.everything or change.study:
             self.reload_dyads()
         elif change.codings or change.codebook or change.documents:
