@@ -7,14 +7,12 @@ target and moved into place, so a failed export never leaves half a file under t
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.domain.errors import ExportFailed, ImportFailed, OperationCancelled
+from app.domain.errors import ImportFailed, OperationCancelled
 from app.formats import codebook_csv, codebook_docx
 from app.formats.refi_common import CodeFields, RefiCodebook, RefiSet
 from app.formats.refi_qdc import read_codebook, write_codebook
@@ -30,9 +28,11 @@ from app.services.exchange_codes import (
     merge_codes,
     refi_tree,
 )
+from app.services.exchange_files import read_input, write_output
 from app.services.project import Project
 from app.services.refi_export import build_project
 from app.services.refi_import import ProjectImportReport, import_refi_project
+from app.services.reports import excerpts_in
 from app.storage.models import CodeSet, SetMember
 from app.storage.queries import exchange as queries
 
@@ -40,7 +40,7 @@ Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 
 MAX_CODEBOOK_BYTES = 50 * 1024 * 1024
-MAX_PROJECT_BYTES = 1024 * 1024 * 1024
+MAX_PROJECT_BYTES = 1024 * 1024 * 1024  # the archive itself; SafeZip bounds what it unpacks to
 
 
 @dataclass
@@ -65,47 +65,6 @@ class CodebookImportReport:
             "added_codes": self.added,
             "updated_codes": self.updated,
         }
-
-
-# -- files -----------------------------------------------------------------------------------------
-
-
-def read_input(path: Path | str, limit: int) -> bytes:
-    """The bytes of a file to import, refused when missing or larger than `limit`."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise ImportFailed(f"{path.name} is {size:,} bytes, more than the {limit:,} Rapport accepts.")
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-    except FileNotFoundError as exc:
-        raise ImportFailed(f"{path} does not exist.") from exc
-    except IsADirectoryError as exc:
-        raise ImportFailed(f"{path} is a folder, not a file.") from exc
-    except OSError as exc:
-        raise ImportFailed(f"{path.name} could not be read ({exc.strerror or exc}).") from exc
-    if len(data) > limit:
-        raise ImportFailed(f"{path.name} is larger than the {limit:,} bytes Rapport accepts.")
-    return data
-
-
-def write_output(path: Path | str, data: bytes) -> Path:
-    """Write `data` to `path` atomically (temporary file, then rename)."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise ExportFailed(f"{path} could not be written ({exc.strerror or exc}).") from exc
-    return path
 
 
 # -- codebook --------------------------------------------------------------------------------------
@@ -243,8 +202,6 @@ def export_codebook_docx(
 ) -> Path:
     """The printable codebook. `anchors` are coding ids chosen as anchor excerpts (up to three a code);
     codes without chosen anchors show their first codings."""
-    from app.services.reports import excerpts_in
-
     with project.read() as session:
         codes = _tree_order(queries.codes(session))
         paths = code_paths(codes)

@@ -331,6 +331,12 @@ class _Importer:
         self, source: RefiSource, guid_taken: bool, case_dyad: int | None, case_person: int | None
     ) -> None:
         facts = self._structure(source)
+        foreign = [v for v in source.values if v.variable_guid not in self.synthetic]
+        if foreign:
+            self.report.skip(
+                "values of variables on sources (Rapport keeps attributes on participants and dyads)",
+                len(foreign),
+            )
         kind = str(facts.get("kind") or "other").lower()
         perspective = str(facts.get("perspective") or "").lower() or None
         dyad_id = self.dyad_ids.get(facts.get("dyad_guid") or "") or case_dyad

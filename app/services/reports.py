@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.formats.excerpts_report import Excerpt, write_excerpts_csv, write_excerpts_docx
-from app.services.exchange import write_output
 from app.services.exchange_codes import code_paths
+from app.services.exchange_files import write_output
 from app.services.project import Project
 from app.storage.queries import exchange as queries
 from app.storage.queries import lookup

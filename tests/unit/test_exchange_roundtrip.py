@@ -348,3 +348,34 @@ def test_quirks_of_other_tools_are_accepted(project, tmp_path: Path) -> None:
     )
     assert (memo.target, memo.coding_id, memo.text) == ("coding", coding.id, "Warm tone.")
     assert speakers == ["Interviewer", "Client"]
+
+
+def test_nvivo_for_mac_text_is_read_from_the_docx_when_the_txt_is_empty(project, tmp_path: Path) -> None:
+    import io
+
+    import docx
+
+    word = docx.Document()
+    word.add_paragraph("Therapist: How are you?")
+    word.add_paragraph("Client: Better, thanks.")
+    buffer = io.BytesIO()
+    word.save(buffer)
+    guid = "00000000-0000-0000-0000-0000000000d2"
+    qde = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="mac" origin="NVivo for Mac 15.0.0"><Sources>
+<TextSource guid="{guid}" name="Session" plainTextPath="internal://{guid}.txt" richTextPath="internal://{guid}.docx"/>
+</Sources></Project>"""
+    path = tmp_path / "mac.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+        archive.writestr(f"sources/{guid}.txt", b"\n")
+        archive.writestr(f"sources/{guid}.docx", buffer.getvalue())
+        archive.writestr("sources/.root", b"")
+    exchange.import_project_qdpx(project, path)
+    with project.read() as s:
+        document = s.scalars(select(m.Document)).one()
+        speakers = [t.speaker for t in s.scalars(select(m.Turn).order_by(m.Turn.start))]
+    assert document.text == "Therapist: How are you?\nClient: Better, thanks.\n" or document.text.startswith(
+        "Therapist: How are you?\nClient: Better, thanks."
+    )
+    assert speakers == ["Therapist", "Client"]

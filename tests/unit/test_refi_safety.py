@@ -178,8 +178,6 @@ def test_a_missing_text_file_fails_cleanly(project, tmp_path: Path) -> None:
 
 def test_a_well_formed_minimal_archive_imports(project, tmp_path: Path) -> None:
     path = tmp_path / "ok.qdpx"
-    path.write_bytes(
-        make_zip({"project.qde": project_qde(), f"Sources/{GUID}.txt": b"Hello world\r\n"})
-    )
+    path.write_bytes(make_zip({"project.qde": project_qde(), f"Sources/{GUID}.txt": b"Hello world\r\n"}))
     report = exchange.import_refi(project, path)
     assert (report["documents"], report["codings"]) == (1, 1)
