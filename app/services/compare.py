@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 
 from sqlalchemy.orm import Session
 
 from app.domain import comparison as domain
-from app.domain.comparison import CodeNode, CodingRow, DocumentRow, DyadComparison, Excerpt, TurnRow
+from app.domain.comparison import (
+    CodeNode,
+    CodingRow,
+    DocumentRow,
+    DyadComparison,
+    Excerpt,
+    SharedMoment,
+    TurnRow,
+)
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.side_by_side import AlignedRow, align_side_by_side
 from app.domain.theme_prevalence import NO_VALUE, DyadThemes, GroupComparison
@@ -203,6 +211,7 @@ class SessionTimeline:
     transcript_id: int | None  # the session transcript, when there is one
     transcript_turns: list[TimedTurn]
     duration_ms: int
+    moments: list[SharedMoment] = field(default_factory=list)  # shared moments of this session
 
     def transcript_position(self, time_ms: int) -> tuple[int, int, int] | None:
         """(document id, start, end) of the transcript turn spoken at `time_ms` (the last one starting at or
@@ -221,9 +230,14 @@ class SessionTimeline:
 
 
 def session_timeline(
-    project: Project, dyad: str | int, session_number: int, coders: Collection[str | int] | None = None
+    project: Project,
+    dyad: str | int,
+    session_number: int,
+    coders: Collection[str | int] | None = None,
+    *,
+    window_s: float = DEFAULT_WINDOW_S,
 ) -> SessionTimeline:
-    comparison = compare_dyad(project, dyad, session_number, coders=coders)
+    comparison = compare_dyad(project, dyad, session_number, window_s, coders=coders)
     with project.read() as session:
         found = lookup.dyad(session, dyad)
         media = queries.session_media(session, found.id, session_number)
@@ -260,6 +274,7 @@ def session_timeline(
         transcript_id=transcript_id,
         transcript_turns=turns,
         duration_ms=max(ends, default=0),
+        moments=list(comparison.shared_moments),
     )
 
 

@@ -127,3 +127,20 @@ def test_a_missing_video_file_opens_the_transcript(project, qtbot, tmp_path: Pat
         _click_mark(qtbot, view, study.codings["trust_t"])
     assert signal.args[0] == study.documents["s1"]
     assert "is not on this machine" in view.info.text()
+
+
+def test_shared_moments_are_shaded_across_the_lanes(project, qtbot) -> None:
+    build_study(project)
+    view, _context = _view(project, qtbot)
+    view.show_session("D01", 1)
+    assert [(m.code, m.time_ms, m.end_ms) for m in view.timeline.moments] == [
+        ("Alliance/Trust", 12_000, 20_000)
+    ]
+    bands = [i for i in view.scene.items() if i.toolTip().startswith("Shared moment:")]
+    assert len(bands) == 1
+    rect = bands[0].sceneBoundingRect()
+    assert rect.left() < view.x_of(12_000) and rect.right() > view.x_of(20_000)
+    assert rect.height() >= 2 * LANE_HEIGHT  # spans both lanes
+    view.window_s = 5
+    view.refresh()
+    assert not [i for i in view.scene.items() if i.toolTip().startswith("Shared moment:")]

@@ -137,7 +137,7 @@ class CompareView(QWidget):
         self.all_sessions.toggled.connect(self._sessions_toggled)
         self.first_session.valueChanged.connect(self._first_changed)
         self.last_session.valueChanged.connect(self._last_changed)
-        self.window_spin.valueChanged.connect(lambda _value: self.refresh())
+        self.window_spin.valueChanged.connect(self._window_changed)
         self.coder_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.subcodes_check.toggled.connect(lambda _on: self.refresh())
         self.matrix_view.clicked.connect(self.show_cell)
@@ -235,6 +235,11 @@ class CompareView(QWidget):
         self.refresh()
         if dyad and numbers and self.timeline.dyad_combo.findText(dyad) >= 0:
             self.timeline.show_session(dyad, min(numbers))
+
+    def _window_changed(self, seconds: int) -> None:
+        self.refresh()
+        self.timeline.window_s = seconds
+        self.timeline.refresh()
 
     def _enable_session_spins(self, enabled: bool) -> None:
         self.first_session.setEnabled(enabled)

@@ -1,7 +1,7 @@
 """One session of one dyad on the session-video time axis: a lane per perspective, a mark per recall coding.
 
 Each mark sits at the coding's video moment (see `app.domain.comparison` for how a coding gets one), coloured
-by its code; hovering shows the excerpt. Clicking plays the session video from that moment when the session
+by its code; hovering shows the excerpt; shared moments are shaded bands across the lanes. Clicking plays the session video from that moment when the session
 has a media file on this machine (a small QtMultimedia player window), and otherwise asks the main window to
 open the session transcript at the turn spoken at that moment. QtMultimedia is imported only when a video is
 actually played, and `player_factory` can be replaced, so tests never need a codec.
@@ -152,6 +152,7 @@ class TimelineView(QWidget):
         self._moment: int | None = None
         self._player_path: str | None = None
         self.pixels_per_second = 2.0
+        self.window_s = service.DEFAULT_WINDOW_S  # the shared-moment window for the bands drawn
 
         self.dyad_combo = QComboBox()
         self.session_spin = QSpinBox()
@@ -229,7 +230,9 @@ class TimelineView(QWidget):
         self.timeline = None
         if project is not None and dyad:
             try:
-                self.timeline = service.session_timeline(project, dyad, self.session_spin.value())
+                self.timeline = service.session_timeline(
+                    project, dyad, self.session_spin.value(), window_s=self.window_s
+                )
             except RapportError as exc:
                 self.info.setText(str(exc))
         self._draw()
@@ -260,6 +263,21 @@ class TimelineView(QWidget):
             y = TOP + lane * LANE_HEIGHT
             self.scene.addLine(LEFT, y + LANE_HEIGHT, right, y + LANE_HEIGHT, grid)
             self.scene.addSimpleText(perspective.title()).setPos(8, y + LANE_HEIGHT / 2 - 8)
+        band = QBrush(QColor(255, 221, 102, 90))
+        for moment in timeline.moments:
+            left, width = (
+                self.x_of(moment.time_ms) - 5,
+                self.x_of(moment.end_ms) - self.x_of(moment.time_ms) + 10,
+            )
+            item = self.scene.addRect(
+                QRectF(left, TOP - 4, width, bottom - TOP + 4), QPen(Qt.PenStyle.NoPen), band
+            )
+            item.setZValue(-1)
+            who = ", ".join(moment.codings)
+            item.setToolTip(
+                f"Shared moment: {moment.code} ({who}), {format_timecode(moment.time_ms)}"
+                f"–{format_timecode(moment.end_ms)}"
+            )
         stacked: dict[tuple[str, int], int] = {}
         for excerpt in timeline.marks:
             if excerpt.perspective not in lanes or excerpt.video_ref_ms is None:
@@ -275,7 +293,10 @@ class TimelineView(QWidget):
             )
         self.scene.setSceneRect(0, 0, right + 20, bottom + 10)
         media = "video: " + Path(timeline.media_path).name if timeline.media_path else "no session video"
-        self.info.setText(f"{len(timeline.marks)} recall codings with a video moment; {media}")
+        self.info.setText(
+            f"{len(timeline.marks)} recall codings with a video moment, {len(timeline.moments)} shared "
+            f"moments (shaded); {media}"
+        )
 
     # -- acting on a mark -------------------------------------------------------------------------
     def activate(self, excerpt: Excerpt) -> None:
