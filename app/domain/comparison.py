@@ -149,6 +149,14 @@ class OneSided:
     perspective: str
 
 
+@dataclass(frozen=True)
+class PerspectiveCorpus:
+    """What one perspective's column rests on: how many documents, how many words."""
+
+    documents: int
+    words: int
+
+
 @dataclass
 class DyadComparison:
     dyad: str
@@ -160,6 +168,7 @@ class DyadComparison:
     one_sided: list[OneSided]
     excerpts: list[Excerpt]
     subtree: dict[int, frozenset[int]] = field(default_factory=dict)  # code id -> itself and descendants
+    corpora: dict[str, PerspectiveCorpus] = field(default_factory=dict)  # perspective -> documents, words
     _rows_by_code: dict[int, MatrixRow] = field(init=False, repr=False, compare=False)
     _by_coding: dict[int, Excerpt] = field(init=False, repr=False, compare=False)
 
@@ -303,20 +312,29 @@ def make_excerpts(
 # -- the matrix -------------------------------------------------------------------------------------
 
 
+def perspective_corpora(documents: Sequence[DocumentRow]) -> dict[str, PerspectiveCorpus]:
+    documents_of: dict[str, int] = defaultdict(int)
+    words_of: dict[str, int] = defaultdict(int)
+    for doc in documents:
+        if doc.perspective:
+            documents_of[doc.perspective] += 1
+            words_of[doc.perspective] += count_words(doc.text)
+    return {p: PerspectiveCorpus(documents_of[p], words_of[p]) for p in order_perspectives(documents_of)}
+
+
 def build_matrix(
     tree: CodeTree,
     documents: Sequence[DocumentRow],
     excerpts: Sequence[Excerpt],
     *,
     include_empty: bool = False,
+    corpora: dict[str, PerspectiveCorpus] | None = None,
 ) -> tuple[tuple[str, ...], list[MatrixRow]]:
     """Perspectives present, and one row per code in tree order with rolled-up cells."""
-    perspectives = order_perspectives(d.perspective for d in documents if d.perspective)
+    corpora = perspective_corpora(documents) if corpora is None else corpora
+    perspectives = tuple(corpora)
     texts = {d.id: d.text for d in documents}
-    total_words: dict[str, int] = defaultdict(int)
-    for doc in documents:
-        if doc.perspective:
-            total_words[doc.perspective] += count_words(doc.text)
+    total_words = {p: c.words for p, c in corpora.items()}
     # Own spans per code, perspective and document (widened to whole words, merged later).
     own: dict[int, dict[str, dict[int, list[tuple[int, int]]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(list))
@@ -460,7 +478,8 @@ def compare(
     """The whole comparison of one dyad over the documents given (already filtered to the sessions)."""
     tree = CodeTree(codes)
     excerpts = make_excerpts(tree, documents, codings)
-    perspectives, rows = build_matrix(tree, documents, excerpts, include_empty=include_empty)
+    corpora = perspective_corpora(documents)
+    perspectives, rows = build_matrix(tree, documents, excerpts, include_empty=include_empty, corpora=corpora)
     return DyadComparison(
         dyad=dyad,
         sessions=sessions,
@@ -473,4 +492,5 @@ def compare(
         one_sided=find_one_sided(rows, perspectives),
         excerpts=excerpts,
         subtree=dict(tree.subtree),
+        corpora=corpora,
     )

@@ -212,6 +212,15 @@ def build_comparison_docx(comparison: DyadComparison, coders: str = "all coders"
         "Codings and documents count a code with its sub-codes; coverage is the share of the perspective's "
         "words covered by the union of the coded spans (overlaps counted once)."
     )
+    if comparison.corpora:
+        document.add_paragraph(
+            "Compared: "
+            + "; ".join(
+                f"{p} {c.words:,} words in {c.documents} document{'s' if c.documents != 1 else ''}"
+                for p, c in comparison.corpora.items()
+            )
+            + "."
+        )
     if comparison.rows:
         _add_matrix(document, comparison)
     else:

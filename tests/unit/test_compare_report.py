@@ -40,6 +40,7 @@ def test_docx_report_has_the_matrix_moments_and_one_sided_excerpts(project, tmp_
     assert rows[2][0].startswith("\u00a0")  # Trust is indented under Alliance
     text = "\n".join(p.text for p in report.paragraphs)
     assert "Perspective comparison: dyad D01" in text
+    assert f"client {CLIENT_WORDS} words in 2 documents; therapist 29 words in 1 document." in text
     assert "Alliance/Trust: session 1, video 00:00:12 to 00:00:20" in text
     assert "“did not trust her”" in text and "“I felt no trust yet”" in text  # both sides of the moment
     assert "Competence: only the therapist" in text and "“I felt competent”" in text

@@ -25,6 +25,10 @@ def test_matrix_counts_and_coverage_per_perspective(project) -> None:
     build_study(project)
     result = compare_dyad(project, "D01")
     assert result.perspectives == ("client", "therapist")
+    assert {p: (c.documents, c.words) for p, c in result.corpora.items()} == {
+        "client": (2, CLIENT_WORDS),
+        "therapist": (1, THERAPIST_WORDS),
+    }
     assert [r.path for r in result.rows] == ["Alliance", "Alliance/Trust", "Rupture", "Competence"]
     trust = result.row(result.rows[1].code_id)
     assert trust is not None
