@@ -81,6 +81,7 @@ def _coders_label(coders: list[str] | None) -> str:
 
 def render_comparison(result: DyadComparison) -> str:
     lines = [f"Dyad {result.dyad}, sessions {compare_report.sessions_label(result)}"]
+    lines += [f"  {p}: {c.words} words in {c.documents} documents" for p, c in result.corpora.items()]
     header = ["code"] + [f"{p} (codings/docs/coverage)" for p in result.perspectives]
     table = [header]
     for row in result.rows:

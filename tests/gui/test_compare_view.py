@@ -58,6 +58,8 @@ def test_matrix_shows_rolled_up_counts_and_shading(view_and_study, qtmodeltester
         "Client",
         "Therapist",
     ]
+    tip = model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tip == "therapist: 29 words in 1 documents"
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == [
         "Alliance",
         "Rupture",

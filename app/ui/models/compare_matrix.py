@@ -172,6 +172,19 @@ class CompareMatrixModel(CodeRowsTreeModel):
     def value_header(self, column: int) -> str:
         return self._perspectives[column].title()
 
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        perspective = self.perspective_of_column(section)
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and perspective is not None
+            and self.comparison is not None
+            and perspective in self.comparison.corpora
+        ):
+            corpus = self.comparison.corpora[perspective]
+            return f"{perspective}: {corpus.words:,} words in {corpus.documents} documents"
+        return super().headerData(section, orientation, role)
+
     def value_data(self, row: MatrixRow, column: int, role: int) -> Any:
         perspective = self._perspectives[column]
         cell = row.cells.get(perspective, Cell())
