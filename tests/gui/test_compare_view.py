@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from app.services.coding import delete_codings
+from app.services.study import set_dyad_attributes
 from app.ui.context import AppContext
 from app.ui.models.compare_matrix import CODE_ID_ROLE, SHADE_ROLE
 from app.ui.views.compare_view import CompareView
@@ -196,3 +197,12 @@ def test_starts_without_a_project_and_follows_the_one_opened(project, qtbot) -> 
     assert view.dyad_combo.currentText() == "D01"
     assert view.matrix_model.rowCount() == 3
     assert view.last_session.maximum() == 2
+
+
+def test_a_study_change_keeps_the_chosen_sessions(view_and_study, project) -> None:
+    view, _study, _context = view_and_study
+    view.set_sessions(1)
+    view.show()
+    set_dyad_attributes(project, "D01", {"outcome": "positive"})  # a study change reloads the dyads
+    assert view.selected_sessions() == range(1, 2)
+    assert view.comparison is not None and view.comparison.sessions == (1,)

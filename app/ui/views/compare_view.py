@@ -175,10 +175,11 @@ class CompareView(QWidget):
         self.dyad_combo.blockSignals(True)
         self.dyad_combo.clear()
         self.dyad_combo.addItems(names)
-        if current in names:
+        same = current in names
+        if same:
             self.dyad_combo.setCurrentText(current)
         self.dyad_combo.blockSignals(False)
-        self._dyad_changed()
+        self._dyad_changed(keep_sessions=same)
 
     def _reload_coders(self) -> None:
         project = self.context.project
@@ -221,19 +222,21 @@ class CompareView(QWidget):
             return None
         return range(self.first_session.value(), self.last_session.value() + 1)
 
-    def _dyad_changed(self) -> None:
+    def _dyad_changed(self, *_args: object, keep_sessions: bool = False) -> None:
+        """New dyad: its session range, all of it. Same dyad reloaded: keep the chosen range (clamped)."""
         project, dyad = self.context.project, self.dyad_combo.currentText()
         numbers = service.dyad_sessions(project, dyad) if project is not None and dyad else []
         top = max(numbers, default=1)
         for spin in (self.first_session, self.last_session):
             spin.blockSignals(True)
-            spin.setRange(min(numbers, default=1), top)
+            spin.setRange(min(numbers, default=1), top)  # clamps a kept value into the new range
             spin.blockSignals(False)
-        self.last_session.blockSignals(True)
-        self.last_session.setValue(top)
-        self.last_session.blockSignals(False)
+        if not keep_sessions:
+            self.last_session.blockSignals(True)
+            self.last_session.setValue(top)
+            self.last_session.blockSignals(False)
         self.refresh()
-        if dyad and numbers and self.timeline.dyad_combo.findText(dyad) >= 0:
+        if not keep_sessions and dyad and numbers and self.timeline.dyad_combo.findText(dyad) >= 0:
             self.timeline.show_session(dyad, min(numbers))
 
     def _window_changed(self, seconds: int) -> None:
