@@ -154,6 +154,10 @@ class SearchIndex:
         self._bookkeeping = None
         self._ix.close()
 
+    def generation(self) -> int:
+        """The index's generation on disk: changes with every commit, also by another process."""
+        return int(self._ix.latest_generation())
+
     # -- what is indexed --------------------------------------------------------------------------
     def manifest(self) -> Manifest:
         generation = self._ix.latest_generation()

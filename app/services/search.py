@@ -177,10 +177,13 @@ def _filters(project: Project, request: SearchRequest) -> tuple[Filters, set[int
                 f"{request.perspective!r} is not a perspective (use one of {', '.join(PERSPECTIVES)})."
             )
         perspectives = frozenset({perspective})
-    with project.read() as session:
-        dyad_ids = frozenset({lookup.dyad(session, request.dyad).id}) if request.dyad is not None else None
-        coded = _code_tree(session, request.coded_with)
-        uncoded = _code_tree(session, request.not_coded_with)
+    dyad_ids = coded = uncoded = None
+    if request.dyad is not None or request.coded_with is not None or request.not_coded_with is not None:
+        with project.read() as session:
+            if request.dyad is not None:
+                dyad_ids = frozenset({lookup.dyad(session, request.dyad).id})
+            coded = _code_tree(session, request.coded_with)
+            uncoded = _code_tree(session, request.not_coded_with)
     sessions = frozenset({int(request.session)}) if request.session is not None else None
     return (
         Filters(dyad_ids=dyad_ids, sessions=sessions, perspectives=perspectives, kinds=kinds),

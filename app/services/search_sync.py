@@ -35,6 +35,8 @@ MAX_OPEN_INDEXES = 8
 
 _lock = threading.RLock()
 _open: OrderedDict[Path, SearchIndex] = OrderedDict()
+# Per index folder: the project's state token and the index generation right after the last sync.
+_synced: dict[Path, tuple[str, int]] = {}
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,10 @@ def _sync(
     project: Project, index: SearchIndex, progress: Progress | None, cancelled: Cancelled | None
 ) -> SyncReport:
     rebuilt = index.fresh
+    with project.read() as session:
+        token = queries.state_token(session)
+    if not rebuilt and _synced.get(index.folder) == (token, index.generation()):
+        return SyncReport(0, 0, 0, 0, False)  # nothing changed since the last sync (the usual case)
     manifest = index.manifest()
     with project.read() as session:
         version = project_queries.meta(session, "content_version") or "0"
@@ -153,6 +159,7 @@ def _sync(
             cancelled=cancelled,
         )
     index.fresh = False
+    _synced[index.folder] = (token, index.generation())
     return SyncReport(len(stale), len(gone), len(stale_memos), len(gone_memos), rebuilt)
 
 

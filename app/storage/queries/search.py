@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.storage.models import Code, Coder, Coding, Document, Dyad, Memo, Turn
@@ -125,3 +125,24 @@ def coded_ranges(
     for document_id, start, end in session.execute(statement):
         result.setdefault(document_id, []).append((start, end))
     return result
+
+
+_STATE_TOKEN = text(
+    "SELECT (SELECT value FROM project_meta WHERE key = 'content_version'),"
+    " (SELECT group_concat(id || ':' || text_hash || ':' || ifnull(dyad_id, '') || ':' || ifnull(session_id, '')"
+    "  || ':' || ifnull(perspective, '') || ':' || kind, ',') FROM documents),"
+    " (SELECT group_concat(id || '=' || name, ',') FROM dyads),"
+    " (SELECT group_concat(id || '=' || number, ',') FROM sessions),"
+    " (SELECT count(*) || ':' || ifnull(max(id), '') || ':' || ifnull(max(updated_at), '') || ':'"
+    "  || total(length(text) + length(title)) FROM memos)"
+)
+
+
+def state_token(session: Session) -> str:
+    """One string that changes whenever anything the search index holds may have changed: the content
+    version, every document's text hash and place in the study, dyad names, session numbers, and memos.
+
+    Plain SQL on purpose: SQLite computes it in tens of microseconds, while building the same statement with
+    SQLAlchemy's expression language costs milliseconds a call, and this runs before every search.
+    """
+    return "|".join(str(value) for value in session.execute(_STATE_TOKEN).one())
