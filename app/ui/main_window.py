@@ -11,7 +11,7 @@ import getpass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -37,7 +37,7 @@ from app.ui.icons import app_icon
 from app.ui.menus import build_menus
 from app.ui.models.study_tree import DOCUMENT_ID_ROLE, StudyTreeModel
 from app.ui.status_bar import StatusBar
-from app.ui.tasks import run_in_background
+from app.ui.tasks import Task, run_in_background
 from app.ui.views.codebook_panel import CodebookPanel
 
 LAYOUT_VERSION = 1
@@ -49,9 +49,10 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setWindowIcon(app_icon())
         self.setDockNestingEnabled(True)
-        self.resize(1440, 900)
+        self._default_size()
         self.ask_read_only = ask_read_only_dialog  # tests replace the questions with plain functions
         self.dialogs: list[QWidget] = []
+        self.demo_task: Task | None = None
         self.docks: dict[str, QDockWidget] = {}
 
         self.pane = DocumentPane(context, self)
@@ -65,6 +66,18 @@ class MainWindow(QMainWindow):
         self._connect()
         self._project_changed(context.project)
         self.restore_layout()
+
+    def _default_size(self) -> None:
+        """Large enough for tree, text and codebook side by side, never larger than the screen."""
+        screen = QGuiApplication.primaryScreen()
+        available = screen.availableGeometry() if screen is not None else None
+        width, height = 1440, 900
+        if available is not None:
+            width, height = (
+                min(width, int(available.width() * 0.94)),
+                min(height, int(available.height() * 0.92)),
+            )
+        self.resize(width, height)
 
     # -- panels ------------------------------------------------------------------------------------
     def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea, tip: str) -> QDockWidget:
@@ -223,7 +236,7 @@ class MainWindow(QMainWindow):
         self.set_project(project)
         return True
 
-    def open_demo(self) -> None:
+    def open_demo(self) -> Task:
         from app.bootstrap import fresh_demo_path
 
         path = fresh_demo_path()
@@ -235,7 +248,8 @@ class MainWindow(QMainWindow):
             build_demo(path).close()
             return path
 
-        run_in_background(self, "Demo study", work, self.open_path)
+        self.demo_task = run_in_background(self, "Demo study", work, self.open_path)
+        return self.demo_task
 
     def close_project(self) -> None:
         self.codebook.editor.save()

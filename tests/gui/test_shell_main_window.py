@@ -1,0 +1,176 @@
+"""The main window as a researcher meets it: open a project, choose the coder, pick a document, code it,
+undo, and the second-writer and About paths. Questions the window asks are answered by plain functions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QTextCursor
+
+from app.services import codebook, coding
+from app.services.project import open_project
+from app.ui.context import AppContext
+from app.ui.main_window import MainWindow
+from app.ui.models.study_tree import DOCUMENT_ID_ROLE
+from app.ui.recent_projects import recent_projects
+
+
+@pytest.fixture
+def closed_study(study, project_path) -> Path:
+    """The small study on disk, closed, so the window opens it as a user would."""
+    study.project.close()
+    return project_path
+
+
+@pytest.fixture
+def window(qtbot, qapp):
+    qapp.setOrganizationName("Rapport")
+    qapp.setApplicationName("Rapport")
+    QSettings().clear()
+    context = AppContext()
+    win = MainWindow(context)
+    win.asked: list[object] = []
+
+    def ask_coder(names: list[str], current: str | None) -> str:
+        win.asked.append(names)
+        return "Ben"
+
+    win.ask_coder = ask_coder
+    win.ask_read_only = lambda parent, error: win.asked.append(str(error)) or True
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    context.undo_stack.clear()
+    context.set_project(None)
+
+
+def document_text(win: MainWindow) -> str:
+    view = win.pane.view
+    return (view.view if hasattr(view, "view") else view).toPlainText()
+
+
+def test_opening_asks_which_of_several_coders_and_remembers_it(window, closed_study) -> None:
+    assert window.open_path(closed_study)
+    assert window.asked == [["Anna", "Ben"]]
+    ben = next(c.id for c in coding.list_coders(window.context.project) if c.name == "Ben")
+    assert window.context.active_coder_id == ben
+    assert window.status.coder_combo.currentText() == "Ben"
+    assert window.windowTitle() == "study — Rapport"
+    assert "2 dyads · 4 documents · 5 codes · 5 codings" in window.status.counts_label.text()
+    window.close_project()
+    assert window.context.project is None and window.pane.currentWidget() is window.pane.welcome
+    assert window.open_path(closed_study)
+    assert len(window.asked) == 1  # the choice was remembered for this project
+    assert window.context.active_coder_id == ben
+    assert recent_projects() == [closed_study.resolve()]
+
+
+def test_selecting_a_document_in_the_study_tree_shows_the_transcript(
+    window, closed_study, study, qtbot
+) -> None:
+    window.open_path(closed_study)
+    tree, model = window.study_tree, window.study_model
+    index = model.index_of_document(study.docs["d01_s2"])
+    assert index.isValid() and tree.isExpanded(index.parent())
+    tree.scrollTo(index)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualRect(index).center())
+    assert window.pane.current_document_id == study.docs["d01_s2"]
+    text = document_text(window)
+    assert "Therapist" in text and "Trust takes time." in text
+    # Any view can ask for a document at a range; the tree follows.
+    window.context.documentRequested.emit(study.docs["d02_s1"], 3, 8)
+    assert window.pane.current_document_id == study.docs["d02_s1"]
+    assert tree.currentIndex().data(DOCUMENT_ID_ROLE) == study.docs["d02_s1"]
+    assert "Interpreter" in document_text(window)
+
+
+def test_clicking_a_code_codes_the_selection_and_edit_undo_removes_it(window, closed_study, study) -> None:
+    window.open_path(closed_study)
+    window.show_document(study.docs["d01_s2"])
+    view = window.pane.view.view
+    cursor = view.document().find("I felt safe here")
+    view.setTextCursor(QTextCursor(cursor))
+    old = {r.id for r in coding.codings_for_document(window.context.project, study.docs["d01_s2"])}
+    before = len(old)
+    window.codebook.codeActivated.emit(study.codes["safety"])
+    after = coding.codings_for_document(window.context.project, study.docs["d01_s2"])
+    [new] = [r for r in after if r.id not in old]
+    assert (new.code_id, new.coder_id) == (study.codes["safety"], window.context.active_coder_id)
+    window.actions.undo.trigger()
+    assert len(coding.codings_for_document(window.context.project, study.docs["d01_s2"])) == before
+    window.actions.redo.trigger()
+    assert len(coding.codings_for_document(window.context.project, study.docs["d01_s2"])) == before + 1
+    assert window.undo_view.model().rowCount() == 2  # "Project opened" and the coding
+
+
+def test_second_writer_is_offered_read_only(window, closed_study) -> None:
+    with open_project(closed_study) as other_rapport:
+        assert other_rapport.project_id
+        assert window.open_path(closed_study)
+        assert "open in another Rapport" in window.asked[0]
+        project = window.context.project
+        assert project.read_only
+        assert window.status.read_only_label.isVisibleTo(window)
+        assert "(read-only)" in window.windowTitle()
+        assert not window.actions.import_.isEnabled()
+        assert not window.codebook.new_action.isEnabled()
+        window.close_project()
+        window.ask_read_only = lambda parent, error: False  # "Cancel"
+        assert not window.open_path(closed_study)
+        assert window.context.project is None
+
+
+def test_about_box_names_versions_and_data_folder(window) -> None:
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import qVersion
+
+    from app import __version__
+    from app.paths import user_data_dir
+
+    dialog = window.show_about()
+    text = dialog.text.text()
+    assert f"Rapport {__version__}" in text and qVersion() in text and pyside_version in text
+    assert str(user_data_dir()) in text
+    dialog.close()
+
+
+def test_new_project_with_the_starter_codebook(window, tmp_path) -> None:
+    path = tmp_path / "fresh.rapport"
+    assert window.create_project_at(path, starter_codebook=True)
+    assert window.context.project.path == path.resolve()
+    assert len(codebook.list_codes(window.context.project)) >= 7
+    assert window.codebook.model.rowCount() > 0
+    assert window.pane.currentWidget() is window.pane.hint
+
+
+def test_layout_and_recent_menu_are_remembered(window, closed_study, qtbot) -> None:
+    window.open_path(closed_study)
+    window.docks["history"].hide()
+    window.close()
+    assert QSettings().value("window/geometry") == window.saveGeometry()
+    again = MainWindow(AppContext())
+    qtbot.addWidget(again)
+    assert not again.docks["history"].isVisibleTo(again)
+    menu = again.actions.recent_menu
+    menu.aboutToShow.emit()
+    assert closed_study.stem in menu.actions()[0].text()
+    again.reset_layout()
+    assert again.docks["history"].isVisibleTo(again)
+
+
+def test_hosted_windows_and_import_dialog_open(window, closed_study, tmp_path) -> None:
+    window.open_path(closed_study)
+    for kind, action in window.actions.windows.items():
+        if action.isVisible():
+            action.trigger()
+            assert window.tool_windows.windows[kind].isVisible()
+    transcript = tmp_path / "D05 session 1.txt"
+    transcript.write_text("Therapist: Hello.\nClient: Hi.\n", encoding="utf-8")
+    dialog = window.import_transcripts([str(transcript)])
+    assert dialog is not None and dialog.isVisible()
+    dialog.close()
+    window.close_project()
+    assert not any(w.isVisible() for w in window.tool_windows.windows.values())
