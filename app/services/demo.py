@@ -1,243 +1,228 @@
-"""The demo study: a small, clearly fictional alliance study built from the sources in `resources/demo/`.
+"""The demo study: a small, fictional but realistic alliance study that shows every part of Rapport.
 
-It is the first thing a new user or a reviewer sees (`rapport demo PATH`, `python -m app --demo`), so it is
-built through the same services a researcher uses (import, participant sheet, codebook, coding, memos) and
-exercises what the comparison and agreement features need: two dyads (one with an interpreter), two sessions
-each, a session transcript and a client and a therapist recall interview per session, and two coders whose
-codings partly agree.
+The sources live in `resources/demo/` as a researcher would have them: plain-text transcripts (sessions and
+video-assisted recall interviews), a participant sheet (CSV), `study.json` (which file is which document,
+plus memos) and `codings.json` (two coders' codings). Codings name the exact quoted text rather than offsets,
+so that editing a transcript can never silently move a coding: `resolve_quote` finds each quote when the demo
+is built, and a quote that is missing or ambiguous stops the build with a message naming it.
 
-Codings and memos are stored in the sources as quotes, not offsets, so the transcripts can be edited without
-recounting characters: each quote is found in its document at build time (the n-th occurrence when
-`occurrence` is given). A quote that is not there is a bug in the bundled sources, not a user error, so it
-raises `DemoSourceError` naming the document and the quote, and the half-built file is removed.
+The project is built through the same services the application uses (import, attributes, codebook, coding,
+memos). It is built in a work file beside the target and moved into place only when complete, so a failed
+or cancelled build leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.domain.errors import OperationCancelled
-from app.domain.file_names import guess_from_file_name
+from app.domain.errors import InvalidInput, NotARapportProject, OperationCancelled
 from app.paths import demo_dir
-from app.services import codebook, coding, importing, memos, study
-from app.services.project import Project, create_project
+from app.services import codebook, coding, memos
+from app.services.importing import DocumentMeta, import_attributes, import_text
+from app.services.project import Project, create_project, open_project
+from app.services.study import get_document, list_dyads
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 
-PARTICIPANT_SHEET = "participants.csv"
-CODINGS_FILE = "codings.json"
-MEMOS_FILE = "memos.json"
-_STEPS = 6
 
-
-class DemoSourceError(Exception):
-    """The bundled demo sources are inconsistent (a quote not found, an unknown code or document)."""
+class DemoSourceError(InvalidInput):
+    """The demo's own source files are inconsistent (a quote not found, an unknown code...)."""
 
 
 @dataclass(frozen=True)
-class DemoDocument:
-    """One transcript of the demo sources and where it belongs in the study."""
+class QuotedCoding:
+    """One coding as written in `codings.json`: the document's file stem and the exact quoted text."""
 
-    path: Path
-    name: str
-    dyad: str
-    session: int
-    perspective: str | None
-    kind: str
-
-
-def demo_sources() -> Path:
-    """The folder holding the demo study's transcripts, participant sheet, codings and memos."""
-    return demo_dir()
+    coder: str
+    document: str
+    code: str
+    quote: str
+    occurrence: int | None = None  # 1-based; required when the quote occurs more than once
+    memo: str = ""
 
 
-def demo_documents(folder: Path | None = None) -> list[DemoDocument]:
-    """The demo transcripts in study order, with dyad, session, perspective and kind read from their names."""
-    folder = folder or demo_sources()
-    found = []
-    for path in sorted(folder.glob("D*_s*_*.txt")):
-        guess = guess_from_file_name(path.name)
-        if guess.dyad is None or guess.session is None:
-            raise DemoSourceError(f"{path.name}: the demo file name does not name a dyad and a session.")
-        found.append(DemoDocument(path, path.stem, guess.dyad, guess.session, guess.perspective, guess.kind))
-    if not found:
-        raise DemoSourceError(f"No demo transcripts in {folder}.")
-    return found
+def resolve_quote(
+    text: str, quote: str, occurrence: int | None = None, *, where: str = ""
+) -> tuple[int, int]:
+    """The (start, end) code-point range of `quote` in `text`.
 
-
-def find_quote(text: str, quote: str, occurrence: int = 1, *, where: str = "") -> tuple[int, int]:
-    """(start, end) of the `occurrence`-th (1-based) appearance of `quote` in `text`; loud when missing."""
+    Refuses a quote that is empty, absent, ambiguous (found more than once with no occurrence given) or whose
+    occurrence does not exist, so a change to a transcript is noticed instead of coding the wrong words.
+    """
+    label = f"{where}: " if where else ""
     if not quote:
-        raise DemoSourceError(f"{where}: an empty quote.")
-    start = -1
-    for _ in range(max(1, occurrence)):
-        start = text.find(quote, start + 1)
-        if start < 0:
-            raise DemoSourceError(f"{where}: quote not found (occurrence {occurrence}): {quote!r}")
+        raise DemoSourceError(f"{label}a coding has an empty quote.")
+    starts: list[int] = []
+    at = text.find(quote)
+    while at != -1:
+        starts.append(at)
+        at = text.find(quote, at + 1)
+    if not starts:
+        raise DemoSourceError(f"{label}the quote {quote[:60]!r} is not in the document.")
+    if occurrence is None:
+        if len(starts) > 1:
+            raise DemoSourceError(
+                f'{label}the quote {quote[:60]!r} occurs {len(starts)} times; say which with "occurrence".'
+            )
+        occurrence = 1
+    if not 1 <= occurrence <= len(starts):
+        raise DemoSourceError(
+            f"{label}the quote {quote[:60]!r} occurs {len(starts)} time(s), not {occurrence}."
+        )
+    start = starts[occurrence - 1]
     return start, start + len(quote)
 
 
-def _load_json(folder: Path, name: str) -> Any:
+def read_codings(path: Path) -> list[QuotedCoding]:
+    """The entries of a codings file ([coder, code path, quote, {occurrence, memo}?] per document)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    found: list[QuotedCoding] = []
+    for document, entries in data["codings"].items():
+        for entry in entries:
+            if not 3 <= len(entry) <= 4:
+                raise DemoSourceError(
+                    f"{path.name}, {document}: an entry needs coder, code and quote: {entry!r}"
+                )
+            options: dict[str, Any] = entry[3] if len(entry) == 4 else {}
+            found.append(
+                QuotedCoding(
+                    coder=entry[0], document=document, code=entry[1], quote=entry[2],
+                    occurrence=options.get("occurrence"), memo=options.get("memo", ""),
+                )
+            )  # fmt: skip
+    return found
+
+
+def build_demo(
+    path: Path | str,
+    *,
+    source: Path | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> Project:
+    """Create the demo study at `path` (which must not exist yet) and return it open for writing."""
+    path = Path(path)
+    source = source or demo_dir()
+    if path.exists():
+        raise NotARapportProject(f"{path} already exists; choose a new file name for the demo study.")
+    work = path.with_name(path.name + ".building")
+    _remove_database(work)
     try:
-        return json.loads((folder / name).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DemoSourceError(f"{name}: the demo source cannot be read ({exc}).") from exc
+        with create_project(work) as project:
+            _populate(project, source, progress or (lambda done, total, message: None), cancelled)
+        os.replace(work, path)
+    finally:
+        _remove_database(work)
+    return open_project(path)
 
 
-def _participants_by_role(project: Project) -> dict[tuple[str, str], str]:
-    """(dyad, role) -> participant name, from the imported participant sheet."""
-    return {(dyad.name, role): person for dyad in study.list_dyads(project) for person, role in dyad.members}
+def _remove_database(path: Path) -> None:
+    for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal", ".lock"))):
+        leftover.unlink(missing_ok=True)
 
 
-def _import_documents(project: Project, folder: Path) -> dict[str, tuple[int, str]]:
-    """Import every transcript; returns document name -> (id, stored text)."""
-    people = _participants_by_role(project)
-    stored: dict[str, tuple[int, str]] = {}
-    for doc in demo_documents(folder):
-        participant = people.get((doc.dyad, doc.perspective)) if doc.perspective else None
-        meta = importing.DocumentMeta(
-            dyad=doc.dyad,
-            session=doc.session,
-            perspective=doc.perspective,
-            kind=doc.kind,
-            participant=participant,
-        )
-        imported = importing.import_text(
-            project,
-            name=doc.name,
-            text=doc.path.read_text(encoding="utf-8"),
-            meta=meta,
-            source_name=doc.path.name,
-        )
-        stored[doc.name] = (imported.id, study.get_document(project, imported.id).text)
-    return stored
+def _populate(project: Project, source: Path, progress: Progress, cancelled: Cancelled | None) -> None:
+    study = json.loads((source / "study.json").read_text(encoding="utf-8"))
+    quoted = read_codings(source / "codings.json")
+    documents = study["documents"]
+    total = len(documents) + 4
+    step = 0
+
+    def tick(message: str) -> None:
+        nonlocal step
+        if cancelled is not None and cancelled():
+            raise OperationCancelled()
+        progress(step, total, message)
+        step += 1
+
+    tick("Loading the starter codebook…")
+    codebook.load_starter_codebook(project)
+    tick("Reading the participant sheet…")
+    import_attributes(project, source / study["participants"])
+
+    texts: dict[str, tuple[int, str]] = {}  # file stem -> (document id, stored text)
+    for entry in documents:
+        tick(f"Importing {entry['name']}…")
+        raw = (source / entry["file"]).read_text(encoding="utf-8")
+        meta = DocumentMeta(
+            dyad=entry.get("dyad"), session=entry.get("session"), perspective=entry.get("perspective"),
+            kind=entry.get("kind", "other"), participant=entry.get("participant"),
+        )  # fmt: skip
+        imported = import_text(project, name=entry["name"], text=raw, meta=meta, source_name=entry["file"])
+        texts[Path(entry["file"]).stem] = (imported.id, get_document(project, imported.id).text)
+
+    tick("Applying the coders' codings…")
+    coders = {name: coding.ensure_coder(project, name) for name in study.get("coders", [])}
+    codes = {c.path.casefold(): c.id for c in codebook.list_codes(project)}
+    _apply_codings(project, quoted, texts, codes, coders)
+
+    tick("Writing memos…")
+    names = {entry["name"]: texts[Path(entry["file"]).stem] for entry in documents}
+    _add_memos(project, study.get("memos", []), names, codes, coders)
+    progress(total, total, "The demo study is ready.")
 
 
-def _locate(entry: dict[str, Any], documents: dict[str, tuple[int, str]], where: str) -> tuple[int, int, int]:
-    """(document id, start, end) of an entry's quote in its document."""
-    name = entry.get("document")
-    if name not in documents:
-        raise DemoSourceError(f"{where}: unknown demo document {name!r}.")
-    doc_id, text = documents[name]
-    start, end = find_quote(text, entry["quote"], int(entry.get("occurrence", 1)), where=f"{where} in {name}")
-    return doc_id, start, end
-
-
-def _code_ids(project: Project) -> dict[str, int]:
-    return {c.path: c.id for c in codebook.list_codes(project)}
-
-
-def _add_codings(
-    project: Project, entries: list[dict[str, Any]], documents: dict[str, tuple[int, str]]
-) -> dict[tuple[str, str, str, str], int]:
-    """Apply each coder's codings (one transaction per coder); returns (doc, code, coder, quote) -> coding id."""
-    codes = _code_ids(project)
-    specs: dict[str, list[tuple[tuple[str, str, str, str], coding.CodingSpec]]] = {}
-    for number, entry in enumerate(entries, start=1):
-        where = f"{CODINGS_FILE} entry {number}"
-        if entry.get("code") not in codes:
-            raise DemoSourceError(f"{where}: unknown code {entry.get('code')!r}.")
-        doc_id, start, end = _locate(entry, documents, where)
-        key = (entry["document"], entry["code"], entry["coder"], entry["quote"])
-        specs.setdefault(entry["coder"], []).append(
-            (key, coding.CodingSpec(doc_id, codes[entry["code"]], start, end))
-        )
-    ids: dict[tuple[str, str, str, str], int] = {}
-    for coder_name, items in specs.items():
-        coder_id = coding.ensure_coder(project, coder_name)
-        records = coding.add_codings(project, [spec for _, spec in items], coder_id)
-        if len(records) != len(items):
-            raise DemoSourceError(f"{CODINGS_FILE}: coder {coder_name} has duplicate codings.")
-        ids.update({key: record.id for (key, _), record in zip(items, records)})
-    return ids
+def _apply_codings(
+    project: Project,
+    quoted: list[QuotedCoding],
+    texts: dict[str, tuple[int, str]],
+    codes: dict[str, int],
+    coders: dict[str, int],
+) -> None:
+    by_coder: dict[str, list[tuple[coding.CodingSpec, str]]] = {}
+    for item in quoted:
+        where = f"codings.json, {item.document}, {item.coder}"
+        if item.document not in texts:
+            raise DemoSourceError(f"{where}: there is no demo document {item.document!r}.")
+        if item.code.casefold() not in codes:
+            raise DemoSourceError(f"{where}: there is no code {item.code!r} in the starter codebook.")
+        if item.coder not in coders:
+            coders[item.coder] = coding.ensure_coder(project, item.coder)
+        document_id, text = texts[item.document]
+        start, end = resolve_quote(text, item.quote, item.occurrence, where=where)
+        spec = coding.CodingSpec(document_id, codes[item.code.casefold()], start, end)
+        by_coder.setdefault(item.coder, []).append((spec, item.memo))
+    for name, entries in by_coder.items():
+        records = coding.add_codings(project, [spec for spec, _memo in entries], coders[name])
+        ids = {(r.document_id, r.code_id, r.start, r.end): r.id for r in records}
+        for spec, memo in entries:
+            if memo:
+                key = (spec.document_id, spec.code_id, spec.start, spec.end)
+                memos.add_memo(project, "coding", ids[key], text=memo, author_id=coders[name])
 
 
 def _add_memos(
     project: Project,
     entries: list[dict[str, Any]],
     documents: dict[str, tuple[int, str]],
-    codings: dict[tuple[str, str, str, str], int],
+    codes: dict[str, int],
+    coders: dict[str, int],
 ) -> None:
-    codes = _code_ids(project)
-    dyads = {d.name: d.id for d in study.list_dyads(project)}
-    for number, entry in enumerate(entries, start=1):
-        where = f"{MEMOS_FILE} entry {number}"
+    dyads = {d.name: d.id for d in list_dyads(project)}
+    for entry in entries:
         target = entry["target"]
-        target_id: int | None = None
+        author = coders.get(entry.get("author", "")) if entry.get("author") else None
         start = end = None
-        if target == "document":
-            if "quote" in entry:
-                target_id, start, end = _locate(entry, documents, where)
-            elif entry.get("document") in documents:
-                target_id = documents[entry["document"]][0]
-        elif target == "code":
-            target_id = codes.get(entry.get("code", ""))
-        elif target == "dyad":
-            target_id = dyads.get(entry.get("dyad", ""))
-        elif target == "coding":
-            target_id = codings.get((entry["document"], entry["code"], entry["coder"], entry["quote"]))
-        if target != "project" and target_id is None:
-            raise DemoSourceError(f"{where}: its {target} is not in the demo study.")
-        author = coding.ensure_coder(project, entry["author"]) if entry.get("author") else None
+        target_id: int | None = None
+        try:
+            if target == "dyad":
+                target_id = dyads[entry["dyad"]]
+            elif target == "code":
+                target_id = codes[entry["code"].casefold()]
+            elif target == "document":
+                target_id, text = documents[entry["document"]]
+                if entry.get("anchor"):
+                    start, end = resolve_quote(text, entry["anchor"], entry.get("occurrence"),
+                                               where=f"study.json memo {entry.get('title', '')!r}")  # fmt: skip
+        except KeyError as exc:
+            raise DemoSourceError(f"study.json: a memo names an unknown {target} {exc}.") from exc
         memos.add_memo(
-            project,
-            target,
-            target_id,
-            title=entry.get("title", ""),
-            text=entry["text"],
-            author_id=author,
-            start=start,
-            end=end,
-        )
-
-
-def _remove_project_files(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal", ".lock"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def build_demo(
-    path: Path | str,
-    *,
-    progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
-    sources: Path | None = None,
-) -> Project:
-    """Create the demo study at `path` (which must not exist yet) and return it open for writing.
-
-    A failure or cancellation removes the half-built file, so the path is free to try again.
-    """
-    path = Path(path)
-    folder = sources or demo_sources()
-    project = create_project(path)
-    try:
-
-        def step(done: int, message: str) -> None:
-            if cancelled is not None and cancelled():
-                raise OperationCancelled()
-            if progress is not None:
-                progress(done, _STEPS, message)
-
-        step(0, "Loading the starter codebook")
-        codebook.load_starter_codebook(project)
-        step(1, "Adding participants")
-        importing.import_attributes(project, folder / PARTICIPANT_SHEET)
-        step(2, "Importing transcripts")
-        documents = _import_documents(project, folder)
-        step(3, "Adding the coders' codings")
-        coding_ids = _add_codings(project, _load_json(folder, CODINGS_FILE)["codings"], documents)
-        step(4, "Adding memos")
-        _add_memos(project, _load_json(folder, MEMOS_FILE)["memos"], documents, coding_ids)
-        step(5, "Done")
-    except BaseException:
-        project.close()
-        _remove_project_files(path)
-        raise
-    if progress is not None:
-        progress(_STEPS, _STEPS, "Done")
-    return project
+            project, target, target_id, text=entry["text"], title=entry.get("title", ""), author_id=author,
+            start=start, end=end,
+        )  # fmt: skip
