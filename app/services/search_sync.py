@@ -101,6 +101,17 @@ def sync_index(
             return _sync(project, index, progress, cancelled)
 
 
+def index_is_current(project: Project) -> bool:
+    """True when a search would not have to index anything first (so it is quick enough for the GUI thread)."""
+    with _lock:
+        index = open_index(project)
+        if index.fresh:
+            return False
+        with project.read() as session:
+            token = queries.state_token(session)
+        return _synced.get(index.folder) == (token, index.generation())
+
+
 def rebuild_index(
     project: Project, progress: Progress | None = None, cancelled: Cancelled | None = None
 ) -> SyncReport:

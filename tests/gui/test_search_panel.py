@@ -24,8 +24,10 @@ def panel(context, qtbot):
 
 
 def search_for(panel: SearchPanel, qtbot, text: str) -> None:
+    """Type a query and press Return; wait while the index catches up in the background (first search)."""
     panel.query_edit.setText(text)
     qtbot.keyClick(panel.query_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=20_000)
 
 
 def test_model_passes_the_model_tester(panel, qtbot, qtmodeltester) -> None:
@@ -86,7 +88,9 @@ def test_results_follow_an_import(panel, qtbot, context) -> None:
     search_for(panel, qtbot, "rupture")
     assert panel.result.total == 0
     import_text(context.project, name="new", text="Client: a rupture 😀 rupture.\n", meta=DocumentMeta())
-    assert panel.result.total == 1  # the change notification searched again
+    assert panel.busy  # the change notification searches again, indexing the new document in the background
+    qtbot.waitUntil(lambda: not panel.busy, timeout=20_000)
+    assert panel.result.total == 1
     assert len(panel.result.hits[0].matches) == 2
 
 
@@ -126,6 +130,17 @@ def test_cancelling_the_dialog_codes_nothing(panel, qtbot, context) -> None:
     panel.exec_dialog = lambda dialog: QDialog.DialogCode.Rejected
     panel.code_all_button.click()
     assert context.undo_stack.count() == 0
+
+
+def test_first_search_indexes_in_the_background_then_searches_directly(panel, qtbot) -> None:
+    panel.query_edit.setText("trust")
+    panel.run_search()
+    assert panel.busy and panel.search_task is not None
+    qtbot.waitUntil(lambda: not panel.busy, timeout=20_000)
+    assert panel.result.total == 2
+    panel.query_edit.setText("safe")
+    panel.run_search()
+    assert not panel.busy and panel.result.total == 2  # the index is current: no background work
 
 
 def test_rebuild_index_runs_in_the_background(panel, qtbot) -> None:

@@ -31,17 +31,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import RapportError
+from app.domain.errors import OperationCancelled, RapportError
 from app.services import codebook, coding, search, study
 from app.services.changes import Change
 from app.storage.models import DOCUMENT_KINDS, PERSPECTIVES
 from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
+from app.ui.dialogs.crash_dialog import report_error
 from app.ui.models.search_hits import SNIPPET_COLUMN, SearchHitsModel, SnippetDelegate
 from app.ui.tasks import run_in_background
 
 SCOPE_LABELS = {"turn": "The whole turn", "sentence": "The sentence", "match": "Only the matched words"}
 CODED_ANY, CODED_WITH, NOT_CODED_WITH = "any", "with", "without"
+HIT_LIMIT = 500  # hits listed; "Code all hits" still codes every hit
 
 
 class CodeAllHitsDialog(QDialog):
@@ -93,6 +95,9 @@ class SearchPanel(QWidget):
         super().__init__(parent)
         self.context = context
         self.result: search.SearchResult | None = None
+        self.busy = False  # the index is being rebuilt or brought up to date in the background
+        self.search_task = None
+        self.rebuild_task = None
         # Tests replace this to answer the dialog without showing it modally.
         self.exec_dialog: Callable[[QDialog], int] = lambda dialog: dialog.exec()
         self._build()
@@ -247,18 +252,52 @@ class SearchPanel(QWidget):
         }
 
     def run_search(self, quiet: bool = False) -> None:
+        """Search now; when the index must catch up first (after a large import), do it in the background."""
         project = self.context.project
         text = self.query_edit.text()
         if project is None or (quiet and not text.strip()):
             return
-        try:
-            result = search.search(project, text, limit=500, **self._request_options())
-        except RapportError as exc:
-            self.result = None
-            self.model.set_hits([])
-            self._show_status(str(exc), error=True)
-            self._update_enabled()
+        if self.busy:
+            self._show_status("The search index is being updated; search again when it is done.")
             return
+        options = self._request_options()
+        try:
+            if search.index_is_current(project) or not text.strip():
+                self._show_result(search.search(project, text, limit=HIT_LIMIT, **options))
+                return
+        except RapportError as exc:
+            self._show_error(exc)
+            return
+        self.busy = True
+        self.search_task = run_in_background(
+            self,
+            "Updating the search index",
+            lambda progress, cancelled: search.search(
+                project, text, limit=HIT_LIMIT, progress=progress, cancelled=cancelled, **options
+            ),
+            self._show_result,
+            self._show_error,
+        )
+        self.search_task.finished.connect(self._not_busy)
+
+    def _not_busy(self, ok: bool = True) -> None:
+        self.busy = False
+
+    def _show_error(self, exc: BaseException) -> None:
+        """A user error or a cancel shows in the status line (not a box: typing a query is not an event);
+        a bug goes to the crash report."""
+        if isinstance(exc, OperationCancelled):
+            self._show_status("Search cancelled; the index will catch up at the next search.")
+            return
+        if not isinstance(exc, RapportError):
+            report_error(self, exc, "Search")
+            return
+        self.result = None
+        self.model.set_hits([])
+        self._show_status(str(exc), error=True)
+        self._update_enabled()
+
+    def _show_result(self, result: search.SearchResult) -> None:
         self.result = result
         self.model.set_hits(result.hits)
         self.table.resizeColumnsToContents()
@@ -318,15 +357,17 @@ class SearchPanel(QWidget):
 
     def rebuild_index(self) -> None:
         project = self.context.project
-        if project is None:
+        if project is None or self.busy:
             return
 
         def done(report: search.SyncReport) -> None:
             self._show_status(f"Search index rebuilt: {report.indexed_documents} documents.")
 
+        self.busy = True
         self.rebuild_task = run_in_background(
             self,
             "Rebuilding the search index",
             lambda progress, cancelled: search.rebuild_index(project, progress, cancelled),
             done,
         )
+        self.rebuild_task.finished.connect(self._not_busy)
