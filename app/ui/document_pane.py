@@ -41,6 +41,7 @@ class WelcomePage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcomePage")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         logo = QLabel(self)
         logo.setPixmap(app_icon().pixmap(96, 96))
         logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -64,7 +65,8 @@ class WelcomePage(QWidget):
         buttons.addStretch(1)
         self.recent = QListWidget(self)
         self.recent.setObjectName("recentList")
-        self.recent.setMaximumWidth(560)
+        self.recent.setMinimumWidth(520)
+        self.recent.setMaximumWidth(640)
         self.recent.itemActivated.connect(
             lambda item: self.recentRequested.emit(item.data(Qt.ItemDataRole.UserRole))
         )
@@ -85,7 +87,7 @@ class WelcomePage(QWidget):
     def refresh(self) -> None:
         self.recent.clear()
         for path in recent_projects():
-            item = QListWidgetItem(f"{path.stem}    —    {path.parent}", self.recent)
+            item = QListWidgetItem(app_icon(), f"{path.stem}   ·   {path.parent}", self.recent)
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             item.setToolTip(str(path))
         self.recent.setVisible(self.recent.count() > 0)
@@ -105,6 +107,7 @@ class DocumentPane(QStackedWidget):
         )
         self.hint.setObjectName("documentHint")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.view = make_document_view(context, self)
         for page in (self.welcome, self.hint, self.view):
             self.addWidget(page)

@@ -56,6 +56,9 @@ def perspective_icon(perspective: str | None) -> QIcon:
     painter.setPen(QPen(QColor("#c3c9cf"), 1.5))
     for y in (10, 14, 18):
         painter.drawLine(QPointF(9, y), QPointF(22, y))
+    if perspective is None:  # a document in nobody's voice (a session transcript): no badge
+        painter.end()
+        return QIcon(pixmap)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(color)
     painter.drawEllipse(QRectF(13, 15, 17, 17))
@@ -148,3 +151,79 @@ def standard(name: str) -> QIcon:
     if not themed.isNull():
         return themed
     return QApplication.style().standardIcon(fallbacks.get(name, QStyle.StandardPixmap.SP_FileIcon))
+
+
+def _round_pen(color: str, width: float) -> QPen:
+    pen = QPen(QColor(color), width)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    return pen
+
+
+def _plus(painter: QPainter, x: float, y: float, size: float = 10) -> None:
+    painter.setPen(_round_pen("#ffffff", 5))
+    for line in ((x - size / 2, y, x + size / 2, y), (x, y - size / 2, x, y + size / 2)):
+        painter.drawLine(QPointF(line[0], line[1]), QPointF(line[2], line[3]))
+    painter.setPen(_round_pen("#27ae60", 2.6))
+    for line in ((x - size / 2, y, x + size / 2, y), (x, y - size / 2, x, y + size / 2)):
+        painter.drawLine(QPointF(line[0], line[1]), QPointF(line[2], line[3]))
+
+
+@cache
+def action_icon(name: str) -> QIcon:
+    """Icons for the codebook's actions: new code, new sub-code, rename, colour, merge, key."""
+    pixmap, painter = _canvas()
+    grey = QColor("#5d6d7e")
+    if name == "code-add":
+        painter.setPen(QPen(QColor("#1f5f99"), 1.5))
+        painter.setBrush(QColor("#2e86de"))
+        painter.drawRoundedRect(QRectF(3, 5, 18, 18), 4, 4)
+        _plus(painter, 23, 23, 12)
+    elif name == "subcode-add":
+        painter.setPen(QPen(grey, 2))
+        painter.drawLine(QPointF(6, 3), QPointF(6, 17))
+        painter.drawLine(QPointF(6, 17), QPointF(11, 17))
+        painter.setPen(QPen(QColor("#1f5f99"), 1.5))
+        painter.setBrush(QColor("#85c1e9"))
+        painter.drawRoundedRect(QRectF(11, 10, 13, 13), 3, 3)
+        _plus(painter, 24, 24, 11)
+    elif name == "rename":
+        painter.setPen(QPen(grey, 1.5))
+        painter.setBrush(QColor("#f5b041"))
+        body = QPainterPath()
+        body.moveTo(21, 4)
+        body.lineTo(28, 11)
+        body.lineTo(12, 27)
+        body.lineTo(5, 27)
+        body.lineTo(5, 20)
+        body.closeSubpath()
+        painter.drawPath(body)
+        painter.drawLine(QPointF(17, 8), QPointF(24, 15))
+    elif name == "color":
+        for (x, y), color in zip(
+            ((10, 10), (22, 10), (16, 21)), ("#e74c3c", "#2e86de", "#f1c40f"), strict=True
+        ):
+            painter.setPen(QPen(QColor(color).darker(130), 1))
+            painter.setBrush(QColor(color))
+            painter.drawEllipse(QPointF(x, y), 7, 7)
+    elif name == "merge":
+        painter.setPen(_round_pen(grey.name(), 2.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        arrow = QPainterPath()
+        arrow.moveTo(5, 5)
+        arrow.cubicTo(5, 16, 16, 14, 16, 22)
+        arrow.moveTo(27, 5)
+        arrow.cubicTo(27, 16, 16, 14, 16, 22)
+        painter.drawPath(arrow)
+        painter.setBrush(grey)
+        painter.drawPolygon([QPointF(10, 22), QPointF(22, 22), QPointF(16, 29)])
+    elif name == "key":
+        painter.setPen(QPen(grey, 1.5))
+        painter.setBrush(QColor("#fdfefe"))
+        painter.drawRoundedRect(QRectF(4, 4, 24, 24), 5, 5)
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(15)
+        painter.setFont(font)
+        painter.drawText(QRectF(4, 3, 24, 24), Qt.AlignmentFlag.AlignCenter, "1")
+    painter.end()
+    return QIcon(pixmap)

@@ -63,9 +63,12 @@ class MainWindow(QMainWindow):
         self.tool_windows = ToolWindows(context, self)
         self.actions = build_menus(self)
         self._initial_state = self.saveState(LAYOUT_VERSION)
+        self._docks_state: QByteArray | None = (
+            None  # the panels' layout while the welcome page has the window
+        )
         self._connect()
-        self._project_changed(context.project)
         self.restore_layout()
+        self._project_changed(context.project)
 
     def _default_size(self) -> None:
         """Large enough for tree, text and codebook side by side, never larger than the screen."""
@@ -126,10 +129,10 @@ class MainWindow(QMainWindow):
         self.docks["codebook"].raise_()
         if "excerpts" in self.docks:
             self.docks["excerpts"].raise_()
-        self.resizeDocks([self.docks["study"], self.docks["codebook"]], [300, 380], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["study"], self.docks["codebook"]], [290, 400], Qt.Orientation.Horizontal)
         bottoms = [d for k, d in self.docks.items() if k in ("excerpts", "search")]
         if bottoms:
-            self.resizeDocks(bottoms[:1], [220], Qt.Orientation.Vertical)
+            self.resizeDocks(bottoms[:1], [200], Qt.Orientation.Vertical)
 
     def _connect(self) -> None:
         context = self.context
@@ -355,6 +358,7 @@ class MainWindow(QMainWindow):
 
     # -- window state --------------------------------------------------------------------------------
     def _project_changed(self, project: Project | None) -> None:
+        self._show_panels(project is not None)
         for action in self.actions.project_only:
             action.setEnabled(project is not None)
         for action in self.actions.writable_only:
@@ -366,6 +370,17 @@ class MainWindow(QMainWindow):
         ):
             self.study_tree.expandAll()
         self._update_title()
+
+    def _show_panels(self, shown: bool) -> None:
+        """Without a project the welcome page gets the whole window; the panels come back as they were."""
+        if not shown and self._docks_state is None:
+            self._docks_state = self.saveState(LAYOUT_VERSION)
+            for dock in self.docks.values():
+                dock.hide()
+            self.status.clearMessage()
+        elif shown and self._docks_state is not None:
+            state, self._docks_state = self._docks_state, None
+            self.restoreState(state, LAYOUT_VERSION)
 
     def _update_title(self) -> None:
         project = self.context.project
@@ -388,9 +403,11 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         settings = recent.settings()
         settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        state = self._docks_state if self._docks_state is not None else self.saveState(LAYOUT_VERSION)
+        settings.setValue("window/state", state)
 
     def reset_layout(self) -> None:
+        self._docks_state = None
         self.restoreState(self._initial_state, LAYOUT_VERSION)
         for dock in self.docks.values():
             dock.setVisible(True)

@@ -29,16 +29,16 @@ class StatusBar(QStatusBar):
         )
         self.counts_label = QLabel(self)
         self.counts_label.setObjectName("countsLabel")
-        coder_caption = QLabel("Coder:", self)
+        self.coder_caption = coder_caption = QLabel("Coder:", self)
         self.coder_combo = QComboBox(self)
         self.coder_combo.setMinimumContentsLength(12)
         self.coder_combo.setToolTip("The active coder: new codings are recorded under this name")
         self.coder_combo.activated.connect(self._coder_chosen)
+        self.addPermanentWidget(self.project_label)
         self.addPermanentWidget(self.counts_label)
         self.addPermanentWidget(self.read_only_label)
         self.addPermanentWidget(coder_caption)
         self.addPermanentWidget(self.coder_combo)
-        self.addWidget(self.project_label)
         context.projectChanged.connect(lambda _p: self.refresh())
         context.activeCoderChanged.connect(lambda _c: self.refresh_coders())
         context.changed.connect(self._on_change)
@@ -52,7 +52,7 @@ class StatusBar(QStatusBar):
 
     def refresh(self) -> None:
         project = self.context.project
-        self.project_label.setText(f"  {project.name}" if project else "  No project open")
+        self.project_label.setText(project.name if project else "No project open")
         self.project_label.setToolTip(str(project.path) if project else "")
         self.read_only_label.setVisible(bool(project and project.read_only))
         self.refresh_counts()
@@ -81,7 +81,8 @@ class StatusBar(QStatusBar):
                 self.coder_combo.addItem("New coder…", NEW_CODER)
             found = self.coder_combo.findData(self.context.active_coder_id)
             self.coder_combo.setCurrentIndex(max(found, 0))
-        self.coder_combo.setEnabled(project is not None)
+        self.coder_combo.setVisible(project is not None)
+        self.coder_caption.setVisible(project is not None)
         self.coder_combo.blockSignals(False)
 
     def _coder_chosen(self, row: int) -> None:

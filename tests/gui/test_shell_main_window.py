@@ -149,8 +149,9 @@ def test_new_project_with_the_starter_codebook(window, tmp_path) -> None:
 def test_layout_and_recent_menu_are_remembered(window, closed_study, qtbot) -> None:
     window.open_path(closed_study)
     window.docks["history"].hide()
+    geometry = window.saveGeometry()
     window.close()
-    assert QSettings().value("window/geometry") == window.saveGeometry()
+    assert QSettings().value("window/geometry") == geometry
     again = MainWindow(AppContext())
     qtbot.addWidget(again)
     assert not again.docks["history"].isVisibleTo(again)
@@ -174,3 +175,13 @@ def test_hosted_windows_and_import_dialog_open(window, closed_study, tmp_path) -
     dialog.close()
     window.close_project()
     assert not any(w.isVisible() for w in window.tool_windows.windows.values())
+
+
+def test_welcome_page_has_the_window_and_panels_return_with_a_project(window, closed_study) -> None:
+    assert window.pane.currentWidget() is window.pane.welcome
+    assert not window.docks["study"].isVisibleTo(window)
+    window.open_path(closed_study)
+    assert window.docks["study"].isVisibleTo(window) and window.docks["codebook"].isVisibleTo(window)
+    window.close_project()
+    assert not window.docks["codebook"].isVisibleTo(window)
+    assert window.pane.welcome.recent.item(0).data(Qt.ItemDataRole.UserRole) == str(closed_study.resolve())

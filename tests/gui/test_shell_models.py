@@ -33,7 +33,8 @@ def test_study_tree_is_dyads_sessions_documents_with_kind_and_perspective(
     assert labels(model, session_1) == ["D01 session 1", "D01 session 1 client recall"]
     recall = model.index(1, 0, session_1)
     assert recall.data(DOCUMENT_ID_ROLE) == study.docs["d01_s1_client_recall"]
-    assert recall.siblingAtColumn(1).data() == "Recall interview"
+    assert recall.siblingAtColumn(1).data() == "Recall"
+    assert "Recall interview" in recall.data(Qt.ItemDataRole.ToolTipRole)
     assert "client" in recall.data(Qt.ItemDataRole.ToolTipRole)
     assert not recall.data(Qt.ItemDataRole.DecorationRole).isNull()
     assert d01.data(NODE_KIND_ROLE) == "dyad"

@@ -21,6 +21,12 @@ from app.ui.icons import kind_label, node_icon, perspective_icon
 DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 NODE_KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 COLUMNS = ("Name", "Kind")
+SHORT_KINDS = {
+    "session": "Session",
+    "recall": "Recall",
+    "note": "Note",
+    "other": "Other",
+}  # full names in tips
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # the invisible root, as a default argument
@@ -172,7 +178,7 @@ class StudyTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return node.label
-            return kind_label(doc.kind) if doc is not None else None
+            return SHORT_KINDS.get(doc.kind, doc.kind) if doc is not None else None
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             if doc is not None:
                 return perspective_icon(doc.perspective)

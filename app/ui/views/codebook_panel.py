@@ -31,7 +31,7 @@ from app.ui.codebook_commands import CodebookActions
 from app.ui.context import AppContext
 from app.ui.dialogs.code_choice_dialog import CodeChoiceDialog
 from app.ui.dialogs.crash_dialog import report_error
-from app.ui.icons import standard, swatch
+from app.ui.icons import action_icon, standard
 from app.ui.models.code_tree import CodeTreeModel
 from app.ui.views.code_editor_pane import CodeEditorPane
 
@@ -103,8 +103,9 @@ class CodebookPanel(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.tree)
         splitter.addWidget(self.editor)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setSizes([520, 300])
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter
         layout = QVBoxLayout(self)
@@ -135,21 +136,30 @@ class CodebookPanel(QWidget):
             "New code",
             "Add a code at the top level of the codebook",
             self.new_code,
-            standard("list-add"),
+            action_icon("code-add"),
             QKeySequence("Ctrl+Shift+N"),
         )
         self.new_sub_action = self._action(
             "New sub-code",
             "Add a code under the selected code",
             self.new_sub_code,
-            swatch("#95a5a6"),
+            action_icon("subcode-add"),
         )
         self.rename_action = self._action(
-            "Rename", "Rename the selected code (F2)", self.start_rename, None, QKeySequence(Qt.Key.Key_F2)
+            "Rename",
+            "Rename the selected code (F2)",
+            self.start_rename,
+            action_icon("rename"),
+            QKeySequence(Qt.Key.Key_F2),
         )
-        self.color_action = self._action("Colour…", "Choose the colour of the selected code", self.recolor)
+        self.color_action = self._action(
+            "Colour…", "Choose the colour of the selected code", self.recolor, action_icon("color")
+        )
         self.merge_action = self._action(
-            "Merge into…", "Move this code's codings into another code and remove it", self.merge
+            "Merge into…",
+            "Move this code's codings into another code and remove it",
+            self.merge,
+            action_icon("merge"),
         )
         self.delete_action = self._action(
             "Delete",
@@ -171,6 +181,7 @@ class CodebookPanel(QWidget):
             self.toolbar.addAction(action)
         key_button = QToolButton(self)
         key_button.setText("Key")
+        key_button.setIcon(action_icon("key"))
         key_button.setToolTip(self.shortcut_menu.toolTip())
         key_button.setMenu(self.shortcut_menu)
         key_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
