@@ -38,8 +38,9 @@ def code(args: argparse.Namespace) -> Result:
         with project.read() as session:
             document_id = lookup.document(session, args.document).id
             code_id = lookup.code(session, args.code).id
-        coder_id = coding.ensure_coder(project, args.coder or default_coder())
         spec = coding.CodingSpec(document_id, code_id, args.start, args.end)
+        coding.validate_codings(project, [spec])  # before a new coder is created: a refusal changes nothing
+        coder_id = coding.ensure_coder(project, args.coder or default_coder())
         created = coding.add_codings(project, [spec], coder_id)
         if created and args.memo:
             memos.add_memo(project, "coding", created[0].id, text=args.memo, author_id=coder_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,9 @@ class CodeData:
     codable: bool = True
     depth: int = 0
     path: str = ""
+    # Usage for the coders asked about (all when none were named); not part of a code's identity.
+    codings: int = field(default=0, compare=False)
+    documents: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -87,15 +91,20 @@ def _clean_name(name: str) -> str:
     return clean
 
 
-def _data(row: dict[str, Any], depth: int = 0, path: str = "") -> CodeData:
-    fields = {k: row[k] for k in CodeData.__dataclass_fields__ if k in row and k not in ("depth", "path")}
-    return CodeData(**fields, depth=depth, path=path)
+_DERIVED = ("depth", "path", "codings", "documents")
 
 
-def list_codes(project: Project) -> list[CodeData]:
-    """Every code in tree order (parents before children, siblings by position then name)."""
+def _data(row: dict[str, Any], depth: int = 0, path: str = "", used: tuple[int, int] = (0, 0)) -> CodeData:
+    fields = {k: row[k] for k in CodeData.__dataclass_fields__ if k in row and k not in _DERIVED}
+    return CodeData(**fields, depth=depth, path=path, codings=used[0], documents=used[1])
+
+
+def list_codes(project: Project, coders: Sequence[int] | None = None) -> list[CodeData]:
+    """Every code in tree order (parents before children, siblings by position then name), each with its
+    number of codings and of coded documents, counting only `coders` when given (e.g. "mine only")."""
     with project.read() as session:
         rows = queries.code_rows(session)
+        usage = queries.usage(session, None if coders is None else list(coders))
     children: dict[int | None, list[dict[str, Any]]] = {}
     for row in rows:
         children.setdefault(row["parent_id"], []).append(row)
@@ -106,7 +115,7 @@ def list_codes(project: Project) -> list[CodeData]:
     def walk(parent: int | None, depth: int, prefix: str) -> None:
         for row in children.get(parent, []):
             path = f"{prefix}/{row['name']}" if prefix else row["name"]
-            ordered.append(_data(row, depth, path))
+            ordered.append(_data(row, depth, path, usage.get(row["id"], (0, 0))))
             walk(row["id"], depth + 1, path)
 
     walk(None, 0, "")
@@ -251,51 +260,86 @@ def _restore(session, snapshot: CodeSnapshot) -> None:
 
 def merge_codes(project: Project, source_id: int, target_id: int) -> MergeSnapshot:
     """Merge `source` into `target`: codings, sub-codes and memos move; exact duplicate codings collapse."""
+    with project.write() as session:
+        snapshot, documents = _merge(session, source_id, target_id)
+    project.notify(Change(codebook=True, codings=documents, memos=True))
+    return snapshot
+
+
+def merge_many(project: Project, source_ids: Sequence[int], target_id: int) -> list[MergeSnapshot]:
+    """Merge several codes into one target in one transaction; undo with `unmerge_many`."""
+    snapshots: list[MergeSnapshot] = []
+    documents: set[int] = set()
+    with project.write() as session:
+        for source_id in dict.fromkeys(source_ids):
+            snapshot, touched = _merge(session, source_id, target_id)
+            snapshots.append(snapshot)
+            documents |= touched
+    project.notify(Change(codebook=True, codings=frozenset(documents), memos=True))
+    return snapshots
+
+
+def _merge(session, source_id: int, target_id: int) -> tuple[MergeSnapshot, frozenset[int]]:
     if source_id == target_id:
         raise InvalidInput("Choose two different codes to merge.")
-    with project.write() as session:
-        source, target = session.get(Code, source_id), session.get(Code, target_id)
-        if source is None or target is None:
-            raise NotFound("Both codes must exist to merge them.")
-        if target_id in _descendants(session, source_id):
-            raise InvalidInput(f"“{source.name}” cannot be merged into one of its own sub-codes.")
-        source_row = queries.code_rows(session, Code.id == source_id)
-        theirs = {(c["document_id"], c["coder_id"], c["start"], c["end"])
-                  for c in queries.codings_of_codes(session, [target_id])}  # fmt: skip
-        mine = queries.codings_of_codes(session, [source_id])
-        duplicates = [c for c in mine if (c["document_id"], c["coder_id"], c["start"], c["end"]) in theirs]
-        duplicate_memos = queries.memos_on(session, [], [c["id"] for c in duplicates]) if duplicates else []
-        moved = [c["id"] for c in mine if c not in duplicates]
-        code_memos = [m["id"] for m in queries.memos_on(session, [source_id], [])]
-        members = [m["id"] for m in queries.set_members_of(session, [source_id])]
-        children = [(c.id, c.position) for c in queries.siblings(session, source_id)]
-        queries.delete_ids(session, Coding, [c["id"] for c in duplicates])
-        queries.set_values(session, Coding, moved, code_id=target_id)
-        queries.set_values(session, Memo, code_memos, code_id=target_id)
-        queries.set_values(session, SetMember, members, code_id=target_id)
-        base = queries.max_position(session, target_id)
-        queries.set_each(session, Code, {cid: {"parent_id": target_id, "position": base + i + 1}
-                                         for i, (cid, _p) in enumerate(children)})  # fmt: skip
-        queries.delete_ids(session, Code, [source_id])
-        documents = frozenset(c["document_id"] for c in mine)
-    project.notify(Change(codebook=True, codings=documents, memos=True))
+    source, target = session.get(Code, source_id), session.get(Code, target_id)
+    if source is None or target is None:
+        raise NotFound("Both codes must exist to merge them.")
+    if target_id in _descendants(session, source_id):
+        raise InvalidInput(f"“{source.name}” cannot be merged into one of its own sub-codes.")
+    children = [(c.id, c.position) for c in queries.siblings(session, source_id)]
+    for child_id, _position in children:
+        child = session.get(Code, child_id)
+        if queries.sibling_named(session, target_id, child.name) is not None:
+            raise InvalidInput(
+                f"“{source.name}” and “{target.name}” both have a sub-code called “{child.name}”; "
+                "merge or rename those first."
+            )
+    source_row = queries.code_rows(session, Code.id == source_id)
+    theirs = {(c["document_id"], c["coder_id"], c["start"], c["end"])
+              for c in queries.codings_of_codes(session, [target_id])}  # fmt: skip
+    mine = queries.codings_of_codes(session, [source_id])
+    duplicates = [c for c in mine if (c["document_id"], c["coder_id"], c["start"], c["end"]) in theirs]
+    duplicate_ids = {c["id"] for c in duplicates}
+    duplicate_memos = queries.memos_on(session, [], sorted(duplicate_ids)) if duplicates else []
+    moved = [c["id"] for c in mine if c["id"] not in duplicate_ids]
+    code_memos = [m["id"] for m in queries.memos_on(session, [source_id], [])]
+    members = [m["id"] for m in queries.set_members_of(session, [source_id])]
+    queries.delete_ids(session, Coding, sorted(duplicate_ids))
+    queries.set_values(session, Coding, moved, code_id=target_id)
+    queries.set_values(session, Memo, code_memos, code_id=target_id)
+    queries.set_values(session, SetMember, members, code_id=target_id)
+    base = queries.max_position(session, target_id)
+    queries.set_each(session, Code, {cid: {"parent_id": target_id, "position": base + i + 1}
+                                     for i, (cid, _p) in enumerate(children)})  # fmt: skip
+    queries.delete_ids(session, Code, [source_id])
     snapshot = CodeSnapshot(tuple(source_row), tuple(duplicates), tuple(duplicate_memos))
-    return MergeSnapshot(
+    merged = MergeSnapshot(
         snapshot, target_id, tuple(moved), tuple(children), tuple(code_memos), tuple(members)
     )
+    return merged, frozenset(c["document_id"] for c in mine)
 
 
 def unmerge_codes(project: Project, snapshot: MergeSnapshot) -> None:
     """Undo a merge exactly: the source code, its codings, sub-codes, memos and duplicates come back."""
-    source_id = snapshot.source.code_id
+    unmerge_many(project, [snapshot])
+
+
+def unmerge_many(project: Project, snapshots: Sequence[MergeSnapshot]) -> None:
     with project.write() as session:
-        _restore(session, snapshot.source)
-        queries.set_values(session, Coding, snapshot.moved_codings, code_id=source_id)
-        queries.set_values(session, Memo, snapshot.moved_memos, code_id=source_id)
-        queries.set_values(session, SetMember, snapshot.moved_members, code_id=source_id)
-        queries.set_each(session, Code, {cid: {"parent_id": source_id, "position": position}
-                                         for cid, position in snapshot.moved_children})  # fmt: skip
+        for snapshot in reversed(snapshots):
+            _unmerge(session, snapshot)
     project.notify(Change(codebook=True, everything=True))
+
+
+def _unmerge(session, snapshot: MergeSnapshot) -> None:
+    source_id = snapshot.source.code_id
+    _restore(session, snapshot.source)
+    queries.set_values(session, Coding, snapshot.moved_codings, code_id=source_id)
+    queries.set_values(session, Memo, snapshot.moved_memos, code_id=source_id)
+    queries.set_values(session, SetMember, snapshot.moved_members, code_id=source_id)
+    queries.set_each(session, Code, {cid: {"parent_id": source_id, "position": position}
+                                     for cid, position in snapshot.moved_children})  # fmt: skip
 
 
 def starter_codebook_path():

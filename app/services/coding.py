@@ -174,6 +174,15 @@ def add_codings(project: Project, specs: Sequence[CodingSpec], coder_id: int) ->
     return records
 
 
+def validate_codings(project: Project, specs: Sequence[CodingSpec]) -> None:
+    """Raise what `add_codings` would raise for these specs, writing nothing (check before creating a coder)."""
+    with project.read() as session:
+        lengths = queries.document_lengths(session, (s.document_id for s in specs))
+        known_codes = queries.existing_ids(session, Code, (s.code_id for s in specs))
+    for spec in specs:
+        _validate(spec, lengths, known_codes)
+
+
 def _validate(spec: CodingSpec, lengths: dict[int, int], known_codes: set[int]) -> None:
     if spec.document_id not in lengths:
         raise NotFound(f"There is no document {spec.document_id} in this project.")
