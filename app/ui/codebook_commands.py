@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.domain.errors import NotFound
 from app.services import codebook
 from app.services.codebook import CodeData
 from app.ui.commands import ServiceCommand
@@ -28,7 +29,10 @@ class CodebookActions:
         return self.context.project
 
     def _code(self, code_id: int) -> CodeData:
-        return next(c for c in codebook.list_codes(self.project) if c.id == code_id)
+        found = next((c for c in codebook.list_codes(self.project) if c.id == code_id), None)
+        if found is None:
+            raise NotFound(f"The code {code_id} no longer exists (it was deleted or merged).")
+        return found
 
     def add(self, name: str, parent_id: int | None = None, color: str | None = None) -> CodeData:
         state: dict[str, Any] = {"snapshot": None}

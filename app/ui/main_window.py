@@ -10,8 +10,8 @@ from __future__ import annotations
 import getpass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setWindowIcon(app_icon())
         self.setDockNestingEnabled(True)
+        self.setAcceptDrops(True)
         self._default_size()
         self.ask_read_only = ask_read_only_dialog  # tests replace the questions with plain functions
         self.dialogs: list[QWidget] = []
@@ -411,6 +412,30 @@ class MainWindow(QMainWindow):
         self.restoreState(self._initial_state, LAYOUT_VERSION)
         for dock in self.docks.values():
             dock.setVisible(True)
+
+    # -- files dropped on the window: a project opens, transcripts go to the import dialog -------------
+    def dropped_files(self, mime: QMimeData) -> tuple[Path | None, list[str]]:
+        from app.services.importing import is_transcript_file
+
+        paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+        project = next((p for p in paths if p.suffix.lower() == ".rapport"), None)
+        transcripts = [str(p) for p in paths if is_transcript_file(p)]
+        writable = self.context.project is not None and not self.context.project.read_only
+        return project, transcripts if writable else []
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        project, transcripts = self.dropped_files(event.mimeData())
+        if project is not None or transcripts:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        project, transcripts = self.dropped_files(event.mimeData())
+        if project is not None:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.open_path(project))
+        elif transcripts:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.import_transcripts(transcripts))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.codebook.editor.save()

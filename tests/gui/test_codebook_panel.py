@@ -187,3 +187,20 @@ def test_read_only_project_disables_edits(panel, context, study, project_path) -
     assert not panel.delete_action.isEnabled()
     assert not panel.editor.edits["definition"].isEnabled()
     context.project.close()
+
+
+def test_delete_key_deletes_in_the_tree_but_not_while_typing_a_definition(
+    panel, context, study, qtbot
+) -> None:
+    panel.select_code(study.codes["repair"])
+    definition = panel.editor.edits["definition"]
+    definition.setFocus()
+    definition.setPlainText("abc")
+    qtbot.keyClick(definition, Qt.Key.Key_Delete)
+    assert panel.questions == [] and "Repair" in codes(context)
+    panel.tree.setFocus()
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Delete)
+    assert len(panel.questions) == 1
+    assert "Repair" not in codes(context)
+    context.undo_stack.undo()  # the code comes back with the definition typed just before deleting it
+    assert codes(context)["Repair"].definition == "bc"  # Delete removed the character, not the code

@@ -185,3 +185,16 @@ def test_welcome_page_has_the_window_and_panels_return_with_a_project(window, cl
     window.close_project()
     assert not window.docks["codebook"].isVisibleTo(window)
     assert window.pane.welcome.recent.item(0).data(Qt.ItemDataRole.UserRole) == str(closed_study.resolve())
+
+
+def test_dropping_files_opens_a_project_or_offers_the_import(window, closed_study, tmp_path, qtbot) -> None:
+    from PySide6.QtCore import QMimeData, QUrl
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(closed_study))])
+    assert window.dropped_files(mime) == (closed_study, [])
+    window.open_path(closed_study)
+    transcript = tmp_path / "D07 session 1.docx"
+    transcript.write_bytes(b"")
+    mime.setUrls([QUrl.fromLocalFile(str(transcript)), QUrl.fromLocalFile(str(tmp_path / "photo.jpg"))])
+    assert window.dropped_files(mime) == (None, [str(transcript)])

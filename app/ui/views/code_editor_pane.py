@@ -44,6 +44,7 @@ class CodeEditorPane(QWidget):
         self.context = context
         self.actions = CodebookActions(context)
         self.code: CodeData | None = None
+        self._scheduled: tuple[CodeData, dict[str, str]] | None = None  # a save waiting for the event loop
         self.title = QLabel("No code selected", self)
         self.title.setObjectName("codeEditorTitle")
         self.edits: dict[str, QPlainTextEdit] = {}
@@ -115,14 +116,22 @@ class CodeEditorPane(QWidget):
 
     def save_later(self) -> None:
         """Save on the next turn of the event loop: used from focus and selection handlers, where the model
-        reset a save causes must not happen while Qt is still delivering the event."""
+        reset a save causes must not happen while Qt is still delivering the event. `flush()` saves it at once
+        (before the code is deleted or merged, say)."""
         pending = self._pending()
         if pending is None:
             return
         before, changed = pending
         if self.code is before:
             self.code = replace(before, **changed)
-        QTimer.singleShot(0, lambda: self._commit(before, changed))
+        if self._scheduled is None:
+            QTimer.singleShot(0, self.flush)
+        self._scheduled = pending
+
+    def flush(self) -> None:
+        scheduled, self._scheduled = self._scheduled, None
+        if scheduled is not None:
+            self._commit(*scheduled)
 
     def _pending(self) -> tuple[CodeData, dict[str, str]] | None:
         if self.code is None or not self.is_dirty() or self.context.project is None or self._read_only():

@@ -118,7 +118,11 @@ class CodebookPanel(QWidget):
         layout.addWidget(row)
         layout.addWidget(splitter, 1)
 
-    def _action(self, text: str, tip: str, slot, icon=None, shortcut=None) -> QAction:
+    def _action(
+        self, text: str, tip: str, slot, icon=None, shortcut=None, tree_only: bool = False
+    ) -> QAction:
+        """An action of the panel; `tree_only` keys (F2, Delete) act only while the code tree has the focus,
+        never while the user types a name, a filter or a definition."""
         action = QAction(text, self)
         action.setToolTip(tip)
         action.setStatusTip(tip)
@@ -126,9 +130,14 @@ class CodebookPanel(QWidget):
             action.setIcon(icon)
         if shortcut is not None:
             action.setShortcut(shortcut)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            context = (
+                Qt.ShortcutContext.WidgetShortcut
+                if tree_only
+                else Qt.ShortcutContext.WidgetWithChildrenShortcut
+            )
+            action.setShortcutContext(context)
         action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
+        (self.tree if tree_only else self).addAction(action)
         return action
 
     def _make_actions(self) -> None:
@@ -151,6 +160,7 @@ class CodebookPanel(QWidget):
             self.start_rename,
             action_icon("rename"),
             QKeySequence(Qt.Key.Key_F2),
+            tree_only=True,
         )
         self.color_action = self._action(
             "Colour…", "Choose the colour of the selected code", self.recolor, action_icon("color")
@@ -167,6 +177,7 @@ class CodebookPanel(QWidget):
             self.delete,
             standard("edit-delete"),
             QKeySequence(QKeySequence.StandardKey.Delete),
+            tree_only=True,
         )
         self.shortcut_menu = QMenu("Shortcut key", self)
         self.shortcut_menu.setToolTip("Press this digit in a transcript to apply the code to the selection")
@@ -353,6 +364,7 @@ class CodebookPanel(QWidget):
         self._run("Shortcut key", lambda: self.actions.update(code.id, label, shortcut=digit))
 
     def merge(self, target_id: int | None = None) -> None:
+        self.editor.flush()
         source_id = self.selected_code_id()
         if source_id is None:
             return
@@ -363,6 +375,7 @@ class CodebookPanel(QWidget):
         self._run("Merge codes", lambda: self.actions.merge(source_id, target_id))
 
     def delete(self) -> None:
+        self.editor.flush()  # a description typed a moment ago is saved (and undoable) before the code goes
         code = self.model.code(self.selected_code_id() or -1)
         if code is None:
             return
