@@ -1,0 +1,109 @@
+"""Coding ranges, duplicates, bulk inserts, coders and change notices on a real project file."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain.errors import InvalidInput, NotFound
+from app.services import codebook, coding
+from app.services.changes import Change
+from app.services.importing import DocumentMeta, import_text
+from app.services.project import Project
+
+TEXT = "Client: Ich weiß nicht. 👍🏽 Maybe next week.\nTherapist: Next week, then.\n"
+
+
+@pytest.fixture
+def setup(project: Project) -> tuple[int, int, int]:
+    doc = import_text(
+        project, name="D2 s1", text=TEXT, meta=DocumentMeta(dyad="D2", session=1, kind="session")
+    )
+    return doc.id, codebook.add_code(project, "Deferral").id, coding.ensure_coder(project, "Ben")
+
+
+def test_ranges_are_code_points_and_must_fit(project: Project, setup: tuple[int, int, int]) -> None:
+    doc, code, ben = setup
+    start = TEXT.index("👍🏽")
+    (record,) = coding.add_codings(project, [coding.CodingSpec(doc, code, start, start + 2)], ben)
+    assert coding.list_codings(project)[0].text == "👍🏽" and record.end - record.start == 2
+    for s, e in ((5, 5), (6, 5), (-1, 3), (0, len(TEXT) + 1)):
+        with pytest.raises(InvalidInput, match="does not fit"):
+            coding.add_codings(project, [coding.CodingSpec(doc, code, s, e)], ben)
+    coding.add_codings(project, [coding.CodingSpec(doc, code, 0, len(TEXT))], ben)  # the whole text is fine
+    with pytest.raises(NotFound, match="document"):
+        coding.add_codings(project, [coding.CodingSpec(999, code, 0, 1)], ben)
+    with pytest.raises(NotFound, match="coder"):
+        coding.add_codings(project, [coding.CodingSpec(doc, code, 0, 1)], 999)
+    with pytest.raises(InvalidInput):
+        coding.validate_codings(project, [coding.CodingSpec(doc, code, 3, 2)])
+
+
+def test_one_bad_spec_writes_nothing(project: Project, setup: tuple[int, int, int]) -> None:
+    doc, code, ben = setup
+    with pytest.raises(InvalidInput):
+        coding.add_codings(
+            project, [coding.CodingSpec(doc, code, 0, 5), coding.CodingSpec(doc, code, 9, 2)], ben
+        )
+    assert coding.list_codings(project) == []
+
+
+def test_duplicates_within_a_call_and_across_calls_are_created_once(
+    project: Project, setup: tuple[int, int, int]
+) -> None:
+    doc, code, ben = setup
+    spec = coding.CodingSpec(doc, code, 8, 22)
+    assert len(coding.add_codings(project, [spec, spec], ben)) == 1
+    assert coding.add_codings(project, [spec], ben) == []
+    ana = coding.ensure_coder(project, "Ana")
+    assert len(coding.add_codings(project, [spec], ana)) == 1, "another coder's identical coding is separate"
+    assert len(coding.add_codings(project, [coding.CodingSpec(doc, code, 8, 23)], ben)) == 1
+
+
+def test_bulk_codings_in_one_transaction_and_one_notice(
+    project: Project, setup: tuple[int, int, int]
+) -> None:
+    doc, code, ben = setup
+    other = import_text(project, name="D2 s2", text=TEXT * 50, meta=DocumentMeta(dyad="D2", session=2)).id
+    seen: list[Change] = []
+    project.subscribe(seen.append)
+    specs = [coding.CodingSpec(other, code, i, i + 3) for i in range(0, 3000)]
+    specs.append(coding.CodingSpec(doc, code, 0, 6))
+    records = coding.add_codings(project, specs, ben)
+    assert len(records) == 3001 and len({r.id for r in records}) == 3001
+    assert [(r.start, r.end) for r in records[:2]] == [(0, 3), (1, 4)], "records come back in spec order"
+    assert seen == [Change(codings=frozenset({doc, other}))]
+    assert len(coding.codings_for_document(project, other)) == 3000
+    removed = coding.delete_codings(project, [r.id for r in records])
+    assert coding.list_codings(project) == []
+    coding.restore_codings(project, removed)
+    assert [r.id for r in coding.codings_for_document(project, doc)] == [records[-1].id]
+
+
+def test_coders_get_distinct_colours_and_renames_are_checked(project: Project) -> None:
+    ids = [coding.ensure_coder(project, name) for name in ("Ana", "Ben", "Chiara", "Dara", "Eli")]
+    coders = coding.list_coders(project)
+    assert [c.id for c in coders] == ids
+    assert len({c.color for c in coders}) == len(coders)
+    assert coding.ensure_coder(project, "  Ana  ") == ids[0]
+    with pytest.raises(InvalidInput):
+        coding.ensure_coder(project, "   ")
+    assert coding.rename_coder(project, ids[0], "Ana R.") == "Ana"
+    with pytest.raises(InvalidInput, match="already a coder"):
+        coding.rename_coder(project, ids[1], "Ana R.")
+
+
+def test_filters_by_document_code_coder_and_dyad(project: Project, setup: tuple[int, int, int]) -> None:
+    doc, code, ben = setup
+    other_doc = import_text(project, name="D3 s1", text=TEXT, meta=DocumentMeta(dyad="D3", session=1)).id
+    hope = codebook.add_code(project, "Hope")
+    ana = coding.ensure_coder(project, "Ana")
+    coding.add_codings(
+        project, [coding.CodingSpec(doc, code, 8, 22), coding.CodingSpec(other_doc, hope.id, 0, 6)], ana
+    )
+    coding.add_codings(project, [coding.CodingSpec(doc, hope.id, 26, 41)], ben)
+    assert {v.text for v in coding.list_codings(project, dyad="D3")} == {"Client"}
+    assert {v.code for v in coding.list_codings(project, coder="Ben")} == {"Hope"}
+    assert len(coding.list_codings(project, document="D2 s1")) == 2
+    assert len(coding.list_codings(project, code=hope.id)) == 2
+    with pytest.raises(NotFound):
+        coding.list_codings(project, dyad="D9")
