@@ -71,3 +71,65 @@ def test_user_errors_are_exit_1_with_one_line(tmp_path: Path) -> None:
         assert len(result.stderr.strip().splitlines()) == 1
         assert "Traceback" not in result.stderr
     assert rapport("code", str(path), "--document", "D1 s1").returncode == 2
+
+
+INFO_KEYS = {
+    "schema",
+    "dyads",
+    "participants",
+    "sessions",
+    "documents",
+    "turns",
+    "codes",
+    "codings",
+    "coders",
+    "memos",
+}
+
+
+def test_a_refused_coding_creates_no_coder_and_the_default_coder_is_the_user(tmp_path: Path) -> None:
+    import getpass
+
+    path = make(tmp_path)
+    rapport("add-code", str(path), "Hope")
+    refused = rapport("code", str(path), "--document", "D1 s1", "--code", "Hope", "--start", "9", "--end", "3",
+                      "--coder", "Newcomer")  # fmt: skip
+    assert refused.returncode == 1 and "does not fit" in refused.stderr
+    assert json.loads(rapport("info", str(path), "--json").stdout)["coders"] == 0
+    done = rapport(
+        "code", str(path), "--document", "1", "--code", "Hope", "--start", "0", "--end", "9", "--json"
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["coder"] == (getpass.getuser() or "default")
+    again = rapport(
+        "code", str(path), "--document", "1", "--code", "Hope", "--start", "0", "--end", "9", "--json"
+    )
+    assert json.loads(again.stdout)["id"] == json.loads(done.stdout)["id"], (
+        "an identical coding is not doubled"
+    )
+    by_dyad = json.loads(rapport("codings", str(path), "--dyad", "D1", "--json").stdout)
+    assert [set(row) for row in by_dyad] == [{"id", "document", "code", "coder", "start", "end", "text"}]
+    assert rapport("codings", str(path), "--dyad", "D9").returncode == 1
+
+
+def test_demo_prints_the_info_counts_and_refuses_an_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "demo.rapport"
+    built = rapport("demo", str(path), "--json")
+    assert built.returncode == 0, built.stderr
+    counts = json.loads(built.stdout)
+    assert set(counts) == INFO_KEYS
+    assert (
+        counts["dyads"] >= 2
+        and counts["documents"] >= 12
+        and counts["codings"] >= 80
+        and counts["coders"] == 2
+    )
+    assert json.loads(rapport("info", str(path), "--json").stdout) == counts
+    codes = json.loads(rapport("codes", str(path), "--json").stdout)
+    assert all(set(c) == {"id", "guid", "name", "parent", "color", "definition", "codings"} for c in codes)
+    assert sum(c["codings"] for c in codes) == counts["codings"]
+    again = rapport("demo", str(path), "--json")
+    assert again.returncode == 1 and again.stdout == "" and len(again.stderr.strip().splitlines()) == 1
+    assert rapport("demo").returncode == 2
+    text = rapport("demo", str(tmp_path / "plain.rapport"))
+    assert text.returncode == 0 and "demo study" in text.stdout
