@@ -5,15 +5,14 @@ shown, and checks word positions in every candidate turn for a phrase. On a stud
 word matches over ten thousand turns, so that costs a tenth of a second a query. Here:
 - hits come in index order (documents in the order they were indexed, turns in text order), unscored: for
   qualitative work the order of the transcript is the natural one, and nothing needs scoring;
-- the total is exact: for a single term in an index without deletions it is the term's document frequency,
-  otherwise the matching ids are counted;
-- a phrase of plain words is rewritten onto the `pairs` field (adjacent word pairs): two words are one term,
-  longer phrases a phrase of overlapping pairs.
+- the total is exact: for a single term it is the term's document frequency (less the deleted records that
+  held it), otherwise the matching ids are counted;
+- a phrase of plain words is rewritten onto the `pairs` field (runs of two and three adjacent words): two or
+  three words are one term, longer phrases a phrase of overlapping three-word runs.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 
 from whoosh import query
@@ -28,10 +27,10 @@ def on_pairs(node: query.Query) -> query.Query:
         words = list(node.words)
         if node.fieldname != TEXT_FIELD or node.slop != 1 or len(words) < 2:
             return node
-        pairs = [f"{first} {second}" for first, second in itertools.pairwise(words)]
-        if len(pairs) == 1:
-            return query.Term(PAIRS_FIELD, pairs[0], boost=node.boost)
-        return query.Phrase(PAIRS_FIELD, pairs, slop=1, boost=node.boost)
+        if len(words) <= 3:
+            return query.Term(PAIRS_FIELD, " ".join(words), boost=node.boost)
+        triples = [" ".join(words[i : i + 3]) for i in range(len(words) - 2)]
+        return query.Phrase(PAIRS_FIELD, triples, slop=1, boost=node.boost)
     if node.is_leaf():
         return node
     return node.apply(on_pairs)
@@ -48,12 +47,8 @@ def collect(
     searcher: Searcher, parsed: query.Query, limit: int | None, excluded: frozenset[int] = frozenset()
 ) -> tuple[int, list[int]]:
     """(exact number of matching records, the first `limit` docnums in index order)."""
-    reader = searcher.reader()
-    if isinstance(parsed, query.Term) and not excluded and not reader.has_deletions():
-        try:
-            total = reader.doc_frequency(parsed.fieldname, parsed.text)
-        except Exception:  # the term is not in the index
-            total = 0
+    if isinstance(parsed, query.Term) and not excluded:
+        total = _term_total(searcher, parsed)
         wanted = total if limit is None else min(limit, total)
         first: list[int] = []
         if wanted:
@@ -69,6 +64,31 @@ def collect(
         if limit is None or len(first) < limit:
             first.append(docnum)
     return total, first
+
+
+def _term_total(searcher: Searcher, term: query.Term) -> int:
+    """Records holding the term: its document frequency in each segment, less the deleted records holding it
+    (whoosh keeps a segment's frequencies as written; deletions only mark records)."""
+    field = searcher.schema[term.fieldname]
+    btext = field.to_bytes(term.text) if isinstance(term.text, str) else term.text
+    total = 0
+    for subsearcher, _offset in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        if (term.fieldname, btext) not in reader:
+            continue
+        total += reader.doc_frequency(term.fieldname, btext)
+        deleted = sorted(getattr(reader, "deleted_docs_set", ())) if reader.has_deletions() else []
+        if deleted:
+            matcher = reader.postings(term.fieldname, btext)
+            raw = getattr(matcher, "child", matcher)  # the postings without the deletions filter...
+            raw.reset()  # ...from their start (the filter has already moved past deleted records)
+            for docnum in deleted:
+                if not raw.is_active():
+                    break
+                raw.skip_to(docnum)
+                if raw.is_active() and raw.id() == docnum:
+                    total -= 1
+    return total
 
 
 def _matching_ids(searcher: Searcher, parsed: query.Query, excluded: frozenset[int]) -> Iterator[int]:

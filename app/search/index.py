@@ -36,6 +36,10 @@ VERSION_FILE = "rapport-index-version"
 INDEX_NAME = "rapport"
 
 
+class IndexDamaged(Exception):
+    """The index files could not be read: the caller rebuilds the index (it is derived data)."""
+
+
 @dataclass(frozen=True)
 class TurnEntry:
     start: int
@@ -139,6 +143,19 @@ class SearchIndex:
             if ix is not None:
                 return cls(folder, ix, fresh=False)
         return cls(folder, _create(folder), fresh=True)
+
+    def healthy(self) -> bool:
+        """True when the folder holds a readable index (so a failure came from elsewhere)."""
+        if not _usable(self.folder):
+            return False
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            ix = _try_open(self.folder)
+            gc.collect()
+        if ix is None:
+            return False
+        ix.close()
+        return True
 
     def recreate(self) -> None:
         """Throw the index away and start empty (the caller then indexes everything)."""
@@ -259,7 +276,10 @@ class SearchIndex:
             hits = [_hit(searcher.stored_fields(docnum), spans[docnum]) for docnum in docnums]
         except SearchError:
             raise
-        except Exception as exc:  # a query whoosh cannot run (e.g. a wildcard expanding to too many terms)
+        except Exception as exc:
+            if not self.healthy():
+                raise IndexDamaged(str(exc)) from exc
+            # A query whoosh cannot run (e.g. a wildcard expanding to too many terms).
             raise SearchError(f"The query {text!r} could not be run: {exc}") from None
         return IndexResults(total=total, hits=hits)
 

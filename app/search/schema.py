@@ -13,27 +13,30 @@ Two text fields: ``text`` is stemmed and accent-folded (``trusting`` finds ``tru
 ``café``), ``exact`` is only lower-cased (for ``exact:trusting`` and for wildcards, which make no sense on stems).
 Stop words are kept: researchers search for phrases such as "I don't know".
 
-A third, hidden field ``pairs`` indexes each pair of adjacent stemmed words ("feel safe") at the first word's
-position. A phrase is searched there (see `collect.py`): a two-word phrase becomes one term lookup, a longer one
-a phrase of overlapping pairs, both far cheaper than checking word positions in every candidate turn.
+A third, hidden field ``pairs`` indexes each run of two and of three adjacent stemmed words ("feel safe",
+"it sound like") at the first word's position. A phrase is searched there (see `collect.py`): a phrase of two
+or three words becomes one term lookup, a longer one a phrase of overlapping three-word runs, both far cheaper
+than checking word positions in every candidate turn.
 """
 
 from __future__ import annotations
 
+from collections import deque
+
 from whoosh import fields
 from whoosh.analysis import (
     CharsetFilter,
+    Filter,
     IDTokenizer,
     LowercaseFilter,
     RegexTokenizer,
-    ShingleFilter,
     StandardAnalyzer,
     StemmingAnalyzer,
 )
 from whoosh.support.charset import accent_map
 
 # Bump when the schema or analysis changes: an index of another version is thrown away and rebuilt.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 TEXT_FIELD = "text"
 EXACT_FIELD = "exact"
@@ -41,6 +44,30 @@ PAIRS_FIELD = "pairs"
 TEXT_FIELDS = (TEXT_FIELD, EXACT_FIELD, PAIRS_FIELD)
 # Field names a query may use (`speaker:client`), besides the two text fields.
 FILTER_FIELDS = ("speaker", "perspective", "kind", "dyad", "session")
+
+
+class WordGroups(Filter):
+    """Turns a token stream into its runs of two and of three adjacent tokens ("a b", "a b c"), each at the
+    position of its first token and spanning its characters."""
+
+    def __call__(self, tokens):
+        window: deque = deque(maxlen=3)
+        for token in tokens:
+            if token.stopped:
+                continue
+            window.append(token.copy())
+            if len(window) >= 2:
+                yield _group(list(window)[-2:])
+            if len(window) == 3:
+                yield _group(list(window))
+
+
+def _group(members: list) -> object:
+    token = members[0].copy()
+    token.text = " ".join(member.text for member in members)
+    if token.chars:
+        token.endchar = members[-1].endchar
+    return token
 
 
 def make_schema() -> fields.Schema:
@@ -62,7 +89,7 @@ def make_schema() -> fields.Schema:
         speaker=fields.TEXT(analyzer=speaker, stored=True),
         text=fields.TEXT(analyzer=stemmed, chars=True, multitoken_query="phrase"),
         exact=fields.TEXT(analyzer=exact, chars=True, multitoken_query="phrase"),
-        pairs=fields.TEXT(analyzer=stemmed | ShingleFilter(2, " "), chars=True),
+        pairs=fields.TEXT(analyzer=stemmed | WordGroups(), chars=True),
         body=fields.STORED,  # the turn's (or memo's) text, for snippets
         start=fields.STORED,  # the turn's offsets in its document
         end=fields.STORED,

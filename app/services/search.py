@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from app.domain import search_spans
 from app.domain.errors import InvalidInput, SearchError
-from app.search.index import Filters, IndexHit
+from app.search.index import Filters, IndexDamaged, IndexHit
 from app.services import coding
 from app.services.project import Project
 from app.services.search_sync import (
@@ -147,10 +147,14 @@ def run_request(
     if limit is not None and limit < 1:
         raise InvalidInput("The number of hits to show must be at least 1.")
     filters, coded, uncoded = _filters(project, request)
+    post_filter = coded is not None or uncoded is not None
     with locked():
         sync_index(project, progress, cancelled)
-        post_filter = coded is not None or uncoded is not None
-        found = open_index(project).search(request.query, filters, None if post_filter else limit)
+        try:
+            found = open_index(project).search(request.query, filters, None if post_filter else limit)
+        except IndexDamaged:
+            rebuild_index(project, progress, cancelled)
+            found = open_index(project).search(request.query, filters, None if post_filter else limit)
     hits_found = found.hits
     total = found.total
     if post_filter:

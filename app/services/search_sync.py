@@ -96,8 +96,10 @@ def sync_index(
             return _sync(project, index, progress, cancelled)
         except RapportError:
             raise
-        except Exception:  # a damaged index: throw it away and index everything again
-            index.recreate()
+        except Exception:
+            if index.healthy():
+                raise  # not the index's fault (a bug, or the project could not be read)
+            index.recreate()  # a damaged index: throw it away and index everything again
             return _sync(project, index, progress, cancelled)
 
 

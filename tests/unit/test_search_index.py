@@ -131,3 +131,26 @@ def test_malformed_queries_are_refused(query: str) -> None:
 )
 def test_wellformed_queries_pass(query: str) -> None:
     check_syntax(query)
+
+
+def test_totals_stay_exact_after_records_are_replaced(tmp_path: Path) -> None:
+    opened = SearchIndex.open(tmp_path / "index")
+    texts = {n: f"Client: trust me {n}.\nTherapist: it sounds like you trust her\n" for n in range(1, 5)}
+
+    def entry(n: int, text: str) -> DocumentEntry:
+        second = text.index("Therapist:")
+        turns = [TurnEntry(0, second, "Client"), TurnEntry(second, len(text), "Therapist")]
+        return DocumentEntry(n, text, turns, f"s{n}")
+
+    opened.update(documents=[entry(n, t) for n, t in texts.items()], content_version="1")
+    assert opened.search("trust").total == 8 and opened.search('"it sounds like"').total == 4
+    changed = "Client: no longer.\nTherapist: it sounds like a change\n"
+    opened.update(documents=[entry(2, changed)], remove_documents=[3], content_version="2")  # deletions now
+    assert opened.search("trust").total == 4
+    assert len(opened.search("trust", limit=None).hits) == 4
+    assert opened.search('"it sounds like"').total == 3
+    assert opened.search('"it sounds like a change"').total == 1
+    assert [changed[s:e] for h in opened.search('"like a change"').hits for s, e in h.matches] == [
+        "like a change"
+    ]
+    opened.close()
