@@ -184,6 +184,20 @@ class MainWindow(QMainWindow):
     def apply_code(self, code_id: int) -> None:
         self.pane.apply_code(code_id)
 
+    def focus_search(self) -> None:
+        dock = self.docks.get("search")
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+            dock.widget().setFocus()
+
+    def focus_code_filter(self) -> None:
+        dock = self.docks["codebook"]
+        dock.show()
+        dock.raise_()
+        self.codebook.filter.setFocus()
+        self.codebook.filter.selectAll()
+
     # -- projects ----------------------------------------------------------------------------------
     def set_project(self, project: Project | None) -> None:
         self.codebook.editor.save()

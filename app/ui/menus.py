@@ -102,6 +102,20 @@ def build_menus(window: MainWindow) -> SimpleNamespace:
     for dock in window.docks.values():
         a.view_menu.addAction(dock.toggleViewAction())
     a.view_menu.addSeparator()
+    a.find_in_project = _action(
+        window,
+        "&Search the project…",
+        window.focus_search,
+        "Search every transcript and memo",
+        QKeySequence("Ctrl+Shift+F"),
+    )
+    a.find_in_project.setVisible("search" in window.docks)
+    a.view_menu.addAction(a.find_in_project)
+    a.find_code = _action(
+        window, "Find a &code…", window.focus_code_filter, "Filter the codebook", QKeySequence("Ctrl+K")
+    )
+    a.view_menu.addAction(a.find_code)
+    a.view_menu.addSeparator()
     a.reset_layout = _action(
         window, "Reset &layout", window.reset_layout, "Put the panels back where they started"
     )
@@ -160,7 +174,7 @@ def build_menus(window: MainWindow) -> SimpleNamespace:
     a.view_menu.insertAction(a.view_menu.actions()[0], toolbar.toggleViewAction())
 
     # Needs a project / a writable project
-    a.project_only = [a.close, a.coder, *a.windows.values()]
+    a.project_only = [a.close, a.coder, a.find_in_project, a.find_code, *a.windows.values()]
     a.writable_only = [a.import_, a.pseudonymise, a.send_out, a.merge_copies]
     return a
 
