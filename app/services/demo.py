@@ -13,8 +13,10 @@ or cancelled build leaves nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,10 +118,19 @@ def build_demo(
     try:
         with create_project(work) as project:
             _populate(project, source, progress or (lambda done, total, message: None), cancelled)
+        _fold_in_write_ahead_log(work)
         os.replace(work, path)
     finally:
         _remove_database(work)
     return open_project(path)
+
+
+def _fold_in_write_ahead_log(path: Path) -> None:
+    """Make the closed work file self-contained before it is renamed (a `-wal` left beside it would be lost)."""
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size:
+        with contextlib.closing(sqlite3.connect(path)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _remove_database(path: Path) -> None:
