@@ -223,14 +223,27 @@ def restore_codings(project: Project, records: Sequence[CodingRecord]) -> None:
 
 
 def recode_codings(project: Project, ids: Sequence[int], code_id: int) -> list[CodingRecord]:
-    """Give codings another code; returns the records as they were (undo with `restore_codings`)."""
+    """Give codings another code; returns the records as they were (undo with `restore_codings`).
+
+    A coding whose coder already has the very same span with the new code would become a duplicate: it is
+    removed instead (its record, with its memos, still comes back on undo)."""
     with project.write() as session:
         if session.get(Code, code_id) is None:
             raise NotFound(f"There is no code {code_id}.")
         rows = queries.codings_by_ids(session, ids)
-        queries.update_codings(session, [r["id"] for r in rows], code_id=code_id, updated_at=utcnow())
+        taken = queries.existing_keys(session, {r["document_id"] for r in rows})
+        keep, drop = [], []
+        for row in rows:
+            key = (row["document_id"], code_id, row["coder_id"], row["start"], row["end"])
+            if row["code_id"] == code_id:
+                continue
+            (drop if key in taken else keep).append(row)
+            taken.add(key)
+        memos = queries.memos_of_codings(session, [r["id"] for r in drop])
+        queries.delete_codings(session, [r["id"] for r in drop])
+        queries.update_codings(session, [r["id"] for r in keep], code_id=code_id, updated_at=utcnow())
     _notify(project, {r["document_id"] for r in rows})
-    return [_record(r) for r in rows]
+    return [_record(r, (m for m in memos if m["coding_id"] == r["id"])) for r in rows]
 
 
 def resize_coding(project: Project, coding_id: int, start: int, end: int) -> CodingRecord:
@@ -242,6 +255,9 @@ def resize_coding(project: Project, coding_id: int, start: int, end: int) -> Cod
         row = rows[0]
         lengths = queries.document_lengths(session, [row["document_id"]])
         _validate(CodingSpec(row["document_id"], row["code_id"], start, end), lengths, {row["code_id"]})
+        key = (row["document_id"], row["code_id"], row["coder_id"], start, end)
+        if (start, end) != (row["start"], row["end"]) and key in queries.existing_keys(session, [key[0]]):
+            raise InvalidInput("The same coder already has this code on exactly that range.")
         queries.update_coding(session, coding_id, start=start, end=end, updated_at=utcnow())
     _notify(project, [row["document_id"]])
     return _record(row)

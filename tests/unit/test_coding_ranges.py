@@ -107,3 +107,39 @@ def test_filters_by_document_code_coder_and_dyad(project: Project, setup: tuple[
     assert len(coding.list_codings(project, code=hope.id)) == 2
     with pytest.raises(NotFound):
         coding.list_codings(project, dyad="D9")
+
+
+def test_recode_onto_an_identical_coding_collapses_and_undo_restores(
+    project: Project, setup: tuple[int, int, int]
+) -> None:
+    from sqlalchemy import select
+
+    from app.services import memos
+    from app.storage.models import Coding, Memo
+
+    def rows() -> tuple:
+        with project.read() as session:
+            codings = session.execute(select(*Coding.__table__.columns).order_by(Coding.id)).all()
+            notes = session.execute(select(*Memo.__table__.columns).order_by(Memo.id)).all()
+        return tuple(map(tuple, codings)), tuple(map(tuple, notes))
+
+    doc, deferral, ben = setup
+    hope = codebook.add_code(project, "Hope").id
+    same, other = (8, 22), (26, 41)
+    (a, b, _c) = coding.add_codings(
+        project,
+        [coding.CodingSpec(doc, deferral, *same), coding.CodingSpec(doc, deferral, *other),
+         coding.CodingSpec(doc, hope, *same)],
+        ben,
+    )  # fmt: skip
+    memos.add_memo(project, "coding", a.id, text="hesitant", author_id=ben)
+    before = rows()
+    old = coding.recode_codings(project, [a.id, b.id], hope)
+    views = coding.list_codings(project)
+    assert sorted((v.code, v.start) for v in views) == [("Hope", 8), ("Hope", 26)]
+    assert memos.list_memos(project) == []
+    coding.restore_codings(project, old)
+    assert rows() == before
+    with pytest.raises(InvalidInput, match="exactly that range"):
+        coding.resize_coding(project, a.id, *other)  # would duplicate b
+    assert coding.resize_coding(project, a.id, *same).start == same[0], "an unchanged range is fine"
