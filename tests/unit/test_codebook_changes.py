@@ -232,3 +232,25 @@ def test_starter_codebook_is_complete_and_stable(project: Project, tmp_path) -> 
     with create_project(tmp_path / "other.rapport") as other:
         again = codebook.load_starter_codebook(other)
     assert {(c.guid, c.path) for c in again} == {(c.guid, c.path) for c in added}
+
+
+def test_starter_codebook_cross_references_name_real_codes() -> None:
+    import re
+
+    data = json.loads(codebook.starter_codebook_path().read_text(encoding="utf-8"))
+    paths: set[str] = set()
+    texts: list[tuple[str, str]] = []
+
+    def walk(entries: list[dict], prefix: str = "") -> None:
+        for entry in entries:
+            path = f"{prefix}{entry['name']}"
+            paths.add(path)
+            texts.extend((path, entry[k]) for k in ("definition", "inclusion", "exclusion", "example"))
+            walk(entry.get("children", []), path + "/")
+
+    walk(data["codes"])
+    for path, text in texts:
+        for inside in re.findall(r"\(code ([^)]+)\)", text):
+            for name in re.split(r" or |, and |; ", inside):
+                if name.strip() not in ("elsewhere",) and not name.startswith("under "):
+                    assert name.strip() in paths, f"{path} refers to a code {name!r} that does not exist"
