@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QMainWindow,
+    QTabBar,
     QTreeView,
     QUndoView,
     QWidget,
@@ -50,10 +51,15 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setDockNestingEnabled(True)
         self.setAcceptDrops(True)
+        # The side panels run the full height; excerpts and search sit under the text only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self._default_size()
         self.ask_read_only = ask_read_only_dialog  # tests replace the questions with plain functions
         self.dialogs: list[QWidget] = []
         self.demo_task: Task | None = None
+        self._shown_once = False
+        self._layout_restored = False
         self.docks: dict[str, QDockWidget] = {}
 
         self.pane = DocumentPane(context, self)
@@ -64,11 +70,11 @@ class MainWindow(QMainWindow):
         self.tool_windows = ToolWindows(context, self)
         self.actions = build_menus(self)
         self._initial_state = self.saveState(LAYOUT_VERSION)
-        self._docks_state: QByteArray | None = (
-            None  # the panels' layout while the welcome page has the window
-        )
+        self._welcome_hidden: list[QDockWidget] | None = None  # panels hidden while the welcome page shows
         self._connect()
         self.restore_layout()
+        self.layout().activate()  # lay the docks out now, so the stray bars can be told from live ones
+        self.hide_stray_tab_bars()
         self._project_changed(context.project)
 
     def _default_size(self) -> None:
@@ -130,10 +136,42 @@ class MainWindow(QMainWindow):
         self.docks["codebook"].raise_()
         if "excerpts" in self.docks:
             self.docks["excerpts"].raise_()
+        self._size_docks()
+
+    def _size_docks(self) -> None:
+        """The starting proportions: narrow study tree, roomy text, a codebook wide enough for its counts."""
         self.resizeDocks([self.docks["study"], self.docks["codebook"]], [290, 400], Qt.Orientation.Horizontal)
         bottoms = [d for k, d in self.docks.items() if k in ("excerpts", "search")]
         if bottoms:
-            self.resizeDocks(bottoms[:1], [200], Qt.Orientation.Vertical)
+            self.resizeDocks(bottoms[:1], [max(170, self.height() // 5)], Qt.Orientation.Vertical)
+        self.codebook.splitter.setSizes([max(200, self.height() // 2), 300])
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if not self._layout_restored:
+                self._size_docks()
+        QTimer.singleShot(0, self.hide_stray_tab_bars)
+
+    def hide_stray_tab_bars(self) -> None:
+        """Hide dock tab bars Qt left behind from tabifying before the window was shown (seen with Qt 6.11:
+        an old bar stays visible in the middle of another panel). A live bar sits right under its docks."""
+        docks = [d.geometry() for d in self.docks.values() if not d.isHidden() and not d.isFloating()]
+        if not docks:  # the welcome page: Qt shows the live bars again with their docks
+            return
+        for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if bar.isHidden():
+                continue
+            rect = bar.geometry()
+            attached = any(
+                abs(dock.bottom() + 1 - rect.top()) <= 3
+                and dock.left() < rect.right()
+                and rect.left() < dock.right()
+                for dock in docks
+            )
+            if not attached:
+                bar.hide()
 
     def _connect(self) -> None:
         context = self.context
@@ -387,15 +425,23 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _show_panels(self, shown: bool) -> None:
-        """Without a project the welcome page gets the whole window; the panels come back as they were."""
-        if not shown and self._docks_state is None:
-            self._docks_state = self.saveState(LAYOUT_VERSION)
-            for dock in self.docks.values():
+        """Without a project the welcome page gets the whole window; the panels come back as they were.
+
+        Docks are hidden and shown again rather than saved and restored with restoreState, which can leave
+        stray tab bars behind in tabified dock areas."""
+        if not shown and self._welcome_hidden is None:
+            self._welcome_hidden = [dock for dock in self.docks.values() if not dock.isHidden()]
+            for dock in self._welcome_hidden:
                 dock.hide()
             self.status.clearMessage()
-        elif shown and self._docks_state is not None:
-            state, self._docks_state = self._docks_state, None
-            self.restoreState(state, LAYOUT_VERSION)
+        elif shown and self._welcome_hidden is not None:
+            docks, self._welcome_hidden = self._welcome_hidden, None
+            for dock in docks:
+                dock.show()
+            for key in ("codebook", "excerpts"):
+                if key in self.docks and self.docks[key] in docks:
+                    self.docks[key].raise_()
+            QTimer.singleShot(0, self.hide_stray_tab_bars)
 
     def _update_title(self) -> None:
         project = self.context.project
@@ -413,17 +459,22 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
-            self.restoreState(state, LAYOUT_VERSION)
+            self._layout_restored = self.restoreState(state, LAYOUT_VERSION)
 
     def save_layout(self) -> None:
         settings = recent.settings()
         settings.setValue("window/geometry", self.saveGeometry())
-        state = self._docks_state if self._docks_state is not None else self.saveState(LAYOUT_VERSION)
-        settings.setValue("window/state", state)
+        hidden = self._welcome_hidden or []
+        for dock in hidden:  # save the layout the researcher works in, not the welcome page's
+            dock.show()
+        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        for dock in hidden:
+            dock.hide()
 
     def reset_layout(self) -> None:
-        self._docks_state = None
+        self._welcome_hidden = None
         self.restoreState(self._initial_state, LAYOUT_VERSION)
+        self._size_docks()
         for dock in self.docks.values():
             dock.setVisible(True)
 

@@ -198,3 +198,15 @@ def test_dropping_files_opens_a_project_or_offers_the_import(window, closed_stud
     transcript.write_bytes(b"")
     mime.setUrls([QUrl.fromLocalFile(str(transcript)), QUrl.fromLocalFile(str(tmp_path / "photo.jpg"))])
     assert window.dropped_files(mime) == (None, [str(transcript)])
+
+
+def test_no_stray_dock_tab_bar_is_left_over_the_panels(window, closed_study, qtbot) -> None:
+    from PySide6.QtWidgets import QTabBar
+
+    window.open_path(closed_study)
+    qtbot.wait(20)
+    bars = [b for b in window.findChildren(QTabBar) if b.parent() is window and b.isVisible()]
+    assert bars  # the codebook's and the excerpts' tabs
+    docks = [d.geometry() for d in window.docks.values() if d.isVisible()]
+    for bar in bars:
+        assert any(abs(d.bottom() + 1 - bar.geometry().top()) <= 3 for d in docks), bar.geometry()

@@ -55,7 +55,8 @@ class CodeEditorPane(QWidget):
             edit = QPlainTextEdit(self)
             edit.setPlaceholderText(hint)
             edit.setTabChangesFocus(True)
-            edit.setMinimumHeight(44)
+            edit.setMinimumHeight(40)
+            edit.setMaximumHeight(88)
             edit.installEventFilter(self)
             edit.textChanged.connect(self._update_buttons)
             self.edits[key] = edit
