@@ -11,13 +11,27 @@ from __future__ import annotations
 
 import io
 import stat
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from app.domain.errors import ImportFailed, UnsafeFile
 
 _CHUNK = 64 * 1024
+# What the standard library raises for damaged archives (found by fuzzing: a flipped byte can raise any).
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    struct.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +68,7 @@ class SafeZip:
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        except _DAMAGED as exc:
             raise ImportFailed(f"{name} is not a readable zip archive ({exc}).") from exc
         if len(infos) > self.limits.max_entries:
             raise UnsafeFile(
@@ -125,10 +139,8 @@ class SafeZip:
                             "(a zip bomb?); refused."
                         )
                     self._check_ratio(len(out), info.compress_size, entry)
-        except zipfile.BadZipFile as exc:
-            raise ImportFailed(f"{self.name}: entry {entry!r} is damaged ({exc}).") from exc
-        except (OSError, EOFError, ValueError, NotImplementedError) as exc:
-            raise ImportFailed(f"{self.name}: entry {entry!r} could not be read ({exc}).") from exc
+        except _DAMAGED as exc:
+            raise ImportFailed(f"{self.name}: entry {entry!r} is damaged or unreadable ({exc}).") from exc
         return bytes(out)
 
     def close(self) -> None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import stat
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from app.domain.errors import ImportFailed, UnsafeFile
+from app.domain.errors import ImportFailed, RapportError, UnsafeFile
 from app.formats.refi_qdc import read_codebook
 from app.formats.safe_xml import parse_xml
 from app.formats.safe_zip import SafeZip, ZipLimits, resolve_inside
 from app.services import exchange
+from app.services.project import create_project
 from tests.unit.exchange_study import build_study, counts
 
 GUID = "11111111-2222-3333-4444-555555555555"
@@ -181,3 +185,83 @@ def test_a_well_formed_minimal_archive_imports(project, tmp_path: Path) -> None:
     path.write_bytes(make_zip({"project.qde": project_qde(), f"Sources/{GUID}.txt": b"Hello world\r\n"}))
     report = exchange.import_refi(project, path)
     assert (report["documents"], report["codings"]) == (1, 1)
+
+
+def test_a_malformed_rapport_extension_is_ignored_not_trusted(project, tmp_path: Path) -> None:
+    import json
+
+    build_study(project)
+    out = exchange.export_project_qdpx(project, tmp_path / "study.qdpx")
+    with zipfile.ZipFile(out) as archive:
+        entries = {info.filename: archive.read(info) for info in archive.infolist()}
+        document_guid = next(n for n in entries if n.startswith("sources/"))[8:-4]
+    entries["rapport/extension.json"] = json.dumps(
+        {
+            "rapport": 1,
+            "variables": [1, 2],
+            "coders": {"not-a-guid": {"color": 5}, GUID: "x"},
+            "codes": {CODE_GUID: {"shortcut": "one"}},
+            "participants": {GUID: {"role": ["client"], "dyads": [[["a"], "client"], "x"]}},
+            "sessions": [{"dyad": {}, "number": "1"}, 7],
+            "documents": {
+                document_guid: {
+                    "turns": [[0, "9", None, None, None, None]],
+                    "dyad": [1],
+                    "session": "x",
+                    "kind": 3,
+                }
+            },
+            "memos": {GUID: {"target": "dyad", "dyad": {"a": 1}}},
+        }
+    ).encode()
+    (tmp_path / "odd.qdpx").write_bytes(make_zip(entries))
+    with create_project(tmp_path / "copy.rapport") as copy:
+        report = exchange.import_project_qdpx(copy, tmp_path / "odd.qdpx")
+        assert (report.documents, report.codings, report.memos) == (3, 4, 6)
+
+
+@pytest.fixture(scope="module")
+def fuzz_project(tmp_path_factory):
+    """One project for every fuzzed import (a failed import leaves it as it was; a lucky one only adds)."""
+    with create_project(tmp_path_factory.mktemp("fuzz") / "p.rapport") as opened:
+        yield opened
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_damaged_archives_raise_only_rapport_errors(fuzz_project, tmp_path_factory, data) -> None:
+    original = make_zip(
+        {
+            "project.qde": project_qde(),
+            f"sources/{GUID}.txt": "Therapist: hi 😀\r\nClient: hello\r\n".encode(),
+        }
+    )
+    damaged = bytearray(original)
+    for _ in range(data.draw(st.integers(1, 8))):
+        position = data.draw(st.integers(0, len(damaged) - 1))
+        damaged[position] = data.draw(st.integers(0, 255))
+    path = tmp_path_factory.getbasetemp() / "damaged.qdpx"
+    path.write_bytes(bytes(damaged))
+    with contextlib.suppress(RapportError):  # anything else (zlib.error, KeyError...) fails the test
+        exchange.import_project_qdpx(fuzz_project, path)
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_damaged_project_xml_raises_only_rapport_errors(fuzz_project, tmp_path_factory, data) -> None:
+    """Flip, drop or insert characters in project.qde itself (stored intact in a valid zip)."""
+    qde = bytearray(project_qde())
+    for _ in range(data.draw(st.integers(1, 6))):
+        position = data.draw(st.integers(0, len(qde) - 1))
+        action = data.draw(st.sampled_from(["flip", "drop", "insert"]))
+        byte = data.draw(st.sampled_from(list(b'<>"=/ -0123456789abcdef\x00\xff')))
+        if action == "flip":
+            qde[position] = byte
+        elif action == "drop":
+            del qde[position]
+        else:
+            qde.insert(position, byte)
+    path = tmp_path_factory.getbasetemp() / "damaged-xml.qdpx"
+    path.write_bytes(make_zip({"project.qde": bytes(qde), f"sources/{GUID}.txt": b"Client: hello there\n"}))
+    with contextlib.suppress(RapportError):
+        exchange.import_project_qdpx(fuzz_project, path)
