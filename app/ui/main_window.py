@@ -253,11 +253,11 @@ class MainWindow(QMainWindow):
                 )
 
     def open_path(self, path: Path | str) -> bool:
+        """Open a project; the one open now stays open if the new one cannot be opened."""
         path = Path(path)
         if self.context.project is not None and self.context.project.path == path.resolve():
             return True
         self.codebook.editor.save()
-        self.context.set_project(None)  # release our own lock before opening (also the same file again)
         try:
             project = open_with_questions(self, path, self.ask_read_only)
         except RapportError as error:

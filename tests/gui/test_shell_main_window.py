@@ -210,3 +210,28 @@ def test_no_stray_dock_tab_bar_is_left_over_the_panels(window, closed_study, qtb
     docks = [d.geometry() for d in window.docks.values() if d.isVisible()]
     for bar in bars:
         assert any(abs(d.bottom() + 1 - bar.geometry().top()) <= 3 for d in docks), bar.geometry()
+
+
+def test_a_file_that_cannot_be_opened_leaves_the_current_project_open(window, closed_study, tmp_path) -> None:
+    from app.ui.dialogs import crash_dialog
+
+    window.open_path(closed_study)
+    not_a_project = tmp_path / "notes.rapport"
+    not_a_project.write_text("just some notes", encoding="utf-8")
+    assert not window.open_path(not_a_project)
+    assert window.context.project is not None and window.context.project.path == closed_study.resolve()
+    message = crash_dialog.open_dialogs[-1]
+    assert "notes.rapport" in message.text()
+    message.close()
+
+
+def test_status_bar_switches_coder_and_adds_a_new_one(window, closed_study) -> None:
+    window.open_path(closed_study)
+    combo = window.status.coder_combo
+    combo.activated.emit(combo.findText("Anna"))
+    anna = next(c.id for c in coding.list_coders(window.context.project) if c.name == "Anna")
+    assert window.context.active_coder_id == anna
+    window.ask_new_coder_name = lambda: "Chloé"
+    combo.activated.emit(combo.findText("New coder…"))
+    chloe = next(c.id for c in coding.list_coders(window.context.project) if c.name == "Chloé")
+    assert window.context.active_coder_id == chloe and combo.currentText() == "Chloé"
