@@ -17,21 +17,21 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QMainWindow,
-    QTabBar,
     QTreeView,
     QUndoView,
     QWidget,
 )
 
 from app.domain.errors import RapportError
-from app.services import coding
 from app.services.project import Project
+from app.ui import coder_choice
 from app.ui import recent_projects as recent
 from app.ui.context import AppContext
 from app.ui.dialogs.about_dialog import AboutDialog
 from app.ui.dialogs.crash_dialog import report_error
 from app.ui.dialogs.new_project_dialog import PROJECT_FILTER, NewProjectDialog, create_new_project
 from app.ui.dialogs.open_project_errors import ask_read_only_dialog, open_with_questions
+from app.ui.dock_layout import hide_stray_tab_bars, size_docks
 from app.ui.document_pane import DocumentPane
 from app.ui.hosted_views import DOCKS, ToolWindows, load_class
 from app.ui.icons import app_icon
@@ -139,12 +139,7 @@ class MainWindow(QMainWindow):
         self._size_docks()
 
     def _size_docks(self) -> None:
-        """The starting proportions: narrow study tree, roomy text, a codebook wide enough for its counts."""
-        self.resizeDocks([self.docks["study"], self.docks["codebook"]], [290, 400], Qt.Orientation.Horizontal)
-        bottoms = [d for k, d in self.docks.items() if k in ("excerpts", "search")]
-        if bottoms:
-            self.resizeDocks(bottoms[:1], [max(170, self.height() // 5)], Qt.Orientation.Vertical)
-        self.codebook.splitter.setSizes([max(200, self.height() // 2), 300])
+        size_docks(self)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -155,23 +150,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.hide_stray_tab_bars)
 
     def hide_stray_tab_bars(self) -> None:
-        """Hide dock tab bars Qt left behind from tabifying before the window was shown (seen with Qt 6.11:
-        an old bar stays visible in the middle of another panel). A live bar sits right under its docks."""
-        docks = [d.geometry() for d in self.docks.values() if not d.isHidden() and not d.isFloating()]
-        if not docks:  # the welcome page: Qt shows the live bars again with their docks
-            return
-        for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
-            if bar.isHidden():
-                continue
-            rect = bar.geometry()
-            attached = any(
-                abs(dock.bottom() + 1 - rect.top()) <= 3
-                and dock.left() < rect.right()
-                and rect.left() < dock.right()
-                for dock in docks
-            )
-            if not attached:
-                bar.hide()
+        hide_stray_tab_bars(self, list(self.docks.values()))
 
     def _connect(self) -> None:
         context = self.context
@@ -242,7 +221,7 @@ class MainWindow(QMainWindow):
         self.context.set_project(project)
         if project is not None:
             recent.add_recent(project.path)
-            self._choose_coder_on_open(project)
+            coder_choice.choose_on_open(self, project)
             if project.upgraded_from_backup:
                 self.status.show_message(
                     f"Upgraded; the original was kept as {project.upgraded_from_backup.name}", 10000
@@ -325,48 +304,11 @@ class MainWindow(QMainWindow):
         name, ok = QInputDialog.getText(self, "New coder", "Name of the coder:", text=getpass.getuser())
         return name.strip() if ok and name.strip() else None
 
-    def _choose_coder_on_open(self, project: Project) -> None:
-        coders = coding.list_coders(project)
-        if not coders:
-            return
-        by_name = {c.name: c.id for c in coders}
-        remembered = recent.remembered_coder(project.project_id)
-        if len(coders) == 1:
-            self.context.set_active_coder(coders[0].id)
-        elif remembered in by_name:
-            self.context.set_active_coder(by_name[remembered])
-            self.status.show_message(f"Coding as {remembered} (change it in the status bar)", 8000)
-        else:
-            self.choose_coder()
-
     def choose_coder(self) -> None:
-        project = self.context.project
-        if project is None:
-            return
-        coders = coding.list_coders(project)
-        if not coders:
-            self.new_coder()
-            return
-        current = next((c.name for c in coders if c.id == self.context.active_coder_id), None)
-        name = self.ask_coder([c.name for c in coders], current)
-        chosen = next((c for c in coders if c.name == name), None)
-        if chosen is not None:
-            self.context.set_active_coder(chosen.id)
-            recent.remember_coder(project.project_id, chosen.name)
+        coder_choice.choose(self)
 
     def new_coder(self) -> None:
-        project = self.context.project
-        name = self.ask_new_coder_name() if project is not None else None
-        if not name:
-            return
-        try:
-            coder_id = coding.ensure_coder(project, name)
-        except RapportError as error:
-            report_error(self, error, "New coder")
-            return
-        self.context.set_active_coder(coder_id)
-        recent.remember_coder(project.project_id, name)
-        self.status.refresh_coders()
+        coder_choice.add_new(self)
 
     # -- other windows and dialogs -------------------------------------------------------------------
     def _keep_open(self, dialog: QWidget) -> QWidget:
