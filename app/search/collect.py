@@ -7,8 +7,8 @@ word matches over ten thousand turns, so that costs a tenth of a second a query.
   qualitative work the order of the transcript is the natural one, and nothing needs scoring;
 - the total is exact: for a single term it is the term's document frequency (less the deleted records that
   held it), otherwise the matching ids are counted;
-- a phrase of plain words is rewritten onto the `pairs` field (runs of two and three adjacent words): two or
-  three words are one term, longer phrases a phrase of overlapping three-word runs.
+- a phrase of plain words is looked up in the `pairs` field (runs of two and three adjacent words): two or
+  three words are one term; a longer phrase checks word positions only in turns holding all its runs.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ def on_pairs(node: query.Query) -> query.Query:
             return node
         if len(words) <= 3:
             return query.Term(PAIRS_FIELD, " ".join(words), boost=node.boost)
-        triples = [" ".join(words[i : i + 3]) for i in range(len(words) - 2)]
-        return query.Phrase(PAIRS_FIELD, triples, slop=1, boost=node.boost)
+        runs = [query.Term(PAIRS_FIELD, " ".join(words[i : i + 3])) for i in range(len(words) - 2)]
+        return query.And([*runs, node])  # only turns holding every run have their word positions checked
     if node.is_leaf():
         return node
     return node.apply(on_pairs)

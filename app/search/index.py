@@ -272,7 +272,7 @@ class SearchIndex:
         try:
             excluded = self._bookkeeping_docnums(searcher) if can_match_everything(parsed) else frozenset()
             total, docnums = collect(searcher, fast, limit, excluded)
-            spans = match_spans(searcher, fast, docnums)
+            spans = match_spans(searcher, parsed, docnums)  # from the text fields, which keep positions
             hits = [_hit(searcher.stored_fields(docnum), spans[docnum]) for docnum in docnums]
         except SearchError:
             raise

@@ -14,9 +14,9 @@ Two text fields: ``text`` is stemmed and accent-folded (``trusting`` finds ``tru
 Stop words are kept: researchers search for phrases such as "I don't know".
 
 A third, hidden field ``pairs`` indexes each run of two and of three adjacent stemmed words ("feel safe",
-"it sound like") at the first word's position. A phrase is searched there (see `collect.py`): a phrase of two
-or three words becomes one term lookup, a longer one a phrase of overlapping three-word runs, both far cheaper
-than checking word positions in every candidate turn.
+"it sound like"), without positions (only which turns hold it, so it stays small). A phrase is searched there
+first (see `collect.py`): a phrase of two or three words becomes one term lookup, a longer one must hold all
+its three-word runs before word positions are checked; highlights still come from the ``text`` field.
 """
 
 from __future__ import annotations
@@ -36,12 +36,12 @@ from whoosh.analysis import (
 from whoosh.support.charset import accent_map
 
 # Bump when the schema or analysis changes: an index of another version is thrown away and rebuilt.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 TEXT_FIELD = "text"
 EXACT_FIELD = "exact"
 PAIRS_FIELD = "pairs"
-TEXT_FIELDS = (TEXT_FIELD, EXACT_FIELD, PAIRS_FIELD)
+TEXT_FIELDS = (TEXT_FIELD, EXACT_FIELD)
 # Field names a query may use (`speaker:client`), besides the two text fields.
 FILTER_FIELDS = ("speaker", "perspective", "kind", "dyad", "session")
 
@@ -89,7 +89,9 @@ def make_schema() -> fields.Schema:
         speaker=fields.TEXT(analyzer=speaker, stored=True),
         text=fields.TEXT(analyzer=stemmed, chars=True, multitoken_query="phrase"),
         exact=fields.TEXT(analyzer=exact, chars=True, multitoken_query="phrase"),
-        pairs=fields.TEXT(analyzer=stemmed | WordGroups(), chars=True),
+        pairs=fields.TEXT(
+            analyzer=stemmed | WordGroups(), phrase=False
+        ),  # which turns hold a run; no positions
         body=fields.STORED,  # the turn's (or memo's) text, for snippets
         start=fields.STORED,  # the turn's offsets in its document
         end=fields.STORED,
