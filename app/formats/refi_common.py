@@ -132,13 +132,12 @@ def truthy(value: str | None, default: bool = True) -> bool:
     return value.strip().lower() in ("true", "1")
 
 
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def xml_safe(text: str) -> str:
     """`text` without the control characters XML 1.0 cannot carry (they would make the file unreadable)."""
-    return "".join(
-        ch
-        for ch in text
-        if ch in "\t\n\r" or ("\x20" <= ch <= "\ud7ff") or ("\ue000" <= ch <= "\ufffd") or ch > "\uffff"
-    )
+    return _NOT_XML.sub("", text)
 
 
 # -- code descriptions: definition, inclusion, exclusion, example ----------------------------------
