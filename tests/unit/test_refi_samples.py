@@ -3,9 +3,12 @@ UTF-16 positions land exactly on the text NVivo coded."""
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.formats.refi_positions import CODE_POINTS, UTF16, PositionMap, guess_convention
@@ -184,3 +187,40 @@ def test_importing_the_same_codebook_twice_merges(project) -> None:
     assert (again["codes_added"], again["codes_merged"]) == (0, 307)
     assert counts(project)["codes"] == 307
     assert counts(project)["documents"] == 20  # documents are always added, under unique names and GUIDs
+
+
+def _walk_every_character(original: str, unit: str):
+    """The obvious (slow) reference: walk each character, counting units and normalised characters."""
+    original = original.removeprefix("\ufeff")
+    starts, norms, units, norm, previous = [], [], 0, 0, ""
+    for ch in original:
+        starts.append(units)
+        norms.append(norm)
+        units += 2 if unit == UTF16 and ord(ch) > 0xFFFF else 1
+        norm += 0 if (ch == "\n" and previous == "\r") else 1
+        previous = ch
+
+    def to_normalised(offset: int) -> int:
+        if offset <= 0:
+            return 0
+        if offset >= units:
+            return norm
+        return norms[bisect.bisect_right(starts, offset) - 1]
+
+    return to_normalised, units
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(["a", " ", "\r", "\n", "\r\n", "😀", "é", "\ufeff"]), max_size=30).map(
+        "".join
+    ),
+    unit=st.sampled_from([UTF16, CODE_POINTS]),
+)
+def test_position_map_equals_walking_every_character(text: str, unit: str) -> None:
+    reference, total = _walk_every_character(text, unit)
+    mapping = PositionMap(text, unit)
+    assert mapping.total_units == total
+    assert [mapping.to_normalised(o) for o in range(-1, total + 2)] == [
+        reference(o) for o in range(-1, total + 2)
+    ]
