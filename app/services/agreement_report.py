@@ -74,6 +74,24 @@ FORMULAS = {
     ],
 }
 FORMULAS["presence"] = FORMULAS["character"][:5]
+REFERENCES = (
+    "Brennan, R. L. & Prediger, D. J. (1981). Coefficient kappa: some uses, misuses, and alternatives. "
+    "Educational and Psychological Measurement, 41, 687-699.",
+    "Byrt, T., Bishop, J. & Carlin, J. B. (1993). Bias, prevalence and kappa. Journal of Clinical Epidemiology, "
+    "46(5), 423-429.",
+    "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and Psychological "
+    "Measurement, 20(1), 37-46.",
+    "Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. Psychological Bulletin, 76(5), "
+    "378-382.",
+    "Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the presence of high agreement. "
+    "British Journal of Mathematical and Statistical Psychology, 61(1), 29-48.",
+    "Krippendorff, K. (1995). On the reliability of unitizing continuous data. Sociological Methodology, 25, "
+    "47-76.",
+    "Krippendorff, K. (2004). Content Analysis: An Introduction to Its Methodology (2nd ed.). Sage.",
+    "Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability. University of Pennsylvania, "
+    "Annenberg School for Communication.",
+    "Kuckartz, U. & Raediker, S. (2019). Analyzing Qualitative Data with MAXQDA. Springer.",
+)
 MULTI_FORMULAS = [
     "With m coders, h_k units are coded by exactly k of them (k = 0..m), N units in all.",
     "Percent agreement: mean pairwise agreement P = sum h_k (C(k,2) + C(m-k,2)) / (N C(m,2)) (Fleiss 1971).",
@@ -220,6 +238,9 @@ def export_docx(
             cells[1].text = f"{item.start}-{item.end}: {_excerpt(item.text)}"
             cells[2].text = ", ".join(name for _id, name in item.codes_a) or "(none)"
             cells[3].text = ", ".join(name for _id, name in item.codes_b) or "(none)"
+    document.add_heading("References", level=2)
+    for reference in REFERENCES:
+        document.add_paragraph(reference)
     try:
         document.save(str(path))
     except OSError as error:

@@ -146,6 +146,7 @@ def test_exports_csv_and_docx(study, tmp_path: Path) -> None:
     docx = DocxDocument(str(written))
     text = "\n".join(p.text for p in docx.paragraphs)
     assert "Unit: the character" in text and "Cohen's kappa" in text and "bootstrap over documents" in text
+    assert "Byrt, T., Bishop, J. & Carlin" in text
     cells = [cell for table in docx.tables for row in table.rows for cell in row.cells]
     assert any(cell.text == "Alliance/Rupture" for cell in cells)
     shaded = [cell for cell in cells if cell._tc.xpath("./w:tcPr/w:shd")]
