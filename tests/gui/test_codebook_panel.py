@@ -164,6 +164,11 @@ def test_clicking_a_code_activates_it(panel, study, qtbot) -> None:
     with qtbot.waitSignal(panel.codeActivated) as signal:
         qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert signal.args == [study.codes["rupture"]]
+    panel.select_code(study.codes["repair"])
+    panel.tree.setFocus()
+    with qtbot.waitSignal(panel.codeActivated) as signal:
+        qtbot.keyClick(panel.tree, Qt.Key.Key_Return)
+    assert signal.args == [study.codes["repair"]]
 
 
 def test_filter_and_mine_only_counts(panel, context, study) -> None:

@@ -8,7 +8,7 @@ the user (confirm, colour, merge target) are methods tests can replace, so no te
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -96,6 +96,10 @@ class CodebookPanel(QWidget):
         for column in (1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.clicked.connect(self._clicked)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # the keyboard's click: apply the current code
+            apply_key = QShortcut(QKeySequence(key), self.tree)
+            apply_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+            apply_key.activated.connect(lambda: self._clicked(self.tree.currentIndex()))
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
 
         self.editor = CodeEditorPane(self.context, self)
@@ -211,6 +215,8 @@ class CodebookPanel(QWidget):
             self.tree.scrollTo(index)
 
     def _clicked(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
         code_id = self.model.code_id(self.proxy.mapToSource(index))
         if code_id is not None:
             self.codeActivated.emit(code_id)
