@@ -176,6 +176,7 @@ class Disagreement:
     codes_a: tuple[tuple[int, str], ...]
     codes_b: tuple[tuple[int, str], ...]
     text: str
+    coders: tuple[str, str] = ("", "")  # the names of coder A and coder B
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -464,6 +465,7 @@ def list_disagreements(project: Project, request: AgreementRequest) -> list[Disa
                     codes_a=_named(stretch.codes_a, selection.code_names),
                     codes_b=_named(stretch.codes_b, selection.code_names),
                     text=text[stretch.start : stretch.end],
+                    coders=(selection.coders[0].name, selection.coders[1].name),
                 )
             )
     return result
@@ -485,6 +487,11 @@ def resolve_disagreement(
 
     if choice not in CHOICES:
         raise InvalidInput(f"Resolve a disagreement with one of {', '.join(CHOICES)}, not {choice!r}.")
+    clean = " ".join(consensus_coder.split())
+    if clean.casefold() in {name.casefold() for name in disagreement.coders}:
+        raise InvalidInput(
+            f"Resolve into a separate consensus coder, not into {clean!r}, whose codings are being compared."
+        )
     chosen = {
         "a": disagreement.codes_a,
         "b": disagreement.codes_b,

@@ -190,3 +190,16 @@ def test_more_coders_give_fleiss_kappa(window: AgreementWindow, context: AppCont
     assert window.table_model.headerData(3, Qt.Orientation.Horizontal) == "Fleiss' kappa"
     assert window.disagreements_model.rowCount() == 0 and not window.accept_a.isEnabled()
     assert "Fleiss' kappa" in window.summary.text()
+
+
+def test_resolving_into_a_compared_coder_is_refused(
+    window: AgreementWindow, context: AppContext, qtbot
+) -> None:
+    shown: list[str] = []
+    window.show_error = shown.append
+    compute(window, qtbot)
+    window.consensus.setText("Ana")
+    window.disagreements.selectRow(1)
+    window.accept_b.click()
+    assert shown and "separate consensus coder" in shown[0]
+    assert context.undo_stack.count() == 0

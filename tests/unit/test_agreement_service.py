@@ -226,3 +226,6 @@ def test_resolving_a_disagreement_codes_the_consensus_coder_and_undoes_exactly(s
         assert session.query(Coder).filter_by(name="Agreed").count() == 0  # no coder made for nothing
     with pytest.raises(InvalidInput):
         resolve_disagreement(study, found[2], "c")
+    with pytest.raises(InvalidInput, match="separate consensus coder"):
+        resolve_disagreement(study, found[2], "b", consensus_coder=" ben ")
+    assert found[2].coders == ("Ana", "Ben")
