@@ -7,8 +7,8 @@ memo edits without any service having to tell it. When nothing changed this cost
 documents table and one over memos.
 
 A document's signature covers its text hash, its place in the study (dyad, session, perspective, kind) and a
-fingerprint of its turns. Turn fingerprints need a pass over all turns, so they are recomputed only when the
-project's content version moved (every change of text or turns bumps it) or a document is new or moved.
+fingerprint of its turns. Turns only change with the text (imports and corrections replace both), so turn
+fingerprints are computed only for documents that are new or whose text hash or place changed.
 A missing, outdated or damaged index folder is deleted and rebuilt from scratch.
 """
 
@@ -146,12 +146,16 @@ def _sync(
         version = project_queries.meta(session, "content_version") or "0"
         rows = queries.documents_to_index(session)
         placements = {row[0]: "|".join(map(str, row[1:])) for row in rows}
-        known_turns = {ident: sig.rpartition("#")[2] for ident, sig in manifest.documents.items()}
-        unchanged = version == manifest.content_version and all(
-            manifest.documents.get(ident, "").rpartition("#")[0] == placement
-            for ident, placement in placements.items()
-        )
-        turns = known_turns if unchanged else queries.turn_fingerprints(session)
+        # Turns change only with the text (imports and corrections replace both), so only documents that are
+        # new or whose text hash or place changed need their turns summarised again.
+        turns = {ident: sig.rpartition("#")[2] for ident, sig in manifest.documents.items()}
+        moved = [
+            i
+            for i, placement in placements.items()
+            if manifest.documents.get(i, "").rpartition("#")[0] != placement
+        ]
+        if moved:
+            turns.update(queries.turn_fingerprints(session, moved))
         memo_rows = queries.memos_to_index(session)
     wanted = {ident: f"{placement}#{turns.get(ident, '0')}" for ident, placement in placements.items()}
     stale = [ident for ident, signature in wanted.items() if manifest.documents.get(ident) != signature]
@@ -160,7 +164,7 @@ def _sync(
     stale_memos = [row for row in memo_rows if manifest.memos.get(row[0]) != memo_signatures[row[0]]]
     gone_memos = [ident for ident in manifest.memos if ident not in memo_signatures]
     details = {row[0]: row for row in rows}
-    if stale or gone or stale_memos or gone_memos or version != manifest.content_version:
+    if stale or gone or stale_memos or gone_memos:
         index.update(
             documents=_entries(project, stale, details, wanted),
             remove_documents=gone,

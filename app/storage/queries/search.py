@@ -31,15 +31,19 @@ def documents_to_index(session: Session) -> list[Any]:
     return list(session.execute(statement))
 
 
-def turn_fingerprints(session: Session) -> dict[int, str]:
-    """A short summary of each document's turns: changes when turns are added, moved or relabelled."""
-    statement = select(
-        Turn.document_id,
-        func.count(),
-        func.total(Turn.start),
-        func.total(Turn.end),
-        func.total(func.length(func.coalesce(Turn.speaker, ""))),
-    ).group_by(Turn.document_id)
+def turn_fingerprints(session: Session, document_ids: Collection[int]) -> dict[int, str]:
+    """A short summary of these documents' turns: changes when turns are added, moved or relabelled."""
+    statement = (
+        select(
+            Turn.document_id,
+            func.count(),
+            func.total(Turn.start),
+            func.total(Turn.end),
+            func.total(func.length(func.coalesce(Turn.speaker, ""))),
+        )
+        .where(Turn.document_id.in_(list(document_ids)))
+        .group_by(Turn.document_id)
+    )
     return {
         row[0]: f"{row[1]}.{int(row[2])}.{int(row[3])}.{int(row[4])}" for row in session.execute(statement)
     }
