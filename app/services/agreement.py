@@ -17,7 +17,7 @@ from typing import Any
 from app.domain.agreement import AgreementOptions, AgreementResult, CodeAgreement, compute_agreement
 from app.domain.agreement_multi import MultiCodeAgreement, compute_multi_agreement
 from app.domain.agreement_stats import Table2x2
-from app.domain.agreement_units import disagreement_stretches
+from app.domain.agreement_units import disagreement_stretches, merge_spans
 from app.domain.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED
 from app.domain.errors import InvalidInput, OperationCancelled
 from app.services.project import Project
@@ -177,6 +177,7 @@ class Disagreement:
     codes_b: tuple[tuple[int, str], ...]
     text: str
     coders: tuple[str, str] = ("", "")  # the names of coder A and coder B
+    codes_consensus: tuple[tuple[int, str], ...] | None = None  # see list_disagreements
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -186,6 +187,9 @@ class Disagreement:
             "end": self.end,
             "codes_a": [name for _id, name in self.codes_a],
             "codes_b": [name for _id, name in self.codes_b],
+            "codes_consensus": None
+            if self.codes_consensus is None
+            else [name for _id, name in self.codes_consensus],
             "text": self.text,
         }
 
@@ -436,8 +440,14 @@ def _round(value: float | None) -> float | None:
 # -- disagreements --------------------------------------------------------------------------------------
 
 
-def list_disagreements(project: Project, request: AgreementRequest) -> list[Disagreement]:
-    """Every stretch where one coder coded and the other did not, or with different codes (selected codes only)."""
+def list_disagreements(
+    project: Project, request: AgreementRequest, consensus_coder: str | None = None
+) -> list[Disagreement]:
+    """Every stretch where one coder coded and the other did not, or with different codes (selected codes only).
+
+    With `consensus_coder`, each disagreement also says which codes that coder applies over the whole
+    stretch (`codes_consensus`; None when the coder does not exist yet), so resolved ones can be told apart.
+    """
     selection = _load(project, request)
     if len(selection.coders) != 2:
         raise InvalidInput("Disagreements are listed between two coders; name two.")
@@ -447,8 +457,14 @@ def list_disagreements(project: Project, request: AgreementRequest) -> list[Disa
         for (doc, code), spans in selection.spans[side].items():
             if code in codes:
                 by_document.setdefault(doc, ({}, {}))[side][code] = spans
+    consensus: dict[tuple[int, int], list[tuple[int, int]]] | None = None
     with project.read() as session:
         texts = queries.texts_of(session, list(by_document))
+        found = queries.coder_by_name(session, consensus_coder) if consensus_coder else None
+        if found is not None:
+            consensus = {}
+            for row in queries.codings_of(session, [found], list(by_document), selection.code_ids):
+                consensus.setdefault((row.document_id, row.code_id), []).append((row.start, row.end))
     result: list[Disagreement] = []
     for document in selection.documents:
         if document.id not in by_document:
@@ -466,9 +482,27 @@ def list_disagreements(project: Project, request: AgreementRequest) -> list[Disa
                     codes_b=_named(stretch.codes_b, selection.code_names),
                     text=text[stretch.start : stretch.end],
                     coders=(selection.coders[0].name, selection.coders[1].name),
+                    codes_consensus=None
+                    if consensus is None
+                    else _covering(consensus, document.id, stretch.start, stretch.end, selection.code_names),
                 )
             )
     return result
+
+
+def _covering(
+    spans: dict[tuple[int, int], list[tuple[int, int]]],
+    document_id: int,
+    start: int,
+    end: int,
+    names: dict[int, str],
+) -> tuple[tuple[int, str], ...]:
+    """The codes whose spans (merged) cover all of start..end in the document."""
+    covering = set()
+    for (doc, code), items in spans.items():
+        if doc == document_id and any(s <= start and end <= e for s, e in merge_spans(items)):
+            covering.add(code)
+    return _named(frozenset(covering), names)
 
 
 def _named(code_ids: frozenset[int], names: dict[int, str]) -> tuple[tuple[int, str], ...]:

@@ -180,7 +180,17 @@ def export_disagreements_csv(
     path = Path(path)
     with _open(path) as handle:
         writer = csv.writer(handle)
-        writer.writerow(["document", "start", "end", f"codes {coders[0]}", f"codes {coders[1]}", "text"])
+        writer.writerow(
+            [
+                "document",
+                "start",
+                "end",
+                f"codes {coders[0]}",
+                f"codes {coders[1]}",
+                "codes consensus",
+                "text",
+            ]
+        )
         for item in disagreements:
             writer.writerow(
                 [
@@ -189,6 +199,9 @@ def export_disagreements_csv(
                     item.end,
                     "; ".join(name for _id, name in item.codes_a),
                     "; ".join(name for _id, name in item.codes_b),
+                    ""
+                    if item.codes_consensus is None
+                    else "; ".join(name for _id, name in item.codes_consensus),
                     item.text,
                 ]
             )

@@ -164,6 +164,12 @@ def test_resolving_is_undoable(window: AgreementWindow, context: AppContext, qtb
     window.disagreements.selectRow(1)  # doc 2: Ana's Rupture vs Ben's Trust
     window.keep_both.click()
     assert consensus_codings(context) == [(2, 2, 31, 69), (2, 3, 31, 69)]
+    row = [
+        r
+        for r in range(window.disagreements_model.rowCount())
+        if window.disagreements_model.item(r).document_id == 2
+    ]
+    assert window.disagreements_model.index(row[0], 4).data() == "Alliance/Rupture, Alliance/Trust"
     context.undo_stack.undo()
     assert consensus_codings(context) == []
     context.undo_stack.redo()

@@ -219,6 +219,9 @@ def test_resolving_a_disagreement_codes_the_consensus_coder_and_undoes_exactly(s
     assert consensus_rows(study) == []
     redo_resolution(study, both)
     assert consensus_rows(study) == created  # the same ids come back
+    listed = list_disagreements(study, AgreementRequest(coders=("Ana", "Ben")), consensus_coder="Consensus")
+    assert [name for _id, name in listed[1].codes_consensus] == ["Alliance/Rupture", "Alliance/Trust"]
+    assert listed[0].codes_consensus == () and found[0].codes_consensus is None
     nothing = resolve_disagreement(study, found[0], "b")  # Ben left it uncoded: the consensus stays uncoded
     assert nothing.records == () and consensus_rows(study) == created
     assert resolve_disagreement(study, found[2], "a", consensus_coder="Agreed").consensus_coder_id is None

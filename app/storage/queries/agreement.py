@@ -121,3 +121,9 @@ def perspectives_in_use(session: Session) -> list[str]:
             .order_by(Document.perspective)
         )
     )
+
+
+def coder_by_name(session: Session, name: str) -> int | None:
+    """The id of the coder with exactly this name (spaces collapsed), or None."""
+    clean = " ".join(name.split())
+    return session.scalars(select(Coder.id).where(Coder.name == clean)).first()

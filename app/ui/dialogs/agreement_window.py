@@ -93,6 +93,7 @@ class AgreementWindow(QWidget):
         )
         self.codes.setMaximumHeight(120)
         self.consensus = QLineEdit("Consensus")
+        self.consensus.editingFinished.connect(self._refresh_disagreements)
         self.compute_button = QPushButton("Compute")
         self.compute_button.clicked.connect(self.compute)
         self.unit.currentIndexChanged.connect(self._unit_changed)
@@ -285,10 +286,13 @@ class AgreementWindow(QWidget):
         if project is None:
             return None
         request = self.current_request()
+        consensus = self.consensus_name()
 
         def work(progress, cancelled):
             report = service.agreement_table(project, request, progress, cancelled)
-            disagreements = service.list_disagreements(project, request) if len(report.coders) == 2 else []
+            disagreements = (
+                service.list_disagreements(project, request, consensus) if len(report.coders) == 2 else []
+            )
             return request, report, disagreements
 
         self.compute_button.setEnabled(False)
@@ -346,7 +350,7 @@ class AgreementWindow(QWidget):
         if self.context.project is None or self.request is None or self.report is None:
             return
         try:
-            items = service.list_disagreements(self.context.project, self.request)
+            items = service.list_disagreements(self.context.project, self.request, self.consensus_name())
         except RapportError:
             return
         self.disagreements_model.set_items(items, self.disagreements_model.coder_names)
@@ -378,7 +382,7 @@ class AgreementWindow(QWidget):
         project = self.context.project
         if item is None or project is None:
             return
-        consensus = self.consensus.text().strip() or "Consensus"
+        consensus = self.consensus_name()
         label = {"a": "Accept A", "b": "Accept B", "both": "Keep both"}[choice]
         done: list[service.Resolution] = []
 
@@ -400,6 +404,9 @@ class AgreementWindow(QWidget):
             self.show_error(str(error))
 
     # -- exports ----------------------------------------------------------------------------------------
+    def consensus_name(self) -> str:
+        return " ".join(self.consensus.text().split()) or "Consensus"
+
     def _ask_save_path(self, title: str, file_filter: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self, title, "", file_filter)
         return path

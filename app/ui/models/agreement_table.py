@@ -149,7 +149,7 @@ class DisagreementsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._items)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 5
+        return 0 if parent.isValid() else 6
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -157,9 +157,11 @@ class DisagreementsModel(QAbstractTableModel):
         if (
             role == Qt.ItemDataRole.DisplayRole
             and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < 5
+            and 0 <= section < 6
         ):
-            return ("Document", "Range", self.coder_names[0], self.coder_names[1], "Text")[section]
+            return ("Document", "Range", self.coder_names[0], self.coder_names[1], "Consensus", "Text")[
+                section
+            ]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -176,6 +178,10 @@ class DisagreementsModel(QAbstractTableModel):
                 codes = item.codes_a if column == 2 else item.codes_b
                 return ", ".join(name for _id, name in codes) or "(not coded)"
             if column == 4:
+                if item.codes_consensus is None:
+                    return "" if role == Qt.ItemDataRole.DisplayRole else "No consensus coder yet."
+                return ", ".join(name for _id, name in item.codes_consensus) or "(not coded)"
+            if column == 5:
                 flat = " ".join(item.text.split())
                 if role == Qt.ItemDataRole.ToolTipRole:
                     return flat
