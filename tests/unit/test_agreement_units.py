@@ -187,7 +187,10 @@ def test_many_coder_figures_equal_the_general_formulas(spans_per_coder) -> None:
     result = figures(coverage_histogram(LENGTH, spans_per_coder))
     data = [[int(any(s <= i < e for s, e in spans)) for i in range(LENGTH)] for spans in spans_per_coder]
     rows = [[m - sum(column), sum(column)] for column in zip(*data)]
-    for mine, general in ((result.fleiss_kappa, fleiss_kappa(rows)), (result.alpha, krippendorff_alpha(data))):
+    for mine, general in (
+        (result.fleiss_kappa, fleiss_kappa(rows)),
+        (result.alpha, krippendorff_alpha(data)),
+    ):
         assert (mine is None and general is None) or mine == pytest.approx(general)
 
 
