@@ -210,20 +210,35 @@ def _cases(state: ImportState) -> None:
                 state.report.dyads += 1
             state.dyad_ids[case.guid] = dyad.id
             _attributes(state, case.values, "dyad", dyad_id=dyad.id)
-    if state.ext is None:
-        return
-    for person_guid, dyad_guid, role in state.ext.memberships:
+    memberships = state.ext.memberships if state.ext is not None else _memberships_from_sources(state)
+    for person_guid, dyad_guid, role in memberships:
         if person_guid in state.participant_ids and dyad_guid in state.dyad_ids:
             person = session.get(Participant, state.participant_ids[person_guid])
             dyad = session.get(Dyad, state.dyad_ids[dyad_guid])
             if person is not None and dyad is not None:
                 study.ensure_participant(session, person.name, role, dyad)
-    for facts in state.ext.sessions:
+    for facts in state.ext.sessions if state.ext is not None else []:
         dyad = session.get(Dyad, state.dyad_ids[facts.dyad]) if facts.dyad in state.dyad_ids else None
         if dyad is not None:
             found = study.ensure_session(session, dyad, facts.number)
             found.date = found.date or facts.date
             found.media_path = found.media_path or facts.media_path
+
+
+def _memberships_from_sources(state: ImportState) -> list[tuple[str, str, str]]:
+    """Without Rapport's extension: a participant belongs to every dyad whose case shares a source with theirs."""
+    dyad_of_source = {}
+    for case in state.refi.cases:
+        if case.guid in state.dyad_ids:
+            for source in case.source_guids:
+                dyad_of_source.setdefault(source, case.guid)
+    found = []
+    for case in state.refi.cases:
+        if case.guid in state.participant_ids:
+            role = _case_kind(state, case)[1]
+            dyads = {dyad_of_source[s] for s in case.source_guids if s in dyad_of_source}
+            found += [(case.guid, dyad, role) for dyad in sorted(dyads)]
+    return found
 
 
 def _attributes(state: ImportState, values: list[RefiValue], scope: str, **owner: int) -> None:

@@ -294,6 +294,7 @@ def test_without_rapports_extension_the_structure_comes_from_variables_and_cases
     assert after["attributes"] == before["attributes"]
     assert after["values"] == before["values"]
     assert {p[:2] for p in after["participants"].values()} == {p[:2] for p in before["participants"].values()}
+    assert ("D01", "C01", "client") in after["members"]  # C01's recall belongs to D01: membership re-derived
     memo_targets = sorted(x[0] for x in after["memos"].values())
     assert memo_targets == [
         "code",
