@@ -323,3 +323,47 @@ def test_nothing_is_coded_without_a_selection(workspace) -> None:
     assert not w.editor.apply_code(w.codes["trust"])
     assert stored(w.context, w.doc) == []
     assert w.editor.stripes.stripe_at(QPoint(5, 5)) is None
+
+
+def test_memo_from_the_stripe_menu_shows_in_the_tooltip(workspace) -> None:
+    w = workspace
+    select_words(w.editor, "safe here")
+    w.editor.apply_code(w.codes["safety"])
+    [record] = stored(w.context, w.doc)
+    w.editor.ask_memo_text = lambda _title, _current: "Safety named with an emoji first."
+    menu = w.editor.build_stripe_menu(record.id)
+    next(a for a in menu.actions() if a.text() == "Add memo…").trigger()
+    shown = w.editor.index.by_id[record.id]
+    assert shown.memo == "Safety named with an emoji first."
+    assert "Safety named with an emoji first." in w.editor.stripes.tooltip_for(shown)
+    assert next(a for a in w.editor.build_stripe_menu(record.id).actions() if a.text() == "Edit memo…")
+    w.context.undo_stack.undo()
+    assert w.editor.index.by_id[record.id].memo == ""
+
+
+def test_changes_to_another_document_leave_the_view_alone(workspace) -> None:
+    w = workspace
+    other = import_text(
+        w.context.project, name="Other", text="Client: Something else.\n", meta=DocumentMeta()
+    )
+    before = w.editor.index
+    anna = w.context.active_coder_id
+    coding.add_codings(w.context.project, [coding.CodingSpec(other.id, w.codes["trust"], 0, 6)], anna)
+    assert w.editor.index is before
+    coding.add_codings(w.context.project, [coding.CodingSpec(w.doc, w.codes["trust"], 0, 7)], anna)
+    assert w.editor.index is not before and len(w.editor.index) == 1
+
+
+def test_read_only_project_refuses_coding_without_touching_the_stack(workspace, project_path) -> None:
+    w = workspace
+    from app.services.project import open_project
+
+    select_words(w.editor, "safe here")
+    w.context.project.close()
+    reader = open_project(project_path, read_only=True)
+    try:
+        w.context.project = reader  # as the shell does for a project opened read-only
+        assert not w.editor.apply_code(w.codes["trust"])
+        assert w.context.undo_stack.count() == 0
+    finally:
+        reader.close()
