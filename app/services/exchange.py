@@ -74,13 +74,14 @@ def codebook_of(project: Project) -> RefiCodebook:
     with project.read() as session:
         codes = queries.codes(session)
         tree = refi_tree(codes)
-        data = queries.snapshot(session)
-    code_guids = {row["id"]: row["guid"] for row in data["codes"]}
+        code_guids = {code.id: code.guid for code in codes}
+        code_sets = queries.rows(session, CodeSet)
+        set_members = queries.rows(session, SetMember)
     sets = []
-    for code_set in data["sets"]:
+    for code_set in code_sets:
         members = [
             code_guids[m["code_id"]]
-            for m in data["set_members"]
+            for m in set_members
             if m["set_id"] == code_set["id"] and m["code_id"] in code_guids
         ]
         if members:
