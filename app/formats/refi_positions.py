@@ -16,7 +16,9 @@ UTF16 = "utf16"
 CODE_POINTS = "codepoints"
 
 _UTF16_ORIGINS = ("nvivo",)
-_CODE_POINT_ORIGINS = ("rapport", "qualcoder", "taguette", "qc ", "requal", "maxqda", "atlas.ti")
+# Tools written in Python or R count code points. For the others (MAXQDA, ATLAS.ti...) no real sample with
+# selections on text beyond the BMP was available, so their convention is guessed per source (see below).
+_CODE_POINT_ORIGINS = ("rapport", "qualcoder", "taguette", "qc ", "requal")
 
 
 def convention_for_origin(origin: str) -> str | None:

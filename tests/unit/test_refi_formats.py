@@ -70,3 +70,13 @@ def test_control_characters_never_make_an_unreadable_file() -> None:
     data = write_codebook(RefiCodebook([code]))
     again = read_codebook(data, "out.qdc")
     assert (again.codes[0].name, again.codes[0].description) == ("Bell name", "formfeed")
+
+
+def test_position_conventions_by_origin() -> None:
+    from app.formats.refi_positions import CODE_POINTS, UTF16, convention_for_origin
+
+    assert convention_for_origin("NVivo for Windows 12.6") == UTF16
+    assert convention_for_origin("NVivo for Mac 15.0.0") == UTF16
+    assert convention_for_origin("Rapport 0.1.0") == CODE_POINTS
+    assert convention_for_origin("QualCoder 3.5") == CODE_POINTS
+    assert convention_for_origin("MAXQDA 24 (Release 24.7.0)") is None  # unknown: guessed per source
