@@ -10,7 +10,6 @@ Qt boundary, which `TextPositions` guards.
 from __future__ import annotations
 
 import getpass
-import re
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -41,15 +40,13 @@ from app.ui.editor_commands import (
 from app.ui.text_positions import TextPositions
 from app.ui.views import coding_menus
 from app.ui.views.coding_highlighter import CodingHighlighter
+from app.ui.views.editor_navigation import NavigationMixin
 from app.ui.views.editor_support import (
     CoderFilter,
     EditorOptions,
     ask_coders,
     coder_palette,
     in_vivo_name,
-    match_selections,
-    nearest_turn,
-    parse_time,
     snap_to_words,
 )
 from app.ui.views.find_bar import FindBar
@@ -58,7 +55,7 @@ from app.ui.views.text_view import TextView
 RECENT_CODES = 5
 
 
-class TranscriptEditor(QWidget):
+class TranscriptEditor(NavigationMixin, QWidget):
     """Hosts one document at a time; F1's main window shows it in the centre."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -77,6 +74,7 @@ class TranscriptEditor(QWidget):
         self._match = 0
         self._painting = False
         self._own_change = False
+        self._tables_for: object = None  # the project whose codebook and coders are cached
         self._build()
         context.changed.connect(self._on_change)
         context.projectChanged.connect(self._on_project)
@@ -182,7 +180,8 @@ class TranscriptEditor(QWidget):
         self.positions = TextPositions(text)
         turns = self.document.turns if self.document else []
         turn_starts = frozenset(t.start for t in turns if t.speaker)
-        self._refresh_lookup_tables()
+        if self._tables_for is not project:
+            self._refresh_lookup_tables()
         self.index = self._build_index()
         self.highlighter.set_content(self.positions, self._painted_index(), turn_starts)
         self.view.set_stored_text(text)
@@ -211,7 +210,10 @@ class TranscriptEditor(QWidget):
 
     # -- codings shown -------------------------------------------------------------------------------
     def _refresh_lookup_tables(self) -> None:
+        """Codebook and coders, kept between documents (menus and digit shortcuts need them at once) and
+        re-read when the project says they changed."""
         project = self.context.project
+        self._tables_for = project
         if project is None:
             self._codes, self._coders = {}, {}
             return
@@ -301,7 +303,11 @@ class TranscriptEditor(QWidget):
 
     def _on_change(self, change: Change) -> None:
         doc = self.current_document_id
-        if doc is None or self.context.project is None:
+        if self.context.project is None:
+            return
+        if change.everything or change.codebook or change.coders:
+            self._tables_for = None  # stale: re-read on the next use
+        if doc is None:
             return
         if change.everything or doc in change.documents:
             self._reload_document()
@@ -326,6 +332,7 @@ class TranscriptEditor(QWidget):
     def _on_project(self, project) -> None:
         self.recent_codes = []
         self._load(None)
+        self._refresh_lookup_tables()  # ready before the first document opens
 
     # -- selection -----------------------------------------------------------------------------------
     def selected_range(self) -> tuple[int, int] | None:
@@ -417,7 +424,12 @@ class TranscriptEditor(QWidget):
         ]
         self._swap_index(self.index.with_added(added), changed=set(added))
 
+    def _fresh_tables(self) -> None:
+        if self._tables_for is not self.context.project:
+            self._refresh_lookup_tables()
+
     def apply_shortcut(self, digit: int) -> bool:
+        self._fresh_tables()
         for code in self._codes.values():
             if code.shortcut == digit:
                 return self.apply_code(code.id)
@@ -511,6 +523,7 @@ class TranscriptEditor(QWidget):
 
     def build_text_menu(self, qt_position: int):
         cp = self.positions.to_rapport(qt_position)
+        self._fresh_tables()
         codes = list(self._codes.values())
         recent = [self._codes[i] for i in self.recent_codes if i in self._codes]
         return coding_menus.build_text_menu(
@@ -574,70 +587,6 @@ class TranscriptEditor(QWidget):
     def choose_coders(self) -> set[int] | None:
         """Overridable in tests: ask which coders to show."""
         return ask_coders(self, self._coders, self.coder_filter.coders)
-
-    def zoom(self, step: int) -> None:
-        if step == 0:
-            self.view.zoomOut(self.options.zoom)
-            self.options.zoom = 0
-        elif -6 <= self.options.zoom + step <= 12:
-            self.view.zoomIn(step)
-            self.options.zoom += step
-        self.view.update_stripe_margin()
-
-    # -- find and go to ------------------------------------------------------------------------------------
-    def open_find(self) -> None:
-        cursor = self.view.textCursor()
-        self.find_bar.open_bar(cursor.selectedText() if cursor.hasSelection() else "")
-        self._run_find()
-
-    def _run_find(self) -> None:
-        self._matches = self.find_bar.matches_in(self.view.stored_text())
-        self._match = 0
-        if self._matches:
-            here = self.positions.to_rapport(self.view.textCursor().selectionStart())
-            self._match = next((i for i, (s, _e) in enumerate(self._matches) if s >= here), 0)
-        self._paint_matches()
-        if self._matches:
-            self.select_range(*self._matches[self._match])
-
-    def find_step(self, step: int) -> None:
-        if not self._matches:
-            return
-        self._match = (self._match + step) % len(self._matches)
-        self._paint_matches()
-        self.select_range(*self._matches[self._match])
-
-    def _paint_matches(self) -> None:
-        self.view.setExtraSelections(
-            match_selections(self.view.document(), self.positions, self._matches, self._match)
-        )
-        self.find_bar.show_count(self._match, len(self._matches))
-
-    def _close_find(self) -> None:
-        self._matches = []
-        self.view.setExtraSelections([])
-        self.view.setFocus()
-
-    def ask_go_to_time(self) -> None:
-        text, ok = QInputDialog.getText(
-            self, "Go to time", "Time (h:mm:ss) or video reference ([video 00:12:31]):"
-        )
-        if ok and text.strip():
-            self.go_to_time(text)
-
-    def go_to_time(self, text: str) -> bool:
-        """Move to the turn nearest a time; `[video …]` or `video …` matches recall references instead."""
-        if self.document is None:
-            return False
-        milliseconds = parse_time(text)
-        if milliseconds is None:
-            return False
-        video = bool(re.search(r"\bvid", text, re.IGNORECASE))
-        turn = nearest_turn(self.document.turns, milliseconds, video=video)
-        if turn is None:
-            return False
-        self.select_range(turn.start, turn.start)
-        return True
 
 
 def _short(text: str, limit: int = 40) -> str:
