@@ -198,10 +198,10 @@ def measure_editor(project, doc_id: int, text: str, coder: int, codes) -> dict[s
     from app.ui.views.transcript_editor import TranscriptEditor
 
     context = AppContext()
+    editor = TranscriptEditor(context)  # as in the application: the editor exists before a project opens
+    editor.resize(1000, 800)
     context.set_project(project)
     context.set_active_coder(coder)
-    editor = TranscriptEditor(context)
-    editor.resize(1000, 800)
     editor.show()
     QApplication.processEvents()
     started = time.perf_counter()
