@@ -34,6 +34,7 @@ from app.services import codebook
 from app.services.changes import Change
 from app.ui.context import AppContext
 from app.ui.models.excerpts_model import ANY, Excerpt, ExcerptFilter, ExcerptsModel, load_excerpts, one_line
+from app.ui.views.coding_highlighter import tint
 
 CSV_COLUMNS = (
     "coding_id",
@@ -134,6 +135,8 @@ class ExcerptsView(QWidget):
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # study order first
+        self.proxy.sort(-1)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
@@ -259,7 +262,7 @@ class ExcerptsView(QWidget):
         )
         self.context_pane.setHtml(
             f"<p style='color:#666'>{escape(facts)}</p><p><span style='color:#777'>{escape(one_line(row.before))}</span>"
-            f" <span style='background:{row.code_color}40'><b>{escape(row.text)}</b></span> "
+            f" <span style='background:{tint((row.code_color,)).name()}'><b>{escape(row.text)}</b></span> "
             f"<span style='color:#777'>{escape(one_line(row.after))}</span></p>"
         )
 

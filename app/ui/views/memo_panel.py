@@ -129,6 +129,7 @@ class MemoPanel(QWidget):
             chosen = None
             for memo in found:
                 first = (memo.title or memo.text.strip().split("\n", 1)[0] or "(empty)")[:80]
+                first = f"{first}  ·  {memo.updated_at:%d %b %Y}"
                 item = QListWidgetItem(first, self.listing)
                 item.setData(Qt.ItemDataRole.UserRole, memo.id)
                 item.setToolTip(memo.text[:500])
