@@ -21,7 +21,6 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter, LockError
 
@@ -236,7 +235,7 @@ class SearchIndex:
 
     def _writer(self) -> IndexWriter:
         try:
-            return self._ix.writer(timeout=15.0, codec=_codec())
+            return self._ix.writer(timeout=15.0)
         except LockError:
             raise SearchError(
                 "The search index is busy (another Rapport is updating it); try again in a moment."
@@ -283,13 +282,6 @@ class SearchIndex:
             # A query whoosh cannot run (e.g. a wildcard expanding to too many terms).
             raise SearchError(f"The query {text!r} could not be run: {exc}") from None
         return IndexResults(total=total, hits=hits)
-
-
-def _codec() -> W3Codec:
-    """Whoosh's codec without zlib on posting blocks: the word-run field has thousands of tiny posting lists
-    per transcript, and compressing them cost more time when adding a transcript (and decompressing them more
-    time per search) than the space saved. (Inlining short lists would help more but is broken in whoosh.)"""
-    return W3Codec(compression=0)
 
 
 def _try_open(folder: Path) -> whoosh_index.Index | None:
