@@ -208,6 +208,7 @@ class SearchIndex:
 
         When `cancelled()` turns true the writer is cancelled and the index stays as it was.
         """
+        known = self.manifest()  # records to replace; new ones need no deletion (which opens a reader)
         writer = self._writer()
         try:
             for document_id in remove_documents:
@@ -217,12 +218,14 @@ class SearchIndex:
             for done, entry in enumerate(documents, start=1):
                 if cancelled is not None and cancelled():
                     raise OperationCancelled("Indexing cancelled; the search index was left as it was.")
-                writer.delete_by_term("doc_id", str(entry.id))
+                if entry.id in known.documents:
+                    writer.delete_by_term("doc_id", str(entry.id))
                 _add_document(writer, entry)
                 if progress is not None:
                     progress(done, max(total, done), "Indexing transcripts for search")
             for memo in memos:
-                writer.delete_by_term("key", f"memo:{memo.id}")
+                if memo.id in known.memos:
+                    writer.delete_by_term("key", f"memo:{memo.id}")
                 _add_memo(writer, memo)
             if content_version is not None:
                 writer.update_document(key="state", rec="state", signature=content_version)
