@@ -60,6 +60,7 @@ class TextView(QPlainTextEdit):
         self.setFont(font)
         self.document().setDocumentMargin(10)
         self._text = ""
+        self.editing = False  # edit mode: keys type text, the context menu is the standard one
         self.stripes = CodingStripes(self)
         self.updateRequest.connect(self._on_update_request)
         self.update_stripe_margin()
@@ -126,6 +127,9 @@ class TextView(QPlainTextEdit):
     # -- input ------------------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if self.editing:
+            super().keyPressEvent(event)
+            return
         if modifiers == Qt.KeyboardModifier.NoModifier and Qt.Key.Key_1 <= event.key() <= Qt.Key.Key_9:
             self.shortcutPressed.emit(event.key() - Qt.Key.Key_0)
             event.accept()
@@ -142,6 +146,9 @@ class TextView(QPlainTextEdit):
         self.selectionReleased.emit()
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if self.editing:
+            super().contextMenuEvent(event)
+            return
         position = self.cursorForPosition(event.pos()).position()
         self.contextMenuAt.emit(event.globalPos(), position)
 
@@ -158,6 +165,9 @@ class TextView(QPlainTextEdit):
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        if self.editing:
+            event.ignore()
+            return
         ids = code_ids_from_mime(event.mimeData())
         if not ids:
             event.ignore()

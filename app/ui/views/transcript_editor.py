@@ -40,6 +40,7 @@ from app.ui.editor_commands import (
 from app.ui.text_positions import TextPositions
 from app.ui.views import coding_menus
 from app.ui.views.coding_highlighter import CodingHighlighter
+from app.ui.views.edit_mode import EditMode
 from app.ui.views.editor_navigation import NavigationMixin
 from app.ui.views.editor_support import (
     CoderFilter,
@@ -104,6 +105,8 @@ class TranscriptEditor(NavigationMixin, QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(header)
+        self.edit_mode = EditMode(self)
+        layout.addWidget(self.edit_mode.banner)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.find_bar)
         self._make_actions()
@@ -151,6 +154,8 @@ class TranscriptEditor(NavigationMixin, QWidget):
             )
         self.options_button.addActions(
             [
+                self.edit_mode.toggle_action,
+                self.edit_mode.history_action,
                 self.snap_action,
                 self.highlight_action,
                 self.find_action,
@@ -165,6 +170,8 @@ class TranscriptEditor(NavigationMixin, QWidget):
     def show_document(self, doc_id: int, start: int | None = None, end: int | None = None) -> None:
         """Show a document and, when given, scroll to and select the code point range [start, end)."""
         if doc_id != self.current_document_id:
+            if self.edit_mode.active and not self.edit_mode.finish():
+                return  # the correction was refused: stay on it
             self._load(doc_id)
         if start is not None:
             self.select_range(start, end if end is not None else start)
@@ -303,8 +310,8 @@ class TranscriptEditor(NavigationMixin, QWidget):
 
     def _on_change(self, change: Change) -> None:
         doc = self.current_document_id
-        if self.context.project is None:
-            return
+        if self.context.project is None or self.edit_mode.active:
+            return  # while editing, the text on screen is the truth; finishing reloads
         if change.everything or change.codebook or change.coders:
             self._tables_for = None  # stale: re-read on the next use
         if doc is None:

@@ -1,0 +1,289 @@
+"""Edit mode for the transcript editor: correct text, split and merge turns, relabel speakers.
+
+An explicit toggle (Ctrl+E, clearly shown by a banner). While editing, the text is writable and the coding
+stripes are hidden (positions are in motion); finishing sends the whole correction to
+`app.services.editing` as ONE undoable action, after which codings, turns, memos and the search index follow.
+Codings whose whole text was deleted are listed in the banner (undo brings them back).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import RapportError
+from app.services import editing
+from app.ui.coding_index import CodingIndex
+from app.ui.commands import ServiceCommand
+from app.ui.text_positions import TextPositions
+
+BANNER_STYLE = "background:#fff4ce; border-bottom:1px solid #e0c060; padding:4px 8px;"
+
+
+class EditModeBanner(QWidget):
+    """The strip above the text while editing: what is going on, and the turn tools."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(BANNER_STYLE)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.split_button = QPushButton("Split turn here", self)
+        self.merge_button = QPushButton("Merge with next turn", self)
+        self.relabel_button = QPushButton("Relabel speaker…", self)
+        self.discard_button = QPushButton("Discard changes", self)
+        self.done_button = QPushButton("Finish editing", self)
+        self.done_button.setDefault(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 3, 6, 3)
+        layout.addWidget(self.message, 1)
+        for button in (self.split_button, self.merge_button, self.relabel_button, self.discard_button,
+                       self.done_button):  # fmt: skip
+            layout.addWidget(button)
+
+
+class EditMode:
+    """Attached to a TranscriptEditor; owns the toggle action and the banner."""
+
+    def __init__(self, editor) -> None:
+        self.editor = editor
+        self.active = False
+        self.last_removed: tuple[editing.RemovedCoding, ...] = ()
+        self.banner = EditModeBanner(editor)
+        self.banner.hide()
+        self.toggle_action = QAction("Edit transcript", editor)
+        self.toggle_action.setCheckable(True)
+        self.toggle_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.toggle_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.toggle_action.setToolTip("Correct the transcript; codings follow every correction")
+        self.toggle_action.toggled.connect(self._toggled)
+        editor.addAction(self.toggle_action)
+        self.history_action = QAction("Document history…", editor)
+        self.history_action.triggered.connect(self.show_history)
+        self.banner.done_button.clicked.connect(lambda: self.toggle_action.setChecked(False))
+        self.banner.discard_button.clicked.connect(self.discard)
+        self.banner.split_button.clicked.connect(self.split_here)
+        self.banner.merge_button.clicked.connect(self.merge_here)
+        self.banner.relabel_button.clicked.connect(self.relabel_here)
+
+    # -- entering and leaving ------------------------------------------------------------------
+    def _toggled(self, on: bool) -> None:
+        if on and not self.active:
+            if not self.enter():
+                self.toggle_action.setChecked(False)
+        elif not on and self.active:
+            self.finish()
+
+    def enter(self) -> bool:
+        editor, project = self.editor, self.editor.context.project
+        if project is None or editor.current_document_id is None:
+            return False
+        if project.read_only:
+            editor.report_error(
+                RapportError("This project is open read-only; the transcript cannot be changed.")
+            )
+            return False
+        self.active = True
+        view = editor.view
+        view.editing = True
+        editor.highlighter.set_content(TextPositions(view.stored_text()), CodingIndex([]), frozenset())
+        editor.highlighter.rehighlight()
+        editor.stripes.hide()
+        view.setReadOnly(False)
+        view.setTextInteractionFlags(Qt.TextInteractionFlag.TextEditorInteraction)
+        self.banner.message.setText(
+            "<b>Editing the transcript.</b> Correct words, then finish: codings, turns and memos follow "
+            "your corrections, and Edit ▸ Undo reverses them in one step."
+        )
+        self.banner.show()
+        view.setFocus()
+        return True
+
+    def current_text(self) -> str:
+        # toRawText keeps non-breaking spaces that toPlainText would turn into ordinary spaces.
+        return self.editor.view.document().toRawText().replace("\u2029", "\n")
+
+    def _leave(self) -> None:
+        view = self.editor.view
+        view.editing = False
+        view.setReadOnly(True)
+        view.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.editor.stripes.show()
+        self.active = False
+        if self.toggle_action.isChecked():
+            self.toggle_action.setChecked(False)
+
+    def finish(self) -> bool:
+        """Commit the correction as one undoable action; False (and still editing) if it was refused."""
+        editor = self.editor
+        new_text, old_text = self.current_text(), editor.view.stored_text()
+        if new_text == old_text:
+            self._leave()
+            self.banner.hide()
+            editor._reload_document()
+            return True
+        if not self._commit_text(new_text):
+            self.toggle_action.blockSignals(True)
+            self.toggle_action.setChecked(True)
+            self.toggle_action.blockSignals(False)
+            return False
+        self._leave()
+        self._show_outcome()
+        return True
+
+    def _commit_text(self, new_text: str) -> bool:
+        editor = self.editor
+        project, document_id = editor.context.project, editor.current_document_id
+        coder = editor.context.active_coder_id
+        command = ServiceCommand(
+            "Correct transcript",
+            lambda: editing.edit_document_text(project, document_id, new_text, coder_id=coder),
+            lambda outcome: editing.restore_document(project, outcome.snapshot),
+        )
+        try:
+            editor.context.push(command)
+        except RapportError as error:
+            editor.report_error(error)
+            return False
+        self.last_removed = command.result.removed_codings
+        editor._reload_document()
+        return True
+
+    def _show_outcome(self) -> None:
+        if not self.last_removed:
+            self.banner.hide()
+            return
+        texts = "; ".join(f"“{r.text[:40]}”" for r in self.last_removed[:5])
+        more = f" and {len(self.last_removed) - 5} more" if len(self.last_removed) > 5 else ""
+        self.banner.message.setText(
+            f"{len(self.last_removed)} coding(s) lost all their text and were removed: {texts}{more}. "
+            "Edit ▸ Undo brings them back."
+        )
+        for button in (self.banner.split_button, self.banner.merge_button, self.banner.relabel_button,
+                       self.banner.discard_button):  # fmt: skip
+            button.hide()
+        self.banner.done_button.setText("OK")
+        self.banner.done_button.clicked.connect(self._close_banner)
+        self.banner.show()
+
+    def _close_banner(self) -> None:
+        self.banner.done_button.clicked.disconnect(self._close_banner)
+        for button in (self.banner.split_button, self.banner.merge_button, self.banner.relabel_button,
+                       self.banner.discard_button):  # fmt: skip
+            button.show()
+        self.banner.done_button.setText("Finish editing")
+        self.banner.hide()
+
+    def discard(self) -> None:
+        self._leave()
+        self.banner.hide()
+        self.editor._reload_document()
+
+    # -- turn tools (each commits pending corrections first, then is its own undo step) ---------
+    def _cursor_position(self) -> int | None:
+        pending = self.active and self.current_text() != self.editor.view.stored_text()
+        if pending and not self._commit_text(self.current_text()):
+            return None
+        qt_position = self.editor.view.textCursor().position()
+        return self.editor.positions.to_rapport(qt_position)
+
+    def _turn_at(self, position: int):
+        turns = self.editor.document.turns if self.editor.document else []
+        return next((t for t in turns if t.start <= position < t.end), turns[-1] if turns else None)
+
+    def _push(self, label: str, do, undo) -> None:
+        try:
+            self.editor.context.push(ServiceCommand(label, do, undo))
+        except RapportError as error:
+            self.editor.report_error(error)
+        self.editor._reload_document()
+
+    def split_here(self) -> None:
+        position = self._cursor_position()
+        if position is None:
+            return
+        project, document_id = self.editor.context.project, self.editor.current_document_id
+        self._push(
+            "Split turn",
+            lambda: editing.split_turn(project, document_id, position),
+            lambda snapshot: editing.restore_turns(project, snapshot),
+        )
+
+    def merge_here(self) -> None:
+        position = self._cursor_position()
+        turn = self._turn_at(position) if position is not None else None
+        if turn is None:
+            return
+        project, document_id = self.editor.context.project, self.editor.current_document_id
+        self._push(
+            "Merge turns",
+            lambda: editing.merge_turn_with_next(project, document_id, turn.start),
+            lambda snapshot: editing.restore_turns(project, snapshot),
+        )
+
+    def relabel_here(self) -> None:
+        position = self._cursor_position()
+        turn = self._turn_at(position) if position is not None else None
+        if turn is None:
+            return
+        label = self.ask_label(turn.speaker or "")
+        if not label:
+            return
+        project, document_id = self.editor.context.project, self.editor.current_document_id
+        coder = self.editor.context.active_coder_id
+        self._push(
+            f"Relabel speaker as “{label}”",
+            lambda: editing.relabel_speaker(project, document_id, turn.start, label, coder_id=coder),
+            lambda outcome: editing.restore_document(project, outcome.snapshot),
+        )
+
+    def ask_label(self, current: str) -> str | None:
+        """Overridable in tests."""
+        text, ok = QInputDialog.getText(self.editor, "Relabel speaker", "Speaker of this turn:", text=current)
+        return text.strip() if ok else None
+
+    # -- history --------------------------------------------------------------------------------
+    def show_history(self) -> None:
+        project, document_id = self.editor.context.project, self.editor.current_document_id
+        if project is None or document_id is None:
+            return
+        HistoryDialog(editing.document_history(project, document_id), self.editor).exec()
+
+
+class HistoryDialog(QDialog):
+    """Who corrected this document, when, and what changed."""
+
+    def __init__(self, entries: list[editing.HistoryEntry], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Document history")
+        self.resize(640, 360)
+        self.table = QTableWidget(len(entries), 3, self)
+        self.table.setHorizontalHeaderLabels(["When", "Change", "Edits"])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for row, entry in enumerate(reversed(entries)):
+            cells = (entry.at.strftime("%Y-%m-%d %H:%M"), entry.summary, str(len(entry.edits)))
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        if not entries:
+            layout.addWidget(QLabel("This document has not been corrected since it was imported."))
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)

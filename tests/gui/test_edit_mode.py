@@ -1,0 +1,117 @@
+"""Edit mode: type a correction in a coded transcript; codings, stripes and turns follow; undo restores."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+
+from app.services import coding, editing, study
+from tests.gui.test_transcript_editor import TEXT, select_words, workspace
+
+__all__ = ["workspace"]
+
+
+def coded_texts(w) -> list[str]:
+    text = study.get_document(w.context.project, w.doc).text
+    return [text[r.start : r.end] for r in coding.codings_for_document(w.context.project, w.doc)]
+
+
+def type_at(editor, words: str, typed: str, *, after: bool = True, qtbot) -> None:
+    """Put the cursor after (or before) `words` in the Qt document and type like a user."""
+    document = editor.view.document()
+    cursor = document.find(words)
+    assert not cursor.isNull()
+    cursor.setPosition(cursor.selectionEnd() if after else cursor.selectionStart())
+    editor.view.setTextCursor(cursor)
+    qtbot.keyClicks(editor.view, typed)
+
+
+def test_typing_a_correction_keeps_codings_on_their_words(workspace, qtbot) -> None:
+    w = workspace
+    select_words(w.editor, "safe here")
+    assert w.editor.apply_code(w.codes["trust"])
+    select_words(w.editor, "takes time")
+    assert w.editor.apply_code(w.codes["safety"])
+
+    w.editor.edit_mode.toggle_action.trigger()
+    assert w.editor.edit_mode.active and w.editor.edit_mode.banner.isVisible()
+    assert not w.editor.stripes.isVisible()
+    # the digit 3 is a coding shortcut outside edit mode; here it must type
+    type_at(w.editor, "Honestly", " very", qtbot=qtbot)
+    type_at(w.editor, "two weeks", " (3)", qtbot=qtbot)
+    w.editor.edit_mode.toggle_action.trigger()
+
+    assert not w.editor.edit_mode.active and w.editor.stripes.isVisible()
+    text = study.get_document(w.context.project, w.doc).text
+    assert "Honestly very hard" in text and "two weeks (3)" in text
+    assert sorted(coded_texts(w)) == ["safe here", "takes time"]
+    # the stripes were rebuilt on the new positions
+    shown = {text[c.start : c.end] for c in w.editor.index.codings}
+    assert shown == {"safe here", "takes time"}
+    assert [e.summary for e in editing.document_history(w.context.project, w.doc)] == ["2 corrections"]
+
+    w.context.undo_stack.undo()
+    assert study.get_document(w.context.project, w.doc).text == TEXT
+    assert w.editor.view.stored_text() == TEXT
+    assert sorted(coded_texts(w)) == ["safe here", "takes time"]
+
+
+def test_deleting_coded_text_reports_the_lost_coding(workspace, qtbot) -> None:
+    w = workspace
+    select_words(w.editor, "takes time")
+    assert w.editor.apply_code(w.codes["rupture"])
+    w.editor.edit_mode.toggle_action.trigger()
+    cursor = w.editor.view.document().find(" takes time")
+    cursor.removeSelectedText()
+    w.editor.edit_mode.toggle_action.trigger()
+    assert coded_texts(w) == []
+    assert "1 coding(s) lost all their text" in w.editor.edit_mode.banner.message.text()
+    w.context.undo_stack.undo()
+    assert coded_texts(w) == ["takes time"]
+
+
+def test_discard_and_split_and_relabel(workspace, qtbot) -> None:
+    w = workspace
+    turns_before = len(study.get_document(w.context.project, w.doc).turns)
+    w.editor.edit_mode.toggle_action.trigger()
+    type_at(w.editor, "Welcome back", "!!", qtbot=qtbot)
+    w.editor.edit_mode.discard()
+    assert study.get_document(w.context.project, w.doc).text == TEXT
+    assert w.editor.view.stored_text() == TEXT
+
+    w.editor.edit_mode.toggle_action.trigger()
+    document = w.editor.view.document()
+    cursor = document.find("It sounds like")
+    cursor.setPosition(cursor.selectionStart())
+    w.editor.view.setTextCursor(cursor)
+    w.editor.edit_mode.split_here()
+    assert len(study.get_document(w.context.project, w.doc).turns) == turns_before + 1
+    w.context.undo_stack.undo()
+    assert len(study.get_document(w.context.project, w.doc).turns) == turns_before
+
+    cursor = w.editor.view.document().find("It did.")
+    w.editor.view.setTextCursor(QTextCursor(cursor.block()))
+    w.editor.edit_mode.ask_label = lambda current: "Client (P1)"
+    w.editor.edit_mode.relabel_here()
+    text = study.get_document(w.context.project, w.doc).text
+    assert "Client (P1): It did." in text
+    w.editor.edit_mode.toggle_action.trigger()
+    assert not w.editor.edit_mode.active
+    assert (
+        w.editor.view.textInteractionFlags() & Qt.TextInteractionFlag.TextEditable
+        == Qt.TextInteractionFlag(0)
+    )
+
+
+def test_read_only_projects_refuse_edit_mode(workspace, qtbot) -> None:
+    w = workspace
+    refused = []
+    w.editor.report_error = refused.append
+    w.context.project.read_only = True
+    try:
+        w.editor.edit_mode.toggle_action.trigger()
+    finally:
+        w.context.project.read_only = False
+    assert not w.editor.edit_mode.active
+    assert not w.editor.edit_mode.toggle_action.isChecked()
+    assert "read-only" in str(refused[0])
