@@ -13,19 +13,23 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFileDialog,
     QInputDialog,
+    QLabel,
     QMainWindow,
     QTreeView,
     QUndoView,
     QWidget,
 )
 
-from app.domain.errors import RapportError
+from app.domain.errors import NotARapportProject, RapportError
+from app.services import backups
 from app.services.project import Project
 from app.ui import coder_choice
 from app.ui import recent_projects as recent
+from app.ui.backup_support import BackupKeeper, RestoreBackupDialog, restore_into
 from app.ui.context import AppContext
 from app.ui.dialogs.about_dialog import AboutDialog
 from app.ui.dialogs.crash_dialog import report_error
@@ -68,6 +72,7 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(context, self)
         self.setStatusBar(self.status)
         self.tool_windows = ToolWindows(context, self)
+        self.backup_keeper = BackupKeeper(context, self)
         self.actions = build_menus(self)
         self._initial_state = self.saveState(LAYOUT_VERSION)
         self._welcome_hidden: list[QDockWidget] | None = None  # panels hidden while the welcome page shows
@@ -242,6 +247,9 @@ class MainWindow(QMainWindow):
         except RapportError as error:
             if not path.exists():
                 recent.forget_recent(path)
+            if isinstance(error, NotARapportProject) and path.exists() and backups.backups_for_path(path):
+                backup = self.choose_backup(path, backups.backups_for_path(path), str(error))
+                return backup is not None and restore_into(self, path, backup)
             report_error(self, error, "Open project")
             return False
         if project is None:
@@ -285,6 +293,25 @@ class MainWindow(QMainWindow):
 
         self.demo_task = run_in_background(self, "Demo study", work, self.open_path)
         return self.demo_task
+
+    def choose_backup(self, path: Path, found: list, problem: str = "") -> Path | None:
+        """Ask which backup to restore (tests replace this with a plain function)."""
+        dialog = RestoreBackupDialog(path, found, self)
+        if problem:
+            dialog.setWindowTitle("This project cannot be opened: restore from a backup?")
+            dialog.layout().insertWidget(0, QLabel(problem))
+        return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def restore_from_backup(self) -> bool:
+        if self.context.project is not None:
+            path = self.context.project.path
+        else:
+            chosen, _ = QFileDialog.getOpenFileName(self, "Project to restore", "", PROJECT_FILTER)
+            if not chosen:
+                return False
+            path = Path(chosen)
+        backup = self.choose_backup(path, backups.backups_for_path(path))
+        return backup is not None and restore_into(self, path, backup)
 
     def close_project(self) -> None:
         self.codebook.editor.save()

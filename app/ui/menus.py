@@ -72,6 +72,11 @@ def build_menus(window: MainWindow) -> SimpleNamespace:
     a.team_menu = file_menu.addMenu("&Team")
     a.send_out = a.team_menu.addAction("Send out copies for coders…", window.send_out_copies)
     a.merge_copies = a.team_menu.addAction("Merge coders' copies…", window.merge_copies)
+    a.restore_backup = _action(
+        window, "Restore from &backup…", window.restore_from_backup,
+        "Replace the project with one of its automatic backups (the current file is kept)",
+    )  # fmt: skip
+    file_menu.addAction(a.restore_backup)
     file_menu.addSeparator()
     file_menu.addAction(a.close)
     file_menu.addSeparator()
