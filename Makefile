@@ -40,6 +40,7 @@ bench: $(STAMP)
 
 dist: $(STAMP)
 	$(VENV)/bin/pyinstaller --noconfirm build.spec
+	bash .ci/smoke-dist dist/rapport/rapport
 
 clean:
 	rm -rf build dist .pytest_cache

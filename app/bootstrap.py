@@ -5,6 +5,7 @@ the AppContext and the MainWindow, and what `rapport`, `rapport PATH` and `rappo
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -104,4 +105,9 @@ def build_window(argv: list[str]):
 def run_gui(argv: list[str]) -> int:
     app, _context, window = build_window(argv)
     window.show()
+    quit_after = os.environ.get("RAPPORT_QUIT_AFTER_MS")  # smoke tests of a frozen build open, then close
+    if quit_after and quit_after.isdigit():
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(int(quit_after), window.close)
     return app.exec()
