@@ -9,31 +9,8 @@ from sqlalchemy import delete, distinct, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.storage.models import Code, Coding, Memo, SetMember
-
-CODE_COLUMNS = (
-    "id", "guid", "parent_id", "name", "color", "definition", "inclusion", "exclusion", "example", "shortcut",
-    "position", "codable", "created_at",
-)  # fmt: skip
-CODING_COLUMNS = (
-    "id",
-    "guid",
-    "document_id",
-    "code_id",
-    "coder_id",
-    "start",
-    "end",
-    "created_at",
-    "updated_at",
-)
-MEMO_COLUMNS = (
-    "id", "guid", "target", "document_id", "code_id", "coding_id", "dyad_id", "start", "end", "author_id",
-    "title", "text", "created_at", "updated_at",
-)  # fmt: skip
-
-
-def _rows(session: Session, model, columns, *where) -> list[dict[str, Any]]:
-    statement = select(*(getattr(model, c) for c in columns)).where(*where).order_by(model.id)
-    return [dict(zip(columns, row)) for row in session.execute(statement)]
+from app.storage.queries.rows import CODE_COLUMNS, CODING_COLUMNS, MEMO_COLUMNS
+from app.storage.queries.rows import rows as _rows
 
 
 def code_rows(session: Session, *where) -> list[dict[str, Any]]:

@@ -9,27 +9,11 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.storage.models import Code, Coder, Coding, Document, Memo
-
-CODING_COLUMNS = (
-    "id",
-    "guid",
-    "document_id",
-    "code_id",
-    "coder_id",
-    "start",
-    "end",
-    "created_at",
-    "updated_at",
-)
-MEMO_COLUMNS = (
-    "id", "guid", "target", "document_id", "code_id", "coding_id", "dyad_id", "start", "end", "author_id",
-    "title", "text", "created_at", "updated_at",
-)  # fmt: skip
+from app.storage.queries.rows import CODING_COLUMNS, MEMO_COLUMNS, rows
 
 
 def coding_rows(session: Session, *where) -> list[dict[str, Any]]:
-    statement = select(*(getattr(Coding, c) for c in CODING_COLUMNS)).where(*where).order_by(Coding.id)
-    return [dict(zip(CODING_COLUMNS, row)) for row in session.execute(statement)]
+    return rows(session, Coding, CODING_COLUMNS, *where)
 
 
 def codings_by_ids(session: Session, ids: Sequence[int]) -> list[dict[str, Any]]:
@@ -37,8 +21,8 @@ def codings_by_ids(session: Session, ids: Sequence[int]) -> list[dict[str, Any]]
 
 
 def codings_of_document(session: Session, document_id: int) -> list[dict[str, Any]]:
-    rows = coding_rows(session, Coding.document_id == document_id)
-    return sorted(rows, key=lambda r: (r["start"], r["end"], r["id"]))
+    found = coding_rows(session, Coding.document_id == document_id)
+    return sorted(found, key=lambda r: (r["start"], r["end"], r["id"]))
 
 
 def existing_keys(session: Session, document_ids: Iterable[int]) -> set[tuple[int, int, int, int, int]]:
@@ -96,8 +80,7 @@ def delete_codings(session: Session, ids: Sequence[int]) -> None:
 def memos_of_codings(session: Session, coding_ids: Sequence[int]) -> list[dict[str, Any]]:
     if not coding_ids:
         return []
-    statement = select(*(getattr(Memo, c) for c in MEMO_COLUMNS)).where(Memo.coding_id.in_(list(coding_ids)))
-    return [dict(zip(MEMO_COLUMNS, row)) for row in session.execute(statement.order_by(Memo.id))]
+    return rows(session, Memo, MEMO_COLUMNS, Memo.coding_id.in_(list(coding_ids)))
 
 
 def coders(session: Session) -> list[Coder]:

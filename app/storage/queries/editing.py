@@ -8,37 +8,8 @@ from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.storage.models import Coding, Document, DocumentEdit, Memo, Turn
-
-TURN_COLUMNS = (
-    "id",
-    "document_id",
-    "start",
-    "end",
-    "speaker",
-    "time_start_ms",
-    "time_end_ms",
-    "video_ref_ms",
-)
-CODING_COLUMNS = (
-    "id",
-    "guid",
-    "document_id",
-    "code_id",
-    "coder_id",
-    "start",
-    "end",
-    "created_at",
-    "updated_at",
-)
-MEMO_COLUMNS = (
-    "id", "guid", "target", "document_id", "code_id", "coding_id", "dyad_id", "start", "end", "author_id",
-    "title", "text", "created_at", "updated_at",
-)  # fmt: skip
-
-
-def _rows(session: Session, model, columns, *where) -> list[dict[str, Any]]:
-    statement = select(*(getattr(model, c) for c in columns)).where(*where).order_by(model.id)
-    return [dict(zip(columns, row)) for row in session.execute(statement)]
+from app.storage.queries.rows import CODING_COLUMNS, MEMO_COLUMNS, TURN_COLUMNS
+from app.storage.queries.rows import rows as _rows
 
 
 def turns(session: Session, document_id: int) -> list[dict[str, Any]]:

@@ -8,11 +8,8 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.storage.models import Code, Coding, Document, Dyad, Memo
+from app.storage.queries.rows import MEMO_COLUMNS, rows
 
-MEMO_COLUMNS = (
-    "id", "guid", "target", "document_id", "code_id", "coding_id", "dyad_id", "start", "end", "author_id",
-    "title", "text", "created_at", "updated_at",
-)  # fmt: skip
 TARGET_COLUMN = {
     "document": Memo.document_id,
     "code": Memo.code_id,
@@ -22,8 +19,7 @@ TARGET_COLUMN = {
 
 
 def memo_rows(session: Session, *where) -> list[dict[str, Any]]:
-    statement = select(*(getattr(Memo, c) for c in MEMO_COLUMNS)).where(*where).order_by(Memo.id)
-    return [dict(zip(MEMO_COLUMNS, row)) for row in session.execute(statement)]
+    return rows(session, Memo, MEMO_COLUMNS, *where)
 
 
 def for_target(session: Session, target: str | None, target_id: int | None) -> list[dict[str, Any]]:
