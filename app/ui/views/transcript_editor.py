@@ -13,7 +13,7 @@ import getpass
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -41,6 +41,7 @@ from app.ui.text_positions import TextPositions
 from app.ui.views import coding_menus
 from app.ui.views.coding_highlighter import CodingHighlighter
 from app.ui.views.edit_mode import EditMode
+from app.ui.views.editor_actions import make_editor_actions
 from app.ui.views.editor_navigation import NavigationMixin
 from app.ui.views.editor_support import (
     CoderFilter,
@@ -125,46 +126,7 @@ class TranscriptEditor(NavigationMixin, QWidget):
         self._show_title()
 
     def _make_actions(self) -> None:
-        def action(text: str, keys, slot, *, checkable: bool = False) -> QAction:
-            made = QAction(text, self)
-            if keys:
-                made.setShortcuts([QKeySequence(k) for k in keys])
-                made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            made.setCheckable(checkable)
-            made.triggered.connect(slot)
-            self.addAction(made)
-            return made
-
-        self.find_action = action("Find in document…", [QKeySequence.StandardKey.Find], self.open_find)
-        self.goto_action = action("Go to time…", ["Ctrl+G"], self.ask_go_to_time)
-        self.zoom_in_action = action("Zoom in", ["Ctrl++", "Ctrl+="], lambda: self.zoom(+1))
-        self.zoom_out_action = action("Zoom out", ["Ctrl+-"], lambda: self.zoom(-1))
-        self.zoom_reset_action = action("Actual size", ["Ctrl+0"], lambda: self.zoom(0))
-        self.snap_action = action("Snap selection to whole words", [], self._set_snap, checkable=True)
-        self.snap_action.setChecked(self.options.snap_to_words)
-        self.highlight_action = action("Highlight coded text", [], self._set_highlight, checkable=True)
-        self.highlight_action.setChecked(True)
-        self.in_vivo_action = action("In-vivo code", ["Ctrl+I"], self.in_vivo)
-        for key, step in (("F3", 1), ("Shift+F3", -1)):
-            QShortcut(
-                QKeySequence(key),
-                self,
-                lambda s=step: self.find_step(s),
-                context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-            )
-        self.options_button.addActions(
-            [
-                self.edit_mode.toggle_action,
-                self.edit_mode.history_action,
-                self.snap_action,
-                self.highlight_action,
-                self.find_action,
-                self.goto_action,
-                self.zoom_in_action,
-                self.zoom_out_action,
-                self.zoom_reset_action,
-            ]
-        )
+        make_editor_actions(self)
 
     # -- showing documents ----------------------------------------------------------------------------
     def show_document(self, doc_id: int, start: int | None = None, end: int | None = None) -> None:
