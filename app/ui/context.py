@@ -13,6 +13,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from app.services.changes import EVERYTHING, Change
 from app.services.project import Project
 from app.ui.commands import ServiceCommand
+from app.ui.recent_projects import remember_blind, remembered_blind
 
 
 class AppContext(QObject):
@@ -21,12 +22,14 @@ class AppContext(QObject):
     activeCoderChanged = Signal(object)  # coder id or None
     documentRequested = Signal(int, int, int)  # document id, start, end (code points): "show me this"
     failed = Signal(object)  # an exception raised by an undo or redo (the main window shows it)
+    blindChanged = Signal(bool)  # blind coding on/off: views show only the active coder's codings
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project: Project | None = None
         self.undo_stack = QUndoStack(self)
         self.active_coder_id: int | None = None
+        self.blind = False
 
     def set_project(self, project: Project | None) -> None:
         if self.project is not None:
@@ -37,6 +40,7 @@ class AppContext(QObject):
         self.active_coder_id = None
         if project is not None:
             project.subscribe(self._on_change)
+        self.set_blind(project is not None and remembered_blind(project.project_id), remember=False)
         self.projectChanged.emit(project)
         self.changed.emit(EVERYTHING)
 
@@ -44,6 +48,19 @@ class AppContext(QObject):
         if coder_id != self.active_coder_id:
             self.active_coder_id = coder_id
             self.activeCoderChanged.emit(coder_id)
+
+    def set_blind(self, on: bool, *, remember: bool = True) -> None:
+        """Blind coding: every view shows only the active coder's codings, so coders cannot see each other's
+        work until consensus. Remembered per project on this machine."""
+        if remember and self.project is not None:
+            remember_blind(self.project.project_id, on)
+        if on != self.blind:
+            self.blind = on
+            self.blindChanged.emit(on)
+
+    def shown_coder(self) -> int | None:
+        """The only coder whose codings views may show (blind mode), or None when everyone's may be shown."""
+        return self.active_coder_id if self.blind else None
 
     def push(self, command: QUndoCommand) -> None:
         """Run a user action and keep it for undo.

@@ -97,6 +97,20 @@ def build_menus(window: MainWindow) -> SimpleNamespace:
     edit_menu.addSeparator()
     a.coder = _action(window, "Choose the active &coder…", window.choose_coder, "Who is coding now")
     edit_menu.addAction(a.coder)
+    a.coders = _action(
+        window,
+        "Coders…",
+        lambda: window._open_dialog("app.ui.dialogs.coders_dialog", "CodersDialog"),
+        "Rename, recolour and merge coders",
+    )
+    edit_menu.addAction(a.coders)
+    a.blind = QAction("&Blind coding (show only my codings)", window)
+    a.blind.setCheckable(True)
+    a.blind.setChecked(window.context.blind)
+    a.blind.setStatusTip("Hide other coders' codings everywhere until you switch this off")
+    a.blind.toggled.connect(lambda on: window.context.set_blind(on))
+    window.context.blindChanged.connect(a.blind.setChecked)
+    edit_menu.addAction(a.blind)
     a.pseudonymise = _action(
         window, "&Pseudonymise names…", window.pseudonymise, "Replace names in every transcript, undoably"
     )
@@ -179,8 +193,8 @@ def build_menus(window: MainWindow) -> SimpleNamespace:
     a.view_menu.insertAction(a.view_menu.actions()[0], toolbar.toggleViewAction())
 
     # Needs a project / a writable project
-    a.project_only = [a.close, a.coder, a.find_in_project, a.find_code, *a.windows.values()]
-    a.writable_only = [a.import_, a.pseudonymise, a.send_out, a.merge_copies]
+    a.project_only = [a.close, a.coder, a.blind, a.find_in_project, a.find_code, *a.windows.values()]
+    a.writable_only = [a.import_, a.pseudonymise, a.send_out, a.merge_copies, a.coders]
     return a
 
 

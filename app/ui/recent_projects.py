@@ -50,3 +50,12 @@ def remembered_coder(project_id: str) -> str | None:
 
 def remember_coder(project_id: str, name: str | None) -> None:
     settings().setValue(f"coders/{project_id}", name or "")
+
+
+def remembered_blind(project_id: str) -> bool:
+    """Whether blind coding was on when this project was last open on this machine."""
+    return settings().value(f"blind/{project_id}", False, bool)
+
+
+def remember_blind(project_id: str, on: bool) -> None:
+    settings().setValue(f"blind/{project_id}", on)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QStatusBar, QWidget
 
 from app.services import coding
 from app.services.changes import Change
@@ -37,6 +37,19 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.project_label)
         self.addPermanentWidget(self.counts_label)
         self.addPermanentWidget(self.read_only_label)
+        self.blind_button = QPushButton("BLIND: only my codings ✕", self)
+        self.blind_button.setObjectName("blindBadge")
+        self.blind_button.setFlat(True)
+        self.blind_button.setStyleSheet(
+            "QPushButton { background: #8e44ad; color: white; padding: 1px 6px; }"
+        )
+        self.blind_button.setToolTip(
+            "Blind coding is on: other coders' codings are hidden. Click to show them."
+        )
+        self.blind_button.clicked.connect(lambda: context.set_blind(False))
+        self.blind_button.setVisible(context.blind)
+        context.blindChanged.connect(self.blind_button.setVisible)
+        self.addPermanentWidget(self.blind_button)
         self.addPermanentWidget(coder_caption)
         self.addPermanentWidget(self.coder_combo)
         context.projectChanged.connect(lambda _p: self.refresh())

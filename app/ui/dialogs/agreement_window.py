@@ -229,6 +229,14 @@ class AgreementWindow(QWidget):
             self.codes.addItem(item)
         self.compute_button.setEnabled(bool(choices and len(choices.coders) >= 2))
 
+    def set_coders(self, a: int, b: int, *extra: int) -> None:
+        """Preset the coders to compare (e.g. the coders a merge of copies just brought together)."""
+        self.reload_choices()
+        self.coder_a.setCurrentIndex(max(self.coder_a.findData(a), 0))
+        self.coder_b.setCurrentIndex(max(self.coder_b.findData(b), 0))
+        for action in self.more_coders.menu().actions():
+            action.setChecked(action.data() in extra)
+
     def extra_coders(self) -> list[int]:
         """Coders checked under "More coders", besides the two chosen above."""
         chosen = {self.coder_a.currentData(), self.coder_b.currentData()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import RapportError
-from app.services import team
+from app.services import coding, team
 from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
 
@@ -137,6 +139,43 @@ class MergeDialog(QDialog):
             self.summary.setPlainText(str(exc))
             return
         self.accept()
+        coders = self.merged_coders(command.result)
+        if len(coders) >= 2 and self.offer_agreement(coders):
+            self.open_agreement(coders)
+
+    def merged_coders(self, outcome: team.MergeOutcome) -> list[int]:
+        """Ids of the coders that received codings, in the order the copies named them."""
+        names: list[str] = []
+        for copy in outcome.copies:
+            names += [name for name, added in copy.added_codings.items() if added and name not in names]
+        ids = {c.name: c.id for c in coding.list_coders(self.context.project)}
+        return [ids[name] for name in names if name in ids]
+
+    def offer_agreement(self, coders: list[int]) -> bool:
+        """Overridable in tests: ask whether to compare the merged coders now."""
+        answer = QMessageBox.question(
+            self,
+            "Copies merged",
+            f"The copies are merged: {len(coders)} coders' work is in this project now.\n\n"
+            "Open the agreement window on these coders to measure agreement and resolve disagreements "
+            "into a consensus coder?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def open_agreement(self, coders: list[int]) -> QWidget | None:
+        """The main window's agreement window (one of its tool windows), preset on the merged coders."""
+        tools = getattr(self.parent(), "tool_windows", None)
+        if tools is not None:
+            window = tools.show("agreement")
+        else:
+            from app.ui.dialogs.agreement_window import AgreementWindow
+
+            window = AgreementWindow(self.context, self.parentWidget())
+            window.setWindowFlag(Qt.WindowType.Window, True)
+            window.show()
+        if window is not None:
+            window.set_coders(*coders)
+        return window
 
 
 def describe(outcome: team.MergeOutcome) -> str:

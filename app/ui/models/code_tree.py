@@ -75,6 +75,8 @@ class CodeTreeModel(QAbstractItemModel):
         self.root = CodeNode(None)
         self._by_id: dict[int, CodeNode] = {}
         context.changed.connect(self._on_change)
+        context.blindChanged.connect(lambda _on: self.reload())
+        context.activeCoderChanged.connect(lambda _id: self.context.blind and self.reload())
         self.reload()
 
     # -- loading -----------------------------------------------------------------------------------
@@ -83,10 +85,15 @@ class CodeTreeModel(QAbstractItemModel):
             self.coder_filter = coder_id
             self.reload()
 
+    def counted_coder(self) -> int | None:
+        """Whose codings the counts include: blind coding forces the active coder's own."""
+        blind_coder = self.context.shown_coder()
+        return blind_coder if blind_coder is not None else self.coder_filter
+
     def reload(self) -> None:
         project = self.context.project
         codes = codebook.list_codes(project) if project is not None else []
-        usage = codebook.code_usage(project, coder=self.coder_filter) if project is not None else {}
+        usage = codebook.code_usage(project, coder=self.counted_coder()) if project is not None else {}
         self.beginResetModel()
         self.root = CodeNode(None)
         self._by_id = {}

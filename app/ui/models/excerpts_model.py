@@ -62,13 +62,15 @@ def code_and_descendants(codes: Iterable, code_id: int) -> list[int]:
     return found
 
 
-def load_excerpts(project: Project, code_id: int, *, include_subcodes: bool = False) -> list[Excerpt]:
+def load_excerpts(
+    project: Project, code_id: int, *, include_subcodes: bool = False, coder_id: int | None = None
+) -> list[Excerpt]:
     """Every coding of a code (and of its sub-codes when asked), with its document's study facts and context,
-    in document order."""
+    in document order; only one coder's when `coder_id` is given (blind coding)."""
     codes = codebook.list_codes(project)
     colors = {c.id: c.color for c in codes}
     wanted = code_and_descendants(codes, code_id) if include_subcodes else [code_id]
-    views = [v for wanted_id in wanted for v in coding.list_codings(project, code=wanted_id)]
+    views = [v for wanted_id in wanted for v in coding.list_codings(project, code=wanted_id, coder=coder_id)]
     documents = {d.id: d for d in study.list_documents(project)}
     texts: dict[int, str] = {}
     rows: list[Excerpt] = []

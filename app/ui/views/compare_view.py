@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 from app.domain.comparison import DyadComparison, Excerpt
 from app.domain.errors import RapportError
 from app.domain.timecode import format_timecode
+from app.services import coding, compare_report
 from app.services import compare as service
-from app.services import compare_report
 from app.services.changes import Change
 from app.ui.context import AppContext
 from app.ui.models.compare_matrix import CODE_ID_ROLE, CompareMatrixModel
@@ -154,6 +154,9 @@ class CompareView(QWidget):
         self._deferred = DeferredChanges(self, self._apply_change)
         context.changed.connect(self._deferred.offer)
         context.projectChanged.connect(lambda _project: self.reload_dyads())
+        context.blindChanged.connect(lambda _on: self._blind_changed())
+        self.coder_combo.setEnabled(not context.blind)
+        context.activeCoderChanged.connect(lambda _id: self.context.blind and self.refresh())
         self.reload_dyads()
 
     @staticmethod
@@ -193,7 +196,14 @@ class CompareView(QWidget):
         self.coder_combo.setCurrentIndex(max(found, 0))
         self.coder_combo.blockSignals(False)
 
+    def _blind_changed(self) -> None:
+        self.coder_combo.setEnabled(not self.context.blind)
+        self.refresh()
+
     def selected_coders(self) -> list[str] | None:
+        blind_coder = self.context.shown_coder()
+        if blind_coder is not None and self.context.project is not None:  # blind coding: only my codings
+            return [c.name for c in coding.list_coders(self.context.project) if c.id == blind_coder]
         name = self.coder_combo.currentData()
         return None if name is None else [name]
 

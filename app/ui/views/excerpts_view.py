@@ -102,6 +102,8 @@ class ExcerptsView(QWidget):
         self._build()
         context.changed.connect(self._on_change)
         context.projectChanged.connect(lambda _p: self.show_code(None))
+        context.blindChanged.connect(lambda _on: self.refresh())
+        context.activeCoderChanged.connect(lambda _id: self.context.blind and self.refresh())
 
     def _build(self) -> None:
         self.heading = QLabel("Choose a code to see its excerpts", self)
@@ -174,7 +176,14 @@ class ExcerptsView(QWidget):
             self.heading.setText("Choose a code to see its excerpts")
             self._fill_filters()
             return
-        rows = load_excerpts(project, self.code_id, include_subcodes=self.subcodes_box.isChecked())
+        blind = self.context.blind and self.context.active_coder_id is not None
+        self.filters["coder"].setEnabled(not blind)  # blind coding: only the active coder's rows are loaded
+        rows = load_excerpts(
+            project,
+            self.code_id,
+            include_subcodes=self.subcodes_box.isChecked(),
+            coder_id=self.context.active_coder_id if blind else None,
+        )
         self.model.set_excerpts(rows)
         self._fill_filters()
         self._apply_filters()

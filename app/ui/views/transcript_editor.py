@@ -81,6 +81,9 @@ class TranscriptEditor(NavigationMixin, QWidget):
         context.changed.connect(self._on_change)
         context.projectChanged.connect(self._on_project)
         context.activeCoderChanged.connect(lambda _id: self._reload_codings())
+        context.blindChanged.connect(self._on_blind)
+        if context.blind:
+            self._on_blind(True)
 
     # -- construction -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -194,9 +197,10 @@ class TranscriptEditor(NavigationMixin, QWidget):
         if project is None or self.current_document_id is None:
             return CodingIndex([])
         records = coding.codings_for_document(project, self.current_document_id)
-        wanted = self.coder_filter.accepts(self.context.active_coder_id)
+        shown = self._shown_filter()
+        wanted = shown.accepts(self.context.active_coder_id)
         records = [r for r in records if wanted(r.coder_id)]
-        by_coder = len({r.coder_id for r in records}) > 1 or self.coder_filter.mode != "mine"
+        by_coder = len({r.coder_id for r in records}) > 1 or shown.mode != "mine"
         palette = coder_palette(self._coders) if by_coder else {}
         self.stripes.show_coder = by_coder
         memo_texts = memos.coding_memo_texts(project, self.current_document_id)
@@ -384,7 +388,7 @@ class TranscriptEditor(NavigationMixin, QWidget):
         QMessageBox.warning(self, "Rapport", str(error))
 
     def _add_to_index(self, records) -> None:
-        wanted = self.coder_filter.accepts(self.context.active_coder_id)
+        wanted = self._shown_filter().accepts(self.context.active_coder_id)
         palette = coder_palette(self._coders) if self.stripes.show_coder else {}
         added = [
             self._shown(r, palette, {})
@@ -551,6 +555,17 @@ class TranscriptEditor(NavigationMixin, QWidget):
     def set_coder_filter(self, mode: str, coders: set[int] | None = None) -> None:
         self.coder_filter = CoderFilter(mode, frozenset(coders or ()))
         self.coder_box.setCurrentIndex({"mine": 0, "all": 1, "chosen": 2}[mode])
+        self._reload_codings()
+
+    def _shown_filter(self) -> CoderFilter:
+        """Blind coding overrides the coder choice: only the active coder's codings are shown."""
+        return CoderFilter() if self.context.blind else self.coder_filter
+
+    def _on_blind(self, on: bool) -> None:
+        self.coder_box.setEnabled(not on)
+        self.coder_box.setCurrentIndex(
+            0 if on else {"mine": 0, "all": 1, "chosen": 2}[self.coder_filter.mode]
+        )
         self._reload_codings()
 
     def choose_coders(self) -> set[int] | None:

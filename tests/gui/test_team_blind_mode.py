@@ -1,0 +1,99 @@
+"""Blind coding: while on, every view shows only the active coder's codings; switching it off shows the rest."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.ui.context import AppContext
+from app.ui.models.code_tree import CodeTreeModel
+from app.ui.status_bar import StatusBar
+from app.ui.views.compare_view import CompareView
+from app.ui.views.excerpts_view import ExcerptsView
+from app.ui.views.transcript_editor import TranscriptEditor
+
+
+def _editor_coders(editor: TranscriptEditor) -> set[int]:
+    return {shown.coder_id for shown in editor.index.codings}
+
+
+def test_blind_mode_hides_the_other_coder_in_the_editor_and_comes_back(context, study, qtbot):
+    editor = TranscriptEditor(context)
+    qtbot.addWidget(editor)
+    editor.show_document(study.docs["d01_s1"])
+    editor.set_coder_filter("all")
+    anna, ben = study.coders["anna"], study.coders["ben"]
+    assert _editor_coders(editor) == {anna, ben}
+
+    with qtbot.waitSignal(context.blindChanged):
+        context.set_blind(True)
+    assert _editor_coders(editor) == {anna}
+    assert len(editor.index.codings) == 2  # Anna's trust and safety, not Ben's two
+    assert not editor.coder_box.isEnabled()
+    assert editor.coder_box.currentIndex() == 0  # "My codings"
+
+    context.set_active_coder(ben)  # the next coder at the same machine sees only their own work
+    assert _editor_coders(editor) == {ben}
+
+    context.set_blind(False)
+    assert _editor_coders(editor) == {anna, ben}
+    assert editor.coder_box.isEnabled()
+    assert editor.coder_filter.mode == "all"  # the researcher's own choice is back
+
+
+def test_blind_mode_hides_the_other_coder_in_excerpts_and_codebook_counts(context, study, qtbot):
+    view = ExcerptsView(context)
+    qtbot.addWidget(view)
+    view.show_code(study.codes["trust"])
+    assert sorted(r.coder for r in view.model.all_excerpts()) == ["Anna", "Anna", "Ben"]
+    tree = CodeTreeModel(context)
+    everyone = tree.usage(study.codes["trust"])[0]
+    rupture = tree.usage(study.codes["rupture"])[0]
+    assert everyone == 3 and rupture == 1
+
+    context.set_blind(True)
+    assert [r.coder for r in view.model.excerpts()] == ["Anna", "Anna"]
+    assert not view.filters["coder"].isEnabled()
+    assert tree.usage(study.codes["trust"])[0] == 2
+    assert tree.usage(study.codes["rupture"])[0] == 0  # only Ben coded a rupture
+
+    context.set_blind(False)
+    assert sorted(r.coder for r in view.model.excerpts()) == ["Anna", "Anna", "Ben"]
+    assert view.filters["coder"].isEnabled()
+    assert tree.usage(study.codes["trust"])[0] == everyone
+    assert tree.usage(study.codes["rupture"])[0] == 1
+
+
+def test_blind_mode_limits_the_compare_view_to_my_codings(context, study, qtbot):
+    view = CompareView(context)
+    qtbot.addWidget(view)
+    assert view.selected_coders() is None  # every coder
+    context.set_blind(True)
+    assert view.selected_coders() == ["Anna"]
+    assert not view.coder_combo.isEnabled()
+    context.set_blind(False)
+    assert view.selected_coders() is None
+    assert view.coder_combo.isEnabled()
+
+
+def test_status_bar_shows_blind_mode_and_a_click_switches_it_off(context, qtbot):
+    bar = StatusBar(context)
+    qtbot.addWidget(bar)
+    assert bar.blind_button.isHidden()
+    context.set_blind(True)
+    assert not bar.blind_button.isHidden()
+    qtbot.mouseClick(bar.blind_button, Qt.MouseButton.LeftButton)
+    assert context.blind is False
+    assert bar.blind_button.isHidden()
+
+
+def test_blind_mode_is_remembered_per_project(context, study, qtbot):
+    context.set_blind(True)
+    again = AppContext()
+    again.set_project(study.project)  # the same project opened again on this machine
+    assert again.blind is True
+    context.set_blind(False)
+    again.project = None  # the fixture closes the project file
+    third = AppContext()
+    third.set_project(study.project)
+    assert third.blind is False
+    third.project = None
