@@ -113,6 +113,7 @@ def test_after_merging_copies_the_agreement_window_is_offered_on_the_merged_code
     dialog = MergeDialog(context)
     qtbot.addWidget(dialog)
     dialog.add_copies(paths)
+    context.set_blind(True)
     offered: list[list[int]] = []
     dialog.offer_agreement = lambda coders: offered.append(coders) or True
     opened = []
@@ -126,6 +127,7 @@ def test_after_merging_copies_the_agreement_window_is_offered_on_the_merged_code
     qtbot.addWidget(window)
     assert (window.coder_a.currentData(), window.coder_b.currentData()) == (anna, ben)
     assert window.current_request().coders == (anna, ben)
+    assert not context.blind  # consensus work: every coder's codings are visible again
     assert coding_count(study.project, anna) == 4 and coding_count(study.project, ben) == 3
     context.undo_stack.undo()
     assert coding_count(study.project, anna) == 3 and coding_count(study.project, ben) == 2

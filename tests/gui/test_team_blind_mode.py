@@ -97,3 +97,36 @@ def test_blind_mode_is_remembered_per_project(context, study, qtbot):
     third.set_project(study.project)
     assert third.blind is False
     third.project = None
+
+
+def test_edit_menu_switches_blind_mode_and_the_window_remembers_it(qtbot, qapp, study, project_path):
+    from PySide6.QtCore import QSettings
+
+    from app.ui.dialogs.coders_dialog import CodersDialog
+    from app.ui.main_window import MainWindow
+
+    qapp.setOrganizationName("Rapport")
+    qapp.setApplicationName("Rapport")
+    QSettings().clear()
+    study.project.close()
+    context = AppContext()
+    window = MainWindow(context)
+    window.ask_coder = lambda names, current: "Anna"
+    qtbot.addWidget(window)
+    try:
+        assert window.open_path(project_path)
+        action = window.actions.blind
+        assert action.isEnabled() and not action.isChecked()
+        action.trigger()
+        assert context.blind and not window.status.blind_button.isHidden()
+        window.close_project()
+        assert not action.isEnabled()
+        assert window.open_path(project_path)
+        assert context.blind and action.isChecked()  # remembered for this project
+        qtbot.mouseClick(window.status.blind_button, Qt.MouseButton.LeftButton)
+        assert not context.blind and not action.isChecked()
+        window.actions.coders.trigger()
+        assert any(isinstance(d, CodersDialog) for d in window.dialogs)
+    finally:
+        context.undo_stack.clear()
+        context.set_project(None)

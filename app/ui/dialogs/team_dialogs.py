@@ -158,12 +158,14 @@ class MergeDialog(QDialog):
             "Copies merged",
             f"The copies are merged: {len(coders)} coders' work is in this project now.\n\n"
             "Open the agreement window on these coders to measure agreement and resolve disagreements "
-            "into a consensus coder?",
+            "into a consensus coder?"
+            + ("\n\nBlind coding will be switched off." if self.context.blind else ""),
         )
         return answer == QMessageBox.StandardButton.Yes
 
     def open_agreement(self, coders: list[int]) -> QWidget | None:
         """The main window's agreement window (one of its tool windows), preset on the merged coders."""
+        self.context.set_blind(False)  # consensus work means seeing every coder's codings
         tools = getattr(self.parent(), "tool_windows", None)
         if tools is not None:
             window = tools.show("agreement")

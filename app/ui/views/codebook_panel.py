@@ -61,6 +61,7 @@ class CodebookPanel(QWidget):
         self.model.modelReset.connect(self._restore_state)
         context.activeCoderChanged.connect(self._coder_changed)
         context.blindChanged.connect(lambda on: self.mine_only.setEnabled(not on))  # blind counts only mine
+        self.mine_only.setEnabled(not context.blind)
         context.projectChanged.connect(lambda _p: self._update_actions())
         self._expanded: set[int] = set()
         self._restore_state()
