@@ -130,3 +130,24 @@ def test_edit_menu_switches_blind_mode_and_the_window_remembers_it(qtbot, qapp, 
     finally:
         context.undo_stack.clear()
         context.set_project(None)
+
+
+def test_blind_mode_limits_the_session_timeline_to_my_codings(project, qtbot):
+    from app.services import coding
+    from app.ui.views.timeline_view import TimelineView
+    from tests.compare_study import build_study as build_compare_study
+
+    ids = build_compare_study(project)
+    context = AppContext()
+    context.project = project
+    ben = next(c.id for c in coding.list_coders(project) if c.name == "Ben")
+    context.set_active_coder(ben)
+    view = TimelineView(context)
+    qtbot.addWidget(view)
+    view.show_session("D01", 1)
+    everyone = {m.excerpt.coding_id for m in view.mark_items()}
+    assert ids.codings["trust_c_ben"] in everyone and ids.codings["trust_c_ana"] in everyone
+    context.set_blind(True)
+    assert {m.excerpt.coding_id for m in view.mark_items()} == {ids.codings["trust_c_ben"]}
+    context.set_blind(False)
+    assert {m.excerpt.coding_id for m in view.mark_items()} == everyone

@@ -182,6 +182,8 @@ class TimelineView(QWidget):
         self._deferred = DeferredChanges(self, self._apply_change)
         context.changed.connect(self._deferred.offer)
         context.projectChanged.connect(lambda _project: self.reload_dyads())
+        context.blindChanged.connect(lambda _on: self.refresh())
+        context.activeCoderChanged.connect(lambda _id: self.context.blind and self.refresh())
         self.reload_dyads()
 
     # -- choosing ---------------------------------------------------------------------------------
@@ -230,8 +232,13 @@ class TimelineView(QWidget):
         self.timeline = None
         if project is not None and dyad:
             try:
+                blind_coder = self.context.shown_coder()  # blind coding: only my codings
                 self.timeline = service.session_timeline(
-                    project, dyad, self.session_spin.value(), window_s=self.window_s
+                    project,
+                    dyad,
+                    self.session_spin.value(),
+                    coders=None if blind_coder is None else [blind_coder],
+                    window_s=self.window_s,
                 )
             except RapportError as exc:
                 self.info.setText(str(exc))
