@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
+from app.ui.exchange_actions import ExchangeActions
 from app.ui.hosted_views import available
 from app.ui.icons import standard
 from app.ui.recent_projects import clear_recent, recent_projects
@@ -69,6 +70,7 @@ def build_menus(window: MainWindow) -> SimpleNamespace:
     file_menu.addAction(a.demo)
     file_menu.addSeparator()
     file_menu.addAction(a.import_)
+    a.exchange = ExchangeActions(window, window.context, file_menu)  # Export ▸ and Import from other tools ▸
     a.team_menu = file_menu.addMenu("&Team")
     a.send_out = a.team_menu.addAction("Send out copies for coders…", window.send_out_copies)
     a.merge_copies = a.team_menu.addAction("Merge coders' copies…", window.merge_copies)
@@ -195,6 +197,8 @@ def build_menus(window: MainWindow) -> SimpleNamespace:
     # Needs a project / a writable project
     a.project_only = [a.close, a.coder, a.blind, a.find_in_project, a.find_code, *a.windows.values()]
     a.writable_only = [a.import_, a.pseudonymise, a.send_out, a.merge_copies, a.coders]
+    a.project_only += a.exchange.exports.values()
+    a.writable_only += a.exchange.imports.values()
     return a
 
 
