@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
-from app.domain.errors import ExportFailed, RapportError, ReadOnlyProject
+from app.domain.errors import RapportError, ReadOnlyProject
 from app.services import backups, exchange, reports
 from app.services.exchange import CodebookImportReport
 from app.services.project import Project
@@ -200,8 +200,6 @@ class ExchangeActions(QObject):
         self._remember_folder(target)
 
         def work(progress, cancelled) -> Path:
-            if target.resolve() == project.path.resolve():
-                raise ExportFailed(f"{target.name} is the project itself; choose another file name.")
             progress(0, 0, f"Writing {target.name}…")
             return _export(project, key, target, options, progress, cancelled)
 

@@ -15,7 +15,8 @@ import pytest
 from lxml import etree
 from PySide6.QtCore import QSettings
 
-from app.services import codebook, coding
+from app.services import backups, codebook, coding
+from app.services import study as study_service
 from app.services.project import info, open_project
 from app.ui import exchange_actions
 from app.ui.dialogs import crash_dialog
@@ -150,6 +151,8 @@ def test_importing_the_taguette_codebook_adds_its_three_codes(window, answers, c
     assert box is not None and box.isVisible()  # shown with open(): the event loop keeps running
     assert "3 codes added, 0 updated, 0 left alone" in box.text()
     assert "3 codes added" in window.status.currentMessage()
+    assert "cannot be undone" in box.informativeText()
+    assert [b.reason for b in backups.list_backups(context.project)].count("import") == 1
     # the codebook panel shows them without being asked
     qtbot.waitUntil(lambda: window.codebook.model.rowCount() == 6)  # 3 top-level codes before, 3 added
     box.close()
@@ -205,3 +208,25 @@ def test_blind_coding_exports_only_the_active_coders_codings(window, context, tm
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 3 and {r["coder"] for r in rows} == {"Anna"}
+
+
+def test_a_project_round_trip_adds_the_documents_again_and_says_so(window, context, tmp_path, qtbot) -> None:
+    path = tmp_path / "whole.qdpx"
+    assert run(qtbot, window.actions.exchange.export("project_qdpx", path)).error is None
+    task = run(qtbot, window.actions.exchange.import_("project_qdpx", path))
+    assert task.error is None
+    assert len(study_service.list_documents(context.project)) == 8  # imports never overwrite
+    assert len(coding.list_codings(context.project)) == 10
+    box = window.actions.exchange.summary_box
+    assert box.text().startswith("whole.qdpx: Imported from Rapport")
+    assert ": 4 documents, 0 new codes (5 merged with existing ones), 5 codings, 0 new coders" in box.text()
+    qtbot.waitUntil(lambda: "8 documents" in window.status.counts_label.text())  # views heard the Change
+    box.close()
+
+
+def test_a_read_only_project_refuses_an_import(window, context, project_path, qtbot, tmp_path) -> None:
+    context.set_project(open_project(project_path, read_only=True))
+    task = run(qtbot, window.actions.exchange.import_("codebook_qdc", tmp_path / "any.qdc"))
+    assert "read-only" in str(task.error)
+    for dialog in list(crash_dialog.open_dialogs):
+        dialog.close()
