@@ -252,7 +252,13 @@ class ExchangeActions(QObject):
         self.report = report
         short, details = summarise(report)
         self._status(f"{source.name}: {short}")
-        box = QMessageBox(QMessageBox.Icon.Information, "Import finished", f"{source.name}: {short}")
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Import finished",
+            f"{source.name}: {short}",
+            QMessageBox.StandardButton.Ok,
+            self.window,
+        )
         undo = "Imports cannot be undone with Edit ▸ Undo"
         box.setInformativeText(
             f"{undo}; the project as it was just before is kept as a backup (File ▸ Restore from backup)."
@@ -262,7 +268,6 @@ class ExchangeActions(QObject):
         if details:
             box.setDetailedText(details)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setParent(self.window, box.windowFlags())
         box.open()  # non-blocking
         self.summary_box = box
 
