@@ -65,6 +65,7 @@ class SearchRequest:
     coded_with: str | int | None = None
     not_coded_with: str | int | None = None
     memos: bool = True  # with kind None: include memos too
+    coder: int | None = None  # coded/not coded with: only this coder's codings count (blind coding)
 
 
 @dataclass(frozen=True)
@@ -127,12 +128,13 @@ def search(
     coded_with: str | int | None = None,
     not_coded_with: str | int | None = None,
     memos: bool = True,
+    coder: int | None = None,
     limit: int | None = 100,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> SearchResult:
     """Search the project (syncing the index first). Raises SearchError for a malformed query."""
-    request = SearchRequest(query, dyad, session, perspective, kind, coded_with, not_coded_with, memos)
+    request = SearchRequest(query, dyad, session, perspective, kind, coded_with, not_coded_with, memos, coder)
     return run_request(project, request, limit=limit, progress=progress, cancelled=cancelled)
 
 
@@ -158,7 +160,7 @@ def run_request(
     hits_found = found.hits
     total = found.total
     if post_filter:
-        hits_found = _by_coding(project, hits_found, coded, uncoded)
+        hits_found = _by_coding(project, hits_found, coded, uncoded, request.coder)
         total = len(hits_found)
         hits_found = hits_found if limit is None else hits_found[:limit]
     return SearchResult(total, _hits(project, hits_found), request, limit)
@@ -205,14 +207,20 @@ def _code_tree(session, code: str | int | None) -> set[int] | None:
 
 
 def _by_coding(
-    project: Project, hits: list[IndexHit], coded: set[int] | None, uncoded: set[int] | None
+    project: Project,
+    hits: list[IndexHit],
+    coded: set[int] | None,
+    uncoded: set[int] | None,
+    coder: int | None = None,
 ) -> list[IndexHit]:
     """Keep hits whose matches (the turn, when nothing in it was matched) overlap / avoid the given codes."""
     turns = [hit for hit in hits if hit.record == "turn" and hit.document_id is not None]
     documents = {hit.document_id for hit in turns}
     with project.read() as session:
-        with_codes = queries.coded_ranges(session, documents, coded) if coded is not None else {}
-        without_codes = queries.coded_ranges(session, documents, uncoded) if uncoded is not None else {}
+        with_codes = queries.coded_ranges(session, documents, coded, coder) if coded is not None else {}
+        without_codes = (
+            queries.coded_ranges(session, documents, uncoded, coder) if uncoded is not None else {}
+        )
     kept = []
     for hit in turns:
         spans = hit.matches or ((hit.start, hit.end),)

@@ -249,6 +249,7 @@ class SearchPanel(QWidget):
             "kind": self.kind_box.currentData(),
             "coded_with": code if mode == CODED_WITH else None,
             "not_coded_with": code if mode == NOT_CODED_WITH else None,
+            "coder": self.context.shown_coder(),  # blind coding: other coders' codings never filter hits
         }
 
     def run_search(self, quiet: bool = False) -> None:
