@@ -7,8 +7,8 @@ word matches over ten thousand turns, so that costs a tenth of a second a query.
   qualitative work the order of the transcript is the natural one, and nothing needs scoring;
 - the total is exact: for a single term it is the term's document frequency (less the deleted records that
   held it), otherwise the matching ids are counted;
-- a phrase of plain words is looked up in the `pairs` field (runs of two and three adjacent words): two or
-  three words are one term; a longer phrase checks word positions only in turns holding all its runs.
+- a phrase of plain words is looked up in the `pairs` field: two words are one term, a longer phrase is a
+  `ChainedPhrase` (turns holding all its pairs; positions are read only where an inner word repeats).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from whoosh import query
 from whoosh.searching import Searcher
 
-from app.search.schema import PAIRS_FIELD, TEXT_FIELD
+from app.search.phrases import ChainedPhrase
+from app.search.schema import PAIRS_FIELD, TEXT_FIELD, pair_term
 
 
 def on_pairs(node: query.Query) -> query.Query:
@@ -27,10 +28,9 @@ def on_pairs(node: query.Query) -> query.Query:
         words = list(node.words)
         if node.fieldname != TEXT_FIELD or node.slop != 1 or len(words) < 2:
             return node
-        if len(words) <= 3:
-            return query.Term(PAIRS_FIELD, " ".join(words), boost=node.boost)
-        runs = [query.Term(PAIRS_FIELD, " ".join(words[i : i + 3])) for i in range(len(words) - 2)]
-        return query.And([*runs, node])  # only turns holding every run have their word positions checked
+        if len(words) == 2:
+            return query.Term(PAIRS_FIELD, pair_term(*words), boost=node.boost)
+        return ChainedPhrase(words, boost=node.boost)
     if node.is_leaf():
         return node
     return node.apply(on_pairs)

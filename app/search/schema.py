@@ -13,15 +13,17 @@ Two text fields: ``text`` is stemmed and accent-folded (``trusting`` finds ``tru
 ``café``), ``exact`` is only lower-cased (for ``exact:trusting`` and for wildcards, which make no sense on stems).
 Stop words are kept: researchers search for phrases such as "I don't know".
 
-A third, hidden field ``pairs`` indexes each run of two and of three adjacent stemmed words ("feel safe",
-"it sound like"), without positions (only which turns hold it, so it stays small). A phrase is searched there
-first (see `collect.py`): a phrase of two or three words becomes one term lookup, a longer one must hold all
-its three-word runs before word positions are checked; highlights still come from the ``text`` field.
+A third, hidden field ``pairs`` makes phrases fast without reading word positions. It holds, without positions
+(only which turns hold them, so it stays small and quick to write):
+- each pair of adjacent stemmed words ("feel safe", "it sound");
+- a marker ``word|+`` for each stemmed word that occurs more than once in the turn;
+- for every occurrence of such a repeated word, the three words centred on it ("think i feel" when "i" repeats).
+A two-word phrase is one lookup of its pair. A longer phrase is found from these terms alone unless two of its
+inner words next to each other are both repeated in a turn; only those turns have word positions read (see
+`phrases.py` for why that is exact). Highlights still come from ``text``.
 """
 
 from __future__ import annotations
-
-from collections import deque
 
 from whoosh import fields
 from whoosh.analysis import (
@@ -36,7 +38,7 @@ from whoosh.analysis import (
 from whoosh.support.charset import accent_map
 
 # Bump when the schema or analysis changes: an index of another version is thrown away and rebuilt.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 TEXT_FIELD = "text"
 EXACT_FIELD = "exact"
@@ -46,28 +48,46 @@ TEXT_FIELDS = (TEXT_FIELD, EXACT_FIELD)
 FILTER_FIELDS = ("speaker", "perspective", "kind", "dyad", "session")
 
 
-class WordGroups(Filter):
-    """Turns a token stream into its runs of two and of three adjacent tokens ("a b", "a b c"), each at the
-    position of its first token and spanning its characters."""
+REPEATED_SUFFIX = "|+"
+
+
+def pair_term(first: str, second: str) -> str:
+    return f"{first} {second}"
+
+
+def repeated_term(word: str) -> str:
+    return word + REPEATED_SUFFIX
+
+
+def triple_term(first: str, middle: str, last: str) -> str:
+    return f"{first} {middle} {last}"
+
+
+class WordPairs(Filter):
+    """Turns a turn's token stream into the terms of the ``pairs`` field (see the module's docstring)."""
 
     def __call__(self, tokens):
-        window: deque = deque(maxlen=3)
+        token = None
+        words: list[str] = []
         for token in tokens:
-            if token.stopped:
-                continue
-            window.append(token.copy())
-            if len(window) >= 2:
-                yield _group(list(window)[-2:])
-            if len(window) == 3:
-                yield _group(list(window))
-
-
-def _group(members: list) -> object:
-    token = members[0].copy()
-    token.text = " ".join(member.text for member in members)
-    if token.chars:
-        token.endchar = members[-1].endchar
-    return token
+            if not token.stopped:
+                words.append(token.text)
+        if token is None:
+            return
+        counts: dict[str, int] = {}
+        for word in words:
+            counts[word] = counts.get(word, 0) + 1
+        token.stopped = False
+        for index in range(len(words) - 1):
+            token.text = pair_term(words[index], words[index + 1])
+            yield token
+            if index and counts[words[index]] > 1:
+                token.text = triple_term(words[index - 1], words[index], words[index + 1])
+                yield token
+        for word, count in counts.items():
+            if count > 1:
+                token.text = repeated_term(word)
+                yield token
 
 
 def make_schema() -> fields.Schema:
@@ -89,9 +109,7 @@ def make_schema() -> fields.Schema:
         speaker=fields.TEXT(analyzer=speaker, stored=True),
         text=fields.TEXT(analyzer=stemmed, chars=True, multitoken_query="phrase"),
         exact=fields.TEXT(analyzer=exact, chars=True, multitoken_query="phrase"),
-        pairs=fields.TEXT(
-            analyzer=stemmed | WordGroups(), phrase=False
-        ),  # which turns hold a run; no positions
+        pairs=fields.TEXT(analyzer=stemmed | WordPairs(), phrase=False),  # see the module's docstring
         body=fields.STORED,  # the turn's (or memo's) text, for snippets
         start=fields.STORED,  # the turn's offsets in its document
         end=fields.STORED,
