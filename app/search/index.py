@@ -29,6 +29,7 @@ from app.search.collect import can_match_everything, collect, on_pairs
 from app.search.match_spans import Span, match_spans
 from app.search.query_text import make_parser, parse
 from app.search.schema import SCHEMA_VERSION, make_schema
+from app.search.segments import JOB_CHARS, BatchAdder, commit_with_segments, worker_count
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
@@ -119,8 +120,12 @@ class SearchIndex:
     """One project's whoosh index in `folder`. Use `SearchIndex.open(folder)`; `fresh` is True when it was
     (re)created empty, so the caller knows everything must be indexed."""
 
-    def __init__(self, folder: Path, ix: whoosh_index.Index, fresh: bool) -> None:
+    def __init__(
+        self, folder: Path, ix: whoosh_index.Index, fresh: bool, workers: int, job_chars: int
+    ) -> None:
         self.folder = folder
+        self.workers = workers  # processes for large updates (1: everything in this process)
+        self.job_chars = job_chars
         self._ix = ix
         self.fresh = fresh
         self._parser = make_parser(ix.schema)
@@ -131,9 +136,13 @@ class SearchIndex:
 
     # -- opening ------------------------------------------------------------------------------------
     @classmethod
-    def open(cls, folder: Path) -> SearchIndex:
-        """Open the index in `folder`, creating it (empty) when missing, of another version or damaged."""
+    def open(cls, folder: Path, workers: int | None = None, job_chars: int = JOB_CHARS) -> SearchIndex:
+        """Open the index in `folder`, creating it (empty) when missing, of another version or damaged.
+
+        Updates of more than `job_chars` characters of text are indexed by `workers` processes (one a core
+        when None; see `segments.py`)."""
         folder = Path(folder)
+        workers = worker_count() if workers is None else max(1, workers)
         if _usable(folder):
             # Whoosh leaves files of a damaged index unclosed when it fails: silence those warnings here.
             with warnings.catch_warnings():
@@ -141,8 +150,8 @@ class SearchIndex:
                 ix = _try_open(folder)
                 gc.collect()
             if ix is not None:
-                return cls(folder, ix, fresh=False)
-        return cls(folder, _create(folder), fresh=True)
+                return cls(folder, ix, False, workers, job_chars)
+        return cls(folder, _create(folder), True, workers, job_chars)
 
     def healthy(self) -> bool:
         """True when the folder holds a readable index (so a failure came from elsewhere)."""
@@ -170,6 +179,11 @@ class SearchIndex:
             self._searcher = None
         self._bookkeeping = None
         self._ix.close()
+
+    def segment_count(self) -> int:
+        """How many segments the index is in (each commit adds one; merges take them back)."""
+        with self._ix.reader() as reader:
+            return len(list(reader.leaf_readers()))
 
     def generation(self) -> int:
         """The index's generation on disk: changes with every commit, also by another process."""
@@ -210,19 +224,27 @@ class SearchIndex:
         """
         known = self.manifest()  # records to replace; new ones need no deletion (which opens a reader)
         writer = self._writer()
+        done = 0
+
+        def finished(count: int) -> None:
+            nonlocal done
+            if cancelled is not None and cancelled():
+                raise OperationCancelled("Indexing cancelled; the search index was left as it was.")
+            done += count
+            if progress is not None and count:
+                progress(done, max(total, done), "Indexing transcripts for search")
+
+        adder = BatchAdder(writer, add_document_records, finished, self.workers, self.job_chars)
         try:
             for document_id in remove_documents:
                 writer.delete_by_term("doc_id", str(document_id))
             for memo_id in remove_memos:
                 writer.delete_by_term("key", f"memo:{memo_id}")
-            for done, entry in enumerate(documents, start=1):
-                if cancelled is not None and cancelled():
-                    raise OperationCancelled("Indexing cancelled; the search index was left as it was.")
+            for entry in documents:
                 if entry.id in known.documents:
                     writer.delete_by_term("doc_id", str(entry.id))
-                _add_document(writer, entry)
-                if progress is not None:
-                    progress(done, max(total, done), "Indexing transcripts for search")
+                adder.add(entry)
+            segments = adder.finish()
             for memo in memos:
                 if memo.id in known.memos:
                     writer.delete_by_term("key", f"memo:{memo.id}")
@@ -230,9 +252,10 @@ class SearchIndex:
             if content_version is not None:
                 writer.update_document(key="state", rec="state", signature=content_version)
         except BaseException:
+            adder.abort()
             writer.cancel()
             raise
-        writer.commit()
+        commit_with_segments(writer, segments)
         self._ix = self._ix.refresh()
         self._manifest = None
 
@@ -320,7 +343,8 @@ def _text_or_none(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _add_document(writer: IndexWriter, entry: DocumentEntry) -> None:
+def add_document_records(writer: IndexWriter, entry: DocumentEntry) -> None:
+    """Add a document's bookkeeping record and one record a turn (also called in worker processes)."""
     common = {
         "doc_id": str(entry.id),
         "dyad_id": _text_or_none(entry.dyad_id),
