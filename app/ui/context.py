@@ -21,6 +21,8 @@ class AppContext(QObject):
     projectChanged = Signal(object)  # the new Project, or None when closed
     activeCoderChanged = Signal(object)  # coder id or None
     documentRequested = Signal(int, int, int)  # document id, start, end (code points): "show me this"
+    # document id, [(start, end), ...] search matches in it, index of the one to select: "highlight these"
+    matchesRequested = Signal(int, object, int)
     failed = Signal(object)  # an exception raised by an undo or redo (the main window shows it)
     blindChanged = Signal(bool)  # blind coding on/off: views show only the active coder's codings
 

@@ -122,6 +122,11 @@ class DocumentPane(QStackedWidget):
         self.view.show_document(doc_id, start, end)
         self.setCurrentWidget(self.view)
 
+    def show_matches(self, doc_id: int, matches: list, current: int) -> None:
+        """Highlight search matches in the document shown (ignored when another document is shown)."""
+        if self.current_document_id == doc_id and hasattr(self.view, "show_matches"):
+            self.view.show_matches(matches, current)
+
     def apply_code(self, code_id: int) -> bool:
         if self.currentWidget() is not self.view:
             return False

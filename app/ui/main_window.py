@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
         context = self.context
         context.projectChanged.connect(self._project_changed)
         context.documentRequested.connect(self.show_document)
+        context.matchesRequested.connect(self.pane.show_matches)
         context.failed.connect(lambda error: report_error(self, error, "Undo"))
         context.undo_stack.indexChanged.connect(lambda _i: self._update_title())
         context.undo_stack.cleanChanged.connect(lambda _c: self._update_title())

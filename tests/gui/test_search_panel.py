@@ -84,6 +84,18 @@ def test_double_click_opens_the_document_at_the_match(panel, qtbot, study) -> No
     assert document_id == study.docs["d01_s1"] and SESSION[start:end] == "takes time"
 
 
+def test_double_click_hands_on_every_match_in_the_document(panel, qtbot, study) -> None:
+    search_for(panel, qtbot, "safe OR takes OR glad")
+    rows = [panel.model.hit(r) for r in range(panel.model.rowCount())]
+    row = next(r for r, hit in enumerate(rows) if SESSION[hit.start : hit.end].startswith("[00:00:40]"))
+    with qtbot.waitSignal(panel.context.matchesRequested) as signal:
+        panel.open_hit(panel.model.index(row, 0))
+    document_id, matches, current = signal.args
+    assert document_id == study.docs["d01_s1"]
+    assert [SESSION[s:e] for s, e in matches] == ["safe", "glad", "takes"]
+    assert SESSION[slice(*matches[current])] == "glad"  # the double-clicked hit's match is the current one
+
+
 def test_results_follow_an_import(panel, qtbot, context) -> None:
     search_for(panel, qtbot, "rupture")
     assert panel.result.total == 0

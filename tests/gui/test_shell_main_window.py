@@ -15,6 +15,7 @@ from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from app.ui.models.study_tree import DOCUMENT_ID_ROLE
 from app.ui.recent_projects import recent_projects
+from tests.gui.conftest import SESSION
 
 
 @pytest.fixture
@@ -85,6 +86,26 @@ def test_selecting_a_document_in_the_study_tree_shows_the_transcript(
     assert window.pane.current_document_id == study.docs["d02_s1"]
     assert tree.currentIndex().data(DOCUMENT_ID_ROLE) == study.docs["d02_s1"]
     assert "Interpreter" in document_text(window)
+
+
+def test_search_matches_are_highlighted_in_the_document_and_f3_steps_through_them(
+    window, closed_study, study, qtbot
+) -> None:
+    window.open_path(closed_study)
+    editor = window.pane.view
+    text = SESSION
+    matches = [(text.index(word), text.index(word) + len(word)) for word in ("safe", "glad", "Trust")]
+    window.context.documentRequested.emit(study.docs["d01_s1"], *matches[1])
+    window.context.matchesRequested.emit(study.docs["d01_s1"], matches, 1)
+    painted = editor.view.extraSelections()
+    assert [selection.cursor.selectedText() for selection in painted] == ["safe", "glad", "Trust"]
+    assert editor.view.textCursor().selectedText() == "glad"
+    editor.view.setFocus()
+    qtbot.keyClick(editor.view, Qt.Key.Key_F3)
+    assert editor.view.textCursor().selectedText() == "Trust"
+    # Matches for a document not shown are ignored.
+    window.context.matchesRequested.emit(study.docs["d02_s1"], [(0, 3)], 0)
+    assert editor.view.textCursor().selectedText() == "Trust"
 
 
 def test_clicking_a_code_codes_the_selection_and_edit_undo_removes_it(window, closed_study, study) -> None:

@@ -46,6 +46,16 @@ class NavigationMixin:
         self._paint_matches()
         self.select_range(*self._matches[self._match])
 
+    def show_matches(self, matches: list[tuple[int, int]], current: int = 0) -> None:
+        """Paint matches found elsewhere (a search) like find results and select the current one; F3 and
+        Shift+F3 step through them until the next find or another document."""
+        self._matches = [(s, e) for s, e in matches if 0 <= s <= e <= len(self.view.stored_text())]
+        if not self._matches:
+            return
+        self._match = min(max(current, 0), len(self._matches) - 1)
+        self._paint_matches()
+        self.select_range(*self._matches[self._match])
+
     def _paint_matches(self) -> None:
         self.view.setExtraSelections(
             match_selections(self.view.document(), self.positions, self._matches, self._match)

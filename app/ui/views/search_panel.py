@@ -313,7 +313,8 @@ class SearchPanel(QWidget):
         self.status.setStyleSheet("color: #b00020;" if error else "")
 
     def open_hit(self, index: QModelIndex) -> None:
-        """Ask the main window to show the hit's document at its first match (or the whole turn)."""
+        """Ask the main window to show the hit's document at its first match (or the whole turn), with every
+        match of the search in that document highlighted (F3 steps through them)."""
         if not index.isValid():
             return
         hit = self.model.hit(index.row())
@@ -324,6 +325,17 @@ class SearchPanel(QWidget):
             return
         start, end = hit.matches[0] if hit.matches else (hit.start, hit.end)
         self.context.documentRequested.emit(hit.document_id, start, end)
+        matches = sorted(
+            {
+                span
+                for other in self.result.hits
+                if other.document_id == hit.document_id and other.kind != "memo"
+                for span in other.matches
+            }
+        )
+        if matches:
+            current = matches.index((start, end)) if (start, end) in matches else 0
+            self.context.matchesRequested.emit(hit.document_id, matches, current)
 
     # -- actions ------------------------------------------------------------------------------------
     def code_all_hits(self) -> None:
