@@ -98,3 +98,20 @@ def test_subcodes_flag_pools_moments_under_the_parent(tmp_path: Path) -> None:
     moments = json.loads(done.stdout)["shared_moments"]
     assert [m["code"] for m in moments] == ["Alliance", "Alliance/Trust"]
     assert moments[0]["codings"] == moments[1]["codings"]
+
+
+def test_session_video_is_set_shown_refused_and_cleared(tmp_path: Path) -> None:
+    path, _codings = _study(tmp_path)
+    video = tmp_path / "D01 session 1.mp4"
+    video.write_bytes(b"\x00")
+    done = rapport("session-video", str(path), "D01", "1", str(video), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"dyad": "D01", "session": 1, "video": str(video.resolve())}
+    missing = rapport("session-video", str(path), "D01", "1", str(tmp_path / "gone.mp4"))
+    assert missing.returncode == 1 and "does not exist" in missing.stderr
+    no_session = rapport("session-video", str(path), "D01", "9")
+    assert no_session.returncode == 1 and "has no session 9" in no_session.stderr
+    shown = rapport("session-video", str(path), "D01", "1", "--json")
+    assert json.loads(shown.stdout)["video"] == str(video.resolve())  # the refused change left it alone
+    cleared = rapport("session-video", str(path), "D01", "1", "--clear", "--json")
+    assert json.loads(cleared.stdout)["video"] is None

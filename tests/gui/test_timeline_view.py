@@ -144,3 +144,32 @@ def test_shared_moments_are_shaded_across_the_lanes(project, qtbot) -> None:
     view.window_s = 5
     view.refresh()
     assert not [i for i in view.scene.items() if i.toolTip().startswith("Shared moment:")]
+
+
+def test_choosing_a_session_video_is_undoable_and_makes_clicks_play_it(project, qtbot, tmp_path: Path) -> None:
+    study = build_study(project)
+    video = tmp_path / "session1.mp4"
+    video.write_bytes(b"\x00")
+    view, context = _view(project, qtbot)
+    players: list[RecordingPlayer] = []
+
+    def factory(_owner, path: str) -> RecordingPlayer:
+        players.append(RecordingPlayer(path))
+        qtbot.addWidget(players[-1])
+        return players[-1]
+
+    view.player_factory = factory  # type: ignore[assignment]
+    view.show_session("D01", 1)
+    assert view.timeline.media_path is None
+    view.set_video(str(tmp_path / "not-there.mp4"))
+    assert "does not exist" in view.info.text() and context.undo_stack.count() == 0
+    view.set_video(str(video))
+    assert view.timeline.media_path == str(video.resolve())
+    assert context.undo_stack.undoText() == "Set the video of D01 session 1"
+    _click_mark(qtbot, view, study.codings["trust_t"])
+    assert players[0].played == [20_000]
+    context.undo_stack.undo()
+    view.refresh()
+    assert view.timeline.media_path is None
+    with qtbot.waitSignal(context.documentRequested):
+        _click_mark(qtbot, view, study.codings["trust_t"])  # no video any more: the transcript opens

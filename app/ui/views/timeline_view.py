@@ -16,15 +16,18 @@ from PySide6.QtCore import QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSceneMouseEvent,
     QGraphicsView,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSlider,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,8 +36,10 @@ from app.domain.comparison import Excerpt
 from app.domain.errors import RapportError
 from app.domain.timecode import format_timecode
 from app.services import compare as service
+from app.services import session_video
 from app.services.changes import Change
 from app.services.compare import SessionTimeline
+from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
 from app.ui.views.deferred_changes import DeferredChanges
 
@@ -160,10 +165,18 @@ class TimelineView(QWidget):
         self.zoom_in = QPushButton("+")
         self.zoom_out = QPushButton("−")
         self.info = QLabel()
+        self.video_button = QToolButton()
+        self.video_button.setText("Session video")
+        self.video_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        video_menu = QMenu(self.video_button)
+        self.choose_video_action = video_menu.addAction("Choose session video…", self.choose_video)
+        self.forget_video_action = video_menu.addAction("Forget session video", lambda: self.set_video(None))
+        self.video_button.setMenu(video_menu)
         bar = QHBoxLayout()
         for widget in (QLabel("Dyad"), self.dyad_combo, QLabel("Session"), self.session_spin):
             bar.addWidget(widget)
         bar.addWidget(self.info, 1)
+        bar.addWidget(self.video_button)
         bar.addWidget(self.zoom_out)
         bar.addWidget(self.zoom_in)
         self.scene = QGraphicsScene(self)
@@ -221,6 +234,42 @@ class TimelineView(QWidget):
             self.reload_dyads()
         elif change.codings or change.codebook or change.documents:
             self.refresh()
+
+    # -- the session video ---------------------------------------------------------------------------
+    def choose_video(self) -> None:
+        """Ask for the session's video file and set it (undoable)."""
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Session video",
+            "",
+            "Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.webm *.wmv);;All files (*)",
+        )
+        if path:
+            self.set_video(path)
+
+    def set_video(self, path: str | None) -> None:
+        """Set (None: forget) the video of the session shown, as one undoable action."""
+        project, dyad, number = self.context.project, self.dyad_combo.currentText(), self.session_spin.value()
+        if project is None or not dyad:
+            return
+        label = (
+            f"Set the video of {dyad} session {number}"
+            if path
+            else f"Forget the video of {dyad} session {number}"
+        )
+        command = ServiceCommand(
+            label,
+            lambda: session_video.set_session_video(project, dyad, number, path),
+            lambda previous: session_video.set_session_video(
+                project, dyad, number, previous, must_exist=False
+            ),
+        )
+        try:
+            self.context.push(command)
+        except RapportError as exc:
+            self.info.setText(str(exc))
+            return
+        self.refresh()
 
     def set_zoom(self, pixels_per_second: float) -> None:
         self.pixels_per_second = max(0.05, min(50.0, pixels_per_second))
