@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.domain.errors import InvalidInput, NotFound
-from app.services import codebook, coding
+from app.services import codebook, coding, study
 from app.services.changes import Change
 from app.services.importing import DocumentMeta, import_text
 from app.services.project import Project
@@ -87,9 +87,20 @@ def test_coders_get_distinct_colours_and_renames_are_checked(project: Project) -
     assert coding.ensure_coder(project, "  Ana  ") == ids[0]
     with pytest.raises(InvalidInput):
         coding.ensure_coder(project, "   ")
+    assert coding.ensure_coder(project, "ana") == ids[0]  # another letter case is the same coder
     assert coding.rename_coder(project, ids[0], "Ana R.") == "Ana"
     with pytest.raises(InvalidInput, match="already a coder"):
         coding.rename_coder(project, ids[1], "Ana R.")
+    with pytest.raises(InvalidInput, match="already a coder"):
+        coding.rename_coder(project, ids[1], "ANA r.")
+    assert coding.rename_coder(project, ids[0], "ANA R.") == "Ana R."  # fixing one's own letter case is fine
+
+
+def test_imports_name_an_existing_dyad_in_any_letter_case(project: Project) -> None:
+    first = import_text(project, name="a", text="Client: hello\n", meta=DocumentMeta(dyad="D01", session=1))
+    second = import_text(project, name="b", text="Client: again\n", meta=DocumentMeta(dyad="d01", session=2))
+    assert [d.name for d in study.list_dyads(project)] == ["D01"]
+    assert study.get_document(project, first.id).dyad == study.get_document(project, second.id).dyad == "D01"
 
 
 def test_filters_by_document_code_coder_and_dyad(project: Project, setup: tuple[int, int, int]) -> None:

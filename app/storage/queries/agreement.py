@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.storage.models import Code, Coder, Coding, Document, Dyad
 from app.storage.models import Session as StudySession
+from app.storage.queries.lookup import optional_coder_by_name
 
 
 def selected_documents(
@@ -124,6 +125,6 @@ def perspectives_in_use(session: Session) -> list[str]:
 
 
 def coder_by_name(session: Session, name: str) -> int | None:
-    """The id of the coder with exactly this name (spaces collapsed), or None."""
-    clean = " ".join(name.split())
-    return session.scalars(select(Coder.id).where(Coder.name == clean)).first()
+    """The id of the coder with this name (spaces collapsed; another letter case if unambiguous), or None."""
+    found = optional_coder_by_name(session, " ".join(name.split()))
+    return found.id if found is not None else None

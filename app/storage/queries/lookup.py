@@ -74,9 +74,21 @@ def _code_by_path(session: Session, path: str) -> Code:
     return found
 
 
+def _one_named(session: Session, model: type[T], name: str) -> T | None:
+    """The row called exactly `name`, else the only one called so in another letter case (so "ana" finds the
+    coder "Ana" instead of becoming a second coder), else None."""
+    found = session.scalars(select(model).where(model.name == name)).first()  # type: ignore[attr-defined]
+    if found is not None:
+        return found
+    rows = session.scalars(
+        select(model).where(func.lower(model.name) == name.lower())  # type: ignore[attr-defined]
+    ).all()
+    return rows[0] if len(rows) == 1 else None
+
+
 def optional_coder_by_name(session: Session, name: str) -> Coder | None:
-    return session.scalars(select(Coder).where(Coder.name == name)).first()
+    return _one_named(session, Coder, name)
 
 
 def dyad_by_name(session: Session, name: str) -> Dyad | None:
-    return session.scalars(select(Dyad).where(Dyad.name == name)).first()
+    return _one_named(session, Dyad, name)
