@@ -37,7 +37,8 @@ def check_syntax(text: str) -> None:
                 raise SearchError(f"The query {text!r} closes a bracket that was never opened.")
     if depth:
         raise SearchError(f"The query {text!r} opens a bracket that is never closed.")
-    outside_quotes = re.sub(r'"[^"]*"', " _phrase_ ", text)  # a phrase counts as one operand
+    # A phrase counts as one operand; after a field name (`speaker:"dr smith"`) it is that field's value.
+    outside_quotes = re.sub(r'(:?)"[^"]*"', lambda m: ":_phrase_ " if m.group(1) else " _phrase_ ", text)
     for match in _FIELD_PREFIX.finditer(outside_quotes):
         name, following = match.group(1), match.group(2)
         if name.lower() not in KNOWN_FIELDS:

@@ -289,19 +289,40 @@ def restore_in_session(session: Session, snapshot: DocumentSnapshot) -> None:
 # -- turn structure: split, merge, relabel (no change to the text except for a relabel) ---------------
 
 
-def _turn_change(project: Project, document_id: int, change) -> DocumentSnapshot:
-    """Rewrite a document's turns with `change(rows, text)`; rows without an "id" are new turns."""
+def _turn_change(
+    project: Project, document_id: int, change, summary: str, coder_id: int | None
+) -> DocumentSnapshot:
+    """Rewrite a document's turns with `change(rows, text)`; rows without an "id" are new turns. The change is
+    recorded in the document's history and the content version moves on (so the search index follows)."""
     with project.write() as session:
         document = _document(session, document_id)
         before = _snapshot(session, document)
         rows = [dict(t) for t in before.turns]
         change(rows, document.text)
         queries.replace_turns(session, document_id, rows)
+        history_id = _record(session, document_id, coder_id, summary)
+        bump_content_version(session)
     project.notify(Change(documents=frozenset({document_id})))
-    return before
+    return DocumentSnapshot(**{**before.__dict__, "history_id": history_id})
 
 
-def split_turn(project: Project, document_id: int, position: int) -> DocumentSnapshot:
+def _record(session: Session, document_id: int, coder_id: int | None, summary: str) -> int:
+    """A history entry for a change of the turns alone (no text edits)."""
+    return queries.add_history(
+        session,
+        {
+            "document_id": document_id,
+            "coder_id": coder_id,
+            "at": utcnow(),
+            "summary": summary,
+            "detail_json": "[]",
+        },
+    )
+
+
+def split_turn(
+    project: Project, document_id: int, position: int, *, coder_id: int | None = None
+) -> DocumentSnapshot:
     """Split the turn containing `position` there; the new turn reads its own speaker label if it has one."""
 
     def change(rows: list[dict[str, Any]], text: str) -> None:
@@ -315,10 +336,12 @@ def split_turn(project: Project, document_id: int, position: int) -> DocumentSna
                 return
         raise InvalidInput("Place the cursor inside a turn, not at its edge, to split it.")
 
-    return _turn_change(project, document_id, change)
+    return _turn_change(project, document_id, change, f"Split a turn at {position}", coder_id)
 
 
-def merge_turn_with_next(project: Project, document_id: int, turn_start: int) -> DocumentSnapshot:
+def merge_turn_with_next(
+    project: Project, document_id: int, turn_start: int, *, coder_id: int | None = None
+) -> DocumentSnapshot:
     """Merge the turn starting at `turn_start` with the one after it (the first turn's speaker stays)."""
 
     def change(rows: list[dict[str, Any]], _text: str) -> None:
@@ -330,13 +353,18 @@ def merge_turn_with_next(project: Project, document_id: int, turn_start: int) ->
                 return
         raise InvalidInput("That turn has no following turn to merge with.")
 
-    return _turn_change(project, document_id, change)
+    return _turn_change(
+        project, document_id, change, f"Merged the turn at {turn_start} with the next", coder_id
+    )
 
 
 def restore_turns(project: Project, snapshot: DocumentSnapshot) -> None:
     """Undo of a split or merge: the turns exactly as before."""
     with project.write() as session:
         queries.replace_turns(session, snapshot.document_id, [dict(t) for t in snapshot.turns])
+        if snapshot.history_id is not None:
+            queries.remove_history(session, snapshot.history_id)
+        bump_content_version(session)
     project.notify(Change(documents=frozenset({snapshot.document_id})))
 
 
@@ -360,15 +388,23 @@ def relabel_speaker(
         found = split_label(line[offset:]) if offset >= 0 else None
         if found is not None and found[0] == old:
             edits.append(TextEdit(turn["start"] + offset, turn["start"] + offset + len(old), label))
+    summary = f"Speaker “{old or '—'}” → “{label}”"
     with project.write() as session:
-        outcome = apply_in_session(
-            session, document_id, edits, coder_id=coder_id, summary=f"Speaker “{old or '—'}” → “{label}”"
-        )
+        outcome = apply_in_session(session, document_id, edits, coder_id=coder_id, summary=summary)
         rows = [dict(t) for t in queries.turns(session, document_id)]
         for row in rows:
             if row["start"] == turn_start:
                 row["speaker"] = label  # also when the label is not written in the text
         queries.replace_turns(session, document_id, rows)
+        if not edits:  # only the turn changed: record it here (apply_in_session records text edits)
+            history_id = _record(session, document_id, coder_id, summary)
+            outcome = EditOutcome(
+                document_id,
+                (),
+                (),
+                DocumentSnapshot(**{**outcome.snapshot.__dict__, "history_id": history_id}),
+            )
+            bump_content_version(session)
     project.notify(Change(documents=frozenset({document_id}), codings=frozenset({document_id})))
     return outcome
 

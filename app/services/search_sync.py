@@ -7,8 +7,7 @@ it. When nothing changed, one SQL statement (a "state token" of the project) and
 in well under a millisecond.
 
 A document's signature covers its text hash, its place in the study (dyad, session, perspective, kind) and a
-fingerprint of its turns. Turns only change with the text (imports and corrections replace both), so turn
-fingerprints are computed only for documents that are new or whose text hash or place changed.
+digest of its turns (which a split, merge or relabel changes without touching the text).
 A missing, outdated or damaged index folder is deleted and rebuilt from scratch.
 """
 
@@ -144,16 +143,9 @@ def _sync(
     with project.read() as session:
         rows = queries.documents_to_index(session)
         placements = {row[0]: "|".join(map(str, row[1:])) for row in rows}
-        # Turns change only with the text (imports and corrections replace both), so only documents that are
-        # new or whose text hash or place changed need their turns summarised again.
-        turns = {ident: sig.rpartition("#")[2] for ident, sig in manifest.documents.items()}
-        moved = [
-            i
-            for i, placement in placements.items()
-            if manifest.documents.get(i, "").rpartition("#")[0] != placement
-        ]
-        if moved:
-            turns.update(queries.turn_fingerprints(session, moved))
+        # Turns change with the text (imports, corrections) and without it (split, merge, relabel): every
+        # document's turns are summarised (one ordered scan; this runs only when the project changed).
+        turns = queries.turn_fingerprints(session)
         memo_rows = queries.memos_to_index(session)
     wanted = {ident: f"{placement}#{turns.get(ident, '0')}" for ident, placement in placements.items()}
     stale = [ident for ident, signature in wanted.items() if manifest.documents.get(ident) != signature]

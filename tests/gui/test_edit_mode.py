@@ -115,3 +115,43 @@ def test_read_only_projects_refuse_edit_mode(workspace, qtbot) -> None:
     assert not w.editor.edit_mode.active
     assert not w.editor.edit_mode.toggle_action.isChecked()
     assert "read-only" in str(refused[0])
+
+
+def test_split_right_after_typing_splits_where_the_cursor_is_as_one_undo_step(workspace, qtbot) -> None:
+    w = workspace
+    project, stack = w.context.project, w.context.undo_stack
+    turns_before = len(study.get_document(project, w.doc).turns)
+    steps_before = stack.count()
+    w.editor.edit_mode.toggle_action.trigger()
+    type_at(w.editor, "Welcome back", " again", qtbot=qtbot)  # pending typing, not yet committed
+    cursor = w.editor.view.document().find("It sounds like")
+    cursor.setPosition(cursor.selectionStart())
+    w.editor.view.setTextCursor(cursor)
+    w.editor.edit_mode.split_here()
+    document = study.get_document(project, w.doc)
+    assert "Welcome back again 🙂" in document.text
+    assert len(document.turns) == turns_before + 1
+    assert any(document.text[t.start :].startswith("It sounds like") for t in document.turns)
+    assert stack.count() == steps_before + 1 and stack.undoText() == "Split turn"
+    history = [e.summary for e in editing.document_history(project, w.doc)]
+    assert history[-1].startswith("Split a turn at") and len(history) == 2  # the correction, then the split
+    stack.undo()  # both the split and the typing go
+    document = study.get_document(project, w.doc)
+    assert document.text == TEXT and len(document.turns) == turns_before
+    assert editing.document_history(project, w.doc) == []
+
+
+def test_a_refused_split_after_typing_leaves_the_correction_and_no_empty_step(workspace, qtbot) -> None:
+    w = workspace
+    stack = w.context.undo_stack
+    w.editor.edit_mode.toggle_action.trigger()
+    type_at(w.editor, "Welcome back", " again", qtbot=qtbot)
+    errors: list[str] = []
+    w.editor.report_error = lambda error: errors.append(str(error))
+    cursor = w.editor.view.document().find("[00:00:05]")
+    cursor.setPosition(cursor.selectionStart())  # the very start of a turn: refused
+    w.editor.view.setTextCursor(cursor)
+    w.editor.edit_mode.split_here()
+    assert errors and "inside a turn" in errors[0]
+    assert "Welcome back again 🙂" in study.get_document(w.context.project, w.doc).text
+    assert stack.undoText() == "Split turn" and stack.command(stack.index() - 1).childCount() == 1

@@ -146,7 +146,9 @@ def test_shared_moments_are_shaded_across_the_lanes(project, qtbot) -> None:
     assert not [i for i in view.scene.items() if i.toolTip().startswith("Shared moment:")]
 
 
-def test_choosing_a_session_video_is_undoable_and_makes_clicks_play_it(project, qtbot, tmp_path: Path) -> None:
+def test_choosing_a_session_video_is_undoable_and_makes_clicks_play_it(
+    project, qtbot, tmp_path: Path
+) -> None:
     study = build_study(project)
     video = tmp_path / "session1.mp4"
     video.write_bytes(b"\x00")

@@ -7,7 +7,14 @@ import pytest
 from app.domain.errors import NotFound, SearchError
 from app.services import coding, search
 from app.services.codebook import add_code
-from app.services.editing import edit_document_text
+from app.services.editing import (
+    document_history,
+    edit_document_text,
+    merge_turn_with_next,
+    relabel_speaker,
+    restore_turns,
+    split_turn,
+)
 from app.services.importing import DocumentMeta, import_text
 from app.services.memos import add_memo, update_memo
 from app.services.study import delete_documents, restore_documents, update_document
@@ -185,6 +192,30 @@ def test_index_follows_import_edit_move_and_delete(study):
     assert search.search(project, "rupture OR father").total == 0
     restore_documents(project, snapshot)
     assert search.search(project, "rupture OR father").total == 3
+
+
+def test_index_follows_split_merge_and_relabel_which_keep_the_text(study):
+    project, texts, (one, _recall, _two) = study
+    text = texts[one]
+    position = text.index("It felt safe")
+    snapshot = split_turn(project, one, position)
+    [hit] = search.search(project, '"felt safe"', perspective="client", kind="session").hits
+    assert (hit.start, hit.speaker) == (position, "Client")  # the new turn, not the old whole one
+    assert [e.summary for e in document_history(project, one)] == [f"Split a turn at {position}"]
+    merge_turn_with_next(project, one, text.index("[00:00:09]"))
+    [hit] = search.search(project, '"felt safe"', kind="session").hits
+    assert hit.start == text.index("[00:00:09]")
+    restore_turns(project, snapshot)  # undo of the split: its history entry goes too
+    assert [e.summary for e in document_history(project, one)][-1].startswith("Merged the turn")
+    last = text.index("[00:00:30]")
+    outcome = relabel_speaker(project, one, last, "Dana")  # "Client:" is written there: the text changes
+    assert search.search(project, "speaker:dana").total == 1
+    two_speakers = "Therapist: Hello.\nfine thanks\n"
+    other = import_text(project, name="no label", text=two_speakers, meta=DocumentMeta(dyad="D09")).id
+    relabel_speaker(project, other, 0, "Therapist B")  # the label in the text differs: only the turn changes
+    assert search.search(project, 'speaker:"therapist b"').total == 1
+    assert document_history(project, other)[-1].summary == "Speaker “Therapist” → “Therapist B”"
+    assert outcome.snapshot.history_id is not None
 
 
 def test_sync_does_nothing_when_up_to_date(study):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection
 from typing import Any
 
@@ -31,22 +32,21 @@ def documents_to_index(session: Session) -> list[Any]:
     return list(session.execute(statement))
 
 
-def turn_fingerprints(session: Session, document_ids: Collection[int]) -> dict[int, str]:
-    """A short summary of these documents' turns: changes when turns are added, moved or relabelled."""
-    statement = (
-        select(
-            Turn.document_id,
-            func.count(),
-            func.total(Turn.start),
-            func.total(Turn.end),
-            func.total(func.length(func.coalesce(Turn.speaker, ""))),
-        )
-        .where(Turn.document_id.in_(list(document_ids)))
-        .group_by(Turn.document_id)
+def turn_fingerprints(session: Session, document_ids: Collection[int] | None = None) -> dict[int, str]:
+    """A digest of each document's turns (all documents when `document_ids` is None): it changes when a turn is
+    added, removed, moved or relabelled, also when the text stays the same (split, merge, relabel)."""
+    statement = select(Turn.document_id, Turn.start, Turn.end, Turn.speaker).order_by(
+        Turn.document_id, Turn.start
     )
-    return {
-        row[0]: f"{row[1]}.{int(row[2])}.{int(row[3])}.{int(row[4])}" for row in session.execute(statement)
-    }
+    if document_ids is not None:
+        statement = statement.where(Turn.document_id.in_(list(document_ids)))
+    digests: dict[int, Any] = {}
+    for document_id, start, end, speaker in session.execute(statement):
+        digest = digests.get(document_id)
+        if digest is None:
+            digest = digests[document_id] = hashlib.blake2b(digest_size=8)
+        digest.update(f"{start}:{end}:{speaker or ''}\x1f".encode())
+    return {document_id: digest.hexdigest() for document_id, digest in digests.items()}
 
 
 def texts_and_turns(session: Session, document_ids: Collection[int]) -> dict[int, tuple[str, list[Any]]]:

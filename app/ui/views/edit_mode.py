@@ -194,17 +194,41 @@ class EditMode:
         self.banner.hide()
         self.editor._reload_document()
 
-    # -- turn tools (each commits pending corrections first, then is its own undo step) ---------
+    # -- turn tools (each commits pending corrections first; both are one undo step) ---------------
     def _cursor_position(self) -> int | None:
-        pending = self.active and self.current_text() != self.editor.view.stored_text()
-        if pending and not self._commit_text(self.current_text()):
-            return None
+        """The cursor's code-point position, after committing pending corrections (None when refused).
+
+        The position is taken in the text being edited before it is committed: committing reloads the
+        document, and the committed text is exactly that text, so the position stays valid."""
         qt_position = self.editor.view.textCursor().position()
+        text = self.current_text() if self.active else self.editor.view.stored_text()
+        if text != self.editor.view.stored_text():
+            if not self._commit_text(text):
+                return None
+            return TextPositions(text).to_rapport(qt_position)
         return self.editor.positions.to_rapport(qt_position)
 
     def _turn_at(self, position: int):
         turns = self.editor.document.turns if self.editor.document else []
         return next((t for t in turns if t.start <= position < t.end), turns[-1] if turns else None)
+
+    def _tool(self, label: str, act) -> None:
+        """Run a turn tool `act(position)` with pending corrections committed first, as one undo step."""
+        stack = self.editor.context.undo_stack
+        grouped = self.active and self.current_text() != self.editor.view.stored_text()
+        if grouped:
+            stack.beginMacro(label)
+        try:
+            position = self._cursor_position()
+            if position is not None:
+                act(position)
+        finally:
+            if grouped:
+                stack.endMacro()
+                newest = stack.command(stack.index() - 1)
+                if newest is not None and newest.childCount() == 0:  # everything was refused: leave no step
+                    newest.setObsolete(True)
+                    stack.undo()
 
     def _push(self, label: str, do, undo) -> None:
         try:
@@ -214,43 +238,47 @@ class EditMode:
         self.editor._reload_document()
 
     def split_here(self) -> None:
-        position = self._cursor_position()
-        if position is None:
-            return
         project, document_id = self.editor.context.project, self.editor.current_document_id
-        self._push(
+        coder = self.editor.context.active_coder_id
+        self._tool(
             "Split turn",
-            lambda: editing.split_turn(project, document_id, position),
-            lambda snapshot: editing.restore_turns(project, snapshot),
+            lambda position: self._push(
+                "Split turn",
+                lambda: editing.split_turn(project, document_id, position, coder_id=coder),
+                lambda snapshot: editing.restore_turns(project, snapshot),
+            ),
         )
 
     def merge_here(self) -> None:
-        position = self._cursor_position()
-        turn = self._turn_at(position) if position is not None else None
-        if turn is None:
-            return
-        project, document_id = self.editor.context.project, self.editor.current_document_id
-        self._push(
-            "Merge turns",
-            lambda: editing.merge_turn_with_next(project, document_id, turn.start),
-            lambda snapshot: editing.restore_turns(project, snapshot),
-        )
-
-    def relabel_here(self) -> None:
-        position = self._cursor_position()
-        turn = self._turn_at(position) if position is not None else None
-        if turn is None:
-            return
-        label = self.ask_label(turn.speaker or "")
-        if not label:
-            return
         project, document_id = self.editor.context.project, self.editor.current_document_id
         coder = self.editor.context.active_coder_id
-        self._push(
-            f"Relabel speaker as “{label}”",
-            lambda: editing.relabel_speaker(project, document_id, turn.start, label, coder_id=coder),
-            lambda outcome: editing.restore_document(project, outcome.snapshot),
-        )
+
+        def act(position: int) -> None:
+            turn = self._turn_at(position)
+            if turn is not None:
+                self._push(
+                    "Merge turns",
+                    lambda: editing.merge_turn_with_next(project, document_id, turn.start, coder_id=coder),
+                    lambda snapshot: editing.restore_turns(project, snapshot),
+                )
+
+        self._tool("Merge turns", act)
+
+    def relabel_here(self) -> None:
+        project, document_id = self.editor.context.project, self.editor.current_document_id
+        coder = self.editor.context.active_coder_id
+
+        def act(position: int) -> None:
+            turn = self._turn_at(position)
+            label = self.ask_label(turn.speaker or "") if turn is not None else None
+            if label:
+                self._push(
+                    f"Relabel speaker as “{label}”",
+                    lambda: editing.relabel_speaker(project, document_id, turn.start, label, coder_id=coder),
+                    lambda outcome: editing.restore_document(project, outcome.snapshot),
+                )
+
+        self._tool("Relabel speaker", act)
 
     def ask_label(self, current: str) -> str | None:
         """Overridable in tests."""
