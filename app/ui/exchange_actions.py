@@ -25,8 +25,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
 from app.domain.errors import RapportError, ReadOnlyProject
-from app.services import backups, exchange, reports
+from app.services import backups, exchange, importing, reports
 from app.services.exchange import CodebookImportReport
+from app.services.importing import AttributesReport
 from app.services.project import Project
 from app.services.refi_import import ProjectImportReport
 from app.ui import recent_projects as recent
@@ -88,6 +89,8 @@ IMPORTS: tuple[Format, ...] = (
            ".qdc", "REFI-QDA codebook (*.qdc)"),
     Format("codebook_csv", "Codebook &CSV…", "Merge a codebook edited in a spreadsheet", ".csv",
            "CSV file (*.csv)"),
+    Format("participants_csv", "P&articipants and attributes (.csv)…", "One row a participant: id, role, "
+           "dyad, then any columns as typed attributes (dyad ones as dyad:NAME)", ".csv", "CSV file (*.csv)"),
 )  # fmt: skip
 
 
@@ -105,8 +108,14 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def summarise(report: CodebookImportReport | ProjectImportReport) -> tuple[str, str]:
+def summarise(report: CodebookImportReport | ProjectImportReport | AttributesReport) -> tuple[str, str]:
     """A short summary and the details (code paths, skipped items) for the import's message box."""
+    if isinstance(report, AttributesReport):
+        short = (
+            f"{_plural(report.participants, 'participant')} and {_plural(report.dyads, 'dyad')} created or "
+            f"updated, {_plural(len(report.attributes), 'attribute')} read."
+        )
+        return short, "\n".join(f"{name}: {kind}" for name, kind in sorted(report.attributes.items()))
     if isinstance(report, CodebookImportReport):
         short = (
             f"{_plural(len(report.added), 'code')} added, {len(report.updated)} updated, "
@@ -138,7 +147,7 @@ class ExchangeActions(QObject):
         self.context = context
         self.task: Task | None = None  # the latest background task (tests wait on it)
         self.written: Path | None = None  # the latest export
-        self.report: CodebookImportReport | ProjectImportReport | None = None  # the latest import
+        self.report: CodebookImportReport | ProjectImportReport | AttributesReport | None = None  # the latest
         self.summary_box: QMessageBox | None = None
         self.import_menu = menu.addMenu("I&mport from other tools")
         self.export_menu = menu.addMenu("&Export")
@@ -239,6 +248,8 @@ class ExchangeActions(QObject):
                 report = exchange.import_project_qdpx(project, source, progress=progress, cancelled=cancelled)
             elif key == "codebook_qdc":
                 report = exchange.import_codebook_qdc(project, source)
+            elif key == "participants_csv":
+                report = importing.import_attributes(project, source)
             else:
                 report = exchange.import_codebook_csv(project, source)
             return report, backup

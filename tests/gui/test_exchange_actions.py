@@ -230,3 +230,29 @@ def test_a_read_only_project_refuses_an_import(window, context, project_path, qt
     assert "read-only" in str(task.error)
     for dialog in list(crash_dialog.open_dialogs):
         dialog.close()
+
+
+def test_importing_a_participant_sheet_adds_people_dyads_and_typed_attributes(
+    window, answers, context, qtbot, tmp_path
+) -> None:
+    sheet = tmp_path / "participants.csv"
+    with sheet.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "role", "dyad", "age", "gender", "dyad:outcome"])
+        writer.writerow(["P90", "client", "D90", "34", "f", "positive"])
+        writer.writerow(["T90", "therapist", "D90", "51", "m", "positive"])
+    answers["open"] = sheet
+    task = run(qtbot, window.actions.exchange.import_("participants_csv"))
+    assert task.error is None
+    people = {p.name: p for p in study_service.list_participants(context.project)}
+    assert {"P90", "T90"} <= set(people)
+    assert people["P90"].attributes["age"] == "34"
+    assert study_service.attribute_types(context.project)["age"] == "integer"  # typed, not text
+    box = window.actions.exchange.summary_box
+    assert "2 participants and 1 dyad created or updated" in box.text()
+    box.close()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,colour\nP1,red\n", encoding="utf-8")
+    answers["open"] = bad
+    failed = run(qtbot, window.actions.exchange.import_("participants_csv"))
+    assert failed.error is not None and "needs columns 'id' and 'role'" in str(failed.error)
