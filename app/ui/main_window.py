@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.domain.errors import NotARapportProject, RapportError
 from app.services import backups
 from app.services.project import Project
-from app.ui import coder_choice
+from app.ui import coder_choice, study_tree_menu
 from app.ui import recent_projects as recent
 from app.ui.backup_support import BackupKeeper, RestoreBackupDialog, restore_into
 from app.ui.context import AppContext
@@ -162,6 +162,8 @@ class MainWindow(QMainWindow):
         context.projectChanged.connect(self._project_changed)
         context.documentRequested.connect(self.show_document)
         context.matchesRequested.connect(self.pane.show_matches)
+        context.memosRequested.connect(self.show_memos)
+        study_tree_menu.attach(self.study_tree, context)
         context.failed.connect(lambda error: report_error(self, error, "Undo"))
         context.undo_stack.indexChanged.connect(lambda _i: self._update_title())
         context.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
@@ -179,6 +181,15 @@ class MainWindow(QMainWindow):
         return dock.widget() if dock is not None else None
 
     # -- routing -----------------------------------------------------------------------------------
+    def show_memos(self, target: str, target_id: int | None) -> None:
+        """Show the memos on a target in the memo dock, bringing the dock forward."""
+        memos, dock = self.hosted("memos"), self.docks.get("memos")
+        if memos is None or dock is None:
+            return
+        memos.show_for(target, target_id)
+        dock.show()
+        dock.raise_()
+
     def _study_item_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         doc_id = current.data(DOCUMENT_ID_ROLE) if current.isValid() else None
         if doc_id is not None and doc_id != self.pane.current_document_id:

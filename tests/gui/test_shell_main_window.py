@@ -9,8 +9,9 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QTextCursor
 
-from app.services import codebook, coding
+from app.services import codebook, coding, memos
 from app.services.project import open_project
+from app.ui import study_tree_menu
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from app.ui.models.study_tree import DOCUMENT_ID_ROLE
@@ -256,3 +257,28 @@ def test_status_bar_switches_coder_and_adds_a_new_one(window, closed_study) -> N
     combo.activated.emit(combo.findText("New coder…"))
     chloe = next(c.id for c in coding.list_coders(window.context.project) if c.name == "Chloé")
     assert window.context.active_coder_id == chloe and combo.currentText() == "Chloé"
+
+
+def test_memos_on_a_dyad_a_code_and_the_project_are_reached_from_the_window(
+    window, closed_study, study, qtbot
+) -> None:
+    window.open_path(closed_study)
+    panel = window.hosted("memos")
+    tree, model = window.study_tree, window.study_model
+    dyad_index = model.index_of_document(study.docs["d01_s1"]).parent().parent()
+    assert dyad_index.data(Qt.ItemDataRole.DisplayRole) == "D01"
+    menu = study_tree_menu.menu_for(tree, window.context, tree.visualRect(dyad_index).center())
+    assert [a.text() for a in menu.actions()] == ["Memos on dyad D01", "Memos on the project"]
+    menu.actions()[0].trigger()
+    assert panel.target == "dyad" and "D01" in panel.heading.text()
+    panel.new_memo()
+    qtbot.keyClicks(panel.text_edit, "This dyad repairs ruptures quickly")
+    panel.save()
+    dyad_id = panel.target_id
+    assert [m.text for m in memos.list_memos(window.context.project, "dyad", dyad_id)] == [
+        "This dyad repairs ruptures quickly"
+    ]
+    window.context.memosRequested.emit("code", study.codes["trust"])  # the codebook's "Memos on this code"
+    assert (panel.target, panel.target_id) == ("code", study.codes["trust"]) and panel.listing.count() == 0
+    qtbot.mouseClick(panel.project_button, Qt.MouseButton.LeftButton)
+    assert (panel.target, panel.target_id) == ("project", None)

@@ -280,6 +280,10 @@ class CodebookPanel(QWidget):
         menu.addSeparator()
         menu.addAction(self.merge_action)
         menu.addAction(self.delete_action)
+        code_id = self.selected_code_id()
+        if code_id is not None:
+            menu.addSeparator()
+            menu.addAction("Memos on this code", lambda: self.context.memosRequested.emit("code", code_id))
         menu.popup(self.tree.viewport().mapToGlobal(position))
 
     # -- questions (tests replace these) -----------------------------------------------------------
