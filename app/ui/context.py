@@ -23,9 +23,9 @@ class AppContext(QObject):
     documentRequested = Signal(int, int, int)  # document id, start, end (code points): "show me this"
     # document id, [(start, end), ...] search matches in it, index of the one to select: "highlight these"
     matchesRequested = Signal(int, object, int)
-    memosRequested = Signal(
-        str, object
-    )  # memo target ("project", "dyad", "code", ...) and its id: "show these"
+    # a memo target ("project", "dyad", "code", ...) and its id (None for the project): "show these memos"
+    memosRequested = Signal(str, object)
+    codersShownRequested = Signal(object)  # a set of coder ids: "show these coders' codings in the editor"
     failed = Signal(object)  # an exception raised by an undo or redo (the main window shows it)
     blindChanged = Signal(bool)  # blind coding on/off: views show only the active coder's codings
 

@@ -122,6 +122,11 @@ class DocumentPane(QStackedWidget):
         self.view.show_document(doc_id, start, end)
         self.setCurrentWidget(self.view)
 
+    def show_coders(self, coder_ids: set[int]) -> None:
+        """Show these coders' codings in the editor (blind coding, when on, still shows only one's own)."""
+        if hasattr(self.view, "set_coder_filter"):
+            self.view.set_coder_filter("chosen", set(coder_ids))
+
     def show_matches(self, doc_id: int, matches: list, current: int) -> None:
         """Highlight search matches in the document shown (ignored when another document is shown)."""
         if self.current_document_id == doc_id and hasattr(self.view, "show_matches"):

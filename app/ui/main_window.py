@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         context.documentRequested.connect(self.show_document)
         context.matchesRequested.connect(self.pane.show_matches)
         context.memosRequested.connect(self.show_memos)
+        context.codersShownRequested.connect(self.pane.show_coders)
         study_tree_menu.attach(self.study_tree, context)
         context.failed.connect(lambda error: report_error(self, error, "Undo"))
         context.undo_stack.indexChanged.connect(lambda _i: self._update_title())

@@ -96,9 +96,12 @@ def test_disagreements_browser_opens_the_document(
     assert model.index(1, 2).data() == "Alliance/Rupture" and model.index(1, 3).data() == "Alliance/Trust"
     assert model.index(0, 3).data() == "(not coded)"
     index = model.index(1, 0)
+    shown: list[set[int]] = []
+    context.codersShownRequested.connect(shown.append)
     with qtbot.waitSignal(context.documentRequested) as blocker:
         window.disagreements.doubleClicked.emit(index)
     assert blocker.args == [2, 31, 69]
+    assert shown == [{coder.id for coder in window.report.coders}] and len(shown[0]) == 2
 
 
 def test_selecting_a_code_row_filters_the_disagreements(

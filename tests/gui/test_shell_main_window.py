@@ -282,3 +282,16 @@ def test_memos_on_a_dyad_a_code_and_the_project_are_reached_from_the_window(
     assert (panel.target, panel.target_id) == ("code", study.codes["trust"]) and panel.listing.count() == 0
     qtbot.mouseClick(panel.project_button, Qt.MouseButton.LeftButton)
     assert (panel.target, panel.target_id) == ("project", None)
+
+
+def test_showing_two_coders_puts_both_coders_codings_in_the_editor(window, closed_study, study) -> None:
+    window.open_path(closed_study)
+    window.show_document(study.docs["d01_s1"])
+    editor = window.pane.view
+    coders = {c.coder_id for c in coding.codings_for_document(window.context.project, study.docs["d01_s1"])}
+    assert len(coders) == 2
+    window.context.set_active_coder(min(coders))
+    editor.set_coder_filter("mine")
+    assert {c.coder_id for c in editor.index.codings} == {min(coders)}
+    window.context.codersShownRequested.emit(coders)
+    assert editor.coder_filter.mode == "chosen" and {c.coder_id for c in editor.index.codings} == coders

@@ -381,8 +381,11 @@ class AgreementWindow(QWidget):
         return self.disagreements_model.item(rows[0].row())
 
     def _open_disagreement(self, index) -> None:
+        """Open the document at the stretch, showing both coders' codings there (stripes side by side)."""
         item = self.disagreements_model.item(index.row())
         self.context.documentRequested.emit(item.document_id, item.start, item.end)
+        if self.report is not None:
+            self.context.codersShownRequested.emit({coder.id for coder in self.report.coders})
 
     def resolve(self, choice: str) -> None:
         """Resolve the selected disagreement into the consensus coder as one undoable command."""
