@@ -212,3 +212,12 @@ def test_resolving_into_a_compared_coder_is_refused(
     window.accept_b.click()
     assert shown and "separate consensus coder" in shown[0]
     assert context.undo_stack.count() == 0
+
+
+def test_agreement_is_refused_while_blind_coding_is_on(window: AgreementWindow, context: AppContext) -> None:
+    errors: list[str] = []
+    window.show_error = errors.append
+    context.set_blind(True, remember=False)
+    assert window.compute() is None
+    assert errors and "Blind coding is on" in errors[0]
+    assert window.report is None and window.disagreements_model.rowCount() == 0

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from app.services import coding
+from app.services import compare as service
 from app.services.study import set_dyad_attributes
 from app.ui.context import AppContext
 from app.ui.views.groups_view import GroupsView
@@ -45,3 +47,21 @@ def test_groups_matrix_chart_and_export(project, qtbot, qtmodeltester, tmp_path:
         ("troubled", "client"),
         ("troubled", "therapist"),
     }
+
+
+def test_blind_mode_counts_only_my_codings_in_the_groups(project, qtbot) -> None:
+    study = build_study(project)
+    set_dyad_attributes(project, "D01", {"outcome": "positive"})
+    add_dyad(project, "D02", "troubled", study.codes, {"client": ["Rupture"], "therapist": ["Trust"]})
+    context = AppContext()
+    context.project = project
+    view = GroupsView(context)
+    qtbot.addWidget(view)
+    everyone = view.comparison
+    ben = next(c.id for c in coding.list_coders(project) if c.name == "Ben")
+    context.set_active_coder(ben)
+    context.set_blind(True)
+    mine = service.compare_groups(project, "outcome", None, [ben])
+    assert view.comparison == mine and mine != everyone
+    context.set_blind(False)
+    assert view.comparison == everyone

@@ -293,6 +293,12 @@ class AgreementWindow(QWidget):
         project = self.context.project
         if project is None:
             return None
+        if self.context.blind:
+            self.show_error(
+                "Blind coding is on: agreement would show the other coders' codings. Switch it off first "
+                "(Edit ▸ Blind coding) when every coder has finished."
+            )
+            return None
         request = self.current_request()
         consensus = self.consensus_name()
 

@@ -90,6 +90,8 @@ class GroupsView(QWidget):
         self.export_button.clicked.connect(self.export_csv)
         self._deferred = DeferredChanges(self, self._apply_change)
         context.changed.connect(self._deferred.offer)
+        context.blindChanged.connect(lambda _on: self.refresh())
+        context.activeCoderChanged.connect(lambda _id: self.context.blind and self.refresh())
         context.projectChanged.connect(lambda _project: self.reload_attributes())
         self.reload_attributes()
 
@@ -125,7 +127,9 @@ class GroupsView(QWidget):
         if project is not None and attribute:
             try:
                 sessions = service.parse_sessions(self.sessions_edit.text())
-                self.comparison = service.compare_groups(project, attribute, sessions)
+                blind_coder = self.context.shown_coder()  # blind coding: only my codings are counted
+                coders = None if blind_coder is None else [blind_coder]
+                self.comparison = service.compare_groups(project, attribute, sessions, coders)
             except RapportError as exc:
                 self.status.setText(str(exc))
         elif project is not None:
