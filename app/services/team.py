@@ -35,6 +35,8 @@ class CopySummary:
     added_codes: list[str] = field(default_factory=list)
     added_coders: list[str] = field(default_factory=list)
     added_memos: int = 0
+    changed_memos: int = 0  # memos the copy edited: added beside ours as the copy's version
+    skipped_memos: int = 0  # memos whose document, coding, code or dyad is not in the project
     conflicts: list[str] = field(default_factory=list)  # documents changed or unknown, with the reason
 
     def as_dict(self) -> dict[str, Any]:
@@ -45,6 +47,8 @@ class CopySummary:
             "added_codes": self.added_codes,
             "added_coders": self.added_coders,
             "added_memos": self.added_memos,
+            "changed_memos": self.changed_memos,
+            "skipped_memos": self.skipped_memos,
             "conflicts": self.conflicts,
         }
 
@@ -127,6 +131,7 @@ def _read_copy(path: Path) -> dict[str, list[dict[str, Any]]]:
             "coders": queries.coders(session),
             "codings": queries.codings(session),
             "memos": queries.memos(session),
+            "dyads": queries.dyads(session),
         }
 
 
@@ -197,7 +202,10 @@ def _merge_one(session, name: str, copy: dict, inserted: dict[str, list[int]]) -
         seen_keys[key] = new_id
         seen_guids[coding["guid"]] = new_id
         summary.added_codings[coder_names[key[2]]] += 1
-    _merge_memos(session, copy["memos"], doc_map, code_map, coder_map, coding_map, summary, inserted)
+    ours = {d["name"]: d["id"] for d in queries.dyads(session)}  # copies keep the project's dyads, by name
+    dyad_map = {d["id"]: ours[d["name"]] for d in copy.get("dyads", []) if d["name"] in ours}
+    maps = {"document": doc_map, "code": code_map, "coding": coding_map, "dyad": dyad_map}
+    _merge_memos(session, copy["memos"], maps, coder_map, summary, inserted)
     return summary
 
 
@@ -260,25 +268,31 @@ def _match_coders(session, coders, summary: CopySummary, inserted) -> tuple[dict
     return mapping, names
 
 
-def _merge_memos(session, memos, doc_map, code_map, coder_map, coding_map, summary, inserted) -> None:
-    existing = {m["guid"] for m in queries.memos(session)}
+def _merge_memos(session, memos, maps, coder_map, summary, inserted) -> None:
+    """Add the copy's new memos, re-attached to our documents, codes, codings and dyads. A memo both sides
+    hold (same GUID) but the copy changed is added beside ours as the copy's version (nothing is
+    overwritten); one whose target is not here is counted as skipped."""
+    existing = {m["guid"]: m for m in queries.memos(session)}
+    versions = {(m["title"], m["text"]) for m in existing.values()}
     for memo in memos:
-        if memo["guid"] in existing:
-            continue
         row = {k: v for k, v in memo.items() if k != "id"}
+        ours = existing.get(memo["guid"])
+        if ours is not None:
+            same = (ours["title"], ours["text"]) == (memo["title"], memo["text"])
+            if same or (memo["updated_at"] or ours["updated_at"]) <= ours["updated_at"]:
+                continue  # unchanged, or changed only here
+            row["guid"] = str(uuid.uuid4())
+            row["title"] = f"{memo['title'] or 'Memo'} (version from {summary.copy})"
+            if (row["title"], row["text"]) in versions:
+                continue  # merged before
+            summary.changed_memos += 1
         target = memo["target"]
-        if target == "document":
-            row["document_id"] = doc_map.get(memo["document_id"])
-            if row["document_id"] is None:
+        key = f"{target}_id"
+        if target in maps:
+            row[key] = maps[target].get(memo[key])
+            if row[key] is None:
+                summary.skipped_memos += 1
                 continue
-        elif target == "coding":
-            row["coding_id"] = coding_map.get(memo["coding_id"])
-            if row["coding_id"] is None:
-                continue
-        elif target == "code":
-            row["code_id"] = code_map.get(memo["code_id"])
-        elif target == "dyad":
-            continue  # dyads are the project's own; a copy's dyad memo has nothing safe to attach to
         row["author_id"] = coder_map.get(memo["author_id"]) if memo["author_id"] else None
         inserted["memos"].append(queries.insert_one(session, Memo, row))
         summary.added_memos += 1

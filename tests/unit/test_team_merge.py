@@ -118,3 +118,33 @@ def test_sending_out_needs_distinct_coders_and_an_existing_folder(study: Project
         send_out_copies(study, ["Ana"], tmp_path / "missing")
     with pytest.raises(InvalidInput):
         merge_copies(study, [study.path])
+
+
+def test_dyad_memos_and_memos_edited_in_a_copy_come_back_without_overwriting(
+    study: Project, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from app.storage.models import Dyad
+
+    with study.write() as session:
+        dyad = session.scalars(select(Dyad)).one()
+        session.add(Memo(target="project", title="Aims", text="Study the alliance."))
+    [ana] = send_out_copies(study, ["Ana"], tmp_path)
+    with open_project(ana) as copy, copy.write() as session:
+        copy_dyad = session.scalars(select(Dyad)).one()
+        session.add(Memo(target="dyad", dyad_id=copy_dyad.id, text="D1 repairs quickly"))
+        aims = session.scalars(select(Memo).where(Memo.title == "Aims")).one()
+        aims.text = "Study the alliance, and ruptures."
+        aims.updated_at = aims.updated_at + timedelta(minutes=5)
+    outcome = merge_copies(study, [ana])
+    summary = outcome.copies[0]
+    assert (summary.added_memos, summary.changed_memos, summary.skipped_memos) == (2, 1, 0)
+    with study.read() as session:
+        memos = {(m.target, m.title, m.text, m.dyad_id) for m in session.scalars(select(Memo))}
+    assert ("dyad", "", "D1 repairs quickly", dyad.id) in memos
+    assert ("project", "Aims", "Study the alliance.", None) in memos  # ours is kept as it was...
+    version = f"Aims (version from {summary.copy})"
+    assert ("project", version, "Study the alliance, and ruptures.", None) in memos  # ...the copy's beside it
+    again = merge_copies(study, [ana]).copies[0]  # merging the same copy again adds nothing
+    assert (again.added_memos, again.changed_memos) == (0, 0)

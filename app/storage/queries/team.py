@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from app.storage.models import Code, Coder, Coding, Document, Memo
+from app.storage.models import Code, Coder, Coding, Document, Dyad, Memo
 
 
 def documents(session: Session) -> list[dict[str, Any]]:
@@ -35,6 +35,10 @@ def memos(session: Session) -> list[dict[str, Any]]:
     columns = (Memo.id, Memo.guid, Memo.target, Memo.document_id, Memo.code_id, Memo.coding_id, Memo.dyad_id,
                Memo.start, Memo.end, Memo.author_id, Memo.title, Memo.text, Memo.created_at, Memo.updated_at)  # fmt: skip
     return [dict(r._mapping) for r in session.execute(select(*columns).order_by(Memo.id))]
+
+
+def dyads(session: Session) -> list[dict[str, Any]]:
+    return [dict(r._mapping) for r in session.execute(select(Dyad.id, Dyad.name).order_by(Dyad.id))]
 
 
 def insert_one(session: Session, model, row: dict[str, Any]) -> int:

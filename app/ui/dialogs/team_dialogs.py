@@ -194,5 +194,9 @@ def describe(outcome: team.MergeOutcome) -> str:
             lines.append(f"  new coders: {', '.join(copy.added_coders)}")
         if copy.added_memos:
             lines.append(f"  new memos: {copy.added_memos}")
+        if copy.changed_memos:
+            lines.append(f"  memos changed in the copy, added beside yours: {copy.changed_memos}")
+        if copy.skipped_memos:
+            lines.append(f"  memos left out (their document, code or dyad is not here): {copy.skipped_memos}")
         lines += [f"  ⚠ {conflict}" for conflict in copy.conflicts]
     return "\n".join(lines)
