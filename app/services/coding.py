@@ -303,11 +303,18 @@ def merge_coders(project: Project, source_id: int, target_id: int) -> dict[str, 
             raise NotFound("Both coders must exist to merge them.")
         mine = queries.coding_rows(session, Coding.coder_id == source_id)
         theirs = {
-            (r["document_id"], r["code_id"], r["start"], r["end"])
+            (r["document_id"], r["code_id"], r["start"], r["end"]): r["id"]
             for r in queries.coding_rows(session, Coding.coder_id == target_id)
         }
-        duplicates = [r for r in mine if (r["document_id"], r["code_id"], r["start"], r["end"]) in theirs]
-        duplicate_memos = queries.memos_of_codings(session, [r["id"] for r in duplicates])
+        survivor = {
+            r["id"]: theirs[key]
+            for r in mine
+            if (key := (r["document_id"], r["code_id"], r["start"], r["end"])) in theirs
+        }
+        duplicates = [r for r in mine if r["id"] in survivor]
+        # Memos on a duplicate move to the coding that stays, so none is lost with it.
+        rehomed = [(m["id"], m["coding_id"]) for m in queries.memos_of_codings(session, list(survivor))]
+        queries.move_memos_to_codings(session, [(memo_id, survivor[old]) for memo_id, old in rehomed])
         queries.delete_codings(session, [r["id"] for r in duplicates])
         moved, moved_memos = queries.reassign_coder(session, source_id, target_id)
         coder_row = {"id": source.id, "guid": source.guid, "name": source.name, "color": source.color,
@@ -315,7 +322,7 @@ def merge_coders(project: Project, source_id: int, target_id: int) -> dict[str, 
         session.delete(source)
     project.notify(Change(coders=True, everything=True))
     return {"coder": coder_row, "moved": moved, "moved_memos": moved_memos, "duplicates": duplicates,
-            "memos": duplicate_memos, "target": target_id}  # fmt: skip
+            "rehomed": rehomed, "target": target_id}  # fmt: skip
 
 
 def unmerge_coders(project: Project, snapshot: dict[str, Any]) -> None:
@@ -324,5 +331,5 @@ def unmerge_coders(project: Project, snapshot: dict[str, Any]) -> None:
         queries.update_codings(session, snapshot["moved"], coder_id=snapshot["coder"]["id"])
         queries.set_memo_authors(session, snapshot["moved_memos"], snapshot["coder"]["id"])
         queries.insert_rows(session, Coding, snapshot["duplicates"])
-        queries.insert_rows(session, Memo, snapshot["memos"])
+        queries.move_memos_to_codings(session, snapshot["rehomed"])  # back to their own codings
     project.notify(Change(coders=True, everything=True))

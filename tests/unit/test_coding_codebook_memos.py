@@ -175,12 +175,17 @@ def test_merge_coders_and_undo(project: Project, doc: int) -> None:
     trust = codebook.add_code(project, "Trust")
     ana, ana2 = coding.ensure_coder(project, "Ana"), coding.ensure_coder(project, "ana (laptop)")
     coding.add_codings(project, [coding.CodingSpec(doc, trust.id, 0, 9)], ana)
-    coding.add_codings(
+    duplicate, _other = coding.add_codings(
         project, [coding.CodingSpec(doc, trust.id, 0, 9), coding.CodingSpec(doc, trust.id, 12, 20)], ana2
     )
+    memos.add_memo(project, "coding", duplicate.id, text="written on the laptop")
     before = dump(project)
     snapshot = coding.merge_coders(project, ana2, ana)
     assert [c.name for c in coding.list_coders(project)] == ["Ana"]
-    assert len(coding.list_codings(project, coder="Ana")) == 2
+    kept = coding.list_codings(project, coder="Ana")
+    assert len(kept) == 2
+    # The duplicate's memo moved to the coding that stays, instead of being deleted with it.
+    [memo] = memos.list_memos(project, "coding", next(c.id for c in kept if (c.start, c.end) == (0, 9)))
+    assert memo.text == "written on the laptop"
     coding.unmerge_coders(project, snapshot)
     assert dump(project) == before

@@ -83,6 +83,12 @@ def memos_of_codings(session: Session, coding_ids: Sequence[int]) -> list[dict[s
     return rows(session, Memo, MEMO_COLUMNS, Memo.coding_id.in_(list(coding_ids)))
 
 
+def move_memos_to_codings(session: Session, moves: Sequence[tuple[int, int]]) -> None:
+    """Attach memos to other codings: (memo id, coding id) pairs."""
+    for memo_id, coding_id in moves:
+        session.execute(update(Memo).where(Memo.id == memo_id).values(coding_id=coding_id))
+
+
 def coders(session: Session) -> list[Coder]:
     return list(session.scalars(select(Coder).order_by(Coder.name)))
 
