@@ -283,7 +283,7 @@ class MainWindow(QMainWindow):
         self.create_project_at(dialog.path(), dialog.starter.isChecked())
 
     def create_project_at(self, path: Path, starter_codebook: bool) -> bool:
-        self.context.set_project(None)
+        """Create a project and switch to it; when creating fails, the open project stays open."""
         try:
             project = create_new_project(path, starter_codebook)
         except RapportError as error:

@@ -247,6 +247,20 @@ def test_a_file_that_cannot_be_opened_leaves_the_current_project_open(window, cl
     message.close()
 
 
+def test_a_new_project_that_cannot_be_created_leaves_the_current_project_open(
+    window, closed_study, tmp_path
+) -> None:
+    from app.ui.dialogs import crash_dialog
+
+    window.open_path(closed_study)
+    taken = tmp_path / "taken.rapport"
+    taken.write_text("someone else's file", encoding="utf-8")
+    assert not window.create_project_at(taken, starter_codebook=False)
+    assert window.context.project is not None and window.context.project.path == closed_study.resolve()
+    assert taken.read_text(encoding="utf-8") == "someone else's file"
+    crash_dialog.open_dialogs[-1].close()
+
+
 def test_status_bar_switches_coder_and_adds_a_new_one(window, closed_study) -> None:
     window.open_path(closed_study)
     combo = window.status.coder_combo
