@@ -53,6 +53,10 @@ def _check(rules: list[PseudonymRule]) -> list[PseudonymRule]:
         real = rule.real.strip()
         if not real:
             raise InvalidInput("Each name to replace needs some text.")
+        if not rule.pseudonym.strip():
+            raise InvalidInput(
+                f"Give {real!r} a pseudonym: an empty one would delete the name from the text."
+            )
         if real == rule.pseudonym:
             continue
         cleaned.append(PseudonymRule(real, rule.pseudonym, rule.whole_word, rule.case_sensitive))

@@ -73,6 +73,28 @@ def test_pseudonymise_dialog_previews_applies_and_undoes(context: AppContext, qt
     assert document_text(context) == TEXT.replace("Maria", "P1")
 
 
+def test_pseudonymise_dialog_refuses_empty_pseudonyms_and_applies_only_what_was_previewed(
+    context: AppContext, qtbot
+) -> None:
+    dialog = PseudonymiseDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.set_rules([("Maria", "")])
+    dialog.show_preview()
+    assert "an empty one would delete the name" in dialog.summary.text()
+    assert not dialog.apply_button.isEnabled()
+    dialog.set_rules([("Maria", "P1")])
+    dialog.show_preview()
+    dialog.set_rules([("Maria", "Someone Else")])  # edited after the preview: applying waits for a preview
+    assert not dialog.apply_button.isEnabled()
+    dialog.show_preview()
+    dialog.whole_words.setChecked(not dialog.whole_words.isChecked())  # an option changed after the preview
+    dialog.apply()
+    assert "press Preview again" in dialog.summary.text() and document_text(context) == TEXT
+    dialog.whole_words.setChecked(not dialog.whole_words.isChecked())
+    dialog.apply()
+    assert document_text(context) == TEXT.replace("Maria", "Someone Else")
+
+
 def test_send_out_and_merge_dialogs(context: AppContext, qtbot, tmp_path: Path) -> None:
     folder = tmp_path / "out"
     folder.mkdir()

@@ -31,6 +31,7 @@ class PseudonymiseDialog(QDialog):
         self.setWindowTitle("Pseudonymise names")
         self.resize(760, 560)
         self.replacements: list[Replacement] = []
+        self.previewed: list[PseudonymRule] | None = None  # the rules the preview shows: apply uses these
 
         intro = QLabel(
             "Each real name is replaced by its pseudonym in every document. Codings, turns and memos follow "
@@ -97,8 +98,9 @@ class PseudonymiseDialog(QDialog):
         return rules
 
     def show_preview(self) -> None:
+        self.previewed = self.current_rules()
         try:
-            self.replacements = preview(self.context.project, self.current_rules())
+            self.replacements = preview(self.context.project, self.previewed)
         except RapportError as exc:
             self.summary.setText(str(exc))
             self.apply_button.setEnabled(False)
@@ -115,7 +117,12 @@ class PseudonymiseDialog(QDialog):
         self.apply_button.setEnabled(bool(self.replacements))
 
     def apply(self) -> None:
+        """Apply exactly the rules previewed (rules edited since need a new preview first)."""
         rules = self.current_rules()
+        if rules != self.previewed:
+            self.summary.setText("The names changed since the preview: press Preview again before applying.")
+            self.apply_button.setEnabled(False)
+            return
         project = self.context.project
         coder = self.context.active_coder_id
         command = ServiceCommand(
