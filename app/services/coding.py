@@ -43,6 +43,7 @@ class CodingRecord:
     coder_id: int
     start: int
     end: int
+    anchor: bool
     created_at: datetime
     updated_at: datetime
     memos: tuple[dict[str, Any], ...] = field(default=(), compare=False)  # memos on this coding, for undo
@@ -166,7 +167,8 @@ def add_codings(project: Project, specs: Sequence[CodingSpec], coder_id: int) ->
             taken.add(key)
             rows.append(
                 {"guid": new_guid(), "document_id": spec.document_id, "code_id": spec.code_id,
-                 "coder_id": coder_id, "start": spec.start, "end": spec.end, "created_at": now, "updated_at": now}
+                 "coder_id": coder_id, "start": spec.start, "end": spec.end, "anchor": False, "created_at": now,
+                 "updated_at": now}
             )  # fmt: skip
         ids = queries.insert_codings(session, rows)
         records = [_record({**row, "id": new_id}) for row, new_id in zip(rows, ids)]

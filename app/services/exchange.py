@@ -19,6 +19,7 @@ from app.formats.refi_qdc import read_codebook, write_codebook
 from app.formats.refi_qdpx import read_project
 from app.formats.refi_qdpx_writer import write_project
 from app.formats.safe_zip import ZipLimits
+from app.services.anchors import anchor_ids
 from app.services.changes import EVERYTHING, Change
 from app.services.exchange_codes import (
     IncomingCode,
@@ -201,14 +202,14 @@ def _csv_tree(rows: list[codebook_csv.CodeRow]) -> list[IncomingCode]:
 def export_codebook_docx(
     project: Project, path: Path | str, *, anchors: Sequence[int] | None = None, title: str | None = None
 ) -> Path:
-    """The printable codebook. `anchors` are coding ids chosen as anchor excerpts (up to three a code);
-    codes without chosen anchors show their first codings."""
+    """The printable codebook. `anchors` are coding ids chosen as anchor excerpts (up to three a code; by
+    default the ones chosen in the project, see `anchors.py`); codes without any show their first codings."""
     with project.read() as session:
         codes = _tree_order(queries.codes(session))
         paths = code_paths(codes)
         counts = queries.code_counts(session)
         excerpts = excerpts_in(session)
-    chosen = set(anchors or ())
+    chosen = set(anchors) if anchors else anchor_ids(project)
     by_code: dict[str, list] = {}
     for excerpt in excerpts:
         by_code.setdefault(excerpt.code, []).append(excerpt)

@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from app.services import coding
 from app.services.project import open_project
 from tests.unit.exchange_study import SAMPLES, build_study, counts
 from tests.unit.test_refi_safety import BILLION_LAUGHS, make_zip, project_qde
@@ -130,3 +131,15 @@ def test_usage_errors(study: Path, tmp_path: Path) -> None:
     result = rapport("import-refi", study, tmp_path)
     assert result.returncode == 1
     assert rapport("export", study).returncode == 2
+
+
+def test_anchor_chooses_and_drops_an_anchor_excerpt(study: Path) -> None:
+    with open_project(study, read_only=True) as project:
+        first = coding.list_codings(project)[0].id
+    chosen = rapport("anchor", study, str(first), "--json")
+    assert chosen.returncode == 0, chosen.stderr
+    assert as_json(chosen) == {"coding": first, "anchor": True}
+    missing = rapport("anchor", study, "999999")
+    assert missing.returncode == 1 and b"no coding 999999" in missing.stderr
+    dropped = rapport("anchor", study, str(first), "--off", "--json")
+    assert as_json(dropped) == {"coding": first, "anchor": False}

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app.services import codebook, coding
+from app.services import anchors, codebook, coding
 from app.services.importing import DocumentMeta, import_text
 from app.ui.context import AppContext
 from app.ui.models.excerpts_model import ExcerptsModel, load_excerpts
@@ -160,3 +160,18 @@ def test_new_codings_appear_and_a_deleted_code_clears_the_view(study) -> None:
     assert len(study.view.model.excerpts()) == 4
     codebook.delete_code(study.context.project, study.trust)
     assert study.view.code_id is None and study.view.model.rowCount() == 0
+
+
+def test_an_excerpt_is_chosen_as_anchor_with_a_star_and_undo(study) -> None:
+    view = study.view
+    view.show_code(study.trust)
+    view.table.selectRow(0)
+    [excerpt] = view.selected_excerpts()
+    view.anchor_action.trigger()
+    assert anchors.anchor_ids(study.context.project) == {excerpt.coding_id}
+    starred = [view.model.index(r, 0).data() for r in range(view.model.rowCount()) if view.model.is_anchor(r)]
+    assert len(starred) == 1 and starred[0].startswith("★ ")
+    assert study.context.undo_stack.undoText() == "Choose anchor excerpt"
+    study.context.undo_stack.undo()
+    assert anchors.anchor_ids(study.context.project) == set()
+    assert not any(view.model.is_anchor(r) for r in range(view.model.rowCount()))

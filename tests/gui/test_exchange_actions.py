@@ -256,3 +256,7 @@ def test_importing_a_participant_sheet_adds_people_dyads_and_typed_attributes(
     answers["open"] = bad
     failed = run(qtbot, window.actions.exchange.import_("participants_csv"))
     assert failed.error is not None and "needs columns 'id' and 'role'" in str(failed.error)
+    shown = [d for d in crash_dialog.open_dialogs if hasattr(d, "text")]
+    assert shown and "needs columns 'id' and 'role'" in shown[-1].text()  # said to the researcher
+    for dialog in list(crash_dialog.open_dialogs):
+        dialog.close()

@@ -10,9 +10,9 @@ import docx
 import pytest
 from sqlalchemy import select
 
-from app.domain.errors import ImportFailed
+from app.domain.errors import ImportFailed, InvalidInput
 from app.formats.codebook_csv import COLUMNS
-from app.services import exchange, reports
+from app.services import anchors, coding, exchange, reports
 from app.services.project import create_project
 from app.storage import models as m
 from tests.unit.exchange_study import build_study, counts
@@ -87,6 +87,32 @@ def test_docx_codebook_anchor_excerpts_chosen_by_the_analyst(project, tmp_path: 
     start = default.index("Rupture", default.index("Contents") + 5)
     quotes = [t for t in default[start : default.index("Other", start)] if t.startswith("“")]
     assert quotes == ["“it was hard”", "“it was hard”", "“I felt you didn't get me last time.”"]
+
+
+def test_anchor_excerpts_chosen_in_the_project_are_used_and_limited_to_three(project, tmp_path: Path) -> None:
+    ids = build_study(project)
+    with project.read() as s:
+        rupture_codings = s.scalars(
+            select(m.Coding).where(m.Coding.code_id == ids["rupture"]).order_by(m.Coding.id)
+        ).all()
+        chosen, others = rupture_codings[0].id, [c.id for c in s.scalars(select(m.Coding)).all()]
+    assert anchors.set_anchor(project, chosen, True) is False
+    texts = [t for _, t in paragraphs(exchange.export_codebook_docx(project, tmp_path / "a.docx"))]
+    rupture = texts.index("Rupture", texts.index("Contents") + 5)
+    quotes = [t for t in texts[rupture : texts.index("Other", rupture)] if t.startswith("“")]
+    assert quotes == ["“I felt you didn't get me last time.”"]  # the stored choice, with no option given
+    assert anchors.anchor_ids(project) == {chosen}
+    for other in rupture_codings[1:]:  # the code's two other codings: three anchors in all
+        anchors.set_anchor(project, other.id, True)
+    [fourth] = coding.add_codings(
+        project, [coding.CodingSpec(ids["session_doc"], ids["rupture"], 0, 5)], ids["alice"]
+    )
+    with pytest.raises(InvalidInput, match="Rupture already has 3 anchor excerpts"):
+        anchors.set_anchor(project, fourth.id, True)
+    assert anchors.set_anchor(project, chosen, False) is True
+    anchors.set_anchor(project, fourth.id, True)  # with one dropped, another may be chosen
+    assert chosen not in anchors.anchor_ids(project) and fourth.id in anchors.anchor_ids(project)
+    assert len(others) == 4
 
 
 def test_codebook_csv_round_trip_and_merge(project, tmp_path: Path) -> None:

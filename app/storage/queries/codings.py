@@ -83,6 +83,14 @@ def memos_of_codings(session: Session, coding_ids: Sequence[int]) -> list[dict[s
     return rows(session, Memo, MEMO_COLUMNS, Memo.coding_id.in_(list(coding_ids)))
 
 
+def anchor_ids(session: Session) -> set[int]:
+    return set(session.scalars(select(Coding.id).where(Coding.anchor.is_(True))))
+
+
+def anchor_count(session: Session, code_id: int) -> int:
+    return session.scalar(select(func.count()).where(Coding.code_id == code_id, Coding.anchor.is_(True))) or 0
+
+
 def move_memos_to_codings(session: Session, moves: Sequence[tuple[int, int]]) -> None:
     """Attach memos to other codings: (memo id, coding id) pairs."""
     for memo_id, coding_id in moves:

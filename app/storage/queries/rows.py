@@ -19,6 +19,7 @@ CODING_COLUMNS = (
     "coder_id",
     "start",
     "end",
+    "anchor",
     "created_at",
     "updated_at",
 )

@@ -128,6 +128,7 @@ class ExcerptsModel(QAbstractTableModel):
         self._all: list[Excerpt] = []
         self._rows: list[Excerpt] = []
         self._filter = ExcerptFilter()
+        self._anchors: frozenset[int] = frozenset()  # coding ids chosen as anchor excerpts (shown with ★)
 
     # -- content ----------------------------------------------------------------------------------
     def set_excerpts(self, rows: list[Excerpt]) -> None:
@@ -135,6 +136,14 @@ class ExcerptsModel(QAbstractTableModel):
         self._all = list(rows)
         self._rows = [r for r in self._all if self._filter.accepts(r)]
         self.endResetModel()
+
+    def set_anchors(self, coding_ids: set[int]) -> None:
+        self._anchors = frozenset(coding_ids)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0))
+
+    def is_anchor(self, row: int) -> bool:
+        return self._rows[row].coding_id in self._anchors
 
     def set_filter(self, excerpt_filter: ExcerptFilter) -> None:
         self.beginResetModel()
@@ -171,7 +180,7 @@ class ExcerptsModel(QAbstractTableModel):
         row, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             values = (
-                one_line(row.text),
+                ("★ " if row.coding_id in self._anchors else "") + one_line(row.text),
                 row.document,
                 row.dyad or "",
                 "" if row.session is None else str(row.session),

@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import ExportFailed
-from app.services import codebook
+from app.domain.errors import ExportFailed, RapportError
+from app.services import anchors, codebook
 from app.services.changes import Change
+from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
 from app.ui.models.excerpts_model import ANY, Excerpt, ExcerptFilter, ExcerptsModel, load_excerpts, one_line
 from app.ui.views.coding_highlighter import tint
@@ -163,6 +164,12 @@ class ExcerptsView(QWidget):
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         copy.triggered.connect(self.copy_to_clipboard)
+        self.anchor_action = self.table.addAction("Anchor excerpt in the printed codebook (★)")
+        self.anchor_action.setToolTip(
+            "Choose up to three typical excerpts a code for File ▸ Export ▸ Codebook"
+        )
+        self.anchor_action.triggered.connect(self.toggle_anchor)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
     # -- content ------------------------------------------------------------------------------------
     def show_code(self, code_id: int | None) -> None:
@@ -185,6 +192,7 @@ class ExcerptsView(QWidget):
             coder_id=self.context.active_coder_id if blind else None,
         )
         self.model.set_excerpts(rows)
+        self.model.set_anchors(anchors.anchor_ids(project))
         self._fill_filters()
         self._apply_filters()
 
@@ -247,6 +255,23 @@ class ExcerptsView(QWidget):
         )
 
     # -- selection, jumping, copying ------------------------------------------------------------------
+    def toggle_anchor(self) -> None:
+        """Choose the selected excerpt as an anchor excerpt of its code, or drop it (one undoable step)."""
+        project, selected = self.context.project, self.selected_excerpts()
+        if project is None or len(selected) != 1:
+            return
+        coding_id = selected[0].coding_id
+        on = coding_id not in anchors.anchor_ids(project)
+        command = ServiceCommand(
+            "Choose anchor excerpt" if on else "Drop anchor excerpt",
+            lambda: anchors.set_anchor(project, coding_id, on),
+            lambda was: anchors.set_anchor(project, coding_id, was),
+        )
+        try:
+            self.context.push(command)
+        except RapportError as exc:
+            self.heading.setText(escape(str(exc)))
+
     def selected_excerpts(self) -> list[Excerpt]:
         rows = sorted({self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.excerpt(r) for r in rows]
