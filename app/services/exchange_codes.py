@@ -122,10 +122,13 @@ class _Merger:
             if code is None:
                 code = self._add(incoming, name, parent_id)
                 self.result.added.append(path)
-            elif self._update(code, incoming):
-                self.result.updated.append(path)
             else:
-                self.result.unchanged.append(path)
+                # Matched by GUID under another name: the project keeps its own name, and the report says
+                # both (the path is the project's, so it matches what the researcher sees).
+                path = f"{parent_path}/{code.name}" if parent_path else code.name
+                same = code.name.lower() == name.lower()
+                shown = path if same else f"{path} (called {name!r} in the file)"
+                (self.result.updated if self._update(code, incoming) else self.result.unchanged).append(shown)
             if incoming.guid:
                 self.result.ids_by_guid[incoming.guid.lower()] = code.id
             self.merge(incoming.children, code, path)

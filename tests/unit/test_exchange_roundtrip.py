@@ -228,7 +228,7 @@ def test_codebook_qdc_merge_reports_added_updated_and_left_alone(project, tmp_pa
             s.add(m.Code(name="trust", parent_id=parent.id, definition="Old wording."))
         report = exchange.import_codebook_qdc(other, exported)
         assert sorted(report.added) == ["Alliance/Rupture", "Other"]
-        assert sorted(report.updated) == ["Alliance", "Alliance/Trust"]  # paths as the file names them
+        assert sorted(report.updated) == ["Alliance", "Alliance/trust"]  # paths as the project names them
         assert report.sets == 1
         again = exchange.import_codebook_qdc(other, exported)
         assert (len(again.added), len(again.updated), len(again.unchanged)) == (0, 0, 4)
@@ -237,6 +237,22 @@ def test_codebook_qdc_merge_reports_added_updated_and_left_alone(project, tmp_pa
             assert trust.definition.startswith("The client voices confidence")
             assert trust.inclusion == "Explicit statements of trust."
     del ids
+
+
+def test_a_code_renamed_in_the_file_keeps_its_project_name_and_the_report_says_both(
+    project, tmp_path: Path
+) -> None:
+    build_study(project)
+    first = exchange.export_codebook_qdc(project, tmp_path / "first.qdc")
+    with create_project(tmp_path / "other.rapport") as other:
+        exchange.import_codebook_qdc(other, first)  # same GUIDs on both sides now
+        with project.write() as s:
+            s.scalars(select(m.Code).where(m.Code.name == "Trust")).one().name = "Trust and safety"
+        renamed = exchange.export_codebook_qdc(project, tmp_path / "renamed.qdc")
+        report = exchange.import_codebook_qdc(other, renamed)
+        assert "Alliance/Trust (called 'Trust and safety' in the file)" in report.unchanged + report.updated
+        with other.read() as s:
+            assert s.scalars(select(m.Code.name).where(m.Code.name.like("Trust%"))).all() == ["Trust"]
 
 
 def test_failed_project_import_changes_nothing(project, tmp_path: Path) -> None:
