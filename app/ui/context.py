@@ -15,6 +15,8 @@ from app.services.project import Project
 from app.ui.commands import ServiceCommand
 from app.ui.recent_projects import remember_blind, remembered_blind
 
+NOBODY = -1  # the coder id views filter by in blind mode before anyone is chosen: no coder has it
+
 
 class AppContext(QObject):
     changed = Signal(object)  # a services.changes.Change
@@ -64,8 +66,17 @@ class AppContext(QObject):
             self.blindChanged.emit(on)
 
     def shown_coder(self) -> int | None:
-        """The only coder whose codings views may show (blind mode), or None when everyone's may be shown."""
-        return self.active_coder_id if self.blind else None
+        """The only coder whose codings views may show (blind mode), or None when everyone's may be shown.
+
+        Blind mode before a coder is chosen shows nobody's: NOBODY is an id no coder has."""
+        if not self.blind:
+            return None
+        return self.active_coder_id if self.active_coder_id is not None else NOBODY
+
+    def shown_coders(self) -> list[int] | None:
+        """`shown_coder` for services taking a list of coders: None (everyone), [mine], or [] (nobody)."""
+        coder = self.shown_coder()
+        return None if coder is None else ([] if coder == NOBODY else [coder])
 
     def push(self, command: QUndoCommand) -> None:
         """Run a user action and keep it for undo.

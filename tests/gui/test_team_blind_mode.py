@@ -151,3 +151,29 @@ def test_blind_mode_limits_the_session_timeline_to_my_codings(project, qtbot):
     assert {m.excerpt.coding_id for m in view.mark_items()} == {ids.codings["trust_c_ben"]}
     context.set_blind(False)
     assert {m.excerpt.coding_id for m in view.mark_items()} == everyone
+
+
+def test_blind_mode_before_a_coder_is_chosen_shows_nobodys_codings(context, study, qtbot):
+    context.set_active_coder(None)
+    editor = TranscriptEditor(context)
+    qtbot.addWidget(editor)
+    editor.show_document(study.docs["d01_s1"])
+    editor.set_coder_filter("all")
+    view = ExcerptsView(context)
+    qtbot.addWidget(view)
+    view.show_code(study.codes["trust"])
+    tree = CodeTreeModel(context)
+    compare = CompareView(context)
+    qtbot.addWidget(compare)
+    assert _editor_coders(editor) and view.model.all_excerpts() and tree.usage(study.codes["trust"])[0] == 3
+
+    context.set_blind(True)  # e.g. a project reopened in blind mode, the "who are you?" question cancelled
+    assert _editor_coders(editor) == set()
+    assert view.model.all_excerpts() == []
+    assert tree.usage(study.codes["trust"])[0] == 0
+    assert compare.selected_coders() == []
+    assert context.shown_coders() == []
+
+    context.set_active_coder(study.coders["anna"])
+    assert _editor_coders(editor) == {study.coders["anna"]}
+    assert {r.coder for r in view.model.all_excerpts()} == {"Anna"}

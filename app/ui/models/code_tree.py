@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 from app.services import codebook
 from app.services.changes import Change
 from app.services.codebook import CodeData
-from app.ui.context import AppContext
+from app.ui.context import NOBODY, AppContext
 from app.ui.icons import swatch
 
 CODE_IDS_MIME = "application/x-rapport-code-ids"
@@ -93,7 +93,10 @@ class CodeTreeModel(QAbstractItemModel):
     def reload(self) -> None:
         project = self.context.project
         codes = codebook.list_codes(project) if project is not None else []
-        usage = codebook.code_usage(project, coder=self.counted_coder()) if project is not None else {}
+        counted = self.counted_coder()
+        usage = (
+            codebook.code_usage(project, coder=counted) if project is not None and counted != NOBODY else {}
+        )
         self.beginResetModel()
         self.root = CodeNode(None)
         self._by_id = {}

@@ -33,7 +33,7 @@ from app.domain.errors import ExportFailed, RapportError
 from app.services import anchors, codebook
 from app.services.changes import Change
 from app.ui.commands import ServiceCommand
-from app.ui.context import AppContext
+from app.ui.context import NOBODY, AppContext
 from app.ui.models.excerpts_model import ANY, Excerpt, ExcerptFilter, ExcerptsModel, load_excerpts, one_line
 from app.ui.views.coding_highlighter import tint
 
@@ -183,13 +183,14 @@ class ExcerptsView(QWidget):
             self.heading.setText("Choose a code to see its excerpts")
             self._fill_filters()
             return
-        blind = self.context.blind and self.context.active_coder_id is not None
-        self.filters["coder"].setEnabled(not blind)  # blind coding: only the active coder's rows are loaded
-        rows = load_excerpts(
-            project,
-            self.code_id,
-            include_subcodes=self.subcodes_box.isChecked(),
-            coder_id=self.context.active_coder_id if blind else None,
+        shown = self.context.shown_coder()
+        self.filters["coder"].setEnabled(shown is None)  # blind coding: only the active coder's rows load
+        rows = (
+            []  # blind coding before a coder is chosen: nobody's excerpts
+            if shown == NOBODY
+            else load_excerpts(
+                project, self.code_id, include_subcodes=self.subcodes_box.isChecked(), coder_id=shown
+            )
         )
         self.model.set_excerpts(rows)
         self.model.set_anchors(anchors.anchor_ids(project))

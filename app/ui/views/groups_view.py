@@ -127,8 +127,7 @@ class GroupsView(QWidget):
         if project is not None and attribute:
             try:
                 sessions = service.parse_sessions(self.sessions_edit.text())
-                blind_coder = self.context.shown_coder()  # blind coding: only my codings are counted
-                coders = None if blind_coder is None else [blind_coder]
+                coders = self.context.shown_coders()  # blind coding: only my codings are counted
                 self.comparison = service.compare_groups(project, attribute, sessions, coders)
             except RapportError as exc:
                 self.status.setText(str(exc))

@@ -281,12 +281,11 @@ class TimelineView(QWidget):
         self.timeline = None
         if project is not None and dyad:
             try:
-                blind_coder = self.context.shown_coder()  # blind coding: only my codings
                 self.timeline = service.session_timeline(
                     project,
                     dyad,
                     self.session_spin.value(),
-                    coders=None if blind_coder is None else [blind_coder],
+                    coders=self.context.shown_coders(),  # blind coding: only my codings
                     window_s=self.window_s,
                 )
             except RapportError as exc:

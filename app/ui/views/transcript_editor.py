@@ -559,7 +559,8 @@ class TranscriptEditor(NavigationMixin, QWidget):
 
     def _shown_filter(self) -> CoderFilter:
         """Blind coding overrides the coder choice: only the active coder's codings are shown."""
-        return CoderFilter() if self.context.blind else self.coder_filter
+        shown = self.context.shown_coder()
+        return CoderFilter("chosen", frozenset({shown})) if shown is not None else self.coder_filter
 
     def _on_blind(self, on: bool) -> None:
         self.coder_box.setEnabled(not on)
