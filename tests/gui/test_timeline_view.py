@@ -75,11 +75,8 @@ class RecordingPlayer(QWidget):
         self.played.append(ms)
 
 
-def test_click_with_a_video_plays_it_from_the_moment(project, qtbot, tmp_path: Path) -> None:
-    video = tmp_path / "session1.mp4"
-    video.write_bytes(b"\x00")
-    study = build_study(project, media_path=str(video))
-    view, context = _view(project, qtbot)
+def record_players(view: TimelineView, qtbot) -> list[RecordingPlayer]:
+    """Make the view open RecordingPlayers instead of video windows; the list fills as it opens them."""
     players: list[RecordingPlayer] = []
 
     def factory(_owner, path: str) -> RecordingPlayer:
@@ -88,6 +85,15 @@ def test_click_with_a_video_plays_it_from_the_moment(project, qtbot, tmp_path: P
         return players[-1]
 
     view.player_factory = factory  # type: ignore[assignment]
+    return players
+
+
+def test_click_with_a_video_plays_it_from_the_moment(project, qtbot, tmp_path: Path) -> None:
+    video = tmp_path / "session1.mp4"
+    video.write_bytes(b"\x00")
+    study = build_study(project, media_path=str(video))
+    view, context = _view(project, qtbot)
+    players = record_players(view, qtbot)
     view.show_session("D01", 1)
     requested: list[tuple] = []
     context.documentRequested.connect(lambda *args: requested.append(args))
@@ -103,13 +109,7 @@ def test_a_video_that_cannot_play_falls_back_to_the_transcript(project, qtbot, t
     video.write_bytes(b"\x00")
     study = build_study(project, media_path=str(video))
     view, context = _view(project, qtbot)
-    players: list[RecordingPlayer] = []
-
-    def factory(_owner, path: str) -> RecordingPlayer:
-        players.append(RecordingPlayer(path))
-        return players[-1]
-
-    view.player_factory = factory  # type: ignore[assignment]
+    players = record_players(view, qtbot)
     view.show_session("D01", 1)
     _click_mark(qtbot, view, study.codings["competence_t"])
     with qtbot.waitSignal(context.documentRequested) as signal:
@@ -153,14 +153,7 @@ def test_choosing_a_session_video_is_undoable_and_makes_clicks_play_it(
     video = tmp_path / "session1.mp4"
     video.write_bytes(b"\x00")
     view, context = _view(project, qtbot)
-    players: list[RecordingPlayer] = []
-
-    def factory(_owner, path: str) -> RecordingPlayer:
-        players.append(RecordingPlayer(path))
-        qtbot.addWidget(players[-1])
-        return players[-1]
-
-    view.player_factory = factory  # type: ignore[assignment]
+    players = record_players(view, qtbot)
     view.show_session("D01", 1)
     assert view.timeline.media_path is None
     view.set_video(str(tmp_path / "not-there.mp4"))

@@ -43,10 +43,10 @@ from app.ui.views.coding_highlighter import CodingHighlighter
 from app.ui.views.edit_mode import EditMode
 from app.ui.views.editor_actions import make_editor_actions
 from app.ui.views.editor_navigation import NavigationMixin
+from app.ui.views.editor_options import ShownCodersMixin
 from app.ui.views.editor_support import (
     CoderFilter,
     EditorOptions,
-    ask_coders,
     coder_palette,
     in_vivo_name,
     snap_to_words,
@@ -57,7 +57,7 @@ from app.ui.views.text_view import TextView
 RECENT_CODES = 5
 
 
-class TranscriptEditor(NavigationMixin, QWidget):
+class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
     """Hosts one document at a time; F1's main window shows it in the centre."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -531,47 +531,6 @@ class TranscriptEditor(NavigationMixin, QWidget):
             shown = self.index.by_id.get(cid)
             if shown is not None:
                 self._rehighlight({shown})
-
-    # -- options ---------------------------------------------------------------------------------------
-    def _set_snap(self, on: bool) -> None:
-        self.options.snap_to_words = on
-
-    def _set_highlight(self, on: bool) -> None:
-        self.options.highlight = on
-        self.highlighter.set_index(self._painted_index())
-        self.highlighter.forget_painting()
-        self.paint_visible()
-
-    def _on_coder_mode(self, row: int) -> None:
-        if row == 2:
-            chosen = self.choose_coders()
-            if chosen is None:
-                self.coder_box.setCurrentIndex({"mine": 0, "all": 1}.get(self.coder_filter.mode, 2))
-                return
-            self.set_coder_filter("chosen", chosen)
-        else:
-            self.set_coder_filter("mine" if row == 0 else "all")
-
-    def set_coder_filter(self, mode: str, coders: set[int] | None = None) -> None:
-        self.coder_filter = CoderFilter(mode, frozenset(coders or ()))
-        self.coder_box.setCurrentIndex({"mine": 0, "all": 1, "chosen": 2}[mode])
-        self._reload_codings()
-
-    def _shown_filter(self) -> CoderFilter:
-        """Blind coding overrides the coder choice: only the active coder's codings are shown."""
-        shown = self.context.shown_coder()
-        return CoderFilter("chosen", frozenset({shown})) if shown is not None else self.coder_filter
-
-    def _on_blind(self, on: bool) -> None:
-        self.coder_box.setEnabled(not on)
-        self.coder_box.setCurrentIndex(
-            0 if on else {"mine": 0, "all": 1, "chosen": 2}[self.coder_filter.mode]
-        )
-        self._reload_codings()
-
-    def choose_coders(self) -> set[int] | None:
-        """Overridable in tests: ask which coders to show."""
-        return ask_coders(self, self._coders, self.coder_filter.coders)
 
 
 def _short(text: str, limit: int = 40) -> str:
