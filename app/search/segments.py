@@ -92,10 +92,13 @@ class BatchAdder:
         if self._workers is None:
             return self._salvaged
         try:
-            return self._workers.finish(self._finished)
+            segments = self._workers.finish(self._finished)
         except WorkersUnavailable as failure:
             self._fall_back(failure)
             return self._salvaged
+        self._workers.close()  # the worker processes end here, not when the interpreter exits
+        self._workers = None
+        return segments
 
     def abort(self) -> None:
         if self._workers is not None:

@@ -75,6 +75,7 @@ def test_workers_give_the_same_answers_as_one_process(tmp_path: Path, serial: Se
             documents=documents(1, 12), total=12, progress=lambda done, total, _: seen.append(done)
         )
         assert parallel.segment_count() > 2  # the documents really went through several worker jobs
+        assert multiprocessing.active_children() == []  # and the workers have ended
         assert seen[-1] == 12 and seen == sorted(seen)
         assert answers(parallel) == answers(serial)
         assert answers(serial)[0][1] > 50
