@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.domain.errors import ReadOnlyProject
+from app.domain.errors import RapportError, ReadOnlyProject
 from app.services.changes import Change
 from app.storage import migrate
 from app.storage.db import make_engine, session_factory, unit_of_work
@@ -98,6 +98,16 @@ def create_project(path: Path | str) -> Project:
     path = Path(path)
     migrate.create_project_file(path)
     return Project(path)
+
+
+def needs_upgrade(path: Path | str) -> bool:
+    """True for a project file an older Rapport wrote (opening it for writing backs it up and upgrades it).
+    False for everything else, including files that are no project: opening those says what is wrong."""
+    try:
+        revision = migrate.read_revision(Path(path))
+    except RapportError:
+        return False
+    return revision != migrate.head_revision() and revision in migrate.known_revisions()
 
 
 def open_project(path: Path | str, *, read_only: bool = False) -> Project:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import NotARapportProject, RapportError
 from app.services import backups
-from app.services.project import Project
+from app.services.project import Project, needs_upgrade, open_project
 from app.ui import coder_choice, study_tree_menu
 from app.ui import recent_projects as recent
 from app.ui.backup_support import BackupKeeper, RestoreBackupDialog, restore_into
@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.ask_read_only = ask_read_only_dialog  # tests replace the questions with plain functions
         self.dialogs: list[QWidget] = []
         self.demo_task: Task | None = None
+        self.open_task: Task | None = None  # opening a project from an older Rapport (upgraded first)
         self._shown_once = False
         self._layout_restored = False
         self.docks: dict[str, QDockWidget] = {}
@@ -255,6 +256,9 @@ class MainWindow(QMainWindow):
         if self.context.project is not None and self.context.project.path == path.resolve():
             return True
         self.codebook.editor.save()
+        if needs_upgrade(path):  # copying and migrating a large file takes a while: not on the GUI thread
+            self._upgrade_and_open(path)
+            return True
         try:
             project = open_with_questions(self, path, self.ask_read_only)
         except RapportError as error:
@@ -269,6 +273,16 @@ class MainWindow(QMainWindow):
             return False
         self.set_project(project)
         return True
+
+    def _upgrade_and_open(self, path: Path) -> Task:
+        """Open a project from an older Rapport in the background: it is backed up, upgraded, then opened."""
+
+        def work(progress, cancelled) -> Project:
+            progress(0, 0, f"Upgrading {path.name} for this Rapport; the original is kept as a backup…")
+            return open_project(path)
+
+        self.open_task = run_in_background(self, "Open project", work, self.set_project)
+        return self.open_task
 
     def open_project_dialog(self) -> None:
         start = str(recent.last_project().parent) if recent.last_project() else str(Path.home())

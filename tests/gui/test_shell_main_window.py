@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QTextCursor
 
 from app.services import codebook, coding, memos
+from app.services import study as study_service
 from app.services.project import open_project
 from app.ui import study_tree_menu
 from app.ui.context import AppContext
@@ -17,6 +18,7 @@ from app.ui.main_window import MainWindow
 from app.ui.models.study_tree import DOCUMENT_ID_ROLE
 from app.ui.recent_projects import recent_projects
 from tests.gui.conftest import SESSION
+from tests.unit.test_storage_migrations import make_old_project
 
 
 @pytest.fixture
@@ -309,3 +311,18 @@ def test_showing_two_coders_puts_both_coders_codings_in_the_editor(window, close
     assert {c.coder_id for c in editor.index.codings} == {min(coders)}
     window.context.codersShownRequested.emit(coders)
     assert editor.coder_filter.mode == "chosen" and {c.coder_id for c in editor.index.codings} == coders
+
+
+def test_a_project_from_an_older_rapport_is_upgraded_in_the_background_then_opened(
+    window, qtbot, tmp_path
+) -> None:
+    old = tmp_path / "old.rapport"
+    make_old_project(old, "0002_document_edits")
+    assert window.open_path(old)
+    assert window.open_task is not None  # the copy and migration run off the GUI thread
+    qtbot.waitUntil(lambda: window.open_task.done, timeout=20_000)
+    project = window.context.project
+    assert project is not None and project.path == old.resolve()
+    assert project.upgraded_from_backup is not None and project.upgraded_from_backup.exists()
+    assert "Upgraded" in window.status.currentMessage()
+    assert [d.name for d in study_service.list_documents(project)] == ["D01 session 1"]
