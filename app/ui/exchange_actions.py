@@ -31,7 +31,8 @@ from app.services.importing import AttributesReport
 from app.services.project import Project
 from app.services.refi_import import ProjectImportReport
 from app.ui import recent_projects as recent
-from app.ui.context import AppContext
+from app.ui.context import NOBODY, AppContext
+from app.ui.dialogs.crash_dialog import show_message
 from app.ui.tasks import Task, run_in_background
 
 _FOLDER_KEY = "exchange/last_folder"
@@ -186,6 +187,16 @@ class ExchangeActions(QObject):
         if project is None:
             return None
         fmt = next(f for f in EXPORTS if f.key == key)
+        shown = getattr(self.context, "shown_coder", lambda: None)()
+        by_coder = key in ("excerpts_docx", "codings_csv")
+        if by_coder and shown == NOBODY:
+            show_message(
+                self.window,
+                "Export",
+                "Blind coding is on and no coder is chosen: choose who you are (status bar) first, so only "
+                "your own codings are exported.",
+            )
+            return None
         if path is None:
             path = ask_save_path(
                 self.window, fmt.text.replace("&", "").rstrip("…"), self._folder(project) /
@@ -203,8 +214,7 @@ class ExchangeActions(QObject):
             if title is None:
                 return None
             options["title"] = title
-        shown = getattr(self.context, "shown_coder", lambda: None)()
-        if key in ("excerpts_docx", "codings_csv") and shown is not None:
+        if by_coder and shown is not None:
             options["coder"] = shown  # blind coding: nobody exports another coder's codings by accident
         self._remember_folder(target)
 

@@ -208,6 +208,13 @@ def test_blind_coding_exports_only_the_active_coders_codings(window, context, tm
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 3 and {r["coder"] for r in rows} == {"Anna"}
+    context.set_active_coder(None)  # blind, and nobody chosen yet: nothing is exported, and it says why
+    assert window.actions.exchange.export("codings_csv", tmp_path / "nobody.csv") is None
+    assert not (tmp_path / "nobody.csv").exists()
+    shown = [d for d in crash_dialog.open_dialogs if hasattr(d, "text")]
+    assert shown and "no coder is chosen" in shown[-1].text()
+    for dialog in list(crash_dialog.open_dialogs):
+        dialog.close()
 
 
 def test_a_project_round_trip_adds_the_documents_again_and_says_so(window, context, tmp_path, qtbot) -> None:
