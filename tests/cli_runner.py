@@ -61,3 +61,25 @@ def rapport(*args: str | Path) -> CliResult:
     finally:
         sys.stdout, sys.stderr = saved
     return CliResult(argv, int(code), out.captured(), err.captured())
+
+
+class BinaryCliResult(CliResult):
+    """The same run with stdout and stderr as bytes, for tests that compare exact output."""
+
+    @property
+    def stdout(self) -> bytes:  # type: ignore[override]
+        return self.stdout_bytes
+
+    @property
+    def stderr(self) -> bytes:  # type: ignore[override]
+        return self.stderr_bytes
+
+    def json(self) -> Any:
+        assert self.returncode == 0, self.stderr_bytes.decode("utf-8")
+        return json.loads(self.stdout_bytes.decode("utf-8"))
+
+
+def rapport_binary(*args: str | Path) -> BinaryCliResult:
+    """`rapport ARGS...` in this process, stdout and stderr kept as bytes."""
+    run = rapport(*args)
+    return BinaryCliResult(run.args, run.returncode, run.stdout_bytes, run.stderr_bytes)

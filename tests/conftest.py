@@ -12,18 +12,48 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory):
-    """Keep user data, cache (search indexes) and QSettings of the tests out of the real home folder."""
+    """Keep user data, cache and settings of the tests out of the real home folder, on every platform.
+
+    XDG variables cover Linux (and child processes); platformdirs is pointed at the same folders for macOS and
+    Windows, where it ignores them; Qt's test mode moves QStandardPaths and QSettings aside too.
+    """
+    import platformdirs
+
     home = tmp_path_factory.mktemp("home")
-    old = {k: os.environ.get(k) for k in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME")}
-    os.environ["XDG_DATA_HOME"] = str(home / "data")
-    os.environ["XDG_CACHE_HOME"] = str(home / "cache")
-    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    folders = {
+        "XDG_DATA_HOME": home / "data",
+        "XDG_CACHE_HOME": home / "cache",
+        "XDG_CONFIG_HOME": home / "config",
+    }
+    old = {k: os.environ.get(k) for k in folders}
+    os.environ.update({k: str(v) for k, v in folders.items()})
+    patched = {
+        "user_data_dir": folders["XDG_DATA_HOME"],
+        "user_cache_dir": folders["XDG_CACHE_HOME"],
+        "user_config_dir": folders["XDG_CONFIG_HOME"],
+    }
+    originals = {name: getattr(platformdirs, name) for name in patched}
+    for name, base in patched.items():
+        setattr(platformdirs, name, _isolated(base))
+    from PySide6.QtCore import QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
     yield
+    QStandardPaths.setTestModeEnabled(False)
+    for name, original in originals.items():
+        setattr(platformdirs, name, original)
     for key, value in old.items():
         if value is None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+def _isolated(base: Path):
+    def folder(appname: str | None = None, appauthor: str | None = None, *args, **kwargs) -> str:
+        return str(base / appname) if appname else str(base)
+
+    return folder
 
 
 @pytest.fixture

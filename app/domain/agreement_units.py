@@ -16,51 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from app.domain.agreement_stats import Table2x2
+from app.domain.spans import Span, covered, intersection_length, merge_spans
 
-Span = tuple[int, int]
 OVERLAP_MEASURES = ("union", "own")
-
-
-def merge_spans(spans: Iterable[Span], *, length: int | None = None, touching: bool = True) -> list[Span]:
-    """Sorted, non-overlapping spans covering the same code points (clipped to `[0, length)` when given).
-
-    `touching=True` also joins spans that only touch (`(0, 5)` and `(5, 9)`): right for counting characters.
-    """
-    clipped = []
-    for start, end in spans:
-        if length is not None:
-            start, end = max(0, start), min(end, length)
-        if end > start:
-            clipped.append((start, end))
-    clipped.sort()
-    merged: list[Span] = []
-    for start, end in clipped:
-        if merged and (start < merged[-1][1] or (touching and start == merged[-1][1])):
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def covered(merged: Sequence[Span]) -> int:
-    """Code points covered by merged (non-overlapping) spans."""
-    return sum(end - start for start, end in merged)
-
-
-def intersection_length(a: Sequence[Span], b: Sequence[Span]) -> int:
-    """Code points covered by both of two merged span lists (two-pointer sweep)."""
-    i = j = total = 0
-    while i < len(a) and j < len(b):
-        start = max(a[i][0], b[j][0])
-        end = min(a[i][1], b[j][1])
-        if end > start:
-            total += end - start
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return total
 
 
 def character_table(length: int, spans_a: Iterable[Span], spans_b: Iterable[Span]) -> Table2x2:

@@ -10,7 +10,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-Span = tuple[int, int]
+from app.domain.spans import Span
+
 ELLIPSIS = "…"
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n")  # punctuation, or a blank line
 _LABEL = re.compile(r"[ \t]*(?:[\[(][^\])\n]{1,20}[\])][ \t]*)?(?P<label>[^:\n]{1,40}):[ \t]*")
@@ -96,16 +97,3 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
     return (start, end) if start < end else None
 
 
-def merged(spans: Sequence[Span]) -> list[Span]:
-    """Sorted spans with overlapping ones joined."""
-    result: list[Span] = []
-    for s, e in sorted(spans):
-        if result and s < result[-1][1]:
-            result[-1] = (result[-1][0], max(e, result[-1][1]))
-        else:
-            result.append((s, e))
-    return result
-
-
-def overlaps_any(span: Span, ranges: Sequence[Span]) -> bool:
-    return any(s < span[1] and span[0] < e for s, e in ranges)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from app.domain.spans import merge_spans
+
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 _APOSTROPHES = frozenset("'’")
 
@@ -53,18 +55,6 @@ def widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     while _inside_word(text, end):
         end += 1
     return start, end
-
-
-def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted, disjoint spans covering exactly the union of `spans` (touching spans are joined)."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def words_in_union(text: str, spans: Iterable[tuple[int, int]]) -> int:

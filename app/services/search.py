@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from app.domain import search_spans
 from app.domain.errors import InvalidInput, SearchError
+from app.domain.spans import merge_spans, overlaps_any
 from app.search.index import Filters, IndexDamaged, IndexHit
 from app.services import coding
 from app.services.project import Project
@@ -225,11 +226,11 @@ def _by_coding(
     for hit in turns:
         spans = hit.matches or ((hit.start, hit.end),)
         if coded is not None and not any(
-            search_spans.overlaps_any(span, with_codes.get(hit.document_id, [])) for span in spans
+            overlaps_any(span, with_codes.get(hit.document_id, [])) for span in spans
         ):
             continue
         if uncoded is not None and any(
-            search_spans.overlaps_any(span, without_codes.get(hit.document_id, [])) for span in spans
+            overlaps_any(span, without_codes.get(hit.document_id, [])) for span in spans
         ):
             continue
         kept.append(hit)
@@ -289,7 +290,7 @@ def coding_ranges(hits: Collection[Hit], scope: str) -> list[tuple[int, int, int
         else:
             spans = list(hit.matches)
         wanted.setdefault(hit.document_id, []).extend(spans)
-    return [(doc, s, e) for doc, spans in wanted.items() for s, e in search_spans.merged(spans) if s < e]
+    return [(doc, s, e) for doc, spans in wanted.items() for s, e in merge_spans(spans, touching=False) if s < e]
 
 
 def code_all_hits(

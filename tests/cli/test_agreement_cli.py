@@ -1,23 +1,16 @@
-"""`rapport agreement` as a real subprocess on a real project file: JSON shape, text table, exports, errors."""
+"""`rapport agreement` in-process through the CLI entry function on a real project file: JSON shape, text table, exports, errors."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from docx import Document as DocxDocument
 
 from app.services.project import create_project
+from tests.cli_runner import rapport
 from tests.unit.test_agreement_service import build_study
-
-
-def rapport(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, encoding="utf-8"
-    )
 
 
 @pytest.fixture

@@ -1,22 +1,17 @@
-"""`add-code`, `codes`, `code` and `codings` as real subprocesses, with the JSON keys of CLI.md."""
+"""`add-code`, `codes`, `code` and `codings` in-process through the CLI entry function, with the JSON keys of CLI.md."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from app.services.importing import DocumentMeta, import_text
 from app.services.project import create_project
+from tests.cli_runner import rapport
 
 TEXT = "Therapist: Welcome back.\nClient: I nearly did not come. 😀 But I did.\n"
 
 
-def rapport(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, encoding="utf-8"
-    )
 
 
 def make(tmp_path: Path) -> Path:

@@ -1,23 +1,16 @@
-"""`rapport compare` and `rapport compare-groups` as real subprocesses: the CLI.md JSON shape, reports, errors."""
+"""`rapport compare` and `rapport compare-groups` in-process through the CLI entry function: the CLI.md JSON shape, reports, errors."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import docx
 
 from app.services.project import create_project
 from app.services.study import set_dyad_attributes
+from tests.cli_runner import rapport
 from tests.compare_study import build_study
-
-
-def rapport(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, encoding="utf-8"
-    )
 
 
 def _study(tmp_path: Path) -> tuple[Path, dict[str, int]]:

@@ -1,10 +1,8 @@
-"""`export`, `import-refi` and `import-codebook` as real subprocesses (contract: CLI.md)."""
+"""`export`, `import-refi` and `import-codebook` in-process through the CLI entry function (contract: CLI.md)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -13,15 +11,14 @@ import pytest
 
 from app.services import coding
 from app.services.project import open_project
-from tests.unit.exchange_study import SAMPLES, build_study, counts
+from tests.cli_runner import BinaryCliResult
+from tests.cli_runner import rapport_binary as rapport
+from tests.shared_samples import SAMPLES, require_shared
+from tests.unit.exchange_study import build_study, counts
 from tests.unit.test_refi_safety import BILLION_LAUGHS, make_zip, project_qde
 
 
-def rapport(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "app", *map(str, args)], capture_output=True)
-
-
-def as_json(result: subprocess.CompletedProcess[bytes]):
+def as_json(result: BinaryCliResult):
     assert result.returncode == 0, result.stderr.decode()
     return json.loads(result.stdout.decode("utf-8"))
 
@@ -78,8 +75,7 @@ def test_export_by_suffix_then_import_round_trip(study: Path, tmp_path: Path) ->
 
 def test_import_refi_of_the_nvivo_sample_prints_counts(tmp_path: Path) -> None:
     sample = SAMPLES / "nvivo-win12.6_oltas0517.qdpx"
-    if not sample.is_file():
-        pytest.skip(f"REFI-QDA samples not found at {SAMPLES}")
+    require_shared(sample)
     path = tmp_path / "n.rapport"
     assert rapport("new", path).returncode == 0
     counts_printed = as_json(rapport("import-refi", path, sample, "--json"))

@@ -1,22 +1,19 @@
-"""`import`, `import-attributes`, `documents`, `turns` and `text` as real subprocesses (contract: CLI.md)."""
+"""`import`, `import-attributes`, `documents`, `turns` and `text` in-process through the CLI entry function (contract: CLI.md)."""
 
 from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import docx
 import pytest
 
+from tests.cli_runner import BinaryCliResult
+from tests.cli_runner import rapport_binary as rapport
 
-def rapport(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "app", *map(str, args)], capture_output=True)
 
-
-def as_json(result: subprocess.CompletedProcess[bytes]):
+def as_json(result: BinaryCliResult):
     assert result.returncode == 0, result.stderr.decode()
     return json.loads(result.stdout.decode("utf-8"))
 

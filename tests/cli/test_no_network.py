@@ -106,6 +106,6 @@ def test_the_guard_does_catch_a_connection() -> None:
                 print(error)
         """
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert "NETWORK: socket.getaddrinfo" in result.stdout
     assert "NETWORK: socket.connect" in result.stdout

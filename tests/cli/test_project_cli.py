@@ -1,17 +1,11 @@
-"""`rapport new` and `rapport info` as real subprocesses: JSON on stdout, exit codes 0/1/2, one-line errors."""
+"""`rapport new` and `rapport info` in-process through the CLI entry function: JSON on stdout, exit codes 0/1/2, one-line errors."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-
-def rapport(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, encoding="utf-8"
-    )
+from tests.cli_runner import rapport
 
 
 def test_new_then_info(tmp_path: Path) -> None:

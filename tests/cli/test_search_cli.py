@@ -1,20 +1,17 @@
-"""`rapport search` as a real subprocess: the JSON shape of CLI.md, offsets into `rapport text`, exit codes."""
+"""`rapport search` in-process through the CLI entry function: the JSON shape of CLI.md, offsets into `rapport text`, exit codes."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import BinaryCliResult
+from tests.cli_runner import rapport_binary as rapport
 
-def rapport(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "app", *map(str, args)], capture_output=True)
 
-
-def as_json(result: subprocess.CompletedProcess[bytes]):
+def as_json(result: BinaryCliResult):
     assert result.returncode == 0, result.stderr.decode()
     return json.loads(result.stdout.decode("utf-8"))
 

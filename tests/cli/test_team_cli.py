@@ -1,10 +1,8 @@
-"""`send-out`, `merge`, `pseudonymise` and `history` as real subprocesses."""
+"""`send-out`, `merge`, `pseudonymise` and `history` in-process through the CLI entry function."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
@@ -12,14 +10,11 @@ from sqlalchemy import select
 from app.services.importing import DocumentMeta, import_text
 from app.services.project import create_project, open_project
 from app.storage.models import Code, Coder, Coding, Document
+from tests.cli_runner import rapport
 
 TEXT = "Therapist: Hello Maria.\nClient: Hi. Maria is my sister's name too.\n"
 
 
-def rapport(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, encoding="utf-8"
-    )
 
 
 def make_study(path: Path) -> None:

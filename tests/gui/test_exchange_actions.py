@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import zipfile
-from pathlib import Path
 
 import docx
 import pytest
@@ -21,8 +20,8 @@ from app.services.project import info, open_project
 from app.ui import exchange_actions
 from app.ui.dialogs import crash_dialog
 from app.ui.main_window import MainWindow
+from tests.shared_samples import SAMPLES, require_shared
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "refi-qda" / "samples"
 TAGUETTE = SAMPLES / "taguette-1.4.1_codebook.qdc"
 
 
@@ -138,8 +137,7 @@ def test_cancelling_the_file_question_does_nothing_and_the_project_file_is_refus
 
 
 def test_importing_the_taguette_codebook_adds_its_three_codes(window, answers, context, qtbot) -> None:
-    if not TAGUETTE.is_file():
-        pytest.skip("the shared REFI-QDA samples are not here")
+    require_shared(TAGUETTE)
     before = {c.name for c in codebook.list_codes(context.project)}
     answers["open"] = TAGUETTE
     with qtbot.waitSignal(context.changed, timeout=20000):
@@ -199,8 +197,6 @@ def test_a_hostile_archive_is_refused_plainly_and_the_project_is_unchanged(
 
 
 def test_blind_coding_exports_only_the_active_coders_codings(window, context, tmp_path, qtbot, study) -> None:
-    if not hasattr(context, "set_blind"):
-        pytest.skip("blind coding is not in this build")
     context.set_blind(True, remember=False)
     path = tmp_path / "mine.csv"
     task = run(qtbot, window.actions.exchange.export("codings_csv", path))

@@ -79,7 +79,6 @@ def test_arguments_and_fresh_demo_paths() -> None:
 
 
 def test_demo_flag_builds_and_opens_a_fresh_demo(started, qtbot) -> None:
-    pytest.importorskip("app.services.demo", reason="engineer B's demo builder has not landed yet")
     _app, context, window = started(["--demo"])
     qtbot.waitUntil(lambda: window.demo_task is not None and window.demo_task.done, timeout=60000)
     assert window.demo_task.error is None, crash_dialog.crash_report(window.demo_task.error)

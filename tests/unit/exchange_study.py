@@ -8,17 +8,12 @@ may not have landed yet.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import func, select
 
 from app.services import study
 from app.services.importing import DocumentMeta, import_text
 from app.services.project import Project
 from app.storage import models as m
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "refi-qda"
-SAMPLES = SHARED / "samples"
 
 SESSION_TEXT = (
     "Therapist: Welcome back. How was your week?\n"

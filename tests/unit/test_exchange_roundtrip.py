@@ -17,11 +17,15 @@ from app.formats.refi_qdc import read_codebook
 from app.services import exchange
 from app.services.project import create_project
 from app.storage import models as m
-from tests.unit.exchange_study import SHARED, build_study, counts
+from tests.shared_samples import SHARED, require_shared
+from tests.unit.exchange_study import build_study, counts
 
-needs_schemas = pytest.mark.skipif(
-    not (SHARED / "Project.xsd").is_file(), reason=f"REFI-QDA schemas not found in {SHARED}"
-)
+needs_schemas = pytest.mark.usefixtures("refi_schemas")
+
+
+@pytest.fixture
+def refi_schemas() -> None:
+    require_shared(SHARED / "Project.xsd")
 
 
 def schema(name: str) -> etree.XMLSchema:

@@ -16,11 +16,13 @@ from app.formats.refi_qdc import read_codebook
 from app.formats.refi_qdpx import read_project
 from app.services import exchange
 from app.storage import models as m
-from tests.unit.exchange_study import SAMPLES, counts
+from tests.shared_samples import SAMPLES, require_shared
+from tests.unit.exchange_study import counts
 
-pytestmark = pytest.mark.skipif(
-    not SAMPLES.is_dir(), reason=f"REFI-QDA samples not found at {SAMPLES} (copy shared/ beside the checkout)"
-)
+
+@pytest.fixture(autouse=True)
+def _samples_present() -> None:
+    require_shared(SAMPLES)
 
 NVIVO_WIN = "nvivo-win12.6_oltas0517.qdpx"
 

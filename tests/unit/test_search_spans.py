@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.domain.search_spans import merged, overlaps_any, sentence_around, snippet, turn_body
+from app.domain.search_spans import sentence_around, snippet, turn_body
+from app.domain.spans import merge_spans, overlaps_any
 
 
 def span_of(text: str, words: str) -> tuple[int, int]:
@@ -53,5 +54,5 @@ def test_sentence_around_a_match() -> None:
 
 
 def test_merged_and_overlaps() -> None:
-    assert merged([(5, 9), (0, 3), (2, 4), (9, 10)]) == [(0, 4), (5, 9), (9, 10)]
+    assert merge_spans([(5, 9), (0, 3), (2, 4), (9, 10)], touching=False) == [(0, 4), (5, 9), (9, 10)]
     assert overlaps_any((3, 5), [(0, 4)]) and not overlaps_any((4, 5), [(0, 4)])

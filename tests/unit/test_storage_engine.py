@@ -62,6 +62,7 @@ def test_an_acknowledged_action_is_on_disk(project: Project, project_path: Path)
         capture_output=True,
         text=True,
         check=True,
+        timeout=120,
     )
     assert "D07" in out.stdout
 
@@ -81,6 +82,7 @@ def test_second_writer_in_another_process_is_refused(project: Project, project_p
         ],
         capture_output=True,
         text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "ProjectInUse" in result.stderr and "open in another Rapport (process" in result.stderr
