@@ -188,6 +188,7 @@ def update_code(project: Project, code_id: int, **values: Any) -> CodeData:
             holder = queries.code_with_shortcut(session, shortcut)
             if holder is not None and holder.id != code_id:
                 holder.shortcut = None
+                session.flush()  # a shortcut is unique in the schema: free it before it is given
         changed = {k: v for k, v in values.items() if getattr(code, k) != v}
         for key, value in changed.items():
             setattr(code, key, value)

@@ -1,7 +1,8 @@
 """The second half of a REFI-QDA project import: codings, memos (notes) and sets.
 
 Every selection's codings become separate codings, even when tools repeat the same range (NVivo does, once
-per coder or per coding pass). Notes find their target by what references them: a code, a coding, a
+per coder or per coding pass); only a coding identical to one already taken (same range, code and coder) is
+skipped and reported, as the schema allows one. Notes find their target by what references them: a code, a coding, a
 selection (a memo anchored to that range), a source, or the project; Rapport's extension adds memos on dyads.
 """
 
@@ -26,6 +27,7 @@ def import_codings(state: ImportState) -> None:
         state.check()
         document_id = state.document_ids[source.guid]
         rows = []
+        kept: dict[tuple[int, int, int, int], str] = {}  # (code, coder, start, end) -> the GUID stored
         for selection in source.selections:
             if selection.start < 0 or selection.start >= selection.end or selection.end > len(source.text):
                 state.report.skip("selections outside their text")
@@ -35,15 +37,22 @@ def import_codings(state: ImportState) -> None:
                 if code_id is None:
                     state.report.skip("codings of codes missing from the codebook")
                     continue
+                coder_id = state.coder_for(coding.user_guid or selection.user_guid)
+                key = (code_id, coder_id, selection.start, selection.end)
+                if key in kept:  # one coder codes one range with one code once; notes go to the one kept
+                    given.setdefault(coding.guid, kept[key])
+                    state.report.skip("identical codings (same range, code and coder)")
+                    continue
                 guid = coding.guid if coding.guid not in taken and coding.guid not in given else new_guid()
                 given.setdefault(coding.guid, guid)
+                kept[key] = guid
                 created = coding.created or selection.created or utcnow()
                 rows.append(
                     {
                         "guid": guid,
                         "document_id": document_id,
                         "code_id": code_id,
-                        "coder_id": state.coder_for(coding.user_guid or selection.user_guid),
+                        "coder_id": coder_id,
                         "start": selection.start,
                         "end": selection.end,
                         "created_at": created,

@@ -21,6 +21,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import (
+    text as sql_text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -37,6 +40,17 @@ ROLES = PERSPECTIVES
 ATTRIBUTE_TYPES = ("text", "integer", "float", "boolean", "date")
 ATTRIBUTE_SCOPES = ("participant", "dyad")
 MEMO_TARGETS = ("project", "document", "code", "coding", "dyad")
+_MEMO_KEYS = {"document": "document_id", "code": "code_id", "coding": "coding_id", "dyad": "dyad_id"}
+# A memo's target names the one key that is filled in (a project memo has none).
+MEMO_TARGET_KEY_RULE = " OR ".join(
+    [f"(target = 'project' AND {' AND '.join(f'{k} IS NULL' for k in _MEMO_KEYS.values())})"]
+    + [
+        f"(target = '{target}' AND {key} IS NOT NULL AND "
+        + " AND ".join(f"{k} IS NULL" for k in _MEMO_KEYS.values() if k != key)
+        + ")"
+        for target, key in _MEMO_KEYS.items()
+    ]
+)
 
 
 def new_guid() -> str:
@@ -210,7 +224,17 @@ class Code(Base):
     """A theme of the hierarchical codebook, with the definition a team agrees on."""
 
     __tablename__ = "codes"
-    __table_args__ = (Index("ix_codes_parent", "parent_id"),)
+    __table_args__ = (
+        Index("ix_codes_parent", "parent_id"),
+        # a digit key 1-9 belongs to at most one code
+        Index(
+            "uq_codes_shortcut",
+            "shortcut",
+            unique=True,
+            sqlite_where=sql_text("shortcut IS NOT NULL"),
+            postgresql_where=sql_text("shortcut IS NOT NULL"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
@@ -235,6 +259,8 @@ class Coding(Base):
         Index("ix_codings_code", "code_id"),
         Index("ix_codings_coder", "coder_id"),
         CheckConstraint('start < "end"', name="span"),
+        # one coder codes one span with one code once
+        Index("uq_codings_identical", "document_id", "code_id", "coder_id", "start", "end", unique=True),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
@@ -255,6 +281,7 @@ class Memo(Base):
     __tablename__ = "memos"
     __table_args__ = (
         CheckConstraint(f"target IN {MEMO_TARGETS!r}", name="target"),
+        CheckConstraint(MEMO_TARGET_KEY_RULE, name="target_key"),
         Index("ix_memos_document", "document_id"),
         Index("ix_memos_code", "code_id"),
         Index("ix_memos_coding", "coding_id"),

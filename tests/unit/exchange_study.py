@@ -1,6 +1,6 @@
 """A small but complete study for exchange tests: two dyads, sessions, participants with attributes, a
 session transcript and recall interviews (with an emoji, to catch position drift), a two-level codebook with
-all four fields, two coders' codings (one duplicated range), memos on every kind of target, and a set.
+all four fields, two coders' codings (one range coded by both), memos on every kind of target, and a set.
 
 Rows are written through `project.write()` with the models (real storage), as engineer B's coding services
 may not have landed yet.
@@ -102,7 +102,7 @@ def build_study(project: Project) -> dict[str, int]:
             m.Coding(
                 document_id=session_doc.id,
                 code_id=rupture.id,
-                coder_id=bob.id,
+                coder_id=alice.id,
                 start=span(doc_text, "it was hard")[0],
                 end=span(doc_text, "it was hard")[1],
             ),

@@ -181,7 +181,7 @@ def test_excerpts_docx_groups_by_code_dyad_and_perspective(project, tmp_path: Pa
     only_bob = [
         t for _, t in paragraphs(reports.export_excerpts_docx(project, tmp_path / "bob.docx", coder="Bob"))
     ]
-    assert sum(t.endswith("Coder: Bob") for t in only_bob) == 2 and not any(
+    assert sum(t.endswith("Coder: Bob") for t in only_bob) == 1 and not any(
         t.endswith("Coder: Alice") for t in only_bob
     )
 
