@@ -6,7 +6,7 @@ import argparse
 
 from app.cli import Commands, Result, add_project_argument, project_for
 from app.services import codebook
-from app.storage.queries import lookup
+from app.services import names as lookup_names
 
 
 def register(commands: Commands) -> None:
@@ -51,8 +51,7 @@ def add_code(args: argparse.Namespace) -> Result:
     with project_for(args, write=True) as project:
         parent = None
         if args.parent:
-            with project.read() as session:
-                parent = lookup.code(session, args.parent).id
+            parent = lookup_names.code_id(project, args.parent)
         code = codebook.add_code(
             project, args.name, parent=parent, color=args.color, definition=args.definition,
             inclusion=args.inclusion, exclusion=args.exclusion, example=args.example,

@@ -6,8 +6,7 @@ import argparse
 import getpass
 
 from app.cli import Commands, Result, add_project_argument, project_for
-from app.services import coding, memos
-from app.storage.queries import lookup
+from app.services import coding, memos, names
 
 
 def default_coder() -> str:
@@ -35,9 +34,8 @@ def register(commands: Commands) -> None:
 
 def code(args: argparse.Namespace) -> Result:
     with project_for(args, write=True) as project:
-        with project.read() as session:
-            document_id = lookup.document(session, args.document).id
-            code_id = lookup.code(session, args.code).id
+        document_id = names.document_id(project, args.document)
+        code_id = names.code_id(project, args.code)
         spec = coding.CodingSpec(document_id, code_id, args.start, args.end)
         coding.validate_codings(project, [spec])  # before a new coder is created: a refusal changes nothing
         coder_id = coding.ensure_coder(project, args.coder or default_coder())

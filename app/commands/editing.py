@@ -8,9 +8,8 @@ from pathlib import Path
 
 from app.cli import Commands, Result, add_project_argument, project_for
 from app.domain.errors import InvalidInput
-from app.services import editing
+from app.services import editing, names
 from app.services.pseudonymise import PseudonymRule, preview, pseudonymise
-from app.storage.queries import lookup
 
 
 def register(commands: Commands) -> None:
@@ -61,8 +60,7 @@ def run_pseudonymise(args: argparse.Namespace) -> Result:
 
 def history(args: argparse.Namespace) -> Result:
     with project_for(args, write=False) as project:
-        with project.read() as session:
-            document_id = lookup.document(session, args.document).id
+        document_id = names.document_id(project, args.document)
         entries = editing.document_history(project, document_id)
     rows = [
         {"at": e.at.isoformat(timespec="seconds"), "summary": e.summary, "edits": e.edits} for e in entries

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from app.cli import Commands, Result, add_project_argument, project_for
 from app.domain.errors import ImportFailed
+from app.domain.vocabulary import DOCUMENT_KINDS, PERSPECTIVES
 from app.services import importing
-from app.storage.models import DOCUMENT_KINDS, PERSPECTIVES
 
 
 def register(commands: Commands) -> None:

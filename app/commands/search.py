@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 
 from app.cli import Commands, Result, add_project_argument, project_for
+from app.domain.vocabulary import DOCUMENT_KINDS, PERSPECTIVES
 from app.services import search as search_service
-from app.storage.models import DOCUMENT_KINDS, PERSPECTIVES
 
 
 def register(commands: Commands) -> None:

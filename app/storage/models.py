@@ -26,6 +26,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# The schema's CHECK constraints use the study's vocabulary; other floors import it from here or the domain.
+from app.domain.vocabulary import (
+    ATTRIBUTE_SCOPES,
+    ATTRIBUTE_TYPES,
+    DOCUMENT_KINDS,
+    MEMO_TARGETS,
+    PERSPECTIVES,
+    ROLES,
+)
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -34,12 +44,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-PERSPECTIVES = ("client", "therapist", "interpreter", "researcher")
-DOCUMENT_KINDS = ("session", "recall", "note", "other")
-ROLES = PERSPECTIVES
-ATTRIBUTE_TYPES = ("text", "integer", "float", "boolean", "date")
-ATTRIBUTE_SCOPES = ("participant", "dyad")
-MEMO_TARGETS = ("project", "document", "code", "coding", "dyad")
 _MEMO_KEYS = {"document": "document_id", "code": "code_id", "coding": "coding_id", "dyad": "dyad_id"}
 # A memo's target names the one key that is filled in (a project memo has none).
 MEMO_TARGET_KEY_RULE = " OR ".join(

@@ -81,6 +81,15 @@ def test_layers_import_only_downward(floor: str, forbidden: tuple[str, ...]) -> 
     assert offenders(modules_under(floor), forbidden) == []
 
 
+def test_window_and_command_line_reach_storage_only_through_services() -> None:
+    paths = [
+        p
+        for p in modules_under("")
+        if rel(p).startswith(("app/ui/", "app/commands/")) or rel(p) in {"app/cli.py", "app/cli_reference.py"}
+    ]
+    assert offenders(paths, ("app.storage", "app.search", "sqlalchemy", "alembic")) == []
+
+
 def test_select_statements_live_in_storage_queries() -> None:
     found = []
     for path in modules_under(""):

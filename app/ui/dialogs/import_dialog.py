@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import RapportError
 from app.domain.timecode import format_timecode
+from app.domain.vocabulary import DOCUMENT_KINDS, PERSPECTIVES
 from app.services import importing, study
 from app.services.importing import DocumentMeta, ImportReport, LoadedTranscript, is_transcript_file
-from app.storage.models import DOCUMENT_KINDS, PERSPECTIVES
 from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
 

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import OperationCancelled, RapportError
+from app.domain.vocabulary import DOCUMENT_KINDS, PERSPECTIVES
 from app.services import codebook, coding, search, study
 from app.services.changes import Change
-from app.storage.models import DOCUMENT_KINDS, PERSPECTIVES
 from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
 from app.ui.dialogs.crash_dialog import report_error
