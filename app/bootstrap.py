@@ -7,25 +7,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
 from app import APP_NAME, ORG_NAME, __version__
-from app.paths import resources_dir, user_data_dir
-
-
-def fresh_demo_path() -> Path:
-    """A new file for a fresh copy of the demo study in the user data folder (never overwrites an older one)."""
-    folder = user_data_dir() / "demo"
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S")
-    path = folder / f"Demo study {stamp}.rapport"
-    n = 2
-    while path.exists():
-        path = folder / f"Demo study {stamp} ({n}).rapport"
-        n += 1
-    return path
+from app.paths import resources_dir
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import platformdirs
@@ -44,3 +45,16 @@ def user_cache_dir() -> Path:
 def search_index_dir(project_id: str) -> Path:
     """The whoosh index of one project, keyed by the project's own id (never a temp folder)."""
     return user_cache_dir() / "search" / project_id
+
+
+def fresh_demo_path() -> Path:
+    """A new file for a fresh copy of the demo study in the user data folder (never overwrites an older one)."""
+    folder = user_data_dir() / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S")
+    path = folder / f"Demo study {stamp}.rapport"
+    n = 2
+    while path.exists():
+        path = folder / f"Demo study {stamp} ({n}).rapport"
+        n += 1
+    return path

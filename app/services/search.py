@@ -290,7 +290,9 @@ def coding_ranges(hits: Collection[Hit], scope: str) -> list[tuple[int, int, int
         else:
             spans = list(hit.matches)
         wanted.setdefault(hit.document_id, []).extend(spans)
-    return [(doc, s, e) for doc, spans in wanted.items() for s, e in merge_spans(spans, touching=False) if s < e]
+    return [
+        (doc, s, e) for doc, spans in wanted.items() for s, e in merge_spans(spans, touching=False) if s < e
+    ]
 
 
 def code_all_hits(

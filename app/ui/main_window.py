@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import NotARapportProject, RapportError
+from app.paths import fresh_demo_path
 from app.services import backups
 from app.services.project import Project, needs_upgrade, open_project
 from app.ui import coder_choice, study_tree_menu
@@ -307,8 +308,6 @@ class MainWindow(QMainWindow):
         return True
 
     def open_demo(self) -> Task:
-        from app.bootstrap import fresh_demo_path
-
         path = fresh_demo_path()
 
         def work(progress, cancelled) -> Path:

@@ -12,8 +12,6 @@ from tests.cli_runner import rapport
 TEXT = "Therapist: Welcome back.\nClient: I nearly did not come. 😀 But I did.\n"
 
 
-
-
 def make(tmp_path: Path) -> Path:
     path = tmp_path / "s.rapport"
     with create_project(path) as project:

@@ -15,8 +15,6 @@ from tests.cli_runner import rapport
 TEXT = "Therapist: Hello Maria.\nClient: Hi. Maria is my sister's name too.\n"
 
 
-
-
 def make_study(path: Path) -> None:
     with create_project(path) as project:
         import_text(project, name="D1 s1", text=TEXT, meta=DocumentMeta(dyad="D1", session=1, kind="session"))

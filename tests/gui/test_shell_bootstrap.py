@@ -7,7 +7,7 @@ import sys
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from app import bootstrap
+from app import bootstrap, paths
 from app.domain.errors import NotFound
 from app.paths import user_data_dir
 from app.ui.dialogs import crash_dialog
@@ -72,9 +72,9 @@ def test_exception_hook_shows_a_report_for_bugs_and_a_message_for_user_errors(st
 def test_arguments_and_fresh_demo_paths() -> None:
     assert bootstrap.parse_arguments(["--demo"]).demo
     assert bootstrap.parse_arguments(["x.rapport", "-platform", "offscreen"]).project == "x.rapport"
-    first = bootstrap.fresh_demo_path()
+    first = paths.fresh_demo_path()
     first.write_bytes(b"")
-    second = bootstrap.fresh_demo_path()
+    second = paths.fresh_demo_path()
     assert first.parent == second.parent == user_data_dir() / "demo" and first != second
 
 

@@ -24,6 +24,7 @@ from tests.unit.exchange_study import counts
 def _samples_present() -> None:
     require_shared(SAMPLES)
 
+
 NVIVO_WIN = "nvivo-win12.6_oltas0517.qdpx"
 
 
