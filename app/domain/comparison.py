@@ -253,13 +253,6 @@ class CodeTree:
 # -- video moments ----------------------------------------------------------------------------------
 
 
-def turn_index_at(turns: Sequence[TurnRow], position: int) -> int | None:
-    """Index of the turn containing `position` (the last turn starting at or before it), or None."""
-    starts = [t.start for t in turns]
-    index = bisect.bisect_right(starts, position) - 1
-    return index if index >= 0 else None
-
-
 def video_moments(turns: Sequence[TurnRow]) -> list[int | None]:
     """Each turn's video moment: its own reference, else the latest reference of an earlier turn."""
     moments: list[int | None] = []

@@ -15,7 +15,6 @@ The rules for a coded span [a, b) and an edit [s, e) -> r, with d = len(r) - (e 
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import re
 from collections.abc import Iterable, Sequence
@@ -175,8 +174,3 @@ def _common_suffix(a: str, b: str) -> int:
     while i < limit and a[-1 - i] == b[-1 - i]:
         i += 1
     return i
-
-
-def locate(boundaries: Sequence[int], position: int) -> int:
-    """Index of the tiling span that contains `position` (the last span for the end of the text)."""
-    return max(0, min(len(boundaries) - 2, bisect.bisect_right(boundaries, position) - 1))
