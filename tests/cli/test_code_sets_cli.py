@@ -102,3 +102,11 @@ def test_set_needs_a_set_unit_and_sub_codes(krippendorff_path: Path) -> None:
     assert character.returncode == 1 and "presence or the segment unit" in character.stderr
     leaf = rapport("agreement", str(krippendorff_path), *CODERS, "--set", "Intensity/3")
     assert leaf.returncode == 1 and "needs at least two values" in leaf.stderr
+
+
+def test_the_overall_row_says_it_pools_yes_no_over_codes(krippendorff_path: Path) -> None:
+    args = ("agreement", str(krippendorff_path), "--coders", "C1", "C2", "--unit", "presence")
+    data = rapport(*args, "--replicates", "0", "--json").json()
+    assert data["overall"]["code"] == "overall (pooled yes/no over codes)"
+    assert "not a multi-category kappa" in data["overall_pools"]
+    assert "overall (pooled yes/no over codes)" in rapport(*args, "--replicates", "0").stdout
