@@ -120,6 +120,12 @@ def set_value_number(project: Project, ident: str | int, number: float | None) -
     return old
 
 
+def stored_number(project: Project, ident: str | int) -> float | None:
+    """The number stored on a value (None: none stored; its name's number counts then)."""
+    with project.read() as session:
+        return lookup.code(session, ident).set_value
+
+
 def marked_sets(project: Project) -> list[CodeSet]:
     with project.read() as session:
         found = []
