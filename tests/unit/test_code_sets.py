@@ -80,3 +80,13 @@ def test_cli_code_refuses_then_replaces(project, project_path, rated) -> None:
     assert refused.returncode == 1 and "one value per passage" in refused.stderr
     replaced = rapport(*args, "--replace", "--json")
     assert replaced.json()["code"].endswith("None")
+
+
+def test_deleting_and_restoring_a_set_keeps_its_mark_and_numbers(project, rated) -> None:
+    from app.services import codebook
+
+    code_sets.set_value_number(project, "Intensity/None", 0)
+    snapshot = codebook.delete_code(project, rated["Intensity"])
+    codebook.restore_code(project, snapshot)
+    restored = code_sets.read_code_set(project, "Intensity")
+    assert restored.marked and restored.numbers == [None, None, 0]
