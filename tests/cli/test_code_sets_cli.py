@@ -110,3 +110,25 @@ def test_the_overall_row_says_it_pools_yes_no_over_codes(krippendorff_path: Path
     assert data["overall"]["code"] == "overall (pooled yes/no over codes)"
     assert "not a multi-category kappa" in data["overall_pools"]
     assert "overall (pooled yes/no over codes)" in rapport(*args, "--replicates", "0").stdout
+
+
+def test_segment_unit_pairs_overlapping_codings_whatever_their_value(tmp_path: Path) -> None:
+    """Two coders code the same passages of one document; they disagree on one value; one passage only A coded."""
+    from app.services import coding
+
+    path = tmp_path / "segments.rapport"
+    with create_project(path) as project:
+        ids = build_set_study(project, [[1], [1]], values=("Withdrawal", "Confrontation"))
+        document = coding.list_codings(project)[0].document_id
+        a, b = coding.ensure_coder(project, "C1"), coding.ensure_coder(project, "C2")
+        coding.add_codings(project, [coding.CodingSpec(document, ids["Withdrawal"], 0, 10)], a)
+        coding.add_codings(project, [coding.CodingSpec(document, ids["Confrontation"], 0, 11)], b)
+        coding.add_codings(project, [coding.CodingSpec(document, ids["Confrontation"], 62, 70)], a)
+    data = rapport(
+        "agreement", str(path), "--coders", "C1", "C2", "--set", "Intensity", "--unit", "segment",
+        "--threshold", "0.8", "--json",
+    ).json()  # fmt: skip
+    assert (data["units"], data["pairable"]) == (3, 2)
+    assert data["percent_agreement"] == pytest.approx(50.0)
+    assert data["threshold"] == 0.8
+    assert data["coincidences"]["matrix"] == [[2.0, 1.0], [1.0, 0.0]]
