@@ -56,7 +56,8 @@ def _interval(report: SetAgreementReport, name: str, scale: float = 1) -> str:
     interval = report.figures.ci95.get(name)
     if interval is None:
         return "-"
-    return f"[{_value(scale * interval[0], 2)}, {_value(scale * interval[1], 2)}]"
+    digits = 2 if scale == 1 else 1
+    return f"[{_value(scale * interval[0], digits)}, {_value(scale * interval[1], digits)}]"
 
 
 def summary_rows(report: SetAgreementReport) -> list[tuple[str, float | None, str, str]]:
@@ -92,15 +93,31 @@ def counts_line(report: SetAgreementReport) -> str:
     return line
 
 
+def _columns(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        for row in rows
+    ]
+
+
 def render_text(report: SetAgreementReport) -> str:
     lines = [heading(report), counts_line(report), ""]
-    rows = summary_rows(report)
-    width = max(len(label) for label, *_rest in rows)
-    lines += [f"{label.ljust(width)}  {text:>7}  95% CI {ci}" for label, _v, text, ci in rows]
-    lines += ["", "value  number  pairable values  Fleiss' kappa (value vs rest)"]
+    lines += _columns(
+        [["figure", "value", "95% CI"], *([label, text, ci] for label, _v, text, ci in summary_rows(report))]
+    )
+    values = [["value", "number", "pairable values", "Fleiss' kappa (vs rest)"]]
     for row in report.value_rows():
         number = "-" if row["number"] is None else f"{row['number']:g}"
-        lines.append(f"{row['code']}  {number}  {row['pairable_values']:g}  {_value(row['fleiss_kappa'])}")
+        values.append([row["code"], number, f"{row['pairable_values']:g}", _value(row["fleiss_kappa"])])
+    lines += ["", *_columns(values), "", "coincidences (Krippendorff 2011):"]
+    names = [value.name for value in report.code_set.values]
+    lines += _columns(
+        [
+            ["", *names],
+            *([name, *(f"{c:.2f}" for c in row)] for name, row in zip(names, report.figures.coincidences)),
+        ]
+    )
     return "\n".join(lines)
 
 
