@@ -155,3 +155,11 @@ def test_segment_units_join_overlapping_codings_of_different_coders() -> None:
         (20, 30, (1, 1, None)),
         (50, 60, (2, None, None)),
     ]
+
+
+def test_no_units_give_undefined_figures_not_errors() -> None:
+    figures = set_figures([], 3, [1.0, 2.0], "interval", replicates=100)
+    assert (figures.units, figures.pairable, figures.alpha, figures.fleiss_kappa) == (0, 0, None, None)
+    assert figures.category_kappas == (None, None) and figures.ci95["alpha"] is None
+    one_value_each = [SetUnit(1, (0, None, None)), SetUnit(2, (None, 1, None))]
+    assert set_figures(one_value_each, 3, [None, None], "nominal", replicates=0).alpha is None
