@@ -10,7 +10,9 @@ import argparse
 from pathlib import Path
 
 from app.cli import Commands, Result, add_project_argument, project_for
+from app.commands.code_sets import set_agreement_command
 from app.domain.agreement import UNITS
+from app.domain.agreement_sets import LEVELS
 from app.domain.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED
 from app.domain.errors import ExportFailed, InvalidInput
 from app.services import agreement as service
@@ -31,9 +33,22 @@ def register(commands: Commands) -> None:
     parser.add_argument(
         "--unit",
         choices=UNITS,
-        default="character",
+        default=None,
         help="character (NVivo: every character a unit), segment (MAXQDA: every coding a unit), "
-        "presence (every document a unit); default character",
+        "presence (every document a unit); default character, or presence with --set",
+    )
+    parser.add_argument(
+        "--set",
+        dest="code_set",
+        metavar="PARENT",
+        help="agreement on a code set: PARENT's sub-codes are mutually exclusive values (presence or segment unit)",
+    )
+    parser.add_argument(
+        "--level",
+        choices=LEVELS,
+        default="nominal",
+        help="with --set: how values differ: nominal (default), ordinal (codebook order), interval or ratio "
+        "(the values' numbers)",
     )
     parser.add_argument(
         "--threshold",
@@ -91,6 +106,10 @@ class _AtLeastTwo(argparse.Action):
 def agreement(args: argparse.Namespace) -> Result:
     if args.replicates < 0:
         raise InvalidInput("--replicates cannot be negative.")
+    if args.code_set is not None:
+        return set_agreement_command(args)
+    if args.unit is None:
+        args.unit = "character"
     request = service.AgreementRequest(
         coders=tuple(args.coders),
         documents=args.documents,

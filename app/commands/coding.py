@@ -26,6 +26,11 @@ def register(commands: Commands) -> None:
     parser.add_argument("--end", required=True, type=int)
     parser.add_argument("--coder", help="coder name (created when new; default: your user name)")
     parser.add_argument("--memo", help="a memo on the new coding")
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="for a value of a code set: replace the coder's other value of the set on this passage",
+    )
     parser = commands.add("codings", codings, "list coded excerpts")
     add_project_argument(parser)
     for option in ("--document", "--code", "--coder", "--dyad"):
@@ -39,7 +44,10 @@ def code(args: argparse.Namespace) -> Result:
         spec = coding.CodingSpec(document_id, code_id, args.start, args.end)
         coding.validate_codings(project, [spec])  # before a new coder is created: a refusal changes nothing
         coder_id = coding.ensure_coder(project, args.coder or default_coder())
-        created = coding.add_codings(project, [spec], coder_id)
+        if args.replace:
+            _removed, created = coding.replace_set_values(project, [spec], coder_id)
+        else:
+            created = coding.add_codings(project, [spec], coder_id)
         if created and args.memo:
             memos.add_memo(project, "coding", created[0].id, text=args.memo, author_id=coder_id)
         view = next(

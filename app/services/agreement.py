@@ -18,6 +18,7 @@ from app.domain.agreement_multi import MultiCodeAgreement, compute_multi_agreeme
 from app.domain.agreement_units import disagreement_stretches, merge_spans
 from app.domain.errors import InvalidInput, OperationCancelled
 from app.services.agreement_data import (
+    OVERALL_LABEL,
     AgreementChoices,
     AgreementReport,
     AgreementRequest,
@@ -141,7 +142,8 @@ def agreement_table(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> AgreementReport:
-    """The agreement table of two coders: one row per code and the pooled `overall` row."""
+    """The agreement table of two coders: one row per code and the `overall` row, every (code, unit) pooled
+    as one yes/no decision (`OVERALL_LABEL`)."""
     try:
         options = AgreementOptions(
             unit=request.unit,
@@ -202,7 +204,7 @@ def _multi_report(
         coders=selection.coders,
         documents=tuple(selection.documents),
         codes=tuple(row(item, selection.code_names.get(item.code_id, "?")) for item in rows),
-        overall=row(overall, "overall"),
+        overall=row(overall, OVERALL_LABEL),
         threshold=request.threshold,
         overlap=request.overlap,
         categories=2,
@@ -238,7 +240,7 @@ def _report(selection: _Selection, result: AgreementResult) -> AgreementReport:
         coders=selection.coders,
         documents=tuple(selection.documents),
         codes=rows,
-        overall=_row(result.overall, "overall"),
+        overall=_row(result.overall, OVERALL_LABEL),
         threshold=result.threshold,
         overlap=result.overlap,
         categories=result.categories,

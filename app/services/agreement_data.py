@@ -12,6 +12,14 @@ from typing import Any
 from app.domain.agreement_stats import Table2x2
 from app.domain.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED
 
+# The last row pools every (code, unit) as one yes/no decision: it is not a multi-category (Fleiss) kappa over
+# mutually exclusive values; that is what a code set is for (`set_agreement`). Every place shows it so.
+OVERALL_LABEL = "overall (pooled yes/no over codes)"
+OVERALL_NOTE = (
+    "every (code, unit) pooled as one yes/no decision; not a multi-category kappa (for mutually exclusive "
+    "values compare a code set: --set PARENT)"
+)
+
 
 @dataclass(frozen=True)
 class AgreementRequest:
@@ -147,6 +155,7 @@ class AgreementReport:
             "bootstrap": {"replicates": self.replicates, "seed": self.seed, "resampled": "documents"},
             "codes": codes,
             "overall": self.overall.as_dict(),
+            "overall_pools": OVERALL_NOTE,
         }
 
 

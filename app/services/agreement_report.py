@@ -43,8 +43,9 @@ UNIT_TEXT = {
     "character": (
         "Unit: the character (as NVivo). For each code and document every character of the transcript is a "
         "unit, coded with the code or not by each coder. Per code the 2x2 tables of all selected documents "
-        "are summed (units are pooled, kappas are not averaged); the overall row pools every (code, "
-        "character) unit."
+        "are summed (units are pooled, kappas are not averaged). The overall row pools every (code, "
+        "character) unit as one yes/no decision: it is not a multi-category kappa (compare a code set for "
+        "mutually exclusive values)."
     ),
     "segment": (
         "Unit: the coded segment (as MAXQDA). A coding agrees when the other coder applied the same code to a "
@@ -53,7 +54,8 @@ UNIT_TEXT = {
     ),
     "presence": (
         "Unit: the document. For each code and document: did each coder use the code there at all. The "
-        "overall row pools every (code, document) unit."
+        "overall row pools every (code, document) unit as one yes/no decision: it is not a multi-category "
+        "kappa (compare a code set for mutually exclusive values)."
     ),
 }
 FORMULAS = {
@@ -136,7 +138,8 @@ def _open(path: Path):
 
 
 def export_table_csv(report: AgreementReport, path: Path | str) -> Path:
-    """One line per code and a last `overall` line; empty cells where a figure is undefined."""
+    """One line per code and a last line, every (code, unit) pooled as yes/no (`OVERALL_LABEL`); empty cells
+    where a figure is undefined."""
     path = Path(path)
     with _open(path) as handle:
         writer = csv.writer(handle)
@@ -292,7 +295,12 @@ def _figures(report: AgreementReport, row: CodeRow) -> list[tuple[str, float | N
 
 
 def _code_table(document, report: AgreementReport, row: CodeRow) -> None:
-    document.add_heading(row.code if row.code_id is not None else "All codes pooled", level=3)
+    document.add_heading(
+        row.code
+        if row.code_id is not None
+        else "All codes pooled as yes/no decisions (not a multi-category kappa)",
+        level=3,
+    )
     table = document.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     for label, value, text in _figures(report, row):

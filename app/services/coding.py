@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from app.domain.errors import InvalidInput, NotFound
+from app.services import code_sets
 from app.services.changes import Change
 from app.services.project import Project
 from app.storage.models import Code, Coder, Coding, Document, Memo, new_guid, utcnow
@@ -148,7 +149,11 @@ def set_coder_color(project: Project, coder_id: int, color: str) -> str:
 
 
 def add_codings(project: Project, specs: Sequence[CodingSpec], coder_id: int) -> list[CodingRecord]:
-    """Apply codes for one coder, in one transaction. Exact duplicates of existing codings are skipped."""
+    """Apply codes for one coder, in one transaction. Exact duplicates of existing codings are skipped.
+
+    A second value of a marked code set on a passage the coder already gave another value of that set is
+    refused (`code_sets.SetValueConflict`); `replace_set_values` replaces the first value instead.
+    """
     if not specs:
         return []
     now = utcnow()
@@ -157,10 +162,14 @@ def add_codings(project: Project, specs: Sequence[CodingSpec], coder_id: int) ->
             raise NotFound(f"There is no coder {coder_id}.")
         lengths = queries.document_lengths(session, (s.document_id for s in specs))
         known_codes = queries.existing_ids(session, Code, (s.code_id for s in specs))
+        for spec in specs:
+            _validate(spec, lengths, known_codes)
+        code_sets.refuse_conflicts(
+            session, [(s.document_id, s.code_id, s.start, s.end) for s in specs], coder_id
+        )
         taken = queries.existing_keys(session, lengths)
         rows = []
         for spec in specs:
-            _validate(spec, lengths, known_codes)
             key = (spec.document_id, spec.code_id, coder_id, spec.start, spec.end)
             if key in taken:
                 continue
@@ -174,6 +183,26 @@ def add_codings(project: Project, specs: Sequence[CodingSpec], coder_id: int) ->
         records = [_record({**row, "id": new_id}) for row, new_id in zip(rows, ids)]
     _notify(project, {r.document_id for r in records})
     return records
+
+
+def replace_set_values(
+    project: Project, specs: Sequence[CodingSpec], coder_id: int
+) -> tuple[list[CodingRecord], list[CodingRecord]]:
+    """`add_codings`, first removing the coder's codings of other values of the same sets that overlap the specs.
+
+    Returns (removed, added): undo deletes `added` and restores `removed` (`restore_codings`).
+    """
+    with project.read() as session:
+        conflicts = code_sets.conflicting_codings(
+            session, [(s.document_id, s.code_id, s.start, s.end) for s in specs], coder_id
+        )
+    removed = delete_codings(project, sorted({coding for coding, *_rest in conflicts}))
+    try:
+        added = add_codings(project, specs, coder_id)
+    except Exception:
+        restore_codings(project, removed)
+        raise
+    return removed, added
 
 
 def validate_codings(project: Project, specs: Sequence[CodingSpec]) -> None:

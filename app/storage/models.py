@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -252,6 +253,10 @@ class Code(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)  # order among siblings
     codable: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # A code set: the children are mutually exclusive values (a rupture type, a 1-5 rating), see agreement_sets.
+    is_set: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # As a value of a set: its number for interval and ratio agreement (None: the name's number, if any).
+    set_value: Mapped[float | None] = mapped_column(Float)
 
 
 class Coding(Base):

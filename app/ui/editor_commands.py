@@ -63,6 +63,27 @@ class AddCodingsCommand(DoneCommand):
         coding.delete_codings(self.project, [r.id for r in self.records])
 
 
+class ReplaceSetValueCommand(DoneCommand):
+    """Code a passage with a value of a code set, replacing the coder's other value of the set there."""
+
+    def __init__(self, project: Project, specs: list, coder_id: int, text: str) -> None:
+        super().__init__(text)
+        self.project, self.specs, self.coder_id = project, specs, coder_id
+        self.removed: list = []
+        self.records: list = []
+
+    def run(self) -> None:
+        self.removed, self.records = coding.replace_set_values(self.project, self.specs, self.coder_id)
+
+    def again(self) -> None:
+        coding.delete_codings(self.project, [r.id for r in self.removed])
+        coding.restore_codings(self.project, self.records)
+
+    def undo(self) -> None:
+        coding.delete_codings(self.project, [r.id for r in self.records])
+        coding.restore_codings(self.project, self.removed)
+
+
 class DeleteCodingsCommand(DoneCommand):
     """Remove codings; undo re-creates them from the service's snapshot."""
 

@@ -209,3 +209,27 @@ def test_delete_key_deletes_in_the_tree_but_not_while_typing_a_definition(
     assert "Repair" not in codes(context)
     context.undo_stack.undo()  # the code comes back with the definition typed just before deleting it
     assert codes(context)["Repair"].definition == "bc"  # Delete removed the character, not the code
+
+
+def test_mark_a_code_set_and_number_a_value_then_undo(panel, context) -> None:
+    from app.services import code_sets
+
+    parent = codebook.add_code(context.project, "Intensity")
+    low = codebook.add_code(context.project, "Low", parent=parent.id)
+    codebook.add_code(context.project, "High", parent=parent.id)
+    panel.select_code(parent.id)
+    assert panel.set_action.isEnabled() and not panel.set_action.isChecked()
+    assert not panel.number_action.isEnabled()  # a top-level code is no value
+    panel.set_action.trigger()
+    assert code_sets.read_code_set(context.project, parent.id).marked
+    assert panel.set_action.isChecked()
+    panel.select_code(low.id)
+    panel.ask_number = lambda name, current: 1.5 if (name, current) == ("Low", None) else False
+    panel.number_action.trigger()
+    assert code_sets.read_code_set(context.project, parent.id).numbers == [1.5, None]
+    context.undo_stack.undo()
+    assert code_sets.read_code_set(context.project, parent.id).numbers == [None, None]
+    context.undo_stack.undo()
+    assert not code_sets.read_code_set(context.project, parent.id).marked
+    context.undo_stack.redo()
+    assert code_sets.read_code_set(context.project, parent.id).marked

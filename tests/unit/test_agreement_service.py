@@ -136,7 +136,11 @@ def test_exports_csv_and_docx(study, tmp_path: Path) -> None:
     table_csv = agreement_report.export_table_csv(report, tmp_path / "table.csv")
     with table_csv.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
-    assert [row["code"] for row in rows] == ["Alliance/Trust", "Alliance/Rupture", "overall"]
+    assert [row["code"] for row in rows] == [
+        "Alliance/Trust",
+        "Alliance/Rupture",
+        "overall (pooled yes/no over codes)",
+    ]
     assert rows[0]["n_units"] == str(report.codes[0].n_units)
     listed = agreement_report.export_disagreements_csv(disagreements, tmp_path / "dis.csv", ("Ana", "Ben"))
     with listed.open(encoding="utf-8-sig") as handle:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 CODE_COLUMNS = (
     "id", "guid", "parent_id", "name", "color", "definition", "inclusion", "exclusion", "example", "shortcut",
-    "position", "codable", "created_at",
+    "position", "codable", "created_at", "is_set", "set_value",
 )  # fmt: skip
 CODING_COLUMNS = (
     "id",

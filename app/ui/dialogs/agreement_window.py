@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -42,6 +43,7 @@ from app.services.changes import Change
 from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
 from app.ui.dialogs.crash_dialog import report_error
+from app.ui.dialogs.set_agreement_panel import SetAgreementPanel, parents_with_values
 from app.ui.models.agreement_table import AgreementTableModel, DisagreementsModel
 from app.ui.tasks import Task, run_in_background
 
@@ -184,10 +186,19 @@ class AgreementWindow(QWidget):
         splitter.addWidget(upper)
         splitter.addWidget(lower)
 
+        per_code = QWidget()
+        per_code_layout = QVBoxLayout(per_code)
+        per_code_layout.addLayout(actions)
+        per_code_layout.addWidget(splitter, 1)
+        self.set_panel = SetAgreementPanel(context, self.current_request)
+        self.set_panel.show_error = lambda text: self.show_error(text)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(per_code, "Per code (yes/no)")
+        self.tabs.addTab(self.set_panel, "Code set (values)")
+        self.tabs.currentChanged.connect(self._tab_changed)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addLayout(actions)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.tabs, 1)
 
         context.projectChanged.connect(lambda _project: self.reload_choices())
         context.changed.connect(self._on_change)
@@ -228,6 +239,8 @@ class AgreementWindow(QWidget):
             item.setCheckState(Qt.CheckState.Checked if code_id in checked else Qt.CheckState.Unchecked)
             self.codes.addItem(item)
         self.compute_button.setEnabled(bool(choices and len(choices.coders) >= 2))
+        self.set_panel.reload_sets(parents_with_values(choices.codes) if choices else [])
+        self.set_panel.compute_button.setEnabled(self.compute_button.isEnabled())
 
     def set_coders(self, a: int, b: int, *extra: int) -> None:
         """Preset the coders to compare (e.g. the coders a merge of copies just brought together)."""
@@ -266,6 +279,13 @@ class AgreementWindow(QWidget):
             for i in range(self.codes.count())
             if self.codes.item(i).checkState() == Qt.CheckState.Checked
         ]
+
+    def _tab_changed(self) -> None:
+        """The unit and codes above are the per-code table's; the code-set tab has its own set and unit."""
+        per_code = self.tabs.currentWidget() is not self.set_panel
+        self.unit.setEnabled(per_code)
+        self.codes.setEnabled(per_code)
+        self.threshold.setEnabled(per_code and self.unit.currentData() == "segment")
 
     def _unit_changed(self) -> None:
         self.threshold.setEnabled(self.unit.currentData() == "segment")

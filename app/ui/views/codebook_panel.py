@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import RapportError
-from app.services import codebook
+from app.services import code_sets, codebook
+from app.ui import code_set_actions
 from app.ui.codebook_commands import CodebookActions
 from app.ui.context import AppContext
 from app.ui.dialogs.code_choice_dialog import CodeChoiceDialog
@@ -185,6 +186,18 @@ class CodebookPanel(QWidget):
             QKeySequence(QKeySequence.StandardKey.Delete),
             tree_only=True,
         )
+        self.set_action = self._action(
+            "Mutually exclusive values (code set)",
+            "Its sub-codes are the values of one set (a rupture type, a 1-5 rating): one value per passage "
+            "and coder, compared by Krippendorff's alpha in the agreement window",
+            lambda: self.mark_set(self.set_action.isChecked()),
+        )
+        self.set_action.setCheckable(True)
+        self.number_action = self._action(
+            "Number of this value…",
+            "The value's number for interval and ratio agreement (by default its name, when it is a number)",
+            self.number_value,
+        )
         self.shortcut_menu = QMenu("Shortcut key", self)
         self.shortcut_menu.setToolTip("Press this digit in a transcript to apply the code to the selection")
         for digit in range(1, 10):
@@ -241,6 +254,31 @@ class CodebookPanel(QWidget):
             action.setEnabled(has_code)
         self.merge_action.setEnabled(has_code and len(self.model.codes()) > 1)
         self.shortcut_menu.setEnabled(has_code)
+        code = self.model.code(self.selected_code_id()) if has_code else None
+        self.set_action.setEnabled(has_code)
+        self.set_action.setChecked(has_code and code_set_actions.is_marked_set(self.context, code.id))
+        self.number_action.setEnabled(has_code and code is not None and code.parent_id is not None)
+
+    def mark_set(self, marked: bool) -> None:
+        code_id = self.selected_code_id()
+        if code_id is not None:
+            self._run("Code set", lambda: code_set_actions.mark_set(self.context, code_id, marked))
+        self._update_actions()
+
+    def ask_number(self, name: str, current: float | None) -> float | bool | None:
+        """Overridable in tests: the value's number, None for "from its name", False when cancelled."""
+        return code_set_actions.ask_number(self, name, current)
+
+    def number_value(self) -> None:
+        code_id = self.selected_code_id()
+        if code_id is None:
+            return
+        code = self.model.code(code_id)
+        number = self.ask_number(code.name, code_sets.stored_number(self.context.project, code_id))
+        if number is not False:
+            self._run(
+                "Number of a value", lambda: code_set_actions.number_value(self.context, code_id, number)
+            )
 
     def _remember_state(self) -> None:
         self._resetting = True
@@ -280,6 +318,9 @@ class CodebookPanel(QWidget):
         menu.addSeparator()
         menu.addAction(self.merge_action)
         menu.addAction(self.delete_action)
+        menu.addSeparator()
+        menu.addAction(self.set_action)
+        menu.addAction(self.number_action)
         code_id = self.selected_code_id()
         if code_id is not None:
             menu.addSeparator()

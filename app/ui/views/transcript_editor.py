@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.domain.errors import RapportError
 from app.services import codebook, coding, memos, study
 from app.services.changes import Change
+from app.services.code_sets import SetValueConflict
 from app.ui.coding_index import CodingIndex, ShownCoding
 from app.ui.context import AppContext
 from app.ui.editor_commands import (
@@ -35,6 +36,7 @@ from app.ui.editor_commands import (
     DeleteCodingsCommand,
     InVivoCommand,
     RecodeCodingsCommand,
+    ReplaceSetValueCommand,
     run_and_push,
 )
 from app.ui.text_positions import TextPositions
@@ -367,13 +369,37 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         command = AddCodingsCommand(project, [spec], self._coder_id(), f"Code “{excerpt}” as {code.name}")
         self._own_change = True  # the index grows from the command's records instead of re-reading them all
         try:
-            if not self._run(command):
-                return False
+            run_and_push(self.context, command)
+        except SetValueConflict as conflict:
+            self._own_change = False
+            return self._replace_set_value(conflict, spec, f"Code “{excerpt}” as {code.name} (replacing)")
+        except RapportError as error:
+            self.report_error(error)
+            return False
         finally:
             self._own_change = False
         self._add_to_index(command.records)
         self._remember(code_id)
         return True
+
+    def _replace_set_value(self, conflict: SetValueConflict, spec, label: str) -> bool:
+        """A second value of a code set on the passage: replace the first when the user says so."""
+        if not self.ask_replace_value(str(conflict)):
+            return False
+        replaced = self._run(ReplaceSetValueCommand(self.context.project, [spec], self._coder_id(), label))
+        if replaced:  # the change notice re-reads this document's codings (one was removed)
+            self._remember(spec.code_id)
+        return replaced
+
+    def ask_replace_value(self, message: str) -> bool:
+        """Overridable in tests: replace the coder's other value of the set on this passage?"""
+        answer = QMessageBox.question(
+            self,
+            "One value per passage",
+            message.replace(", or remove it first.", "?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _run(self, command) -> bool:
         try:
