@@ -1,6 +1,6 @@
 """Coding: a coder applies a code to a span of a document. Fast, validated, undoable.
 
-Every change is one transaction followed by `Change(codings=...)`. Destructive calls return records (with the
+Every change is one transaction followed by a `Change` naming the codings, documents and codes it touched. Destructive calls return records (with the
 memos attached to those codings) that `restore_codings` puts back with their original ids, which is what the
 GUI's undo does.
 """
@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from app.domain.errors import InvalidInput, NotFound
-from app.services.changes import Change
+from app.services.changes import Change, codings_change
 from app.services.project import Project
 from app.storage.models import Code, Coder, Coding, Document, Memo, new_guid, utcnow
 from app.storage.queries import codings as queries
@@ -84,8 +84,16 @@ def _record(row: dict[str, Any], memos: Iterable[dict[str, Any]] = ()) -> Coding
     return CodingRecord(**{k: row[k] for k in queries.CODING_COLUMNS}, memos=tuple(memos))
 
 
-def _notify(project: Project, document_ids: Iterable[int]) -> None:
-    project.notify(Change(codings=frozenset(document_ids)))
+def _notify(project: Project, rows: Iterable[Any], memos: bool = False, **ids: Iterable[int]) -> None:
+    """Announce a coding write: `rows` are the records or row dicts touched, `ids` added/removed/changed."""
+    rows = list(rows)
+
+    def get(row: Any, key: str) -> Any:
+        return row[key] if isinstance(row, dict) else getattr(row, key)
+
+    documents = {get(r, "document_id") for r in rows}
+    codes = {get(r, "code_id") for r in rows}
+    project.notify(codings_change(documents, codes | set(ids.pop("codes", ())), memos=memos, **ids))
 
 
 # -- coders ----------------------------------------------------------------------------------------
@@ -172,7 +180,7 @@ def add_codings(project: Project, specs: Sequence[CodingSpec], coder_id: int) ->
             )  # fmt: skip
         ids = queries.insert_codings(session, rows)
         records = [_record({**row, "id": new_id}) for row, new_id in zip(rows, ids)]
-    _notify(project, {r.document_id for r in records})
+    _notify(project, records, added=[r.id for r in records])
     return records
 
 
@@ -205,7 +213,7 @@ def delete_codings(project: Project, ids: Sequence[int]) -> list[CodingRecord]:
         memos = queries.memos_of_codings(session, [r["id"] for r in rows])
         queries.delete_codings(session, [r["id"] for r in rows])
     records = [_record(r, (m for m in memos if m["coding_id"] == r["id"])) for r in rows]
-    _notify(project, {r.document_id for r in records})
+    _notify(project, records, memos=bool(memos), removed=[r.id for r in records])
     return records
 
 
@@ -213,6 +221,7 @@ def restore_codings(project: Project, records: Sequence[CodingRecord]) -> None:
     """Put codings back exactly as recorded (original ids and memos); existing ones are set to the record."""
     with project.write() as session:
         present = queries.existing_ids(session, Coding, (r.id for r in records))
+        before = queries.codings_by_ids(session, list(present))  # their codes and documents count as touched
         for record in records:
             if record.id in present:
                 row = record.row()
@@ -221,7 +230,10 @@ def restore_codings(project: Project, records: Sequence[CodingRecord]) -> None:
         memo_rows = [m for r in records for m in r.memos]
         present_memos = queries.existing_ids(session, Memo, (m["id"] for m in memo_rows))
         queries.insert_rows(session, Memo, [m for m in memo_rows if m["id"] not in present_memos])
-    _notify(project, {r.document_id for r in records})
+    _notify(
+        project, [*records, *before], memos=bool(memo_rows),
+        added=[r.id for r in records if r.id not in present], changed=present,
+    )  # fmt: skip
 
 
 def recode_codings(project: Project, ids: Sequence[int], code_id: int) -> list[CodingRecord]:
@@ -244,7 +256,10 @@ def recode_codings(project: Project, ids: Sequence[int], code_id: int) -> list[C
         memos = queries.memos_of_codings(session, [r["id"] for r in drop])
         queries.delete_codings(session, [r["id"] for r in drop])
         queries.update_codings(session, [r["id"] for r in keep], code_id=code_id, updated_at=utcnow())
-    _notify(project, {r["document_id"] for r in rows})
+    _notify(
+        project, rows, memos=bool(memos), codes=[code_id] if keep else [],
+        removed=[r["id"] for r in drop], changed=[r["id"] for r in keep],
+    )  # fmt: skip
     return [_record(r, (m for m in memos if m["coding_id"] == r["id"])) for r in rows]
 
 
@@ -261,7 +276,7 @@ def resize_coding(project: Project, coding_id: int, start: int, end: int) -> Cod
         if (start, end) != (row["start"], row["end"]) and key in queries.existing_keys(session, [key[0]]):
             raise InvalidInput("The same coder already has this code on exactly that range.")
         queries.update_coding(session, coding_id, start=start, end=end, updated_at=utcnow())
-    _notify(project, [row["document_id"]])
+    _notify(project, [row], changed=[coding_id])
     return _record(row)
 
 

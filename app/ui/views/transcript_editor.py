@@ -75,7 +75,6 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         self._matches: list[tuple[int, int]] = []
         self._match = 0
         self._painting = False
-        self._own_change = False
         self._tables_for: object = None  # the project whose codebook and coders are cached
         self._build()
         context.changed.connect(self._on_change)
@@ -288,7 +287,7 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
             self._refresh_lookup_tables()
             self._reload_codings()
         elif doc in change.codings or change.memos:
-            if self._own_change and not change.memos:
+            if change.initiator is self and not change.memos:
                 return  # apply_code updates the index itself, from the records it got back
             self._reload_codings()
 
@@ -365,19 +364,16 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         spec = coding.CodingSpec(self.current_document_id, code_id, start, end)
         excerpt = _short(self.view.stored_text()[start:end])
         command = AddCodingsCommand(project, [spec], self._coder_id(), f"Code “{excerpt}” as {code.name}")
-        self._own_change = True  # the index grows from the command's records instead of re-reading them all
-        try:
-            if not self._run(command):
-                return False
-        finally:
-            self._own_change = False
+        # As the initiator, the editor grows its index from the command's records instead of re-reading them.
+        if not self._run(command, initiator=self):
+            return False
         self._add_to_index(command.records)
         self._remember(code_id)
         return True
 
-    def _run(self, command) -> bool:
+    def _run(self, command, initiator: object = None) -> bool:
         try:
-            run_and_push(self.context, command)
+            run_and_push(self.context, command, initiator)
         except RapportError as error:
             self.report_error(error)
             return False
