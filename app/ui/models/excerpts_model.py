@@ -139,6 +139,8 @@ class ExcerptsModel(QAbstractTableModel):
         return self._rows[row].coding_id in self._anchors
 
     def set_filter(self, excerpt_filter: ExcerptFilter) -> None:
+        if excerpt_filter == self._filter:
+            return
         self.beginResetModel()
         self._filter = excerpt_filter
         self._rows = [r for r in self._all if excerpt_filter.accepts(r)]
