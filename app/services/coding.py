@@ -165,7 +165,8 @@ def add_codings(project: Project, specs: Sequence[CodingSpec], coder_id: int) ->
             raise NotFound(f"There is no coder {coder_id}.")
         lengths = queries.document_lengths(session, (s.document_id for s in specs))
         known_codes = queries.existing_ids(session, Code, (s.code_id for s in specs))
-        taken = queries.existing_keys(session, lengths)
+        few = len(specs) <= 500  # a few new codings: look up only existing ones starting where they start
+        taken = queries.existing_keys(session, lengths, starts={s.start for s in specs} if few else None)
         rows = []
         for spec in specs:
             _validate(spec, lengths, known_codes)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from app.domain.errors import ExportFailed, RapportError
 from app.services import anchors, codebook
 from app.services.changes import Change
-from app.services.excerpts import excerpts_by_ids, shown_codes
+from app.services.excerpts import code_and_descendants, excerpts_by_ids
 from app.ui.commands import ServiceCommand
 from app.ui.context import NOBODY, AppContext
 from app.ui.models.excerpts_model import ANY, Excerpt, ExcerptFilter, ExcerptsModel, load_excerpts, one_line
@@ -98,6 +98,7 @@ class ExcerptsView(QWidget):
         self.context = context
         self.code_id: int | None = None
         self._codes: set[int] = set()  # the code shown and, with sub-codes, its descendants
+        self._code_shown = None  # its codebook.CodeData, read at refresh
         self._stale = False  # a change arrived while hidden: refresh when shown
         self.model = ExcerptsModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -189,7 +190,11 @@ class ExcerptsView(QWidget):
             self._fill_filters()
             return
         shown = self.context.shown_coder()
-        self._codes = set(shown_codes(project, self.code_id, self.subcodes_box.isChecked()))
+        codes = codebook.list_codes(project)
+        self._code_shown = next((c for c in codes if c.id == self.code_id), None)  # its name and colour
+        self._codes = set(
+            code_and_descendants(codes, self.code_id) if self.subcodes_box.isChecked() else [self.code_id]
+        )
         self.filters["coder"].setEnabled(shown is None)  # blind coding: only the active coder's rows load
         rows = (
             []  # blind coding before a coder is chosen: nobody's excerpts
@@ -272,7 +277,7 @@ class ExcerptsView(QWidget):
     def _update_heading(self) -> None:
         if self.code_id is None or self.context.project is None:
             return
-        code = next((c for c in codebook.list_codes(self.context.project) if c.id == self.code_id), None)
+        code = self._code_shown
         shown = self.model.excerpts()
         documents = len({r.document_id for r in shown})
         total = len(self.model.all_excerpts())
