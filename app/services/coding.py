@@ -281,6 +281,12 @@ def resize_coding(project: Project, coding_id: int, start: int, end: int) -> Cod
     return _record(row)
 
 
+def codings_by_ids(project: Project, ids: Iterable[int]) -> list[CodingRecord]:
+    """Those of these codings that exist (e.g. to patch a view after a change named them)."""
+    with project.read() as session:
+        return [_record(r) for r in queries.codings_by_ids(session, list(ids))]
+
+
 def codings_for_document(project: Project, document_id: int) -> list[CodingRecord]:
     """All codings of one document (every coder), by start."""
     with project.read() as session:

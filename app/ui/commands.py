@@ -53,7 +53,7 @@ class ProjectCommand(QUndoCommand):
 
     def run_first(self) -> None:
         """Perform the action before the command is pushed; exceptions reach the caller."""
-        with self._action():
+        with self._action(self.initiator):
             self.perform()
         self._skip_first_redo = True
 
@@ -66,12 +66,14 @@ class ProjectCommand(QUndoCommand):
     def undo(self) -> None:
         self._guard(self.revert)
 
-    def _action(self):
+    def _action(self, initiator: object = None):
         project = getattr(self.context, "project", None)
-        return project.action(self.initiator) if project is not None else nullcontext()
+        return project.action(initiator) if project is not None else nullcontext()
 
     def _guard(self, action: Callable[[], None]) -> None:
         # Qt calls redo/undo from C++: an exception must not vanish there. Report it instead.
+        # An undo or redo is started by the history, not by the view that ran the action: no initiator, so
+        # that view updates itself from the change like every other.
         try:
             with self._action():
                 action()

@@ -179,3 +179,15 @@ def test_excerpts_view_patches_rows_after_a_service_change(qtbot, context, study
     assert spy["rowsRemoved"].count() == 1 and spy["modelReset"].count() == 0
     context.changed.emit(Change(everything=True))  # a structural change still reloads
     assert spy["modelReset"].count() == 1
+
+
+def test_undo_and_redo_patch_the_editor_from_the_change(window, study) -> None:
+    editor = window.pane.view
+    shown_before = set(editor.index.by_id)
+    code_words(window, "It did.", study.codes["safety"])
+    [new] = set(editor.index.by_id) - shown_before
+    window.actions.undo.trigger()
+    assert set(editor.index.by_id) == shown_before
+    window.actions.redo.trigger()
+    assert set(editor.index.by_id) == shown_before | {new}  # the same coding, its id kept
+    assert editor.index.by_id[new].code_id == study.codes["safety"]

@@ -289,7 +289,30 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         elif doc in change.codings or change.memos:
             if change.initiator is self and not change.memos:
                 return  # apply_code updates the index itself, from the records it got back
-            self._reload_codings()
+            if change.only_codings and not change.memos:
+                self._patch_codings(change.touched_codings)  # e.g. an undo: only those codings
+            else:
+                self._reload_codings()
+
+    def _patch_codings(self, touched) -> None:
+        """Re-read only these codings (removed, added or changed) and repaint the paragraphs they touch."""
+        project = self.context.project
+        shown = self._shown_filter()
+        wanted = shown.accepts(self.context.active_coder_id)
+        fresh = [
+            r
+            for r in coding.codings_by_ids(project, touched)
+            if r.document_id == self.current_document_id and wanted(r.coder_id)
+        ]
+        remaining = self.index.without(touched)
+        coders = {c.coder_id for c in remaining.codings} | {r.coder_id for r in fresh}
+        if self.stripes.show_coder != (len(coders) > 1 or shown.mode != "mine"):
+            self._reload_codings()  # the stripes switch between code colours and coder colours
+            return
+        palette = coder_palette(self._coders) if self.stripes.show_coder else {}
+        removed = [self.index.by_id[i] for i in touched if i in self.index.by_id]
+        added = [self._shown(r, palette, {}) for r in fresh]
+        self._swap_index(remaining.with_added(added), changed=set(removed) | set(added))
 
     def _reload_document(self) -> None:
         """Reload text and codings (after an edit or an undo of a merge) keeping the reader's place."""
