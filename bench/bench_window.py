@@ -30,7 +30,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench.bench_editor import CODES, CODINGS, make_transcript, measure_plain  # noqa: E402
+from bench.bench_editor import CODES, CODINGS, make_transcript, measure_plain
 
 BIG_CODE_CODINGS = 2_000
 SAMPLES = 7

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import RapportError
 from app.services import coding, team
+from app.ui.background_commands import push_in_background
 from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
 
@@ -133,15 +134,21 @@ class MergeDialog(QDialog):
             lambda: team.merge_copies(project, paths),
             lambda outcome: team.undo_merge(project, outcome),
         )
-        try:
-            self.context.push(command)
-        except RapportError as exc:
-            self.summary.setPlainText(str(exc))
-            return
+        self.merge_button.setEnabled(False)
+        self.task = push_in_background(
+            self.context, command, self, "Merging copies", lambda _c: self._merged(command), self._failed
+        )
+
+    def _merged(self, command: ServiceCommand) -> None:
         self.accept()
         coders = self.merged_coders(command.result)
         if len(coders) >= 2 and self.offer_agreement(coders):
             self.open_agreement(coders)
+
+    def _failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, RapportError):
+            raise exc
+        self.summary.setPlainText(str(exc))
 
     def merged_coders(self, outcome: team.MergeOutcome) -> list[int]:
         """Ids of the coders that received codings, in the order the copies named them."""
