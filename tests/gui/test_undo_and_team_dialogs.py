@@ -105,6 +105,7 @@ def test_send_out_and_merge_dialogs(context: AppContext, qtbot, tmp_path: Path) 
     send.coders.setText("Ana, Ben")
     send.folder.setText(str(folder))
     send.send()
+    qtbot.waitUntil(lambda: send.task.done)  # copies are written in the background
     assert [p.name for p in send.made] == ["study-Ana.rapport", "study-Ben.rapport"]
 
     with open_project(send.made[0]) as copy, copy.write() as session:
@@ -116,6 +117,7 @@ def test_send_out_and_merge_dialogs(context: AppContext, qtbot, tmp_path: Path) 
     merge = MergeDialog(context)
     qtbot.addWidget(merge)
     merge.add_copies(send.made)
+    qtbot.waitUntil(lambda: merge.task.done)  # the dry run reads the copies in the background
     assert "new codings — Ana: 1" in merge.summary.toPlainText()
     assert merge.merge_button.isEnabled()
     merge.merge_button.click()
@@ -134,5 +136,6 @@ def test_send_out_reports_a_missing_folder(context: AppContext, qtbot, tmp_path:
     send.coders.setText("Ana")
     send.folder.setText(str(tmp_path / "missing"))
     send.send()
+    qtbot.waitUntil(lambda: send.task.done)
     assert "does not exist" in send.message.text()
     assert send.result() == 0
