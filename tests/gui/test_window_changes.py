@@ -191,3 +191,15 @@ def test_undo_and_redo_patch_the_editor_from_the_change(window, study) -> None:
     window.actions.redo.trigger()
     assert set(editor.index.by_id) == shown_before | {new}  # the same coding, its id kept
     assert editor.index.by_id[new].code_id == study.codes["safety"]
+
+
+def test_an_import_clears_the_undo_history_and_says_so(window, study, qtbot, tmp_path) -> None:
+    code_words(window, "It did.", study.codes["safety"])
+    assert window.context.undo_stack.count() == 1
+    source = tmp_path / "codes.csv"
+    source.write_text("path,name,color,definition\nHope,Hope,#112233,Looking forward\n", encoding="utf-8")
+    task = window.actions.exchange.import_("codebook_csv", source)
+    qtbot.waitUntil(lambda: task.done, timeout=20_000)
+    assert window.context.undo_stack.count() == 0
+    assert "undo history was cleared" in window.status.currentMessage()
+    window.actions.exchange.summary_box.close()
