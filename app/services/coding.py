@@ -118,6 +118,27 @@ def ensure_coder(project: Project, name: str) -> int:
     return coder_id
 
 
+def remove_new_coder(project: Project, coder_id: int) -> dict[str, Any]:
+    """Remove a coder who has no codings yet (the undo of creating one); returns the row for `restore_coder`."""
+    with project.write() as session:
+        coder = session.get(Coder, coder_id)
+        if coder is None:
+            raise NotFound(f"There is no coder {coder_id}.")
+        if queries.coding_rows(session, Coding.coder_id == coder_id):
+            raise InvalidInput(f"{coder.name} has codings now; merge coders instead of removing one.")
+        row = {"id": coder.id, "guid": coder.guid, "name": coder.name, "color": coder.color,
+               "created_at": coder.created_at}  # fmt: skip
+        session.delete(coder)
+    project.notify(Change(coders=True))
+    return row
+
+
+def restore_coder(project: Project, row: dict[str, Any]) -> None:
+    with project.write() as session:
+        queries.insert_rows(session, Coder, [row])
+    project.notify(Change(coders=True))
+
+
 def list_coders(project: Project) -> list[CoderData]:
     with project.read() as session:
         return [CoderData(c.id, c.guid, c.name, c.color) for c in queries.coders(session)]

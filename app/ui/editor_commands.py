@@ -30,6 +30,33 @@ def run_and_push(context, command: DoneCommand, initiator: object = None) -> Don
     return command
 
 
+class NewCoderCommand(DoneCommand):
+    """Create a coder (the first coding in a project without one) and make them the active coder."""
+
+    def __init__(self, context, name: str) -> None:
+        super().__init__(f"New coder “{name}”")
+        self.app_context, self.name = context, name
+        self.coder_id: int | None = None
+        self.row: Any = None
+
+    def run(self) -> None:
+        project = self.app_context.project
+        known = {c.name.casefold() for c in coding.list_coders(project)}
+        self.created = " ".join(self.name.split()).casefold() not in known  # else: that coder is chosen
+        self.coder_id = coding.ensure_coder(project, self.name)
+
+    def again(self) -> None:
+        if self.created:
+            coding.restore_coder(self.app_context.project, self.row)
+        self.app_context.set_active_coder(self.coder_id)
+
+    def revert(self) -> None:
+        if self.created:
+            self.row = coding.remove_new_coder(self.app_context.project, self.coder_id)
+        if self.app_context.active_coder_id == self.coder_id:
+            self.app_context.set_active_coder(None)
+
+
 class AddCodingsCommand(DoneCommand):
     """Code ranges of documents for one coder."""
 

@@ -203,3 +203,29 @@ def test_an_import_clears_the_undo_history_and_says_so(window, study, qtbot, tmp
     assert window.context.undo_stack.count() == 0
     assert "undo history was cleared" in window.status.currentMessage()
     window.actions.exchange.summary_box.close()
+
+
+def test_the_first_coding_without_a_coder_creates_one_in_the_same_undo_step(qtbot, project) -> None:
+    from app.services import codebook
+    from app.services.importing import DocumentMeta, import_text
+    from app.ui.views.transcript_editor import TranscriptEditor
+
+    doc = import_text(project, name="D1", text="Client: I felt safe.\n", meta=DocumentMeta()).id
+    code = codebook.add_code(project, "Safety").id
+    context = AppContext()
+    context.set_project(project)
+    editor = TranscriptEditor(context)
+    qtbot.addWidget(editor)
+    editor.show_document(doc)
+    editor.select_range(8, 20)
+    assert context.active_coder_id is None
+    assert editor.apply_code(code)
+    assert len(coding.list_coders(project)) == 1 and context.active_coder_id is not None
+    assert context.undo_stack.count() == 1  # one step: the coder and the coding
+    context.undo_stack.undo()
+    assert coding.list_coders(project) == [] and coding.list_codings(project) == []
+    assert context.active_coder_id is None
+    context.undo_stack.redo()
+    assert len(coding.list_codings(project)) == 1 and context.active_coder_id is not None
+    context.undo_stack.clear()
+    context.project = None  # the fixture closes the file

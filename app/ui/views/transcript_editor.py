@@ -10,6 +10,8 @@ Qt boundary, which `TextPositions` guards.
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -34,6 +36,7 @@ from app.ui.editor_commands import (
     AddCodingsCommand,
     DeleteCodingsCommand,
     InVivoCommand,
+    NewCoderCommand,
     RecodeCodingsCommand,
     run_and_push,
 )
@@ -386,10 +389,15 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         start, end = chosen
         spec = coding.CodingSpec(self.current_document_id, code_id, start, end)
         excerpt = _short(self.view.stored_text()[start:end])
-        command = AddCodingsCommand(project, [spec], self._coder_id(), f"Code “{excerpt}” as {code.name}")
-        # As the initiator, the editor grows its index from the command's records instead of re-reading them.
-        if not self._run(command, initiator=self):
-            return False
+        label = f"Code “{excerpt}” as {code.name}"
+        with self._one_step(label):  # with the coder it may have to create first
+            coder_id = self._coder_id()
+            if coder_id is None:
+                return False
+            command = AddCodingsCommand(project, [spec], coder_id, label)
+            # As the initiator, the editor grows its index from the command's records instead of re-reading.
+            if not self._run(command, initiator=self):
+                return False
         self._add_to_index(command.records)
         self._remember(code_id)
         return True
@@ -461,7 +469,10 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         def spec(code_id: int) -> coding.CodingSpec:
             return coding.CodingSpec(doc, code_id, start, end)
 
-        return self._run(InVivoCommand(project, name, spec, self._coder_id(), f"In-vivo code “{name}”"))
+        label = f"In-vivo code “{name}”"
+        with self._one_step(label):
+            coder_id = self._coder_id()
+            return coder_id is not None and self._run(InVivoCommand(project, name, spec, coder_id, label))
 
     def remove_coding(self, coding_id: int) -> None:
         shown = self.index.by_id.get(coding_id)
@@ -492,10 +503,25 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         text, ok = QInputDialog.getMultiLineText(self, title, "Memo:", current)
         return text if ok else None
 
-    def _coder_id(self) -> int:
+    @contextmanager
+    def _one_step(self, label: str) -> Iterator[None]:
+        """Without an active coder, creating one and the action that needed one are one undo step."""
+        if self.context.active_coder_id is not None:
+            yield
+            return
+        self.context.undo_stack.beginMacro(label)
+        try:
+            yield
+        finally:
+            self.context.undo_stack.endMacro()
+
+    def _coder_id(self) -> int | None:
+        """The active coder; without one, a coder named after the user is created (undoably) and chosen."""
         if self.context.active_coder_id is None:
-            coder_id = coding.ensure_coder(self.context.project, getpass.getuser() or "Me")
-            self.context.set_active_coder(coder_id)
+            command = NewCoderCommand(self.context, getpass.getuser() or "Me")
+            if not self._run(command):
+                return None
+            self.context.set_active_coder(command.coder_id)
         return self.context.active_coder_id
 
     def _remember(self, code_id: int) -> None:
