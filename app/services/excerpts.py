@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.services import codebook
 from app.services.project import Project
 from app.storage.models import Coding
 from app.storage.queries import excerpts as queries
@@ -52,8 +51,28 @@ def code_and_descendants(codes: Iterable, code_id: int) -> list[int]:
     return found
 
 
+@dataclass(frozen=True)
+class ShownCode:
+    id: int
+    name: str
+    color: str
+    ids: frozenset[int]  # the code and, with its sub-codes, their ids: the codes whose excerpts are listed
+
+
+def shown_code(project: Project, code_id: int, include_subcodes: bool) -> ShownCode | None:
+    """The code an excerpts list shows (None when it no longer exists), read without counting codings."""
+    with project.read() as session:
+        outline = queries.code_outline(session)
+    found = next((row for row in outline if row.id == code_id), None)
+    if found is None:
+        return None
+    ids = code_and_descendants(outline, code_id) if include_subcodes else [code_id]
+    return ShownCode(code_id, found.name, found.color, frozenset(ids))
+
+
 def shown_codes(project: Project, code_id: int, include_subcodes: bool) -> list[int]:
-    return code_and_descendants(codebook.list_codes(project), code_id) if include_subcodes else [code_id]
+    shown = shown_code(project, code_id, include_subcodes)
+    return sorted(shown.ids) if shown is not None else []
 
 
 def load_excerpts(
@@ -89,7 +108,7 @@ def _excerpts(project: Project, where: list) -> list[Excerpt]:
         text = texts[fact.document_id]
         rows.append(
             Excerpt(
-                **fact._mapping,
+                *fact,  # the columns of `excerpt_facts` are the first fields of Excerpt, in order
                 text=text[fact.start : fact.end],
                 before=context_before(text, fact.start),
                 after=context_after(text, fact.end),

@@ -45,3 +45,8 @@ def texts_of(session: Session, document_ids: Collection[int]) -> dict[int, str]:
         return {}
     statement = select(Document.id, Document.text).where(Document.id.in_(list(document_ids)))
     return {row.id: row.text for row in session.execute(statement)}
+
+
+def code_outline(session: Session) -> list[Any]:
+    """(id, parent_id, name, color) of every code: enough to find a code's descendants, without counts."""
+    return list(session.execute(select(Code.id, Code.parent_id, Code.name, Code.color)))

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import ExportFailed, RapportError
-from app.services import anchors, codebook
+from app.services import anchors
 from app.services.changes import Change
-from app.services.excerpts import code_and_descendants, excerpts_by_ids
+from app.services.excerpts import excerpts_by_ids, shown_code
 from app.ui.commands import ServiceCommand
 from app.ui.context import NOBODY, AppContext
 from app.ui.models.excerpts_model import ANY, Excerpt, ExcerptFilter, ExcerptsModel, load_excerpts, one_line
@@ -92,13 +92,16 @@ def write_excerpts_csv(rows: list[Excerpt], path: Path) -> None:
         raise ExportFailed(f"Could not write {Path(path).name}: {error.strerror or error}.") from error
 
 
+SIZED_ROWS = 60  # rows measured to size a column to its contents
+
+
 class ExcerptsView(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.code_id: int | None = None
         self._codes: set[int] = set()  # the code shown and, with sub-codes, its descendants
-        self._code_shown = None  # its codebook.CodeData, read at refresh
+        self._code_shown = None  # its services.excerpts.ShownCode (name, colour, ids), read at refresh
         self._stale = False  # a change arrived while hidden: refresh when shown
         self.model = ExcerptsModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -151,6 +154,7 @@ class ExcerptsView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(SIZED_ROWS)  # columns fit the first rows, not each of thousands
         self.table.doubleClicked.connect(self._open)
         self.table.selectionModel().currentRowChanged.connect(self._show_context)
         self.context_pane = QTextBrowser(self)
@@ -190,11 +194,8 @@ class ExcerptsView(QWidget):
             self._fill_filters()
             return
         shown = self.context.shown_coder()
-        codes = codebook.list_codes(project)
-        self._code_shown = next((c for c in codes if c.id == self.code_id), None)  # its name and colour
-        self._codes = set(
-            code_and_descendants(codes, self.code_id) if self.subcodes_box.isChecked() else [self.code_id]
-        )
+        self._code_shown = shown_code(project, self.code_id, self.subcodes_box.isChecked())
+        self._codes = set(self._code_shown.ids) if self._code_shown is not None else set()
         self.filters["coder"].setEnabled(shown is None)  # blind coding: only the active coder's rows load
         rows = (
             []  # blind coding before a coder is chosen: nobody's excerpts
@@ -222,7 +223,7 @@ class ExcerptsView(QWidget):
             self._patch(change)
             return
         project = self.context.project
-        if project is not None and all(c.id != self.code_id for c in codebook.list_codes(project)):
+        if project is not None and shown_code(project, self.code_id, False) is None:
             self.show_code(None)  # the code was deleted or merged away
         else:
             self.refresh()

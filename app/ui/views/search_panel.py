@@ -166,6 +166,7 @@ class SearchPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(SNIPPET_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setResizeContentsPrecision(60)  # size columns on the first hits only
         self.table.doubleClicked.connect(self.open_hit)
         layout.addWidget(self.table, 1)
 
