@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,11 +122,14 @@ def list_codes(project: Project, coders: Sequence[int] | None = None) -> list[Co
     return ordered
 
 
-def code_usage(project: Project, coder: int | list[int] | None = None) -> dict[int, tuple[int, int]]:
-    """code id -> (codings, documents) for one coder, some coders, or everyone (None)."""
+def code_usage(
+    project: Project, coder: int | list[int] | None = None, codes: Iterable[int] | None = None
+) -> dict[int, tuple[int, int]]:
+    """code id -> (codings, documents) for one coder, some coders, or everyone (None); only for `codes` when
+    given (a code without codings is absent)."""
     coder_ids = None if coder is None else ([coder] if isinstance(coder, int) else list(coder))
     with project.read() as session:
-        return queries.usage(session, coder_ids)
+        return queries.usage(session, coder_ids, None if codes is None else list(codes))
 
 
 def add_code(

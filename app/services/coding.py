@@ -1,6 +1,6 @@
 """Coding: a coder applies a code to a span of a document. Fast, validated, undoable.
 
-Every change is one transaction followed by `Change(codings=...)`. Destructive calls return records (with the
+Every change is one transaction followed by a `Change` naming the codings, documents and codes it touched. Destructive calls return records (with the
 memos attached to those codings) that `restore_codings` puts back with their original ids, which is what the
 GUI's undo does.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 from app.domain.errors import InvalidInput, NotFound
 from app.services import code_sets
-from app.services.changes import Change
+from app.services.changes import Change, codings_change
 from app.services.project import Project
 from app.storage.models import Code, Coder, Coding, Document, Memo, new_guid, utcnow
 from app.storage.queries import codings as queries
@@ -85,8 +85,16 @@ def _record(row: dict[str, Any], memos: Iterable[dict[str, Any]] = ()) -> Coding
     return CodingRecord(**{k: row[k] for k in queries.CODING_COLUMNS}, memos=tuple(memos))
 
 
-def _notify(project: Project, document_ids: Iterable[int]) -> None:
-    project.notify(Change(codings=frozenset(document_ids)))
+def _notify(project: Project, rows: Iterable[Any], memos: bool = False, **ids: Iterable[int]) -> None:
+    """Announce a coding write: `rows` are the records or row dicts touched, `ids` added/removed/changed."""
+    rows = list(rows)
+
+    def get(row: Any, key: str) -> Any:
+        return row[key] if isinstance(row, dict) else getattr(row, key)
+
+    documents = {get(r, "document_id") for r in rows}
+    codes = {get(r, "code_id") for r in rows}
+    project.notify(codings_change(documents, codes | set(ids.pop("codes", ())), memos=memos, **ids))
 
 
 # -- coders ----------------------------------------------------------------------------------------
@@ -109,6 +117,27 @@ def ensure_coder(project: Project, name: str) -> int:
         coder_id = coder.id
     project.notify(Change(coders=True))
     return coder_id
+
+
+def remove_new_coder(project: Project, coder_id: int) -> dict[str, Any]:
+    """Remove a coder who has no codings yet (the undo of creating one); returns the row for `restore_coder`."""
+    with project.write() as session:
+        coder = session.get(Coder, coder_id)
+        if coder is None:
+            raise NotFound(f"There is no coder {coder_id}.")
+        if queries.coding_rows(session, Coding.coder_id == coder_id):
+            raise InvalidInput(f"{coder.name} has codings now; merge coders instead of removing one.")
+        row = {"id": coder.id, "guid": coder.guid, "name": coder.name, "color": coder.color,
+               "created_at": coder.created_at}  # fmt: skip
+        session.delete(coder)
+    project.notify(Change(coders=True))
+    return row
+
+
+def restore_coder(project: Project, row: dict[str, Any]) -> None:
+    with project.write() as session:
+        queries.insert_rows(session, Coder, [row])
+    project.notify(Change(coders=True))
 
 
 def list_coders(project: Project) -> list[CoderData]:
@@ -167,7 +196,8 @@ def add_codings(project: Project, specs: Sequence[CodingSpec], coder_id: int) ->
         code_sets.refuse_conflicts(
             session, [(s.document_id, s.code_id, s.start, s.end) for s in specs], coder_id
         )
-        taken = queries.existing_keys(session, lengths)
+        few = len(specs) <= 500  # a few new codings: look up only existing ones starting where they start
+        taken = queries.existing_keys(session, lengths, starts={s.start for s in specs} if few else None)
         rows = []
         for spec in specs:
             key = (spec.document_id, spec.code_id, coder_id, spec.start, spec.end)
@@ -181,7 +211,7 @@ def add_codings(project: Project, specs: Sequence[CodingSpec], coder_id: int) ->
             )  # fmt: skip
         ids = queries.insert_codings(session, rows)
         records = [_record({**row, "id": new_id}) for row, new_id in zip(rows, ids)]
-    _notify(project, {r.document_id for r in records})
+    _notify(project, records, added=[r.id for r in records])
     return records
 
 
@@ -192,16 +222,13 @@ def replace_set_values(
 
     Returns (removed, added): undo deletes `added` and restores `removed` (`restore_codings`).
     """
-    with project.read() as session:
-        conflicts = code_sets.conflicting_codings(
-            session, [(s.document_id, s.code_id, s.start, s.end) for s in specs], coder_id
-        )
-    removed = delete_codings(project, sorted({coding for coding, *_rest in conflicts}))
-    try:
+    with project.action():  # one transaction: a refused addition removes nothing
+        with project.read() as session:
+            conflicts = code_sets.conflicting_codings(
+                session, [(s.document_id, s.code_id, s.start, s.end) for s in specs], coder_id
+            )
+        removed = delete_codings(project, sorted({coding for coding, *_rest in conflicts}))
         added = add_codings(project, specs, coder_id)
-    except Exception:
-        restore_codings(project, removed)
-        raise
     return removed, added
 
 
@@ -234,7 +261,7 @@ def delete_codings(project: Project, ids: Sequence[int]) -> list[CodingRecord]:
         memos = queries.memos_of_codings(session, [r["id"] for r in rows])
         queries.delete_codings(session, [r["id"] for r in rows])
     records = [_record(r, (m for m in memos if m["coding_id"] == r["id"])) for r in rows]
-    _notify(project, {r.document_id for r in records})
+    _notify(project, records, memos=bool(memos), removed=[r.id for r in records])
     return records
 
 
@@ -242,6 +269,7 @@ def restore_codings(project: Project, records: Sequence[CodingRecord]) -> None:
     """Put codings back exactly as recorded (original ids and memos); existing ones are set to the record."""
     with project.write() as session:
         present = queries.existing_ids(session, Coding, (r.id for r in records))
+        before = queries.codings_by_ids(session, list(present))  # their codes and documents count as touched
         for record in records:
             if record.id in present:
                 row = record.row()
@@ -250,7 +278,10 @@ def restore_codings(project: Project, records: Sequence[CodingRecord]) -> None:
         memo_rows = [m for r in records for m in r.memos]
         present_memos = queries.existing_ids(session, Memo, (m["id"] for m in memo_rows))
         queries.insert_rows(session, Memo, [m for m in memo_rows if m["id"] not in present_memos])
-    _notify(project, {r.document_id for r in records})
+    _notify(
+        project, [*records, *before], memos=bool(memo_rows),
+        added=[r.id for r in records if r.id not in present], changed=present,
+    )  # fmt: skip
 
 
 def recode_codings(project: Project, ids: Sequence[int], code_id: int) -> list[CodingRecord]:
@@ -273,7 +304,10 @@ def recode_codings(project: Project, ids: Sequence[int], code_id: int) -> list[C
         memos = queries.memos_of_codings(session, [r["id"] for r in drop])
         queries.delete_codings(session, [r["id"] for r in drop])
         queries.update_codings(session, [r["id"] for r in keep], code_id=code_id, updated_at=utcnow())
-    _notify(project, {r["document_id"] for r in rows})
+    _notify(
+        project, rows, memos=bool(memos), codes=[code_id] if keep else [],
+        removed=[r["id"] for r in drop], changed=[r["id"] for r in keep],
+    )  # fmt: skip
     return [_record(r, (m for m in memos if m["coding_id"] == r["id"])) for r in rows]
 
 
@@ -290,8 +324,14 @@ def resize_coding(project: Project, coding_id: int, start: int, end: int) -> Cod
         if (start, end) != (row["start"], row["end"]) and key in queries.existing_keys(session, [key[0]]):
             raise InvalidInput("The same coder already has this code on exactly that range.")
         queries.update_coding(session, coding_id, start=start, end=end, updated_at=utcnow())
-    _notify(project, [row["document_id"]])
+    _notify(project, [row], changed=[coding_id])
     return _record(row)
+
+
+def codings_by_ids(project: Project, ids: Iterable[int]) -> list[CodingRecord]:
+    """Those of these codings that exist (e.g. to patch a view after a change named them)."""
+    with project.read() as session:
+        return [_record(r) for r in queries.codings_by_ids(session, list(ids))]
 
 
 def codings_for_document(project: Project, document_id: int) -> list[CodingRecord]:

@@ -319,6 +319,12 @@ def dyad_names(project: Project) -> list[str]:
         return [name for _, name in queries.dyad_names(session)]
 
 
+def dyad_document_ids(project: Project, dyad: str | int) -> frozenset[int]:
+    """The documents of a dyad: a view comparing it need not recompute after codings elsewhere."""
+    with project.read() as session:
+        return frozenset(queries.dyad_document_ids(session, lookup.dyad(session, dyad).id))
+
+
 def dyad_sessions(project: Project, dyad: str | int) -> list[int]:
     with project.read() as session:
         return queries.session_numbers(session, lookup.dyad(session, dyad).id)

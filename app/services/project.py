@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -17,6 +18,15 @@ from app.storage.lock import ProjectLock
 from app.storage.queries import project as project_queries
 
 Listener = Callable[[Change], None]
+
+
+@dataclass
+class ActionState:
+    """The user action under way in one thread: its transaction and the changes waiting to be announced."""
+
+    initiator: object = None
+    session: Session | None = None
+    change: Change = field(default_factory=Change)
 
 
 class Project:
@@ -33,6 +43,7 @@ class Project:
         self.path = Path(path).resolve()
         self.read_only = read_only
         self.upgraded_from_backup = backup  # set when opening upgraded an older file (kept as backup)
+        self._local = threading.local()  # .action: the ActionState of this thread's action, if any
         self._lock: ProjectLock | None = lock
         if not read_only and lock is None:
             self._lock = ProjectLock(self.path)
@@ -53,13 +64,54 @@ class Project:
         """One user action: a single transaction, committed to disk when the block ends normally."""
         if self.read_only:
             raise ReadOnlyProject(f"{self.path.name} is open read-only; nothing can be changed.")
-        with unit_of_work(self._factory) as session:
+        with self._session() as session:
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with unit_of_work(self._factory) as session:
+        with self._session() as session:
             yield session
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        action = self._action()
+        if action is None:
+            with unit_of_work(self._factory) as session:
+                yield session
+            return
+        if action.session is None:  # the action's first statement opens its one transaction
+            action.session = self._factory()
+            action.session.begin()
+        yield action.session
+
+    @contextmanager
+    def action(self, initiator: object = None) -> Iterator[ActionState]:
+        """One user action: every service call inside shares one transaction, committed when the block ends
+        (rolled back, and nothing announced, when it raises); then the listeners hear one merged `Change`
+        carrying the initiator. Nested actions join the outer one."""
+        outer = self._action()
+        if outer is not None:
+            yield outer
+            return
+        state = ActionState(initiator=initiator)
+        self._local.action = state
+        try:
+            yield state
+            if state.session is not None:
+                state.session.commit()
+        except BaseException:
+            if state.session is not None:
+                state.session.rollback()
+            raise
+        finally:
+            self._local.action = None
+            if state.session is not None:
+                state.session.close()
+        if not state.change.is_empty():
+            self._broadcast(state.change.with_initiator(initiator))
+
+    def _action(self) -> ActionState | None:
+        return getattr(self._local, "action", None)
 
     # -- change notification ----------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:
@@ -70,6 +122,15 @@ class Project:
             self._listeners.remove(listener)
 
     def notify(self, change: Change) -> None:
+        """Services report what they wrote, after writing it. Inside an action the change waits for the
+        commit and is merged with the action's others; outside one it is announced at once."""
+        action = self._action()
+        if action is not None:
+            action.change = action.change | change
+            return
+        self._broadcast(change)
+
+    def _broadcast(self, change: Change) -> None:
         for listener in list(self._listeners):
             listener(change)
 

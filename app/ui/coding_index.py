@@ -82,6 +82,22 @@ class CodingIndex:
             new.column_count = max(new.column_count, column + 1)
         return new
 
+    def without(self, ids: Iterable[int]) -> CodingIndex:
+        """A new index without these codings; the others keep their stripe columns."""
+        gone = set(ids) & self.by_id.keys()
+        if not gone:
+            return self
+        new = CodingIndex.__new__(CodingIndex)
+        new.codings = [c for c in self.codings if c.id not in gone]
+        new._short = [c for c in self._short if c.id not in gone]
+        new._long = [c for c in self._long if c.id not in gone]
+        new._starts = [c.start for c in new._short]
+        new._max_length = max((c.end - c.start for c in new._short), default=0)
+        new.by_id = {c.id: c for c in new.codings}
+        new.columns = {i: column for i, column in self.columns.items() if i not in gone}
+        new.column_count = max(new.columns.values(), default=-1) + 1
+        return new
+
     def __len__(self) -> int:
         return len(self.codings)
 

@@ -1,8 +1,9 @@
 """The application's shared state for views: the open project, the undo stack, the active coder.
 
-Services tell the project about every change (`Project.notify`); this object turns that into the Qt signal
-`changed`, delivered on the GUI thread even when the change happened in a worker. Views listen and decide
-themselves whether to refresh.
+Services tell the project about every change (`Project.notify`); a user action (`push`, an undo, a redo) is
+one `Project.action`, so the project announces one merged change per action, after its commit. This object turns
+that into the Qt signal `changed`, delivered on the GUI thread even when the change happened in a worker. Views
+listen and decide themselves what to refresh (see `views/deferred_changes.py`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.services.changes import EVERYTHING, Change
 from app.services.project import Project
-from app.ui.commands import ServiceCommand
+from app.ui.commands import ProjectCommand
 from app.ui.recent_projects import remember_blind, remembered_blind
 
 NOBODY = -1  # the coder id views filter by in blind mode before anyone is chosen: no coder has it
@@ -29,6 +30,7 @@ class AppContext(QObject):
     memosRequested = Signal(str, object)
     codersShownRequested = Signal(object)  # a set of coder ids: "show these coders' codings in the editor"
     failed = Signal(object)  # an exception raised by an undo or redo (the main window shows it)
+    undoCleared = Signal(str)  # the undo history was cleared, and why (the status bar says it)
     blindChanged = Signal(bool)  # blind coding on/off: views show only the active coder's codings
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -78,16 +80,26 @@ class AppContext(QObject):
         coder = self.shown_coder()
         return None if coder is None else ([] if coder == NOBODY else [coder])
 
-    def push(self, command: QUndoCommand) -> None:
-        """Run a user action and keep it for undo.
+    def push(self, command: QUndoCommand, initiator: object = None) -> None:
+        """Run a user action and keep it for undo; `initiator` is the view that asked (it comes back in the
+        change the action announces).
 
-        A ServiceCommand runs before it is pushed, so a RapportError reaches the caller (to show it) and a
+        A ProjectCommand runs before it is pushed, so a RapportError reaches the caller (to show it) and a
         failed action never lands on the undo stack. Failures of later undo/redo go to `failed`.
         """
-        if isinstance(command, ServiceCommand):
+        if isinstance(command, ProjectCommand):
+            command.bind(self, initiator)
             command.run_first()
-            command.on_error = self.failed.emit
         self.undo_stack.push(command)
+
+    def undo_failed(self) -> None:
+        """After a failed undo or redo (rolled back, and reported): the history no longer matches the project."""
+        self.clear_undo("An undo or redo failed and changed nothing; the undo history was cleared.")
+
+    def clear_undo(self, reason: str) -> None:
+        """Forget the undo history (e.g. after an import that cannot be undone), saying why."""
+        self.undo_stack.clear()
+        self.undoCleared.emit(reason)
 
     def _on_change(self, change: Change) -> None:
         self.changed.emit(change)

@@ -1,48 +1,60 @@
 """Undo commands for coding and memos: thin wrappers whose run/redo/undo call services and nothing else.
 
-Two differences from a plain `ServiceCommand`:
-- The action runs *before* the command is pushed (`run_and_push`): a `RapportError` (a read-only project, a
-  range outside the text) reaches the caller as an exception and nothing lands on the undo stack. (An exception
-  raised inside `redo()` would be swallowed by Qt, and the stack would claim an action that never happened.)
-- A redo after an undo *restores* the snapshot the undo took instead of acting afresh: codings, codes and memos
-  come back with their original ids, so commands further up the stack still refer to rows that exist.
+Like every `ProjectCommand`, the action runs before the push and each run, undo and redo is one transaction.
+A redo after an undo *restores* the snapshot the undo took instead of acting afresh: codings, codes and memos
+come back with their original ids, so commands further up the stack still refer to rows that exist.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
-
 from app.services import codebook, coding, memos
 from app.services.project import Project
+from app.ui.commands import ProjectCommand
 
 
-class DoneCommand(QUndoCommand):
-    """Base: `run()` acts once before pushing; the push's own first `redo()` is then skipped."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self._pushed_once = False
+class DoneCommand(ProjectCommand):
+    """Base of the editor's commands: `run()` acts once before pushing, `again()` redoes, `revert()` undoes."""
 
     def run(self) -> None:
         raise NotImplementedError
 
-    def again(self) -> None:
-        raise NotImplementedError
-
-    def redo(self) -> None:
-        if not self._pushed_once:
-            self._pushed_once = True  # run() already did it
-            return
-        self.again()
+    def perform(self) -> None:
+        self.run()
 
 
-def run_and_push(context, command: DoneCommand) -> DoneCommand:
+def run_and_push(context, command: DoneCommand, initiator: object = None) -> DoneCommand:
     """Perform the command's action now (RapportError propagates, nothing is pushed), then put it on the stack."""
-    command.run()
-    context.push(command)
+    context.push(command, initiator)
     return command
+
+
+class NewCoderCommand(DoneCommand):
+    """Create a coder (the first coding in a project without one) and make them the active coder."""
+
+    def __init__(self, context, name: str) -> None:
+        super().__init__(f"New coder “{name}”")
+        self.app_context, self.name = context, name
+        self.coder_id: int | None = None
+        self.row: Any = None
+
+    def run(self) -> None:
+        project = self.app_context.project
+        known = {c.name.casefold() for c in coding.list_coders(project)}
+        self.created = " ".join(self.name.split()).casefold() not in known  # else: that coder is chosen
+        self.coder_id = coding.ensure_coder(project, self.name)
+
+    def again(self) -> None:
+        if self.created:
+            coding.restore_coder(self.app_context.project, self.row)
+        self.app_context.set_active_coder(self.coder_id)
+
+    def revert(self) -> None:
+        if self.created:
+            self.row = coding.remove_new_coder(self.app_context.project, self.coder_id)
+        if self.app_context.active_coder_id == self.coder_id:
+            self.app_context.set_active_coder(None)
 
 
 class AddCodingsCommand(DoneCommand):
@@ -59,7 +71,7 @@ class AddCodingsCommand(DoneCommand):
     def again(self) -> None:
         coding.restore_codings(self.project, self.records)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         coding.delete_codings(self.project, [r.id for r in self.records])
 
 
@@ -79,7 +91,7 @@ class ReplaceSetValueCommand(DoneCommand):
         coding.delete_codings(self.project, [r.id for r in self.removed])
         coding.restore_codings(self.project, self.records)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         coding.delete_codings(self.project, [r.id for r in self.records])
         coding.restore_codings(self.project, self.removed)
 
@@ -98,7 +110,7 @@ class DeleteCodingsCommand(DoneCommand):
     def again(self) -> None:
         self.run()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         coding.restore_codings(self.project, self.snapshot)
 
 
@@ -116,7 +128,7 @@ class RecodeCodingsCommand(DoneCommand):
     def again(self) -> None:
         self.run()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         coding.restore_codings(self.project, self.snapshot)
 
 
@@ -138,7 +150,7 @@ class InVivoCommand(DoneCommand):
         codebook.restore_code(self.project, self.code_snapshot)
         coding.restore_codings(self.project, self.records)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         coding.delete_codings(self.project, [r.id for r in self.records])
         self.code_snapshot = codebook.delete_code(self.project, self.code.id)
 
@@ -167,7 +179,7 @@ class AddMemoCommand(DoneCommand):
     def again(self) -> None:
         memos.restore_memo(self.project, self.snapshot)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.snapshot = memos.delete_memo(self.project, self.memo.id)
 
 
@@ -184,7 +196,7 @@ class EditMemoCommand(DoneCommand):
     def again(self) -> None:
         memos.update_memo(self.project, self.memo_id, title=self.new[0], text=self.new[1])
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         memos.update_memo(self.project, self.memo_id, title=self.old[0], text=self.old[1])
 
 
@@ -200,5 +212,5 @@ class DeleteMemoCommand(DoneCommand):
     def again(self) -> None:
         self.run()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         memos.restore_memo(self.project, self.snapshot)

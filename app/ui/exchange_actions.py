@@ -5,7 +5,8 @@ file name, runs the call on a worker thread with progress (`run_in_background`),
 export's path in the status bar, an import's summary in a small non-blocking box. Hostile or broken files
 reach the user as the service's one-line RapportError, and the project is untouched (one transaction).
 
-Imports are not undoable: the exchange services return reports, not snapshots with a restore function. So a
+Imports are not undoable: the exchange services return reports, not snapshots with a restore function. So the
+undo history is cleared after an import (the status bar says so), and a
 backup of the project is taken just before every import (File ▸ Restore from backup brings it back), and the
 summary says so. The services notify a Change, so every view refreshes by itself.
 
@@ -272,7 +273,9 @@ class ExchangeActions(QObject):
     ) -> None:
         self.report = report
         short, details = summarise(report)
-        self._status(f"{source.name}: {short}")
+        # The actions before the import no longer describe the project they would undo.
+        self.context.clear_undo("Imports cannot be undone: the undo history was cleared.")
+        self._status(f"{source.name}: {short} (imports cannot be undone: the undo history was cleared)")
         box = QMessageBox(
             QMessageBox.Icon.Information,
             "Import finished",

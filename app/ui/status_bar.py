@@ -55,6 +55,7 @@ class StatusBar(QStatusBar):
         context.projectChanged.connect(lambda _p: self.refresh())
         context.activeCoderChanged.connect(lambda _c: self.refresh_coders())
         context.changed.connect(self._on_change)
+        context.undoCleared.connect(lambda reason: self.show_message(reason, 10000))
         self.refresh()
 
     def _on_change(self, change: Change) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.ui.dialogs.crash_dialog import report_error
 
+SHOW_AFTER_MS = 500  # a task still running after this shows its progress dialog
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 
@@ -78,10 +79,17 @@ class Task(QObject):
         self.dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(400)  # quick jobs finish without a flashing dialog
+        self.dialog.setMinimumDuration(SHOW_AFTER_MS)  # quick jobs finish without a flashing dialog
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
         self.dialog.canceled.connect(self.cancel)
+        # Feedback within half a second even when the work reports no progress (QProgressDialog's own delay
+        # only starts at the first report).
+        QTimer.singleShot(SHOW_AFTER_MS, self._show_if_running)
+
+    def _show_if_running(self) -> None:
+        if not self.done:
+            self.dialog.show()
 
     def cancel(self) -> None:
         self._cancel.set()

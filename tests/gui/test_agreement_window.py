@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.services.changes import Change
 from app.services.project import create_project
@@ -32,6 +32,8 @@ def window(context: AppContext, qtbot) -> AgreementWindow:
     widget = AgreementWindow(context)
     qtbot.addWidget(widget)
     widget.show_error = lambda text: pytest.fail(f"unexpected error box: {text}")
+    widget.show()  # shown, as the window's tool window is: a closed one waits for changes until shown
+    qtbot.waitExposed(widget)
     return widget
 
 
@@ -221,3 +223,19 @@ def test_agreement_is_refused_while_blind_coding_is_on(window: AgreementWindow, 
     assert window.compute() is None
     assert errors and "Blind coding is on" in errors[0]
     assert window.report is None and window.disagreements_model.rowCount() == 0
+
+
+def test_a_closed_window_recomputes_its_disagreements_only_when_shown_again(
+    window: AgreementWindow, context: AppContext, qtbot
+) -> None:
+    compute(window, qtbot)
+    shown = window.disagreements_model.rowCount()
+    window.hide()
+    window.disagreements.selectRow(0)
+    with context.project.write() as session:
+        session.execute(delete(Coding))
+    context.changed.emit(Change(codings=frozenset({1, 2})))
+    assert window.disagreements_model.rowCount() == shown  # closed: nothing recomputed
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.disagreements_model.rowCount() != shown

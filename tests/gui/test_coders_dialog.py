@@ -113,6 +113,7 @@ def test_after_merging_copies_the_agreement_window_is_offered_on_the_merged_code
     dialog = MergeDialog(context)
     qtbot.addWidget(dialog)
     dialog.add_copies(paths)
+    qtbot.waitUntil(lambda: dialog.task.done)  # the dry run, in the background
     context.set_blind(True)
     offered: list[list[int]] = []
     dialog.offer_agreement = lambda coders: offered.append(coders) or True
@@ -120,6 +121,7 @@ def test_after_merging_copies_the_agreement_window_is_offered_on_the_merged_code
     original_open = dialog.open_agreement
     dialog.open_agreement = lambda coders: opened.append(original_open(coders))
     dialog.merge()
+    qtbot.waitUntil(lambda: dialog.task.done)  # the merge runs in the background
 
     anna, ben = study.coders["anna"], study.coders["ben"]
     assert offered == [[anna, ben]]
@@ -138,7 +140,9 @@ def test_a_merge_that_brings_nothing_offers_no_agreement(context, study, qtbot, 
     dialog = MergeDialog(context)
     qtbot.addWidget(dialog)
     dialog.add_copies(paths)
+    qtbot.waitUntil(lambda: dialog.task.done)  # the dry run, in the background
     offered: list[list[int]] = []
     dialog.offer_agreement = lambda coders: offered.append(coders) or True
     dialog.merge()
+    qtbot.waitUntil(lambda: dialog.task.done)
     assert offered == []

@@ -65,6 +65,7 @@ def test_pseudonymise_dialog_previews_applies_and_undoes(context: AppContext, qt
     assert dialog.summary.text() == "2 replacements in 1 documents."
     assert document_text(context) == TEXT  # a preview changes nothing
     dialog.apply_button.click()
+    qtbot.waitUntil(lambda: dialog.task.done)  # pseudonymising a study runs in the background
     assert document_text(context) == TEXT.replace("Maria", "P1")
     assert context.undo_stack.undoText() == "Pseudonymise 1 names"
     context.undo_stack.undo()
@@ -92,6 +93,7 @@ def test_pseudonymise_dialog_refuses_empty_pseudonyms_and_applies_only_what_was_
     assert "press Preview again" in dialog.summary.text() and document_text(context) == TEXT
     dialog.whole_words.setChecked(not dialog.whole_words.isChecked())
     dialog.apply()
+    qtbot.waitUntil(lambda: dialog.task.done)
     assert document_text(context) == TEXT.replace("Maria", "Someone Else")
 
 
@@ -103,6 +105,7 @@ def test_send_out_and_merge_dialogs(context: AppContext, qtbot, tmp_path: Path) 
     send.coders.setText("Ana, Ben")
     send.folder.setText(str(folder))
     send.send()
+    qtbot.waitUntil(lambda: send.task.done)  # copies are written in the background
     assert [p.name for p in send.made] == ["study-Ana.rapport", "study-Ben.rapport"]
 
     with open_project(send.made[0]) as copy, copy.write() as session:
@@ -114,9 +117,12 @@ def test_send_out_and_merge_dialogs(context: AppContext, qtbot, tmp_path: Path) 
     merge = MergeDialog(context)
     qtbot.addWidget(merge)
     merge.add_copies(send.made)
+    qtbot.waitUntil(lambda: merge.task.done)  # the dry run reads the copies in the background
     assert "new codings — Ana: 1" in merge.summary.toPlainText()
     assert merge.merge_button.isEnabled()
     merge.merge_button.click()
+    assert not merge.merge_button.isEnabled()  # merging runs in the background
+    qtbot.waitUntil(lambda: merge.task.done)
     with context.project.read() as session:
         assert len(session.scalars(select(Coding)).all()) == 1
     context.undo_stack.undo()
@@ -130,5 +136,6 @@ def test_send_out_reports_a_missing_folder(context: AppContext, qtbot, tmp_path:
     send.coders.setText("Ana")
     send.folder.setText(str(tmp_path / "missing"))
     send.send()
+    qtbot.waitUntil(lambda: send.task.done)
     assert "does not exist" in send.message.text()
     assert send.result() == 0

@@ -6,7 +6,7 @@ import pytest
 
 from app.domain.errors import InvalidInput, NotFound
 from app.services import codebook, coding, study
-from app.services.changes import Change
+from app.services.changes import Change, codings_change
 from app.services.importing import DocumentMeta, import_text
 from app.services.project import Project
 
@@ -71,7 +71,7 @@ def test_bulk_codings_in_one_transaction_and_one_notice(
     records = coding.add_codings(project, specs, ben)
     assert len(records) == 3001 and len({r.id for r in records}) == 3001
     assert [(r.start, r.end) for r in records[:2]] == [(0, 3), (1, 4)], "records come back in spec order"
-    assert seen == [Change(codings=frozenset({doc, other}))]
+    assert seen == [codings_change({doc, other}, {code}, added={r.id for r in records})]
     assert len(coding.codings_for_document(project, other)) == 3000
     removed = coding.delete_codings(project, [r.id for r in records])
     assert coding.list_codings(project) == []

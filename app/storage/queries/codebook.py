@@ -17,13 +17,18 @@ def code_rows(session: Session, *where) -> list[dict[str, Any]]:
     return _rows(session, Code, CODE_COLUMNS, *where)
 
 
-def usage(session: Session, coder_ids: Sequence[int] | None) -> dict[int, tuple[int, int]]:
-    """code id -> (number of codings, number of documents), for some coders or for all."""
+def usage(
+    session: Session, coder_ids: Sequence[int] | None, code_ids: Sequence[int] | None = None
+) -> dict[int, tuple[int, int]]:
+    """code id -> (number of codings, number of documents), for some coders or for all; for some codes only
+    when `code_ids` is given (codes without codings are absent)."""
     statement = select(Coding.code_id, func.count(), func.count(distinct(Coding.document_id))).group_by(
         Coding.code_id
     )
     if coder_ids is not None:
         statement = statement.where(Coding.coder_id.in_(list(coder_ids)))
+    if code_ids is not None:
+        statement = statement.where(Coding.code_id.in_(list(code_ids)))
     return {code_id: (n, docs) for code_id, n, docs in session.execute(statement)}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -25,13 +25,19 @@ def codings_of_document(session: Session, document_id: int) -> list[dict[str, An
     return sorted(found, key=lambda r: (r["start"], r["end"], r["id"]))
 
 
-def existing_keys(session: Session, document_ids: Iterable[int]) -> set[tuple[int, int, int, int, int]]:
+def existing_keys(
+    session: Session, document_ids: Iterable[int], starts: Collection[int] | None = None
+) -> set[tuple[int, int, int, int, int]]:
+    """(document, code, coder, start, end) of the codings of these documents; only those starting at one of
+    `starts` when given (checking a few new codings for duplicates need not read thousands)."""
     ids = list(set(document_ids))
     if not ids:
         return set()
     statement = select(Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end).where(
         Coding.document_id.in_(ids)
     )
+    if starts is not None:
+        statement = statement.where(Coding.start.in_(list(set(starts))))
     return {tuple(row) for row in session.execute(statement)}
 
 

@@ -184,3 +184,7 @@ def session_transcripts(session: Session, session_id: int) -> list[tuple[int, st
             .order_by(Document.name)
         )
     ]
+
+
+def dyad_document_ids(session: Session, dyad_id: int) -> list[int]:
+    return list(session.scalars(select(Document.id).where(Document.dyad_id == dyad_id)))

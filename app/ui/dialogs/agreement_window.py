@@ -46,6 +46,7 @@ from app.ui.dialogs.crash_dialog import report_error
 from app.ui.dialogs.set_agreement_panel import SetAgreementPanel, parents_with_values
 from app.ui.models.agreement_table import AgreementTableModel, DisagreementsModel
 from app.ui.tasks import Task, run_in_background
+from app.ui.views.deferred_changes import DeferredChanges
 
 ALL = "All"
 UNIT_LABELS = {
@@ -201,7 +202,8 @@ class AgreementWindow(QWidget):
         layout.addWidget(self.tabs, 1)
 
         context.projectChanged.connect(lambda _project: self.reload_choices())
-        context.changed.connect(self._on_change)
+        self._deferred = DeferredChanges(self, self._on_change)  # a closed window catches up when shown
+        context.changed.connect(self._deferred.offer)
         self.reload_choices()
         self._update_buttons()
 
@@ -373,6 +375,10 @@ class AgreementWindow(QWidget):
         code_id = self.table_model.row_data(rows[0].row()).code_id if rows else None
         self.disagreements_model.set_code_filter(code_id)
         self._update_buttons()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._deferred.flush()
 
     def _on_change(self, change: Change) -> None:
         if change.everything or change.coders or change.codebook or change.study:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import RapportError
 from app.services.pseudonymise import PseudonymRule, Replacement, preview, pseudonymise, undo_pseudonymise
+from app.ui.background_commands import push_in_background
 from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
 
@@ -130,9 +131,13 @@ class PseudonymiseDialog(QDialog):
             lambda: pseudonymise(project, rules, coder_id=coder),
             lambda outcome: undo_pseudonymise(project, outcome),
         )
-        try:
-            self.context.push(command)
-        except RapportError as exc:
-            self.summary.setText(str(exc))
-            return
-        self.accept()
+        self.apply_button.setEnabled(False)
+        self.task = push_in_background(
+            self.context, command, self, "Pseudonymising", lambda _c: self.accept(), self._failed
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, RapportError):
+            raise exc
+        self.summary.setText(str(exc))
+        self.apply_button.setEnabled(True)

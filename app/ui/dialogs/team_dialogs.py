@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import RapportError
 from app.services import coding, team
+from app.ui.background_commands import push_in_background
 from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
+from app.ui.tasks import run_in_background
 
 
 class SendOutDialog(QDialog):
@@ -67,13 +69,25 @@ class SendOutDialog(QDialog):
             self.folder.setText(folder)
 
     def send(self) -> None:
+        """Write the copies in the background (a large study takes seconds), then close."""
         names = [n.strip() for n in self.coders.text().split(",") if n.strip()]
-        try:
-            self.made = team.send_out_copies(self.context.project, names, Path(self.folder.text()))
-        except RapportError as exc:
-            self.message.setText(str(exc))
-            return
+        project, folder = self.context.project, Path(self.folder.text())
+        self.task = run_in_background(
+            self,
+            "Sending out copies",
+            lambda _progress, _cancelled: team.send_out_copies(project, names, folder),
+            self._sent,
+            self._failed,
+        )
+
+    def _sent(self, made: list[Path]) -> None:
+        self.made = made
         self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, RapportError):
+            raise exc
+        self.message.setText(str(exc))
 
 
 class MergeDialog(QDialog):
@@ -117,31 +131,51 @@ class MergeDialog(QDialog):
         self.dry_run()
 
     def dry_run(self) -> None:
-        try:
-            outcome = team.merge_copies(self.context.project, self.paths(), dry_run=True)
-        except RapportError as exc:
-            self.summary.setPlainText(str(exc))
-            self.merge_button.setEnabled(False)
-            return
+        """Show what a merge would bring in, worked out in the background (it reads every copy)."""
+        project, paths = self.context.project, self.paths()
+        self.merge_button.setEnabled(False)
+        self.summary.setPlainText("Reading the copies…")
+        self.task = run_in_background(
+            self,
+            "Reading the copies",
+            lambda _progress, _cancelled: team.merge_copies(project, paths, dry_run=True),
+            self._previewed,
+            self._preview_failed,
+        )
+
+    def _previewed(self, outcome: team.MergeOutcome) -> None:
         self.summary.setPlainText(describe(outcome))
         self.merge_button.setEnabled(True)
 
+    def _preview_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, RapportError):
+            raise exc
+        self.summary.setPlainText(str(exc))
+
     def merge(self) -> None:
+        if not self.merge_button.isEnabled():
+            return  # the dry run is still reading the copies, or found them unfit
         project, paths = self.context.project, self.paths()
         command = ServiceCommand(
             f"Merge {len(paths)} copies",
             lambda: team.merge_copies(project, paths),
             lambda outcome: team.undo_merge(project, outcome),
         )
-        try:
-            self.context.push(command)
-        except RapportError as exc:
-            self.summary.setPlainText(str(exc))
-            return
+        self.merge_button.setEnabled(False)
+        self.task = push_in_background(
+            self.context, command, self, "Merging copies", lambda _c: self._merged(command), self._failed
+        )
+
+    def _merged(self, command: ServiceCommand) -> None:
         self.accept()
         coders = self.merged_coders(command.result)
         if len(coders) >= 2 and self.offer_agreement(coders):
             self.open_agreement(coders)
+
+    def _failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, RapportError):
+            raise exc
+        self.summary.setPlainText(str(exc))
 
     def merged_coders(self, outcome: team.MergeOutcome) -> list[int]:
         """Ids of the coders that received codings, in the order the copies named them."""

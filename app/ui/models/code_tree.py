@@ -1,7 +1,9 @@
 """The codebook as a tree model: colour swatch and name, number of codings, number of documents.
 
 Counts follow a coder filter (None: every coder), because a coder checking their own work wants their own
-numbers. Rows are rebuilt from `codebook.list_codes` whenever the codebook or the codings change.
+numbers. Rows are rebuilt from `codebook.list_codes` when the codebook changes; when only codings change (the
+loop a researcher repeats all afternoon) the counts of the codes concerned are re-read and `dataChanged` emitted
+for them, never a reset, so the selection, the expanded branches and the views that follow them stay put.
 
 Drag and drop: codes are dragged as `application/x-rapport-code-ids` (UTF-8, comma-separated ids), which the
 transcript editor accepts to code a selection. Dropping codes on another code (or on empty space, meaning the
@@ -110,8 +112,30 @@ class CodeTreeModel(QAbstractItemModel):
         self.endResetModel()
 
     def _on_change(self, change: Change) -> None:
-        if change.everything or change.codebook or change.codings:
+        if change.only_codings:
+            self.update_counts(change.codes)
+        elif change.everything or change.codebook or change.codings:
             self.reload()
+
+    def update_counts(self, code_ids) -> None:
+        """Re-read the counts of these codes and tell the views about the rows whose numbers changed."""
+        project = self.context.project
+        counted = self.counted_coder()
+        wanted = [i for i in code_ids if i in self._by_id]
+        if project is None or not wanted:
+            return
+        usage = codebook.code_usage(project, coder=counted, codes=wanted) if counted != NOBODY else {}
+        for code_id in wanted:
+            node = self._by_id[code_id]
+            codings, documents = usage.get(code_id, (0, 0))
+            if (codings, documents) != (node.codings, node.documents):
+                node.codings, node.documents = codings, documents
+                row = node.row()
+                self.dataChanged.emit(
+                    self.createIndex(row, 1, node),
+                    self.createIndex(row, 2, node),
+                    [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole],
+                )
 
     def code(self, code_id: int) -> CodeData | None:
         node = self._by_id.get(code_id)

@@ -1,37 +1,33 @@
 """Table of coded excerpts for the excerpts view: one row a coding, filterable by dyad, session, perspective
-and coder. Rows are plain data gathered by `load_excerpts` from the services; the model only presents them."""
+and coder. Rows are plain data gathered by `services.excerpts`; the model only presents them.
+
+A code may have thousands of excerpts: the view is handed them in batches (`canFetchMore`/`fetchMore`), so the
+first screen is painted before the rest is asked for. After a coding the rows concerned are removed and
+inserted in place (`patch`), never a reset, so the reader keeps their selection and scroll position."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from app.services import codebook, coding, study
-from app.services.project import Project
+from app.services.excerpts import Excerpt, code_and_descendants, load_excerpts
 
-CONTEXT_CHARS = 90  # characters of context shown either side of an excerpt
+__all__ = [
+    "ANY",
+    "Excerpt",
+    "ExcerptFilter",
+    "ExcerptsModel",
+    "code_and_descendants",
+    "load_excerpts",
+    "one_line",
+]
+
 ANY = None
-
-
-@dataclass(frozen=True)
-class Excerpt:
-    coding_id: int
-    document_id: int
-    document: str
-    dyad: str | None
-    session: int | None
-    perspective: str | None
-    coder: str
-    code: str
-    code_color: str
-    start: int
-    end: int
-    text: str
-    before: str  # a little context, cut at a word boundary
-    after: str
+FETCH_BATCH = 200  # rows handed to the view at a time: the first screen paints before the rest is asked for
 
 
 @dataclass(frozen=True)
@@ -50,71 +46,6 @@ class ExcerptFilter:
         )
 
 
-def code_and_descendants(codes: Iterable, code_id: int) -> list[int]:
-    children: dict[int | None, list[int]] = {}
-    for code in codes:
-        children.setdefault(code.parent_id, []).append(code.id)
-    found, stack = [], [code_id]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(children.get(current, []))
-    return found
-
-
-def load_excerpts(
-    project: Project, code_id: int, *, include_subcodes: bool = False, coder_id: int | None = None
-) -> list[Excerpt]:
-    """Every coding of a code (and of its sub-codes when asked), with its document's study facts and context,
-    in document order; only one coder's when `coder_id` is given (blind coding)."""
-    codes = codebook.list_codes(project)
-    colors = {c.id: c.color for c in codes}
-    wanted = code_and_descendants(codes, code_id) if include_subcodes else [code_id]
-    views = [v for wanted_id in wanted for v in coding.list_codings(project, code=wanted_id, coder=coder_id)]
-    documents = {d.id: d for d in study.list_documents(project)}
-    texts: dict[int, str] = {}
-    rows: list[Excerpt] = []
-    for view in views:
-        if view.document_id not in texts:
-            texts[view.document_id] = study.get_document(project, view.document_id).text
-        text = texts[view.document_id]
-        summary = documents.get(view.document_id)
-        rows.append(
-            Excerpt(
-                coding_id=view.id,
-                document_id=view.document_id,
-                document=view.document,
-                dyad=summary.dyad if summary else None,
-                session=summary.session if summary else None,
-                perspective=summary.perspective if summary else None,
-                coder=view.coder,
-                code=view.code,
-                code_color=colors.get(view.code_id, "#888888"),
-                start=view.start,
-                end=view.end,
-                text=text[view.start : view.end],
-                before=_context_before(text, view.start),
-                after=_context_after(text, view.end),
-            )
-        )
-    rows.sort(key=lambda r: (r.dyad or "", r.session or 0, r.document, r.start, r.coder))
-    return rows
-
-
-def _context_before(text: str, start: int) -> str:
-    piece = text[max(0, start - CONTEXT_CHARS) : start]
-    if start > CONTEXT_CHARS and " " in piece:
-        piece = "…" + piece.split(" ", 1)[1]
-    return piece
-
-
-def _context_after(text: str, end: int) -> str:
-    piece = text[end : end + CONTEXT_CHARS]
-    if end + CONTEXT_CHARS < len(text) and " " in piece:
-        piece = piece.rsplit(" ", 1)[0] + "…"
-    return piece
-
-
 def one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -126,29 +57,94 @@ class ExcerptsModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._all: list[Excerpt] = []
-        self._rows: list[Excerpt] = []
+        self._rows: list[Excerpt] = []  # those the filter accepts, in study order
+        self._fetched = 0  # how many of `_rows` the view has been given
         self._filter = ExcerptFilter()
         self._anchors: frozenset[int] = frozenset()  # coding ids chosen as anchor excerpts (shown with ★)
 
     # -- content ----------------------------------------------------------------------------------
     def set_excerpts(self, rows: list[Excerpt]) -> None:
         self.beginResetModel()
-        self._all = list(rows)
+        self._all = sorted(rows, key=Excerpt.sort_key)
         self._rows = [r for r in self._all if self._filter.accepts(r)]
+        self._fetched = min(FETCH_BATCH, len(self._rows))
         self.endResetModel()
 
+    def patch(self, gone: Iterable[int], fresh: Iterable[Excerpt]) -> None:
+        """Drop the rows of these coding ids, then put these excerpts in their place in study order."""
+        gone = set(gone)
+        fresh = sorted(fresh, key=Excerpt.sort_key)
+        gone |= {
+            r.coding_id for r in fresh
+        }  # a changed coding is removed, then inserted where it now belongs
+        if any(r.coding_id in gone for r in self._all):
+            self._all = [r for r in self._all if r.coding_id not in gone]
+            for row in reversed([i for i, r in enumerate(self._rows) if r.coding_id in gone]):
+                self._remove_row(row)
+        keys = [r.sort_key() for r in self._all]
+        for excerpt in fresh:
+            at = bisect_left(keys, excerpt.sort_key())
+            keys.insert(at, excerpt.sort_key())
+            self._all.insert(at, excerpt)
+            if self._filter.accepts(excerpt):
+                self._insert_row(excerpt)
+
+    def _remove_row(self, row: int) -> None:
+        if row < self._fetched:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self._fetched -= 1
+            self.endRemoveRows()
+        else:
+            del self._rows[row]
+
+    def _insert_row(self, excerpt: Excerpt) -> None:
+        row = bisect_left([r.sort_key() for r in self._rows], excerpt.sort_key())
+        if row <= self._fetched and (row < self._fetched or not self.canFetchMore()):
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._rows.insert(row, excerpt)
+            self._fetched += 1
+            self.endInsertRows()
+        else:
+            self._rows.insert(row, excerpt)  # beyond what the view was given: it arrives with a later fetch
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._fetched < len(self._rows)
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        more = min(FETCH_BATCH, len(self._rows) - self._fetched)
+        self.beginInsertRows(QModelIndex(), self._fetched, self._fetched + more - 1)
+        self._fetched += more
+        self.endInsertRows()
+
+    def fetch_all(self) -> None:
+        """Hand every row to the view (e.g. before selecting all of them)."""
+        while self.canFetchMore():
+            self.fetchMore()
+
+    def row_of(self, coding_id: int) -> int | None:
+        """The model row showing this coding, or None (filtered out, or not fetched yet)."""
+        return next((i for i, r in enumerate(self._rows[: self._fetched]) if r.coding_id == coding_id), None)
+
     def set_anchors(self, coding_ids: set[int]) -> None:
+        changed = frozenset(coding_ids) ^ self._anchors
         self._anchors = frozenset(coding_ids)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0))
+        for row, excerpt in enumerate(self._rows[: self._fetched]):
+            if excerpt.coding_id in changed:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, 0))
 
     def is_anchor(self, row: int) -> bool:
         return self._rows[row].coding_id in self._anchors
 
     def set_filter(self, excerpt_filter: ExcerptFilter) -> None:
+        if excerpt_filter == self._filter:
+            return
         self.beginResetModel()
         self._filter = excerpt_filter
         self._rows = [r for r in self._all if excerpt_filter.accepts(r)]
+        self._fetched = min(FETCH_BATCH, len(self._rows))
         self.endResetModel()
 
     def all_excerpts(self) -> list[Excerpt]:
@@ -163,7 +159,7 @@ class ExcerptsModel(QAbstractTableModel):
 
     # -- Qt model API ---------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._fetched
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
@@ -175,7 +171,7 @@ class ExcerptsModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        if not index.isValid() or not (0 <= index.row() < self._fetched):
             return None
         row, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:

@@ -96,8 +96,14 @@ class CodebookPanel(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Count columns wide enough for their heading and a six-digit count, measured once: sizing them to
+        # their contents would read every code's counts again after each coding.
+        metrics = self.tree.fontMetrics()
         for column in (1, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            width = max(metrics.horizontalAdvance(title), metrics.horizontalAdvance("000000")) + 24
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
         self.tree.clicked.connect(self._clicked)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # the keyboard's click: apply the current code
             apply_key = QShortcut(QKeySequence(key), self.tree)

@@ -9,6 +9,8 @@ All numbers come from `app.services.compare`; this module only presents them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +42,7 @@ from app.services.changes import Change
 from app.ui.context import AppContext
 from app.ui.models.compare_matrix import CODE_ID_ROLE, CompareMatrixModel
 from app.ui.models.compare_tables import ExcerptTableModel, SideBySideModel
+from app.ui.views.background_refresh import BackgroundRefresh
 from app.ui.views.compare_shading import ShadeDelegate, stretch_value_columns
 from app.ui.views.deferred_changes import DeferredChanges
 from app.ui.views.timeline_view import TimelineView
@@ -151,6 +154,8 @@ class CompareView(QWidget):
         self.moments_list.itemClicked.connect(self._moment_clicked)
         self.one_sided_list.itemClicked.connect(self._one_sided_clicked)
         self.export_button.clicked.connect(self.export_report)
+        self._dyad_documents: frozenset[int] = frozenset()  # the documents of the dyad compared
+        self._background = BackgroundRefresh(self)
         self._deferred = DeferredChanges(self, self._apply_change)
         context.changed.connect(self._deferred.offer)
         context.projectChanged.connect(lambda _project: self.reload_dyads())
@@ -281,31 +286,62 @@ class CompareView(QWidget):
     def _apply_change(self, change: Change) -> None:
         if change.everything or change.study or change.coders:
             self.reload_dyads()
+        elif change.only_codings and not (change.codings & self._dyad_documents):
+            return  # codings of other dyads
         elif change.codings or change.codebook or change.documents:
-            self.refresh()
+            self.refresh_in_background()
 
     # -- computing and showing ----------------------------------------------------------------------
     def refresh(self) -> None:
+        """Recompute now (the user chose a dyad, sessions, coders or a window)."""
+        self._background.cancel()
         project, dyad = self.context.project, self.dyad_combo.currentText()
         expanded = self._expanded_codes()
         if project is None or not dyad:
+            self._dyad_documents = frozenset()
             self._show(None)
             self.status.setText("No dyad to compare yet: import transcripts with a dyad first.")
             return
         try:
-            comparison = service.compare_dyad(
-                project,
-                dyad,
-                self.selected_sessions(),
-                self.window_spin.value(),
-                self.selected_coders(),
-                moments_include_subcodes=self.subcodes_check.isChecked(),
-            )
+            comparison = self._make_work()()
         except RapportError as exc:
-            self._show(None)
-            self.status.setText(str(exc))
+            self._show_failure(exc)
             return
         self._show(comparison, expanded)
+
+    def refresh_in_background(self) -> None:
+        """Recompute after a change in the project, off the GUI thread; the old result stays until then."""
+        if self.context.project is None or not self.dyad_combo.currentText():
+            self.refresh()
+            return
+        try:
+            work = self._make_work()
+        except RapportError as exc:
+            self._show_failure(exc)
+            return
+        self._background.request(
+            work, lambda comparison: self._show(comparison, self._expanded_codes()), self._show_failure
+        )
+
+    def _make_work(self) -> Callable[[], DyadComparison]:
+        """The computation of the comparison chosen on screen, as a call that may run on any thread."""
+        project, dyad = self.context.project, self.dyad_combo.currentText()
+        sessions, window, coders = self.selected_sessions(), self.window_spin.value(), self.selected_coders()
+        subcodes = self.subcodes_check.isChecked()
+        self._dyad_documents = service.dyad_document_ids(project, dyad)
+
+        def work() -> DyadComparison:
+            return service.compare_dyad(
+                project, dyad, sessions, window, coders, moments_include_subcodes=subcodes
+            )
+
+        return work
+
+    def _show_failure(self, exc: BaseException) -> None:
+        if not isinstance(exc, RapportError):
+            raise exc
+        self._show(None)
+        self.status.setText(str(exc))
 
     def _expanded_codes(self) -> set[int] | None:
         if self.comparison is None:

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import ExportFailed, RapportError
-from app.services import anchors, codebook
+from app.services import anchors
 from app.services.changes import Change
+from app.services.excerpts import excerpts_by_ids, shown_code
 from app.ui.commands import ServiceCommand
 from app.ui.context import NOBODY, AppContext
 from app.ui.models.excerpts_model import ANY, Excerpt, ExcerptFilter, ExcerptsModel, load_excerpts, one_line
@@ -91,11 +92,17 @@ def write_excerpts_csv(rows: list[Excerpt], path: Path) -> None:
         raise ExportFailed(f"Could not write {Path(path).name}: {error.strerror or error}.") from error
 
 
+SIZED_ROWS = 60  # rows measured to size a column to its contents
+
+
 class ExcerptsView(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.code_id: int | None = None
+        self._codes: set[int] = set()  # the code shown and, with sub-codes, its descendants
+        self._code_shown = None  # its services.excerpts.ShownCode (name, colour, ids), read at refresh
+        self._stale = False  # a change arrived while hidden: refresh when shown
         self.model = ExcerptsModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -147,6 +154,7 @@ class ExcerptsView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(SIZED_ROWS)  # columns fit the first rows, not each of thousands
         self.table.doubleClicked.connect(self._open)
         self.table.selectionModel().currentRowChanged.connect(self._show_context)
         self.context_pane = QTextBrowser(self)
@@ -177,13 +185,17 @@ class ExcerptsView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        self._stale = False
         project = self.context.project
+        self._codes = set()
         if project is None or self.code_id is None:
             self.model.set_excerpts([])
             self.heading.setText("Choose a code to see its excerpts")
             self._fill_filters()
             return
         shown = self.context.shown_coder()
+        self._code_shown = shown_code(project, self.code_id, self.subcodes_box.isChecked())
+        self._codes = set(self._code_shown.ids) if self._code_shown is not None else set()
         self.filters["coder"].setEnabled(shown is None)  # blind coding: only the active coder's rows load
         rows = (
             []  # blind coding before a coder is chosen: nobody's excerpts
@@ -202,11 +214,34 @@ class ExcerptsView(QWidget):
             return
         if not (change.everything or change.codings or change.codebook or change.study or change.documents):
             return
+        if change.only_codings and not (change.codes & self._codes):
+            return  # codings of other codes
+        if not self.isVisible():
+            self._stale = True  # a closed dock or a hidden tab catches up when shown
+            return
+        if change.only_codings:
+            self._patch(change)
+            return
         project = self.context.project
-        if project is not None and all(c.id != self.code_id for c in codebook.list_codes(project)):
+        if project is not None and shown_code(project, self.code_id, False) is None:
             self.show_code(None)  # the code was deleted or merged away
         else:
             self.refresh()
+
+    def _patch(self, change: Change) -> None:
+        """Remove and insert the rows of the codings this change touched: no reload, no reset."""
+        project, shown = self.context.project, self.context.shown_coder()
+        if project is None or shown == NOBODY:
+            return
+        touched = change.touched_codings
+        self.model.patch(touched, excerpts_by_ids(project, touched, self._codes, shown))
+        self._fill_filters()
+        self._update_heading()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._on_change(Change(everything=True))
 
     def _fill_filters(self) -> None:
         rows = self.model.all_excerpts()
@@ -243,7 +278,7 @@ class ExcerptsView(QWidget):
     def _update_heading(self) -> None:
         if self.code_id is None or self.context.project is None:
             return
-        code = next((c for c in codebook.list_codes(self.context.project) if c.id == self.code_id), None)
+        code = self._code_shown
         shown = self.model.excerpts()
         documents = len({r.document_id for r in shown})
         total = len(self.model.all_excerpts())

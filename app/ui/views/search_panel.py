@@ -10,8 +10,9 @@ hits" applies a code to every hit (not only those shown) as one undoable command
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -98,6 +99,7 @@ class SearchPanel(QWidget):
         self.busy = False  # the index is being rebuilt or brought up to date in the background
         self.search_task = None
         self.rebuild_task = None
+        self.out_of_date = False  # codings or memos changed since the results shown were found
         # Tests replace this to answer the dialog without showing it modally.
         self.exec_dialog: Callable[[QDialog], int] = lambda dialog: dialog.exec()
         self._build()
@@ -152,6 +154,8 @@ class SearchPanel(QWidget):
 
         self.status = QLabel("")
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.RichText)
+        self.status.linkActivated.connect(lambda _link: self.run_search())
         layout.addWidget(self.status)
 
         self.model = SearchHitsModel(self)
@@ -162,6 +166,7 @@ class SearchPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(SNIPPET_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setResizeContentsPrecision(60)  # size columns on the first hits only
         self.table.doubleClicked.connect(self.open_hit)
         layout.addWidget(self.table, 1)
 
@@ -214,10 +219,24 @@ class SearchPanel(QWidget):
             return
         if change.everything or change.study or change.codebook:
             self._reload_choices()
-        if self.result is not None and (
-            change.everything or change.documents or change.codings or change.memos or change.study
-        ):
-            self.run_search(quiet=True)
+        if self.result is None:
+            return
+        if change.everything or change.documents or change.study:
+            self.run_search(quiet=True)  # new or edited text: the index catches up (in the background)
+        elif change.memos or (change.codings and self._filters_on_codings()):
+            self._mark_out_of_date()  # never re-run a query on the GUI thread after each coding
+
+    def _filters_on_codings(self) -> bool:
+        return self.coded_mode_box.currentData() != CODED_ANY
+
+    def _mark_out_of_date(self) -> None:
+        """Codings or memos changed since this search: say so, with a link to search again."""
+        if self.out_of_date:
+            return
+        self.out_of_date = True
+        self.status.setText(
+            f"{self.status.text()} — the project changed since this search: <a href='refresh'>Refresh</a>"
+        )
 
     # -- searching ----------------------------------------------------------------------------------
     def set_filters(
@@ -309,7 +328,8 @@ class SearchPanel(QWidget):
         self.searched.emit(result)
 
     def _show_status(self, text: str, *, error: bool = False) -> None:
-        self.status.setText(text)
+        self.out_of_date = False
+        self.status.setText(escape(text, quote=False))
         self.status.setStyleSheet("color: #b00020;" if error else "")
 
     def open_hit(self, index: QModelIndex) -> None:

@@ -41,6 +41,7 @@ from app.services.changes import Change
 from app.services.compare import SessionTimeline
 from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
+from app.ui.views.background_refresh import BackgroundRefresh
 from app.ui.views.deferred_changes import DeferredChanges
 
 LANE_HEIGHT = 40
@@ -192,6 +193,8 @@ class TimelineView(QWidget):
         self.session_spin.valueChanged.connect(lambda _n: self.refresh())
         self.zoom_in.clicked.connect(lambda: self.set_zoom(self.pixels_per_second * 1.5))
         self.zoom_out.clicked.connect(lambda: self.set_zoom(self.pixels_per_second / 1.5))
+        self._dyad_documents: frozenset[int] = frozenset()  # the documents of the dyad shown
+        self._background = BackgroundRefresh(self)
         self._deferred = DeferredChanges(self, self._apply_change)
         context.changed.connect(self._deferred.offer)
         context.projectChanged.connect(lambda _project: self.reload_dyads())
@@ -232,8 +235,10 @@ class TimelineView(QWidget):
     def _apply_change(self, change: Change) -> None:
         if change.everything or change.study:
             self.reload_dyads()
+        elif change.only_codings and not (change.codings & self._dyad_documents):
+            return  # codings of other dyads
         elif change.codings or change.codebook or change.documents:
-            self.refresh()
+            self.refresh_in_background()
 
     # -- the session video ---------------------------------------------------------------------------
     def choose_video(self) -> None:
@@ -277,19 +282,49 @@ class TimelineView(QWidget):
 
     # -- drawing ----------------------------------------------------------------------------------
     def refresh(self) -> None:
-        project, dyad = self.context.project, self.dyad_combo.currentText()
+        """Recompute now (the user chose a dyad, a session or a window)."""
+        self._background.cancel()
         self.timeline = None
-        if project is not None and dyad:
-            try:
-                self.timeline = service.session_timeline(
-                    project,
-                    dyad,
-                    self.session_spin.value(),
-                    coders=self.context.shown_coders(),  # blind coding: only my codings
-                    window_s=self.window_s,
-                )
-            except RapportError as exc:
-                self.info.setText(str(exc))
+        try:
+            work = self._make_work()
+            if work is not None:
+                self.timeline = work()
+        except RapportError as exc:
+            self.info.setText(str(exc))
+        self._draw()
+
+    def refresh_in_background(self) -> None:
+        """Recompute after a change in the project, off the GUI thread; the old marks stay until then."""
+        try:
+            work = self._make_work()
+        except RapportError as exc:
+            self._show_failure(exc)
+            return
+        if work is None:
+            self.refresh()
+            return
+        self._background.request(work, self._show_timeline, self._show_failure)
+
+    def _make_work(self):
+        """The timeline chosen on screen, as a call that may run on any thread (None: nothing to show)."""
+        project, dyad = self.context.project, self.dyad_combo.currentText()
+        if project is None or not dyad:
+            self._dyad_documents = frozenset()
+            return None
+        number, coders, window = self.session_spin.value(), self.context.shown_coders(), self.window_s
+        self._dyad_documents = service.dyad_document_ids(project, dyad)
+        # blind coding: only my codings
+        return lambda: service.session_timeline(project, dyad, number, coders=coders, window_s=window)
+
+    def _show_timeline(self, timeline) -> None:
+        self.timeline = timeline
+        self._draw()
+
+    def _show_failure(self, exc: BaseException) -> None:
+        if not isinstance(exc, RapportError):
+            raise exc
+        self.timeline = None
+        self.info.setText(str(exc))
         self._draw()
 
     def x_of(self, ms: int) -> float:

@@ -10,6 +10,8 @@ Qt boundary, which `TextPositions` guards.
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -35,6 +37,7 @@ from app.ui.editor_commands import (
     AddCodingsCommand,
     DeleteCodingsCommand,
     InVivoCommand,
+    NewCoderCommand,
     RecodeCodingsCommand,
     ReplaceSetValueCommand,
     run_and_push,
@@ -77,7 +80,6 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         self._matches: list[tuple[int, int]] = []
         self._match = 0
         self._painting = False
-        self._own_change = False
         self._tables_for: object = None  # the project whose codebook and coders are cached
         self._build()
         context.changed.connect(self._on_change)
@@ -290,9 +292,32 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
             self._refresh_lookup_tables()
             self._reload_codings()
         elif doc in change.codings or change.memos:
-            if self._own_change and not change.memos:
+            if change.initiator is self and not change.memos:
                 return  # apply_code updates the index itself, from the records it got back
-            self._reload_codings()
+            if change.only_codings and not change.memos:
+                self._patch_codings(change.touched_codings)  # e.g. an undo: only those codings
+            else:
+                self._reload_codings()
+
+    def _patch_codings(self, touched) -> None:
+        """Re-read only these codings (removed, added or changed) and repaint the paragraphs they touch."""
+        project = self.context.project
+        shown = self._shown_filter()
+        wanted = shown.accepts(self.context.active_coder_id)
+        fresh = [
+            r
+            for r in coding.codings_by_ids(project, touched)
+            if r.document_id == self.current_document_id and wanted(r.coder_id)
+        ]
+        remaining = self.index.without(touched)
+        coders = {c.coder_id for c in remaining.codings} | {r.coder_id for r in fresh}
+        if self.stripes.show_coder != (len(coders) > 1 or shown.mode != "mine"):
+            self._reload_codings()  # the stripes switch between code colours and coder colours
+            return
+        palette = coder_palette(self._coders) if self.stripes.show_coder else {}
+        removed = [self.index.by_id[i] for i in touched if i in self.index.by_id]
+        added = [self._shown(r, palette, {}) for r in fresh]
+        self._swap_index(remaining.with_added(added), changed=set(removed) | set(added))
 
     def _reload_document(self) -> None:
         """Reload text and codings (after an edit or an undo of a merge) keeping the reader's place."""
@@ -366,27 +391,29 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         start, end = chosen
         spec = coding.CodingSpec(self.current_document_id, code_id, start, end)
         excerpt = _short(self.view.stored_text()[start:end])
-        command = AddCodingsCommand(project, [spec], self._coder_id(), f"Code “{excerpt}” as {code.name}")
-        self._own_change = True  # the index grows from the command's records instead of re-reading them all
-        try:
-            run_and_push(self.context, command)
-        except SetValueConflict as conflict:
-            self._own_change = False
-            return self._replace_set_value(conflict, spec, f"Code “{excerpt}” as {code.name} (replacing)")
-        except RapportError as error:
-            self.report_error(error)
-            return False
-        finally:
-            self._own_change = False
+        label = f"Code “{excerpt}” as {code.name}"
+        with self._one_step(label):  # with the coder it may have to create first
+            coder_id = self._coder_id()
+            if coder_id is None:
+                return False
+            command = AddCodingsCommand(project, [spec], coder_id, label)
+            # As the initiator, the editor grows its index from the command's records instead of re-reading.
+            try:
+                run_and_push(self.context, command, self)
+            except SetValueConflict as conflict:
+                return self._replace_set_value(conflict, spec, coder_id, f"{label} (replacing)")
+            except RapportError as error:
+                self.report_error(error)
+                return False
         self._add_to_index(command.records)
         self._remember(code_id)
         return True
 
-    def _replace_set_value(self, conflict: SetValueConflict, spec, label: str) -> bool:
+    def _replace_set_value(self, conflict: SetValueConflict, spec, coder_id: int, label: str) -> bool:
         """A second value of a code set on the passage: replace the first when the user says so."""
         if not self.ask_replace_value(str(conflict)):
             return False
-        replaced = self._run(ReplaceSetValueCommand(self.context.project, [spec], self._coder_id(), label))
+        replaced = self._run(ReplaceSetValueCommand(self.context.project, [spec], coder_id, label))
         if replaced:  # the change notice re-reads this document's codings (one was removed)
             self._remember(spec.code_id)
         return replaced
@@ -401,9 +428,9 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def _run(self, command) -> bool:
+    def _run(self, command, initiator: object = None) -> bool:
         try:
-            run_and_push(self.context, command)
+            run_and_push(self.context, command, initiator)
         except RapportError as error:
             self.report_error(error)
             return False
@@ -468,7 +495,10 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         def spec(code_id: int) -> coding.CodingSpec:
             return coding.CodingSpec(doc, code_id, start, end)
 
-        return self._run(InVivoCommand(project, name, spec, self._coder_id(), f"In-vivo code “{name}”"))
+        label = f"In-vivo code “{name}”"
+        with self._one_step(label):
+            coder_id = self._coder_id()
+            return coder_id is not None and self._run(InVivoCommand(project, name, spec, coder_id, label))
 
     def remove_coding(self, coding_id: int) -> None:
         shown = self.index.by_id.get(coding_id)
@@ -499,10 +529,25 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         text, ok = QInputDialog.getMultiLineText(self, title, "Memo:", current)
         return text if ok else None
 
-    def _coder_id(self) -> int:
+    @contextmanager
+    def _one_step(self, label: str) -> Iterator[None]:
+        """Without an active coder, creating one and the action that needed one are one undo step."""
+        if self.context.active_coder_id is not None:
+            yield
+            return
+        self.context.undo_stack.beginMacro(label)
+        try:
+            yield
+        finally:
+            self.context.undo_stack.endMacro()
+
+    def _coder_id(self) -> int | None:
+        """The active coder; without one, a coder named after the user is created (undoably) and chosen."""
         if self.context.active_coder_id is None:
-            coder_id = coding.ensure_coder(self.context.project, getpass.getuser() or "Me")
-            self.context.set_active_coder(coder_id)
+            command = NewCoderCommand(self.context, getpass.getuser() or "Me")
+            if not self._run(command):
+                return None
+            self.context.set_active_coder(command.coder_id)
         return self.context.active_coder_id
 
     def _remember(self, code_id: int) -> None:

@@ -1,0 +1,214 @@
+"""Window benchmark: the loop a researcher repeats all afternoon, in the full main window.
+
+A 100,000-word transcript with 5,000 codings (2,000 of them with one code) and a 1,000-code codebook, opened in
+the real MainWindow (offscreen, 1280x800) with every dock visible, the applied code selected in the codebook (so
+the Excerpts view lists it) and search results showing. Measured in one run:
+
+  open_document_ms        show_document of the transcript, cold, until the editor has painted
+  apply_editor_ms         click a code with words selected, until the editor has repainted (median of 7)
+  apply_all_views_ms      the same, until every visible view (code tree, Excerpts, search) has repainted
+  undo_editor_ms / undo_all_views_ms, redo_editor_ms / redo_all_views_ms: Edit > Undo / Redo of that coding
+  select_code_ms          select a code with 2,000 excerpts in the codebook, until Excerpts painted its rows
+
+each also as a ratio to a plain QPlainTextEdit.setPlainText + paint of the same text measured in the same run.
+Prints JSON on stdout. Goals (issue 15): apply/undo/redo <= 30 ms and <= 5x the plain figure; select <= 100 ms;
+open <= 150 ms.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.bench_window
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench.bench_editor import CODES, CODINGS, make_transcript, measure_plain
+
+BIG_CODE_CODINGS = 2_000
+SAMPLES = 7
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def build_project(folder: Path):
+    """The transcript, 1,000 codes under 40 themes, 5,000 codings: 2,000 with code 0, the rest over 59."""
+    from app.services import codebook, coding
+    from app.services.importing import DocumentMeta, import_text
+    from app.services.project import create_project
+
+    project = create_project(folder / "bench.rapport")
+    text = make_transcript()
+    document = import_text(
+        project,
+        name="Long session",
+        text=text,
+        meta=DocumentMeta(dyad="D01", session=1, perspective="client", kind="session"),
+    )
+    top = [codebook.add_code(project, f"Theme {i}") for i in range(40)]
+    codes = list(top)
+    codes += [codebook.add_code(project, f"Code {i}", parent=top[i % 40].id) for i in range(CODES - 40)]
+    coder = coding.ensure_coder(project, "Bench")
+    rng = random.Random(11)
+    specs = []
+    for n in range(CODINGS):
+        start = rng.randrange(0, len(text) - 600)
+        code = codes[0] if n < BIG_CODE_CODINGS else rng.choice(codes[1:60])
+        specs.append(coding.CodingSpec(document.id, code.id, start, start + rng.randint(20, 600)))
+    coding.add_codings(project, specs, coder)
+    path = project.path
+    project.close()
+    return path, document.id, text, [c.id for c in codes]
+
+
+def open_window(path: Path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.context import AppContext
+    from app.ui.main_window import MainWindow
+
+    context = AppContext()
+    window = MainWindow(context)
+    window.ask_coder = lambda names, current: names[0]
+    window.resize(1280, 800)
+    window.show()
+    window.open_path(path)
+    docks = window.docks
+    # Every dock visible: untabify the panels that share a place by default.
+    if "excerpts" in docks and "search" in docks:
+        window.splitDockWidget(docks["excerpts"], docks["search"], Qt.Orientation.Horizontal)
+    if "memos" in docks:
+        window.splitDockWidget(docks["codebook"], docks["memos"], Qt.Orientation.Vertical)
+    window.splitDockWidget(docks["codebook"], docks["history"], Qt.Orientation.Vertical)
+    for dock in docks.values():
+        dock.show()
+    QApplication.processEvents()
+    return window
+
+
+def visible_views(window) -> list:
+    views = [window.codebook.tree.viewport()]
+    for key, attr in (("excerpts", "table"), ("search", "table"), ("history", None)):
+        widget = window.hosted(key)
+        if widget is not None and widget.isVisible():
+            views.append(getattr(widget, attr).viewport() if attr else widget.viewport())
+    return views
+
+
+def timed(action, window) -> tuple[float, float]:
+    """Run an action; the time until the editor repainted, and until every visible view repainted too."""
+    from PySide6.QtWidgets import QApplication
+
+    editor = window.pane.view
+    started = time.perf_counter()
+    action()
+    editor.view.viewport().repaint()
+    editor.stripes.repaint()
+    to_editor = time.perf_counter() - started
+    QApplication.processEvents()  # queued signals, resizes and deferred layouts the action caused
+    for view in visible_views(window):
+        view.repaint()
+    return to_editor, time.perf_counter() - started
+
+
+def measure_window(path: Path, doc_id: int, text: str, codes: list[int]) -> dict[str, object]:
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QApplication
+
+    window = open_window(path)
+    editor = window.pane.view
+    result: dict[str, object] = {}
+    started = time.perf_counter()
+    window.show_document(doc_id)
+    editor.view.viewport().repaint()
+    editor.stripes.repaint()
+    result["open_document_ms"] = _ms(time.perf_counter() - started)
+    QApplication.processEvents()
+
+    search = window.hosted("search")
+    if search is not None:
+        search.query_edit.setText("trust AND safe")
+        search.run_search()
+        deadline = time.perf_counter() + 120
+        while (search.result is None or search.busy) and time.perf_counter() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.01)
+        result["search_hits_shown"] = search.result.total if search.result else 0
+
+    window.codebook.select_code(codes[1])
+    QApplication.processEvents()
+    started = time.perf_counter()
+    window.codebook.select_code(codes[0])
+    excerpts = window.hosted("excerpts")
+    if excerpts is not None:
+        excerpts.table.viewport().repaint()
+    result["select_code_ms"] = _ms(time.perf_counter() - started)
+    result["excerpts_listed"] = len(excerpts.model.excerpts()) if excerpts is not None else 0
+    result["excerpt_rows_handed_to_the_view"] = excerpts.model.rowCount() if excerpts is not None else 0
+    QApplication.processEvents()
+
+    samples: dict[str, list[tuple[float, float]]] = {"apply": [], "undo": [], "redo": []}
+    for n in range(SAMPLES):
+        position = len(text) * (n + 2) // 10
+        cursor = QTextCursor(editor.view.document())
+        cursor.setPosition(editor.positions.to_qt(position))
+        cursor.setPosition(editor.positions.to_qt(position + 60), QTextCursor.MoveMode.KeepAnchor)
+        editor.view.setTextCursor(cursor)
+        QApplication.processEvents()
+        samples["apply"].append(timed(lambda: window.codebook.codeActivated.emit(codes[0]), window))
+        samples["undo"].append(timed(window.actions.undo.trigger, window))
+        samples["redo"].append(timed(window.actions.redo.trigger, window))
+    for name, pairs in samples.items():
+        result[f"{name}_editor_ms"] = _ms(statistics.median(p[0] for p in pairs))
+        result[f"{name}_all_views_ms"] = _ms(statistics.median(p[1] for p in pairs))
+    window.context.undo_stack.clear()
+    window.context.set_project(None)
+    window.close()
+    return result
+
+
+def main() -> int:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("RapportBench")
+    app.setApplicationName("RapportBench")
+    QSettings().clear()
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        path, doc_id, text, codes = build_project(Path(folder))
+        setup = time.perf_counter() - started
+        plain = measure_plain(text)
+        window = measure_window(path, doc_id, text, codes)
+    base = plain["plain_setPlainText_ms"] or 1e-9
+    report: dict[str, object] = {
+        "words": 100_000,
+        "characters": len(text),
+        "codings": CODINGS,
+        "codes": CODES,
+        "setup_s": round(setup, 1),
+        "plain_setPlainText_ms": plain["plain_setPlainText_ms"],
+        **window,
+    }
+    for key in list(report):
+        if key.endswith("_ms") and key != "plain_setPlainText_ms":
+            report[key.replace("_ms", "_ratio_to_setPlainText")] = round(float(report[key]) / base, 3)
+    report["goals_ms"] = {"apply_undo_redo": 30, "ratio": 5, "select_code": 100, "open_document": 150}
+    print(json.dumps(report, indent=2))
+    del app
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
