@@ -40,7 +40,3 @@ def user_cache_dir() -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
 
-
-def search_index_dir(project_id: str) -> Path:
-    """The whoosh index of one project, keyed by the project's own id (never a temp folder)."""
-    return user_cache_dir() / "search" / project_id

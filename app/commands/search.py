@@ -1,4 +1,5 @@
-"""`search`: full-text search of the project's transcripts (whoosh query syntax), as in CLI.md.
+"""`search`: full-text search of the project's transcripts (words, "phrases", AND/OR/NOT,
+wildcards, fields: app/search/query_language.py), as in CLI.md.
 
 Positions are code points into the document text that `rapport text` prints. Memos are searched only with
 `--kind memo`; their positions then refer to the memo's text.

@@ -1,9 +1,10 @@
 """Full-text search across the study, with filters, exact match offsets, and "code all hits".
 
-`search` brings the index up to date first (see search_sync.py: cheap when nothing changed), runs the query
-(whoosh syntax: words, "phrases", AND/OR/NOT, wildcards, `speaker:client`) and returns plain data. A hit is a
+The index is an FTS5 table inside the project, written by triggers in the same transaction as the text
+(app/storage/search_index.py), so `search` never waits for indexing: it runs the query (words, "phrases",
+AND/OR/NOT, wildcards, `speaker:client`; app/search/query_language.py) and returns plain data. A hit is a
 speaker turn (or a memo); `matches` are exact code-point offsets into the document text, so `text[s:e]` is the
-matched word or phrase. Hits come in the order of the transcripts (documents in the order they were indexed).
+matched word or phrase. Hits come in the order of the transcripts (by document, then position), then memos.
 
 `code_all_hits` applies a code to every hit of a search (the turn, the sentence or just the matched words) for
 one coder in one transaction; `delete_codings` with the returned ids undoes it.
@@ -16,19 +17,11 @@ from dataclasses import dataclass
 
 from app.domain import search_spans
 from app.domain.errors import InvalidInput, SearchError
-from app.search.index import Filters, IndexDamaged, IndexHit
+from app.search import index
+from app.search.index import Filters, IndexHit
 from app.services import coding
 from app.services.project import Project
-from app.services.search_sync import (
-    SyncReport,
-    close_index,
-    index_folder,
-    index_is_current,
-    locked,
-    open_index,
-    rebuild_index,
-    sync_index,
-)
+from app.services.search_upkeep import SyncReport, index_is_current, rebuild_index
 from app.storage.models import DOCUMENT_KINDS, PERSPECTIVES
 from app.storage.queries import lookup
 from app.storage.queries import search as queries
@@ -38,13 +31,10 @@ __all__ = [
     "SearchRequest",
     "SearchResult",
     "SyncReport",
-    "close_index",
     "code_all_hits",
-    "index_folder",
     "index_is_current",
     "rebuild_index",
     "search",
-    "sync_index",
 ]
 
 Progress = Callable[[int, int, str], None]
@@ -133,7 +123,10 @@ def search(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> SearchResult:
-    """Search the project (syncing the index first). Raises SearchError for a malformed query."""
+    """Search the project. Raises SearchError for a malformed query.
+
+    `progress` and `cancelled` are accepted for callers that run searches in the background; a search needs
+    neither (nothing is indexed first)."""
     request = SearchRequest(query, dyad, session, perspective, kind, coded_with, not_coded_with, memos, coder)
     return run_request(project, request, limit=limit, progress=progress, cancelled=cancelled)
 
@@ -150,13 +143,8 @@ def run_request(
         raise InvalidInput("The number of hits to show must be at least 1.")
     filters, coded, uncoded = _filters(project, request)
     post_filter = coded is not None or uncoded is not None
-    with locked():
-        sync_index(project, progress, cancelled)
-        try:
-            found = open_index(project).search(request.query, filters, None if post_filter else limit)
-        except IndexDamaged:
-            rebuild_index(project, progress, cancelled)
-            found = open_index(project).search(request.query, filters, None if post_filter else limit)
+    with project.read() as session:
+        found = index.search(session, request.query, filters, None if post_filter else limit)
     hits_found = found.hits
     total = found.total
     if post_filter:

@@ -1,22 +1,16 @@
-"""`rapport search` as a real subprocess: the JSON shape of CLI.md, offsets into `rapport text`, exit codes."""
+"""`rapport search`: the JSON shape of CLI.md, offsets into `rapport text`, exit codes."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-
-def rapport(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "app", *map(str, args)], capture_output=True)
+from tests.cli_runner import CliResult, rapport
 
 
-def as_json(result: subprocess.CompletedProcess[bytes]):
-    assert result.returncode == 0, result.stderr.decode()
-    return json.loads(result.stdout.decode("utf-8"))
+def as_json(result: CliResult):
+    return result.json()
 
 
 SESSION = (
@@ -53,11 +47,11 @@ def study(tmp_path: Path) -> Path:
 def document_text(path: Path, name: str) -> str:
     result = rapport("text", path, name)
     assert result.returncode == 0
-    return result.stdout.decode("utf-8")
+    return result.stdout
 
 
 def test_search_prints_exactly_the_contract(study: Path) -> None:
-    data = as_json(rapport("search", study, 'trust OR "mother once"', "--json"))
+    data = as_json(rapport("search", study, 'trust* OR "mother once"', "--json"))
     assert set(data) == {"total", "hits"}
     assert data["total"] == 3
     for hit in data["hits"]:
@@ -75,7 +69,7 @@ def test_filters_limit_and_kind(study: Path) -> None:
     assert only_recall["total"] == 1 and only_recall["hits"][0]["document"].startswith("D02")
     assert as_json(rapport("search", study, "trust", "--kind", "recall", "--json"))["total"] == 1
     assert as_json(rapport("search", study, "trust", "--perspective", "therapist", "--json"))["total"] == 0
-    limited = as_json(rapport("search", study, "trust", "--limit", "1", "--json"))
+    limited = as_json(rapport("search", study, "trust*", "--limit", "1", "--json"))
     assert limited["total"] == 3 and len(limited["hits"]) == 1
     assert as_json(rapport("search", study, "speaker:client", "--json"))["total"] == 2
 
@@ -87,7 +81,7 @@ def test_no_match_is_an_empty_list(study: Path) -> None:
 def test_readable_output(study: Path) -> None:
     result = rapport("search", study, "judged")
     assert result.returncode == 0
-    out = result.stdout.decode("utf-8")
+    out = result.stdout
     assert out.startswith("1 hit\n") and "felt judged" in out
 
 
@@ -103,9 +97,9 @@ def test_readable_output(study: Path) -> None:
 def test_user_errors_exit_1_with_one_line(study: Path, args: list[str], message: str) -> None:
     result = rapport("search", study, *args, "--json")
     assert result.returncode == 1
-    err = result.stderr.decode("utf-8")
+    err = result.stderr
     assert message in err and "Traceback" not in err and err.count("\n") == 1
-    assert result.stdout == b""
+    assert result.stdout == ""
 
 
 def test_wrong_usage_exits_2(study: Path) -> None:
