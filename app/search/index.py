@@ -69,6 +69,7 @@ class IndexHit:
     kind: str
     text: str  # the turn's (memo's) text
     matches: tuple[Span, ...]
+    document: str = ""  # the document's name ("" for a memo on no document)
 
 
 @dataclass(frozen=True)
@@ -127,52 +128,83 @@ def _search_in(
     compiled = fts_query.compile_query(connection, tree, target)
     table = target.fts_table
     conditions, params = _conditions(target, filters)
-    total = None
     if compiled.fts is not None:
-        source = f"{table} JOIN {target.base} ON r.id = {table}.rowid{target.joins}"
+        # One MATCH, answered from the index; its highlight() marks exactly the positive words and phrases of
+        # the text column (a row holds no negated one, and speaker words are in the other column).
+        joins = target.joins if conditions else ""
+        source = f"{table} JOIN {target.base} ON r.id = {table}.rowid{joins}"
         conditions.insert(0, f"{table} MATCH ?")
         params.insert(0, compiled.fts)
-        if len(conditions) == 1:  # no filter: count in the index alone
-            total = connection.execute(
-                f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", params
-            ).fetchone()[0]
+        marks = f"highlight({table}, 0, '{OPEN}', '{CLOSE}')"
     else:
         source = f"{target.base} JOIN {table} ON {table}.rowid = r.id{target.joins}"
         conditions.insert(0, compiled.sql or "1")
         params[:0] = compiled.params
+        marks = "NULL"
     where = " AND ".join(f"({condition})" for condition in conditions)
-    if total is None:
+    if compiled.fts is not None and len(conditions) == 1:  # no filter: count in the index alone
+        total = connection.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", params).fetchone()[
+            0
+        ]
+    else:
         total = connection.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0]
     if limit == 0 or not total:
         return total, []
-    order = "r.document_id, r.start" if target is TURNS else "r.id"
-    select = _select_columns(target)
+    # In the order the records were written: transcripts as imported, turns in text order (the index's own
+    # order, so the first hundred of ten thousand cost no sort).
     rows = connection.execute(
-        f"SELECT {select}, {table}.body FROM {source} WHERE {where} ORDER BY {order}"
-        + ("" if limit is None else f" LIMIT {int(limit)}"),
+        f"SELECT {_select_columns(target)}, {table}.body, {marks} FROM {source} WHERE {where}"
+        f" ORDER BY {table}.rowid" + ("" if limit is None else f" LIMIT {int(limit)}"),
         params,
     ).fetchall()
-    spans = _highlights(connection, tree, target, [row[0] for row in rows])
-    return total, [_hit(target, row, spans.get(row[0], [])) for row in rows]
+    if compiled.fts is not None:
+        spans = {row[0]: _spans(row[-1]) for row in rows}
+    else:
+        spans = _highlights(connection, tree, target, [row[0] for row in rows])
+    documents = _documents(connection, {row[1] for row in rows if row[1] is not None})
+    return total, [_hit(target, row, spans.get(row[0], []), documents) for row in rows]
 
 
 def _select_columns(target: fts_query.Target) -> str:
     if target is TURNS:
-        return 'r.id, r.document_id, r.start, r."end", r.speaker, d.perspective, d.kind'
-    return "r.id, r.document_id, NULL, NULL, (SELECT name FROM coders WHERE id = r.author_id), d.perspective, 'memo'"
+        return 'r.id, r.document_id, r.start, r."end", r.speaker'
+    return "r.id, r.document_id, NULL, NULL, (SELECT name FROM coders WHERE id = r.author_id)"
 
 
-def _hit(target: fts_query.Target, row: Sequence, spans: list[Span]) -> IndexHit:
-    ident, document_id, start, end, speaker, perspective, kind, body = row
+def _hit(target: fts_query.Target, row: Sequence, spans: list[Span], documents: dict) -> IndexHit:
+    ident, document_id, start, end, speaker, body, _marks = row
     body = body or ""
+    name, perspective, kind = documents.get(document_id, ("", None, "other"))
     if target is MEMOS:
         return IndexHit(
-            MEMO_KIND, document_id, ident, 0, len(body), speaker, perspective, MEMO_KIND, body, tuple(spans)
+            MEMO_KIND,
+            document_id,
+            ident,
+            0,
+            len(body),
+            speaker,
+            perspective,
+            MEMO_KIND,
+            body,
+            tuple(spans),
+            name,
         )
     matches = tuple((start + s, start + e) for s, e in spans)
-    return IndexHit(
-        "turn", document_id, None, start, end, speaker, perspective, kind or "other", body, matches
-    )
+    return IndexHit("turn", document_id, None, start, end, speaker, perspective, kind, body, matches, name)
+
+
+def _documents(connection: sqlite3.Connection, ids: set[int]) -> dict[int, tuple[str, str | None, str]]:
+    """{document id: (name, perspective, kind)}."""
+    details: dict[int, tuple[str, str | None, str]] = {}
+    ordered = sorted(ids)
+    for first in range(0, len(ordered), 500):
+        chunk = ordered[first : first + 500]
+        rows = connection.execute(
+            f"SELECT id, name, perspective, kind FROM documents WHERE id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+        details.update((row[0], (row[1], row[2], row[3] or "other")) for row in rows)
+    return details
 
 
 def _highlights(
@@ -196,20 +228,22 @@ def _highlights(
     return found
 
 
-def _spans(marked: str) -> list[Span]:
+def _spans(marked: str | None) -> list[Span]:
     """Code-point spans of the marked runs, in the text without the marks (overlapping runs merged)."""
     spans: list[Span] = []
-    position, opened = 0, None
-    for char in marked:
-        if char == OPEN:
-            opened = position if opened is None else opened
-        elif char == CLOSE:
-            if opened is not None:
-                if spans and opened <= spans[-1][1]:
-                    spans[-1] = (spans[-1][0], max(spans[-1][1], position))
-                else:
-                    spans.append((opened, position))
-            opened = None
+    if not marked:
+        return spans
+    found = marked.find(OPEN)
+    removed = 0  # marks before the current position: they are not in the text
+    while found != -1:
+        closing = marked.find(CLOSE, found)
+        if closing == -1:  # pragma: no cover - highlight() always closes what it opens
+            break
+        start, end = found - removed, closing - removed - 1
+        removed += 2
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
         else:
-            position += 1
+            spans.append((start, end))
+        found = marked.find(OPEN, closing)
     return spans

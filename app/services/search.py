@@ -12,8 +12,11 @@ one coder in one transaction; `delete_codings` with the returned ids undoes it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
 
 from app.domain import search_spans
 from app.domain.errors import InvalidInput, SearchError
@@ -74,11 +77,26 @@ class Hit:
     speaker: str | None
     perspective: str | None
     kind: str
-    snippet: str
-    snippet_matches: tuple[tuple[int, int], ...]
     matches: tuple[tuple[int, int], ...]
     text: str  # the turn's (memo's) text
     memo_id: int | None = None
+
+    @functools.cached_property
+    def _excerpt(self) -> search_spans.Snippet:
+        # Made when first shown: a search of a hundred hits need not cut a hundred snippets nobody reads.
+        base = 0 if self.kind == MEMO_KIND else self.start
+        local = [(s - base, e - base) for s, e in self.matches]
+        return search_spans.snippet(self.text, 0, len(self.text), local)
+
+    @property
+    def snippet(self) -> str:
+        """A one-line excerpt of the turn around its first match."""
+        return self._excerpt.text
+
+    @property
+    def snippet_matches(self) -> tuple[tuple[int, int], ...]:
+        """The matches inside `snippet`, as offsets into it."""
+        return self._excerpt.matches
 
     def as_dict(self) -> dict[str, object]:
         """The CLI's shape (CLI.md): document, start, end, speaker, snippet, matches."""
@@ -141,20 +159,21 @@ def run_request(
 ) -> SearchResult:
     if limit is not None and limit < 1:
         raise InvalidInput("The number of hits to show must be at least 1.")
-    filters, coded, uncoded = _filters(project, request)
-    post_filter = coded is not None or uncoded is not None
-    with project.read() as session:
+    with project.read() as session:  # one transaction: the hits, their documents and codings agree
+        filters, coded, uncoded = _filters(session, request)
+        post_filter = coded is not None or uncoded is not None
         found = index.search(session, request.query, filters, None if post_filter else limit)
-    hits_found = found.hits
-    total = found.total
-    if post_filter:
-        hits_found = _by_coding(project, hits_found, coded, uncoded, request.coder)
-        total = len(hits_found)
-        hits_found = hits_found if limit is None else hits_found[:limit]
-    return SearchResult(total, _hits(project, hits_found), request, limit)
+        hits_found = found.hits
+        total = found.total
+        if post_filter:
+            hits_found = _by_coding(session, hits_found, coded, uncoded, request.coder)
+            total = len(hits_found)
+            hits_found = hits_found if limit is None else hits_found[:limit]
+        hits = _hits(hits_found)
+    return SearchResult(total, hits, request, limit)
 
 
-def _filters(project: Project, request: SearchRequest) -> tuple[Filters, set[int] | None, set[int] | None]:
+def _filters(session: Session, request: SearchRequest) -> tuple[Filters, set[int] | None, set[int] | None]:
     kinds: frozenset[str] | None = None
     if request.kind is not None:
         kind = request.kind.strip().lower()
@@ -174,12 +193,10 @@ def _filters(project: Project, request: SearchRequest) -> tuple[Filters, set[int
             )
         perspectives = frozenset({perspective})
     dyad_ids = coded = uncoded = None
-    if request.dyad is not None or request.coded_with is not None or request.not_coded_with is not None:
-        with project.read() as session:
-            if request.dyad is not None:
-                dyad_ids = frozenset({lookup.dyad(session, request.dyad).id})
-            coded = _code_tree(session, request.coded_with)
-            uncoded = _code_tree(session, request.not_coded_with)
+    if request.dyad is not None:
+        dyad_ids = frozenset({lookup.dyad(session, request.dyad).id})
+    coded = _code_tree(session, request.coded_with)
+    uncoded = _code_tree(session, request.not_coded_with)
     sessions = frozenset({int(request.session)}) if request.session is not None else None
     return (
         Filters(dyad_ids=dyad_ids, sessions=sessions, perspectives=perspectives, kinds=kinds),
@@ -195,7 +212,7 @@ def _code_tree(session, code: str | int | None) -> set[int] | None:
 
 
 def _by_coding(
-    project: Project,
+    session: Session,
     hits: list[IndexHit],
     coded: set[int] | None,
     uncoded: set[int] | None,
@@ -204,11 +221,8 @@ def _by_coding(
     """Keep hits whose matches (the turn, when nothing in it was matched) overlap / avoid the given codes."""
     turns = [hit for hit in hits if hit.record == "turn" and hit.document_id is not None]
     documents = {hit.document_id for hit in turns}
-    with project.read() as session:
-        with_codes = queries.coded_ranges(session, documents, coded, coder) if coded is not None else {}
-        without_codes = (
-            queries.coded_ranges(session, documents, uncoded, coder) if uncoded is not None else {}
-        )
+    with_codes = queries.coded_ranges(session, documents, coded, coder) if coded is not None else {}
+    without_codes = queries.coded_ranges(session, documents, uncoded, coder) if uncoded is not None else {}
     kept = []
     for hit in turns:
         spans = hit.matches or ((hit.start, hit.end),)
@@ -224,32 +238,22 @@ def _by_coding(
     return kept
 
 
-def _hits(project: Project, found: list[IndexHit]) -> list[Hit]:
-    with project.read() as session:
-        names = queries.document_names(session, {h.document_id for h in found if h.document_id is not None})
-    hits = []
-    for hit in found:
-        # Snippets work on the turn text; shift the document offsets into it and back.
-        base = 0 if hit.record == "memo" else hit.start
-        local = [(s - base, e - base) for s, e in hit.matches]
-        excerpt = search_spans.snippet(hit.text, 0, len(hit.text), local)
-        hits.append(
-            Hit(
-                document_id=hit.document_id,
-                document=names.get(hit.document_id, "") if hit.document_id is not None else "",
-                start=hit.start,
-                end=hit.end,
-                speaker=hit.speaker,
-                perspective=hit.perspective,
-                kind=hit.kind,
-                snippet=excerpt.text,
-                snippet_matches=excerpt.matches,
-                matches=hit.matches,
-                text=hit.text,
-                memo_id=hit.memo_id,
-            )
+def _hits(found: list[IndexHit]) -> list[Hit]:
+    return [
+        Hit(
+            document_id=hit.document_id,
+            document=hit.document,
+            start=hit.start,
+            end=hit.end,
+            speaker=hit.speaker,
+            perspective=hit.perspective,
+            kind=hit.kind,
+            matches=hit.matches,
+            text=hit.text,
+            memo_id=hit.memo_id,
         )
-    return hits
+        for hit in found
+    ]
 
 
 # -- code all hits ----------------------------------------------------------------------------------

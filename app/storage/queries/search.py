@@ -22,14 +22,6 @@ def rebuild_search_index(session: Session, progress: Callable[[int, int], None])
     return len(document_ids), memos
 
 
-def document_names(session: Session, document_ids: Collection[int]) -> dict[int, str]:
-    ids = list(document_ids)
-    return {
-        row[0]: row[1]
-        for row in session.execute(select(Document.id, Document.name).where(Document.id.in_(ids)))
-    }
-
-
 def code_and_descendants(session: Session, code_id: int) -> set[int]:
     """The code and every code below it in the codebook tree."""
     rows = session.execute(select(Code.id, Code.parent_id)).all()
