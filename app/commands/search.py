@@ -32,6 +32,22 @@ def register(commands: Commands) -> None:
         "--limit", metavar="N", type=_positive, default=100, help="at most N hits (default 100)"
     )
 
+    reindex = commands.add(
+        "reindex",
+        reindex_command,
+        "rebuild the search index inside the project (only needed for a damaged file)",
+    )
+    add_project_argument(reindex)
+
+
+def reindex_command(args: argparse.Namespace) -> Result:
+    with project_for(args, write=True) as project:
+        report = search_service.rebuild_index(project)
+    data = {"documents": report.indexed_documents, "memos": report.indexed_memos}
+    return Result(
+        data, f"Search index rebuilt: {report.indexed_documents} documents, {report.indexed_memos} memos."
+    )
+
 
 def _positive(text: str) -> int:
     try:

@@ -44,6 +44,14 @@ MEMOS = fts_query.Target(
 DYAD_ID = {TURNS_TABLE: "d.dyad_id", MEMOS_TABLE: "coalesce(r.dyad_id, d.dyad_id)"}
 
 
+class SearchIndexDamaged(SearchError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The search index of this project is damaged: rebuild it (Search panel ▸ Rebuild index, or"
+            " `rapport reindex PROJECT`); the transcripts themselves are not affected."
+        )
+
+
 @dataclass(frozen=True)
 class Filters:
     """Restrictions on where to search (None: no restriction)."""
@@ -96,9 +104,13 @@ def search(session: Session, text: str, filters: Filters, limit: int | None) -> 
             hits.extend(found)
         return IndexResults(total, hits)
     except sqlite3.OperationalError as exc:
-        if "fts5" in str(exc).lower():
+        if "fts5" in str(exc).lower() and "corrupt" not in str(exc).lower():
             raise SearchError(f"The query {text!r} could not be run: {exc}") from None
-        raise
+        if "malformed" not in str(exc) and "corrupt" not in str(exc).lower():
+            raise
+        raise SearchIndexDamaged() from exc
+    except sqlite3.DatabaseError as exc:  # SQLITE_CORRUPT from the index's tables
+        raise SearchIndexDamaged() from exc
 
 
 def _conditions(target: fts_query.Target, filters: Filters) -> tuple[list[str], list[object]]:

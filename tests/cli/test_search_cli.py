@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -105,3 +107,25 @@ def test_user_errors_exit_1_with_one_line(study: Path, args: list[str], message:
 def test_wrong_usage_exits_2(study: Path) -> None:
     assert rapport("search", study, "trust", "--limit", "0").returncode == 2
     assert rapport("search", study, "trust", "--perspective", "mother").returncode == 2
+
+
+def damage(path: Path, where: str) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as con, con:
+        con.execute(f"UPDATE search_turns_data SET block = x'00ff00ff00ff' WHERE {where}")
+
+
+def test_a_damaged_index_is_one_line_then_reindex_repairs_it(study: Path) -> None:
+    damage(study, "id > 10")  # the index's segments (FTS5's own records, ids 1 and 10, still readable)
+    result = rapport("search", study, "trust*", "--json")
+    assert result.returncode == 1 and "search index of this project is damaged" in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    assert as_json(rapport("reindex", study, "--json")) == {"documents": 2, "memos": 0}
+    assert as_json(rapport("search", study, "trust*", "--json"))["total"] == 3
+
+
+def test_an_index_too_damaged_to_rebuild_points_to_the_backups(study: Path) -> None:
+    damage(study, "id > 1")  # FTS5 cannot open the table any more, not even to drop it
+    result = rapport("reindex", study)
+    assert result.returncode == 1 and "Restore from backup" in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    assert rapport("text", study, "D01_s1_session").returncode == 0  # the transcripts are intact

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from app.domain.errors import SearchError
 from app.storage import search_index
 from app.storage.models import Code, Coding, Document, Memo
 
@@ -14,7 +16,15 @@ from app.storage.models import Code, Coding, Document, Memo
 def rebuild_search_index(session: Session, progress: Callable[[int, int], None]) -> tuple[int, int]:
     """Drop and recreate the FTS5 index and its triggers, index every turn and memo; (documents, memos)."""
     connection = session.connection()
-    for statement in (*search_index.drop_statements(), *search_index.create_statements()):
+    try:
+        for statement in search_index.drop_statements():
+            connection.exec_driver_sql(statement)
+    except DBAPIError as exc:  # FTS5 cannot even open its tables to drop them
+        raise SearchError(
+            "The search index is too damaged to rebuild in place: restore the project from a backup"
+            " (File ▸ Restore from backup)."
+        ) from exc
+    for statement in search_index.create_statements():
         connection.exec_driver_sql(statement)
     document_ids = list(session.scalars(select(Document.id).order_by(Document.id)))
     search_index.fill(connection.exec_driver_sql, document_ids, progress)
