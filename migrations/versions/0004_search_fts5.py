@@ -27,7 +27,7 @@ def upgrade() -> None:
         op.execute(statement)
     connection = op.get_bind()
     document_ids = [row[0] for row in connection.exec_driver_sql("SELECT id FROM documents ORDER BY id")]
-    search_index.fill(connection.exec_driver_sql, document_ids)
+    search_index.fill(connection, document_ids)
 
 
 def downgrade() -> None:

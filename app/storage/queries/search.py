@@ -27,7 +27,7 @@ def rebuild_search_index(session: Session, progress: Callable[[int, int], None])
     for statement in search_index.create_statements():
         connection.exec_driver_sql(statement)
     document_ids = list(session.scalars(select(Document.id).order_by(Document.id)))
-    search_index.fill(connection.exec_driver_sql, document_ids, progress)
+    search_index.fill(connection, document_ids, progress)
     memos = session.scalar(select(func.count()).select_from(Memo)) or 0
     return len(document_ids), memos
 
