@@ -147,12 +147,13 @@ def _search_in(
         source = f"{table} JOIN {target.base} ON r.id = {table}.rowid{joins}"
         conditions.insert(0, f"{table} MATCH ?")
         params.insert(0, compiled.fts)
-        marks = f"highlight({table}, 0, '{OPEN}', '{CLOSE}')"
+        # The marked text is the text: reading the body again would cost as much as the marks.
+        body, marks = "NULL", f"highlight({table}, 0, '{OPEN}', '{CLOSE}')"
     else:
         source = f"{target.base} JOIN {table} ON {table}.rowid = r.id{target.joins}"
         conditions.insert(0, compiled.sql or "1")
         params[:0] = compiled.params
-        marks = "NULL"
+        body, marks = f"{table}.body", "NULL"
     where = " AND ".join(f"({condition})" for condition in conditions)
     if compiled.fts is not None and len(conditions) == 1:  # no filter: count in the index alone
         total = connection.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", params).fetchone()[
@@ -165,7 +166,7 @@ def _search_in(
     # In the order the records were written: transcripts as imported, turns in text order (the index's own
     # order, so the first hundred of ten thousand cost no sort).
     rows = connection.execute(
-        f"SELECT {_select_columns(target)}, {table}.body, {marks} FROM {source} WHERE {where}"
+        f"SELECT {_select_columns(target)}, {body}, {marks} FROM {source} WHERE {where}"
         f" ORDER BY {table}.rowid" + ("" if limit is None else f" LIMIT {int(limit)}"),
         params,
     ).fetchall()
@@ -184,8 +185,9 @@ def _select_columns(target: fts_query.Target) -> str:
 
 
 def _hit(target: fts_query.Target, row: Sequence, spans: list[Span], documents: dict) -> IndexHit:
-    ident, document_id, start, end, speaker, body, _marks = row
-    body = body or ""
+    ident, document_id, start, end, speaker, body, marked = row
+    if body is None:
+        body = (marked or "").replace(OPEN, "").replace(CLOSE, "")
     name, perspective, kind = documents.get(document_id, ("", None, "other"))
     if target is MEMOS:
         return IndexHit(
