@@ -31,9 +31,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    import multiprocessing
-
-    # The search index is written by worker processes for large imports; in the frozen build a worker is this
-    # executable started again, and this call turns it into the worker instead of a second Rapport.
-    multiprocessing.freeze_support()
     sys.exit(main())

@@ -42,11 +42,6 @@ def user_cache_dir() -> Path:
     return path
 
 
-def search_index_dir(project_id: str) -> Path:
-    """The whoosh index of one project, keyed by the project's own id (never a temp folder)."""
-    return user_cache_dir() / "search" / project_id
-
-
 def fresh_demo_path() -> Path:
     """A new file for a fresh copy of the demo study in the user data folder (never overwrites an older one)."""
     folder = user_data_dir() / "demo"

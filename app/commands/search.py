@@ -1,4 +1,5 @@
-"""`search`: full-text search of the project's transcripts (whoosh query syntax), as in CLI.md.
+"""`search`: full-text search of the project's transcripts (words, "phrases", AND/OR/NOT,
+wildcards, fields: app/search/query_language.py), as in CLI.md.
 
 Positions are code points into the document text that `rapport text` prints. Memos are searched only with
 `--kind memo`; their positions then refer to the memo's text.
@@ -29,6 +30,22 @@ def register(commands: Commands) -> None:
     )
     parser.add_argument(
         "--limit", metavar="N", type=_positive, default=100, help="at most N hits (default 100)"
+    )
+
+    reindex = commands.add(
+        "reindex",
+        reindex_command,
+        "rebuild the search index inside the project (only needed for a damaged file)",
+    )
+    add_project_argument(reindex)
+
+
+def reindex_command(args: argparse.Namespace) -> Result:
+    with project_for(args, write=True) as project:
+        report = search_service.rebuild_index(project)
+    data = {"documents": report.indexed_documents, "memos": report.indexed_memos}
+    return Result(
+        data, f"Search index rebuilt: {report.indexed_documents} documents, {report.indexed_memos} memos."
     )
 
 

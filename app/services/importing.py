@@ -177,10 +177,8 @@ def store_document(
 def tell_search_index(project: Project, document_ids: list[int]) -> None:
     """Hook: the search index learns about new documents here.
 
-    Deliberately a no-op for now. The index (engineer E, `app/search/`) keeps itself in sync by comparing
-    the project's `content_version` and documents' `text_hash` with what it indexed, and every import bumps
-    `content_version` inside its transaction and notifies `Change(documents=...)`. If the index later wants
-    eager updates, call it from here: this is the one place all imports pass through after committing.
+    Deliberately a no-op: the index is an FTS5 table inside the project that SQLite triggers write in the
+    import's own transaction (app/storage/search_index.py), so a new document is searchable when it commits.
     """
     del project, document_ids
 

@@ -1,9 +1,10 @@
 """Full-text search across the study, with filters, exact match offsets, and "code all hits".
 
-`search` brings the index up to date first (see search_sync.py: cheap when nothing changed), runs the query
-(whoosh syntax: words, "phrases", AND/OR/NOT, wildcards, `speaker:client`) and returns plain data. A hit is a
+The index is an FTS5 table inside the project, written by triggers in the same transaction as the text
+(app/storage/search_index.py), so `search` never waits for indexing: it runs the query (words, "phrases",
+AND/OR/NOT, wildcards, `speaker:client`; app/search/query_language.py) and returns plain data. A hit is a
 speaker turn (or a memo); `matches` are exact code-point offsets into the document text, so `text[s:e]` is the
-matched word or phrase. Hits come in the order of the transcripts (documents in the order they were indexed).
+matched word or phrase. Hits come in the order of the transcripts (by document, then position), then memos.
 
 `code_all_hits` applies a code to every hit of a search (the turn, the sentence or just the matched words) for
 one coder in one transaction; `delete_codings` with the returned ids undoes it.
@@ -11,25 +12,20 @@ one coder in one transaction; `delete_codings` with the returned ids undoes it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
 
 from app.domain import search_spans
 from app.domain.errors import InvalidInput, SearchError
 from app.domain.spans import merge_spans, overlaps_any
-from app.search.index import Filters, IndexDamaged, IndexHit
+from app.search import index
+from app.search.index import Filters, IndexHit
 from app.services import coding
 from app.services.project import Project
-from app.services.search_sync import (
-    SyncReport,
-    close_index,
-    index_folder,
-    index_is_current,
-    locked,
-    open_index,
-    rebuild_index,
-    sync_index,
-)
+from app.services.search_upkeep import SyncReport, index_is_current, rebuild_index
 from app.storage.models import DOCUMENT_KINDS, PERSPECTIVES
 from app.storage.queries import lookup
 from app.storage.queries import search as queries
@@ -39,13 +35,10 @@ __all__ = [
     "SearchRequest",
     "SearchResult",
     "SyncReport",
-    "close_index",
     "code_all_hits",
-    "index_folder",
     "index_is_current",
     "rebuild_index",
     "search",
-    "sync_index",
 ]
 
 Progress = Callable[[int, int, str], None]
@@ -85,11 +78,26 @@ class Hit:
     speaker: str | None
     perspective: str | None
     kind: str
-    snippet: str
-    snippet_matches: tuple[tuple[int, int], ...]
     matches: tuple[tuple[int, int], ...]
     text: str  # the turn's (memo's) text
     memo_id: int | None = None
+
+    @functools.cached_property
+    def _excerpt(self) -> search_spans.Snippet:
+        # Made when first shown: a search of a hundred hits need not cut a hundred snippets nobody reads.
+        base = 0 if self.kind == MEMO_KIND else self.start
+        local = [(s - base, e - base) for s, e in self.matches]
+        return search_spans.snippet(self.text, 0, len(self.text), local)
+
+    @property
+    def snippet(self) -> str:
+        """A one-line excerpt of the turn around its first match."""
+        return self._excerpt.text
+
+    @property
+    def snippet_matches(self) -> tuple[tuple[int, int], ...]:
+        """The matches inside `snippet`, as offsets into it."""
+        return self._excerpt.matches
 
     def as_dict(self) -> dict[str, object]:
         """The CLI's shape (CLI.md): document, start, end, speaker, snippet, matches."""
@@ -134,7 +142,10 @@ def search(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> SearchResult:
-    """Search the project (syncing the index first). Raises SearchError for a malformed query."""
+    """Search the project. Raises SearchError for a malformed query.
+
+    `progress` and `cancelled` are accepted for callers that run searches in the background; a search needs
+    neither (nothing is indexed first)."""
     request = SearchRequest(query, dyad, session, perspective, kind, coded_with, not_coded_with, memos, coder)
     return run_request(project, request, limit=limit, progress=progress, cancelled=cancelled)
 
@@ -149,25 +160,21 @@ def run_request(
 ) -> SearchResult:
     if limit is not None and limit < 1:
         raise InvalidInput("The number of hits to show must be at least 1.")
-    filters, coded, uncoded = _filters(project, request)
-    post_filter = coded is not None or uncoded is not None
-    with locked():
-        sync_index(project, progress, cancelled)
-        try:
-            found = open_index(project).search(request.query, filters, None if post_filter else limit)
-        except IndexDamaged:
-            rebuild_index(project, progress, cancelled)
-            found = open_index(project).search(request.query, filters, None if post_filter else limit)
-    hits_found = found.hits
-    total = found.total
-    if post_filter:
-        hits_found = _by_coding(project, hits_found, coded, uncoded, request.coder)
-        total = len(hits_found)
-        hits_found = hits_found if limit is None else hits_found[:limit]
-    return SearchResult(total, _hits(project, hits_found), request, limit)
+    with project.read() as session:  # one transaction: the hits, their documents and codings agree
+        filters, coded, uncoded = _filters(session, request)
+        post_filter = coded is not None or uncoded is not None
+        found = index.search(session, request.query, filters, None if post_filter else limit)
+        hits_found = found.hits
+        total = found.total
+        if post_filter:
+            hits_found = _by_coding(session, hits_found, coded, uncoded, request.coder)
+            total = len(hits_found)
+            hits_found = hits_found if limit is None else hits_found[:limit]
+        hits = _hits(hits_found)
+    return SearchResult(total, hits, request, limit)
 
 
-def _filters(project: Project, request: SearchRequest) -> tuple[Filters, set[int] | None, set[int] | None]:
+def _filters(session: Session, request: SearchRequest) -> tuple[Filters, set[int] | None, set[int] | None]:
     kinds: frozenset[str] | None = None
     if request.kind is not None:
         kind = request.kind.strip().lower()
@@ -187,12 +194,10 @@ def _filters(project: Project, request: SearchRequest) -> tuple[Filters, set[int
             )
         perspectives = frozenset({perspective})
     dyad_ids = coded = uncoded = None
-    if request.dyad is not None or request.coded_with is not None or request.not_coded_with is not None:
-        with project.read() as session:
-            if request.dyad is not None:
-                dyad_ids = frozenset({lookup.dyad(session, request.dyad).id})
-            coded = _code_tree(session, request.coded_with)
-            uncoded = _code_tree(session, request.not_coded_with)
+    if request.dyad is not None:
+        dyad_ids = frozenset({lookup.dyad(session, request.dyad).id})
+    coded = _code_tree(session, request.coded_with)
+    uncoded = _code_tree(session, request.not_coded_with)
     sessions = frozenset({int(request.session)}) if request.session is not None else None
     return (
         Filters(dyad_ids=dyad_ids, sessions=sessions, perspectives=perspectives, kinds=kinds),
@@ -208,7 +213,7 @@ def _code_tree(session, code: str | int | None) -> set[int] | None:
 
 
 def _by_coding(
-    project: Project,
+    session: Session,
     hits: list[IndexHit],
     coded: set[int] | None,
     uncoded: set[int] | None,
@@ -217,11 +222,8 @@ def _by_coding(
     """Keep hits whose matches (the turn, when nothing in it was matched) overlap / avoid the given codes."""
     turns = [hit for hit in hits if hit.record == "turn" and hit.document_id is not None]
     documents = {hit.document_id for hit in turns}
-    with project.read() as session:
-        with_codes = queries.coded_ranges(session, documents, coded, coder) if coded is not None else {}
-        without_codes = (
-            queries.coded_ranges(session, documents, uncoded, coder) if uncoded is not None else {}
-        )
+    with_codes = queries.coded_ranges(session, documents, coded, coder) if coded is not None else {}
+    without_codes = queries.coded_ranges(session, documents, uncoded, coder) if uncoded is not None else {}
     kept = []
     for hit in turns:
         spans = hit.matches or ((hit.start, hit.end),)
@@ -237,32 +239,22 @@ def _by_coding(
     return kept
 
 
-def _hits(project: Project, found: list[IndexHit]) -> list[Hit]:
-    with project.read() as session:
-        names = queries.document_names(session, {h.document_id for h in found if h.document_id is not None})
-    hits = []
-    for hit in found:
-        # Snippets work on the turn text; shift the document offsets into it and back.
-        base = 0 if hit.record == "memo" else hit.start
-        local = [(s - base, e - base) for s, e in hit.matches]
-        excerpt = search_spans.snippet(hit.text, 0, len(hit.text), local)
-        hits.append(
-            Hit(
-                document_id=hit.document_id,
-                document=names.get(hit.document_id, "") if hit.document_id is not None else "",
-                start=hit.start,
-                end=hit.end,
-                speaker=hit.speaker,
-                perspective=hit.perspective,
-                kind=hit.kind,
-                snippet=excerpt.text,
-                snippet_matches=excerpt.matches,
-                matches=hit.matches,
-                text=hit.text,
-                memo_id=hit.memo_id,
-            )
+def _hits(found: list[IndexHit]) -> list[Hit]:
+    return [
+        Hit(
+            document_id=hit.document_id,
+            document=hit.document,
+            start=hit.start,
+            end=hit.end,
+            speaker=hit.speaker,
+            perspective=hit.perspective,
+            kind=hit.kind,
+            matches=hit.matches,
+            text=hit.text,
+            memo_id=hit.memo_id,
         )
-    return hits
+        for hit in found
+    ]
 
 
 # -- code all hits ----------------------------------------------------------------------------------

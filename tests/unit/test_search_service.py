@@ -61,9 +61,11 @@ def matched_words(result, texts) -> list[str]:
     return [texts[hit.document_id][s:e] for hit in result.hits for s, e in hit.matches]
 
 
-def test_word_matches_every_inflection_with_exact_offsets(study):
+def test_word_matches_that_word_with_exact_offsets(study):
     project, texts, (_one, _recall, _two) = study
-    result = search.search(project, "trust")
+    assert search.search(project, "trust").total == 0  # no stemming: inflections are found with trust*
+    assert matched_words(search.search(project, "TRUSTED"), texts) == ["trusted", "trusted"]
+    result = search.search(project, "trust*")
     assert result.total == 3
     assert matched_words(result, texts) == ["trusted", "trusted", "trusting"]
     for hit in result.hits:
@@ -82,7 +84,7 @@ def test_offsets_after_emoji_are_code_points(study):
     assert hit.snippet[slice(*hit.snippet_matches[0])] == "easier"
 
 
-def test_exact_field_does_not_stem(study):
+def test_exact_field_is_the_text(study):
     project, texts, _ = study
     result = search.search(project, "exact:trusting")
     assert matched_words(result, texts) == ["trusting"]
@@ -218,37 +220,15 @@ def test_index_follows_split_merge_and_relabel_which_keep_the_text(study):
     assert outcome.snapshot.history_id is not None
 
 
-def test_sync_does_nothing_when_up_to_date(study):
+def test_a_damaged_index_is_rebuilt_on_demand(study):
     project, _, _ = study
-    search.sync_index(project)
-    report = search.sync_index(project)
-    assert not report.changed and not report.rebuilt
-
-
-def test_deleted_index_folder_is_rebuilt(study):
-    project, _, _ = study
-    assert search.search(project, "trust").total == 3
-    folder = search.index_folder(project)
-    search.close_index(project)
-    import shutil
-
-    shutil.rmtree(folder)
-    assert search.search(project, "trust").total == 3
-    assert folder.is_dir()
-
-
-def test_corrupt_index_is_rebuilt(study):
-    project, _, _ = study
-    assert search.search(project, "trust").total == 3
-    folder = search.index_folder(project)
-    search.close_index(project)
-    for path in folder.iterdir():
-        if path.is_file() and path.name != "rapport-index-version":
-            path.write_bytes(b"\x00garbage\xff" * 50)
-    (folder / "junk.seg").write_bytes(b"not an index")
-    report = search.sync_index(project)
+    with project.write() as session:
+        session.connection().exec_driver_sql("DELETE FROM search_turns")  # rows lost, as in a damaged file
+    assert search.search(project, "trust*").total == 0
+    report = search.rebuild_index(project)
     assert report.rebuilt and report.indexed_documents == 3
-    assert search.search(project, "trust").total == 3
+    assert search.search(project, "trust*").total == 3
+    assert search.index_is_current(project)
 
 
 def test_rebuild_reports_progress_and_can_be_cancelled(study):
@@ -260,18 +240,18 @@ def test_rebuild_reports_progress_and_can_be_cancelled(study):
 
     with pytest.raises(OperationCancelled):
         search.rebuild_index(project, cancelled=lambda: True)
-    assert search.search(project, "trust").total == 3  # the next search indexes what was missing
+    assert search.search(project, "trust*").total == 3  # the index is as it was
 
 
 def test_memos_are_searchable_as_their_own_kind(study):
     project, _texts, (one, _, _) = study
     memo = add_memo(project, "document", one, title="Alliance", text="A first sign of trust 😀 here.")
-    found = search.search(project, "trust", kind="memo")
+    found = search.search(project, "trust", kind="memo")  # the memo holds "trust" itself
     [hit] = found.hits
     assert hit.kind == "memo" and hit.memo_id == memo.id and hit.document_id == one
     assert [hit.text[s:e] for s, e in hit.matches] == ["trust"]
-    assert search.search(project, "trust").total == 4
-    assert search.search(project, "trust", memos=False).total == 3
+    assert search.search(project, "trust*").total == 4
+    assert search.search(project, "trust*", memos=False).total == 3
     update_memo(project, memo.id, text="Nothing to see.")
     assert search.search(project, "trust", kind="memo").total == 0
 
@@ -283,10 +263,10 @@ def test_coded_and_uncoded_filters(study):
     trust = add_code(project, "Trust", parent=alliance.id)
     first = SESSION_ONE.index("trusted my sister")
     coding.add_codings(project, [coding.CodingSpec(one, trust.id, first, first + 7)], coder)
-    coded = search.search(project, "trust", coded_with="Alliance")  # a parent code includes its children
+    coded = search.search(project, "trust*", coded_with="Alliance")  # a parent code includes its children
     assert [texts[one][s:e] for h in coded.hits for s, e in h.matches] == ["trusted"]
     assert coded.hits[0].matches[0][0] == first
-    uncoded = search.search(project, "trust", not_coded_with=trust.id)
+    uncoded = search.search(project, "trust*", not_coded_with=trust.id)
     assert uncoded.total == 2 and all(h.matches[0][0] != first for h in uncoded.hits)
 
 
@@ -309,12 +289,12 @@ def test_code_all_hits_then_undo(study, scope, expected):
     project, texts, (_one, _, _) = study
     coder = coding.ensure_coder(project, "Ana")
     code = add_code(project, "Trust")
-    result = search.search(project, "trust", limit=1)  # coding takes every hit, not only those shown
+    result = search.search(project, "trust*", limit=1)  # coding takes every hit, not only those shown
     records = search.code_all_hits(project, result, code.id, coder, scope=scope)
     assert [texts[r.document_id][r.start : r.end] for r in records] == expected
     assert {(r.code_id, r.coder_id) for r in records} == {(code.id, coder)}
     assert len(coding.list_codings(project, code=code.id)) == 3
-    again = search.code_all_hits(project, "trust", code.id, coder, scope=scope)
+    again = search.code_all_hits(project, "trust*", code.id, coder, scope=scope)
     assert again == []  # exact duplicates are not created twice
     coding.delete_codings(project, [r.id for r in records])
     assert coding.list_codings(project, code=code.id) == []

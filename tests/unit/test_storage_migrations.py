@@ -16,8 +16,14 @@ from app.domain.errors import MigrationFailed, NotARapportProject, ProjectFromNe
 from app.services.project import create_project, info, open_project
 from app.storage import migrate
 from app.storage.models import Base
+from app.storage.search_index import is_index_table
 
 FIRST_REVISION = "0001_initial"
+# The search index's FTS5 tables are made by raw statements (0004_search_fts5), not described by the models.
+COMPARE_OPTIONS = {
+    "compare_type": True,
+    "include_name": lambda name, type_, _parents: not (type_ == "table" and is_index_table(name)),
+}
 
 
 def make_old_project(path: Path, revision: str = FIRST_REVISION) -> None:
@@ -69,9 +75,7 @@ def test_migrated_schema_equals_models(tmp_path: Path) -> None:
     migrate.create_project_file(path)
     engine = create_engine(f"sqlite:///{path}")
     with engine.connect() as connection:
-        diff = compare_metadata(
-            MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
-        )
+        diff = compare_metadata(MigrationContext.configure(connection, opts=COMPARE_OPTIONS), Base.metadata)
     engine.dispose()
     assert diff == []
 
@@ -82,9 +86,7 @@ def test_upgraded_old_schema_equals_models(tmp_path: Path) -> None:
     open_project(path).close()
     engine = create_engine(f"sqlite:///{path}")
     with engine.connect() as connection:
-        diff = compare_metadata(
-            MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
-        )
+        diff = compare_metadata(MigrationContext.configure(connection, opts=COMPARE_OPTIONS), Base.metadata)
     engine.dispose()
     assert diff == []
 
@@ -169,3 +171,29 @@ def test_failed_upgrade_leaves_the_project_exactly_as_it_was(tmp_path: Path) -> 
         con.execute("DROP TABLE document_edits")
     with open_project(path) as project:
         assert info(project).schema == migrate.head_revision()
+
+
+def test_upgrade_builds_the_search_index_of_an_older_project(tmp_path: Path) -> None:
+    from app.services import search
+
+    path = tmp_path / "old.rapport"
+    make_old_project(path, "0003_coding_anchors")
+    with contextlib.closing(sqlite3.connect(path)) as con, con:
+        con.execute("INSERT INTO turns(document_id, start, \"end\", speaker) VALUES (1, 0, 13, 'Client')")
+        con.execute(
+            "INSERT INTO memos(guid, target, document_id, title, text, created_at, updated_at)"
+            " VALUES ('g-m', 'document', 1, 'Café', 'first hello', '2025-01-01', '2025-01-01')"
+        )
+    with open_project(path) as project:
+        [hit] = search.search(project, "hello", memos=False).hits
+        assert (hit.speaker, hit.matches) == ("Client", ((8, 13),))
+        assert search.search(project, "cafe", kind="memo").total == 1
+    downgraded = migrate._migration_engine(path)
+    with downgraded.begin() as connection:
+        cfg = migrate.alembic_config()
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "0003_coding_anchors")
+    downgraded.dispose()
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        names = {row[0] for row in con.execute("SELECT name FROM sqlite_master")}
+    assert not {name for name in names if name.startswith("search_")}
