@@ -280,7 +280,7 @@ def alpha_from_coincidences(
     n = sum(totals.values())
     if n <= 1:
         return None
-    distance = stats._distance_function(level, totals)
+    distance = stats.distance_function(level, totals)
     observed = sum(
         count * distance(scale[i], scale[j])
         for i, row in enumerate(matrix)

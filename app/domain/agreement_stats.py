@@ -212,7 +212,7 @@ def krippendorff_alpha(data: Sequence[Sequence[Hashable | None]], metric: str = 
     n = sum(totals.values())
     if n <= 1:
         return None
-    distance = _distance_function(metric, totals)
+    distance = distance_function(metric, totals)
     observed = sum(count * distance(c, k) for (c, k), count in coincidences.items() if c != k)
     values = list(totals)
     expected = sum(totals[c] * totals[k] * distance(c, k) for c in values for k in values if c != k)
@@ -221,7 +221,7 @@ def krippendorff_alpha(data: Sequence[Sequence[Hashable | None]], metric: str = 
     return 1 - (n - 1) * observed / expected
 
 
-def _distance_function(metric: str, totals: Counter[Hashable]):
+def distance_function(metric: str, totals: Counter[Hashable]):
     if metric == "nominal":
         return lambda c, k: 0.0 if c == k else 1.0
     if metric == "interval":

@@ -73,7 +73,9 @@ def agreement_choices(project: Project) -> AgreementChoices:
 
 
 @dataclass
-class _Selection:
+class Selection:
+    """What an agreement request compares: the coders, documents and codes, and each coder's spans."""
+
     coders: tuple[CoderRef, ...]
     documents: list[DocumentRef]
     code_names: dict[int, str]  # every code, by id: its path "Parent/Child"
@@ -81,7 +83,7 @@ class _Selection:
     spans: list[dict[tuple[int, int], list[tuple[int, int]]]]  # one {(document, code): spans} per coder
 
 
-def _load(project: Project, request: AgreementRequest) -> _Selection:
+def load_selection(project: Project, request: AgreementRequest) -> Selection:
     if len(request.coders) < 2:
         raise InvalidInput("Agreement compares coders; name at least two.")
     with project.read() as session:
@@ -123,7 +125,7 @@ def _load(project: Project, request: AgreementRequest) -> _Selection:
         code_ids = [code for code in code_names if code in used]
     else:
         code_ids = list(dict.fromkeys(wanted))
-    return _Selection(coders, documents, code_names, code_ids, spans)
+    return Selection(coders, documents, code_names, code_ids, spans)
 
 
 def _code_paths(rows: list[tuple[int, str, int | None]]) -> dict[int, str]:
@@ -156,7 +158,7 @@ def agreement_table(
         raise InvalidInput(f"Agreement settings: {error}.") from None
     if progress:
         progress(0, 2, "Reading codings")
-    selection = _load(project, request)
+    selection = load_selection(project, request)
     if cancelled and cancelled():
         raise OperationCancelled()
     if progress:
@@ -179,7 +181,7 @@ def agreement_table(
 
 
 def _multi_report(
-    selection: _Selection,
+    selection: Selection,
     request: AgreementRequest,
     rows: list[MultiCodeAgreement],
     overall: MultiCodeAgreement,
@@ -217,7 +219,7 @@ def _scaled(interval: tuple[float, float] | None) -> tuple[float, float] | None:
     return None if interval is None else (100 * interval[0], 100 * interval[1])
 
 
-def _report(selection: _Selection, result: AgreementResult) -> AgreementReport:
+def _report(selection: Selection, result: AgreementResult) -> AgreementReport:
     rows = tuple(_row(figures, selection.code_names.get(figures.code_id, "?")) for figures in result.codes)
     names = {d.id: d.name for d in selection.documents}
     per_document = {
@@ -288,7 +290,7 @@ def list_disagreements(
     With `consensus_coder`, each disagreement also says which codes that coder applies over the whole
     stretch (`codes_consensus`; None when the coder does not exist yet), so resolved ones can be told apart.
     """
-    selection = _load(project, request)
+    selection = load_selection(project, request)
     if len(selection.coders) != 2:
         raise InvalidInput("Disagreements are listed between two coders; name two.")
     codes = set(selection.code_ids)

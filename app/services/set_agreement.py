@@ -22,7 +22,7 @@ from app.domain.agreement_sets import (
 )
 from app.domain.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED
 from app.domain.errors import InvalidInput, OperationCancelled
-from app.services.agreement import _load as load_selection
+from app.services.agreement import load_selection
 from app.services.agreement_data import AgreementRequest, CoderRef
 from app.services.code_sets import CodeSet, code_set
 from app.services.project import Project
