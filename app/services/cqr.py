@@ -70,7 +70,7 @@ def set_settings(project: Project, settings: Settings) -> Settings:
 
 
 def _coder_ids(session, coders: Collection[str | int] | None) -> list[int] | None:
-    if not coders:
+    if coders is None:
         return None
     return [lookup.coder(session, c).id for c in coders]
 
