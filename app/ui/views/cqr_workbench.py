@@ -121,12 +121,15 @@ class CqrWorkbench(QWidget):
         self.grid_model = CoreIdeaGridModel(self)
         self.grid_view = _table(self.grid_model)
         self.grid_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.grid_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.cell_title = QLabel("Choose a cell: a case in a domain.")
         self.cell_title.setWordWrap(True)
         self.idea_edit = QPlainTextEdit()
         self.idea_edit.setPlaceholderText("What this case says in this domain, in a sentence or two")
         self.excerpt_model = ExcerptChoiceModel(self)
         self.excerpt_view = _table(self.excerpt_model)
+        self.excerpt_view.horizontalHeader().setStretchLastSection(False)
+        self.excerpt_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.save_idea_button = QPushButton("Save core idea")
         self.remove_idea_button = QPushButton("Remove")
         self.comment_idea_button = QPushButton("Comment…")
@@ -244,6 +247,7 @@ class CqrWorkbench(QWidget):
         current = self.grid_model.cell_at(self.grid_view.currentIndex())
         grid = cqr.core_idea_grid(project, self.settings.case_unit)
         self.grid_model.set_grid(grid)
+        self.grid_view.resizeRowsToContents()
         unit = "a dyad" if grid.case_unit == "dyad" else "one perspective of a dyad"
         filled = len(grid.ideas)
         self.cases_label.setText(
@@ -276,7 +280,9 @@ class CqrWorkbench(QWidget):
         self.comment_idea_button.setEnabled(idea is not None)
         excerpts = cqr.case_excerpts(self.context.project, case, domain.id, self._coders())
         self.excerpt_model.set_excerpts(excerpts, set(idea.excerpts) if idea else set())
-        self.excerpt_view.resizeColumnsToContents()
+        for column in range(1, self.excerpt_model.columnCount()):
+            self.excerpt_view.resizeColumnToContents(column)
+        self.excerpt_view.resizeRowsToContents()
 
     # -- edits ----------------------------------------------------------------------------------
     def _push(self, text: str, do: Callable[[], Any], undo: Callable[[Any], None]) -> bool:
