@@ -17,6 +17,7 @@ Index = QModelIndex | QPersistentModelIndex
 LABEL_COLORS = {"general": "#1b7837", "typical": "#5aae61", "variant": "#a6dba0", "rare": "#d9f0d3"}
 MARKED_BRUSH = QBrush(QColor("#fff3cd"))
 EMPTY_BRUSH = QBrush(QColor("#888888"))
+CELL_CHARS = 110  # a grid cell shows the start of a core idea; the tooltip and the editor show all of it
 
 
 class _Table(QAbstractTableModel):
@@ -145,7 +146,8 @@ class CoreIdeaGridModel(_Table):
             if idea is None:
                 return "—"
             linked = f" [{len(idea.excerpts)}]" if idea.excerpts else ""
-            return idea.text + linked
+            text = idea.text if len(idea.text) <= CELL_CHARS else idea.text[: CELL_CHARS - 1] + "…"
+            return text + linked
         if role == Qt.ItemDataRole.ToolTipRole:
             if idea is None:
                 return f"No core idea yet for {case.label} in {domain.name}"
@@ -203,7 +205,7 @@ class ExcerptChoiceModel(_Table):
 
     def set_excerpts(self, excerpts: list[Excerpt], checked: set[int]) -> None:
         self.beginResetModel()
-        self.excerpts = list(excerpts)
+        self.excerpts = sorted(excerpts, key=lambda e: e.coding_id not in checked)  # linked ones first
         self.checked = set(checked)
         self.endResetModel()
 

@@ -120,8 +120,10 @@ class CqrWorkbench(QWidget):
         bar.addWidget(self.export_ideas_button)
         self.grid_model = CoreIdeaGridModel(self)
         self.grid_view = _table(self.grid_model)
-        self.grid_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.grid_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.grid_view.horizontalHeader().setStretchLastSection(False)
+        self.grid_view.horizontalHeader().setDefaultSectionSize(190)
+        self.grid_view.verticalHeader().setDefaultSectionSize(84)
+        self.grid_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.cell_title = QLabel("Choose a cell: a case in a domain.")
         self.cell_title.setWordWrap(True)
         self.idea_edit = QPlainTextEdit()
@@ -225,6 +227,9 @@ class CqrWorkbench(QWidget):
         self.refresh_ideas()
         self.audit_model.set_comments(cqr_audit.list_comments(project))
         self.audit_view.resizeColumnsToContents()
+        for column in (1, 3):
+            self.audit_view.setColumnWidth(column, min(self.audit_view.columnWidth(column), 380))
+        self.audit_view.resizeRowsToContents()
 
     def refresh_cross(self) -> None:
         project = self.context.project
@@ -247,7 +252,6 @@ class CqrWorkbench(QWidget):
         current = self.grid_model.cell_at(self.grid_view.currentIndex())
         grid = cqr.core_idea_grid(project, self.settings.case_unit)
         self.grid_model.set_grid(grid)
-        self.grid_view.resizeRowsToContents()
         unit = "a dyad" if grid.case_unit == "dyad" else "one perspective of a dyad"
         filled = len(grid.ideas)
         self.cases_label.setText(
