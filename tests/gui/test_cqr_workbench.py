@@ -96,6 +96,14 @@ def test_core_idea_saved_with_excerpts_and_undone(project, qtbot, qtmodeltester)
     view.remove_idea()
     assert grid.index(0, 0).data() == "—"
 
+    view.excerpt_view.selectRow(1)  # an auditor comments on one of the cell's codings
+    chosen = view.excerpt_model.excerpts[1]
+    view.ask_comment = lambda targets, current: (*targets[current][1:], "Is this trust?", "Clara")
+    view.comment_idea_button.click()
+    (comment,) = cqr_audit.list_comments(project)
+    assert (comment.target, comment.target_id) == ("coding", chosen.coding_id)
+    assert view.audit_model.index(0, 1).data().startswith(f"coding {chosen.coding_id} (")
+
 
 def test_audit_comment_answer_undo_and_exports(project, qtbot, qtmodeltester, tmp_path: Path) -> None:
     study, context, view = _workbench(project, qtbot)

@@ -130,6 +130,7 @@ class CqrWorkbench(QWidget):
         self.idea_edit.setPlaceholderText("What this case says in this domain, in a sentence or two")
         self.excerpt_model = ExcerptChoiceModel(self)
         self.excerpt_view = _table(self.excerpt_model)
+        self.excerpt_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.excerpt_view.horizontalHeader().setStretchLastSection(False)
         self.excerpt_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.save_idea_button = QPushButton("Save core idea")
@@ -281,8 +282,8 @@ class CqrWorkbench(QWidget):
         self.cell_title.setText(f"<b>{case.label}</b> in <b>{domain.name}</b>")
         self.idea_edit.setPlainText(idea.text if idea else "")
         self.remove_idea_button.setEnabled(idea is not None)
-        self.comment_idea_button.setEnabled(idea is not None)
         excerpts = cqr.case_excerpts(self.context.project, case, domain.id, self._coders())
+        self.comment_idea_button.setEnabled(idea is not None or bool(excerpts))
         self.excerpt_model.set_excerpts(excerpts, set(idea.excerpts) if idea else set())
         for column in range(1, self.excerpt_model.columnCount()):
             self.excerpt_view.resizeColumnToContents(column)
@@ -345,6 +346,14 @@ class CqrWorkbench(QWidget):
             (f"Domain {c.path}", "domain", c.id) if c.depth == 0 else (f"Category {c.path}", "category", c.id)
             for c in (result.categories if result else [])
         ]
+        for excerpt in self.excerpt_model.excerpts:  # the codings of the core-ideas cell shown
+            targets.append(
+                (
+                    f"Coding {excerpt.coding_id} ({excerpt.code}): “{excerpt.text}”",
+                    "coding",
+                    excerpt.coding_id,
+                )
+            )
         grid = self.grid_model.grid
         if grid is not None:
             names = {d.id: d.name for d in grid.domains}
@@ -363,6 +372,10 @@ class CqrWorkbench(QWidget):
         return ("domain" if category.depth == 0 else "category", category.id) if category else None
 
     def _selected_idea_target(self) -> tuple[str, int] | None:
+        """The excerpt selected under the core idea, else the core idea itself."""
+        selected = self.excerpt_view.selectionModel().selectedIndexes()
+        if selected:
+            return "coding", self.excerpt_model.excerpts[selected[0].row()].coding_id
         found = self.grid_model.cell_at(self.grid_view.currentIndex())
         return ("core_idea", found[2].id) if found and found[2] else None
 
