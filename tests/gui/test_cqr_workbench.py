@@ -10,9 +10,10 @@ from PySide6.QtCore import Qt
 
 from app.domain.cqr import LabelRules
 from app.services import cqr, cqr_audit
+from app.services.coding import CodingSpec, add_codings, ensure_coder
 from app.ui.context import AppContext
 from app.ui.views.cqr_workbench import CqrWorkbench
-from tests.cqr_study import build_cqr_study
+from tests.cqr_study import TEXT, build_cqr_study
 
 
 def _workbench(project, qtbot):
@@ -31,7 +32,7 @@ def _row(model, name: str) -> int:
 
 
 def test_cross_analysis_table_by_group(project, qtbot, qtmodeltester) -> None:
-    _study, _context, view = _workbench(project, qtbot)
+    study, _context, view = _workbench(project, qtbot)
     model = view.cross_model
     qtmodeltester.check(model)
     assert [view.group_combo.itemText(i) for i in range(view.group_combo.count())] == [
@@ -39,6 +40,11 @@ def test_cross_analysis_table_by_group(project, qtbot, qtmodeltester) -> None:
     assert model.headerData(1, Qt.Orientation.Horizontal) == "all (n = 6)"
     assert model.index(_row(model, "Bond"), 1).data() == "Typical (4)"
     assert model.index(_row(model, "Competence"), 1).data() == "– (1)"
+    text = TEXT["therapist"]  # a coding made elsewhere (the editor) reaches the workbench
+    start = text.index("skilful")
+    spec = CodingSpec(study.documents[("D2", "therapist")], study.codes["Competence"], start, start + 7)
+    add_codings(project, [spec], ensure_coder(project, "Ana"))
+    assert model.index(_row(model, "Competence"), 1).data() == "Variant (2)"
     view.group_combo.setCurrentText("outcome")
     qtmodeltester.check(model)
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in (1, 2)] == [

@@ -191,7 +191,17 @@ class CqrWorkbench(QWidget):
         self._deferred.flush()
 
     def _on_change(self, change: Change) -> None:
-        self._deferred.offer(change)
+        """Recompute for what the workbench shows: codings, codes, dyads, coders, and CQR edits (which
+        notify an empty change); a memo or a corrected transcript changes nothing here."""
+        if (
+            change == Change()
+            or change.everything
+            or change.study
+            or change.codings
+            or change.codebook
+            or change.coders
+        ):
+            self._deferred.offer(change)
 
     def _coders(self) -> list[int] | list[str] | None:
         shown = self.context.shown_coders()
