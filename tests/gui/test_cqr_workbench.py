@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
+import pytest
 from PySide6.QtCore import Qt
 
 from app.domain.cqr import LabelRules
@@ -14,6 +15,12 @@ from app.services.coding import CodingSpec, add_codings, ensure_coder
 from app.ui.context import AppContext
 from app.ui.views.cqr_workbench import CqrWorkbench
 from tests.cqr_study import TEXT, build_cqr_study
+
+
+@pytest.fixture(autouse=True)
+def _cross_analysis_on_this_thread(monkeypatch):
+    """Most tests read the table right after an action; one test below runs the worker thread."""
+    monkeypatch.setattr(CqrWorkbench, "background", False)
 
 
 def _workbench(project, qtbot):
@@ -149,3 +156,15 @@ def test_workbench_is_in_the_compare_menu(qtbot) -> None:
 
     assert hosted_views.available("cqr")
     assert hosted_views.load_class(*hosted_views.WINDOWS["cqr"][:2]) is CqrWorkbench
+
+
+def test_cross_analysis_runs_on_a_worker_thread(project, qtbot, monkeypatch) -> None:
+    monkeypatch.setattr(CqrWorkbench, "background", True)
+    _study, _context, view = _workbench(project, qtbot)
+    qtbot.waitUntil(lambda: view.cross_task is not None and view.cross_task.done, timeout=20000)
+    assert view.cross_model.headerData(1, Qt.Orientation.Horizontal) == "all (n = 6)"
+    view.group_combo.setCurrentText("outcome")
+    view.group_combo.setCurrentText("perspective")  # overtakes the outcome request: only its result shows
+    task = view.cross_task
+    qtbot.waitUntil(lambda: task.done, timeout=20000)
+    assert view.cross_model.headerData(1, Qt.Orientation.Horizontal) == "client (n = 6)"

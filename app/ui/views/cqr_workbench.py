@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.cqr import describe_rules
+from app.domain.cqr import CrossAnalysis, describe_rules
 from app.domain.errors import RapportError
 from app.services import cqr, cqr_audit, cqr_report
 from app.services.changes import Change
@@ -40,6 +40,7 @@ from app.ui.models.cqr_tables import (
     CrossAnalysisModel,
     ExcerptChoiceModel,
 )
+from app.ui.tasks import Task, run_in_background
 from app.ui.views.deferred_changes import DeferredChanges
 
 ALL_CASES = "All cases"
@@ -57,9 +58,13 @@ def _table(model) -> QTableView:
 
 
 class CqrWorkbench(QWidget):
+    background = True  # compute the cross-analysis on a worker thread; tests may turn it off
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self._cross_request = 0
+        self.cross_task: Task | None = None
         self.settings = cqr.Settings()
         self.status = QLabel()
         self.tabs = QTabWidget()
@@ -243,14 +248,37 @@ class CqrWorkbench(QWidget):
         self.audit_view.resizeRowsToContents()
 
     def refresh_cross(self) -> None:
+        """Recompute the cross-analysis: on a worker thread (a large study takes a few hundred ms), unless
+        `background` is off (tests); a result that a newer request has overtaken is dropped."""
         project = self.context.project
         if project is None:
             return
-        try:
-            result = cqr.cross_analysis(project, self._grouping(), self._coders(), self.settings.rules)
-        except RapportError as exc:
+        grouping, coders, rules = self._grouping(), self._coders(), self.settings.rules
+        self._cross_request += 1
+        request = self._cross_request
+
+        def work(_progress=None, _cancelled=None):
+            return cqr.cross_analysis(project, grouping, coders, rules)
+
+        def shown(result: CrossAnalysis | None) -> None:
+            if request == self._cross_request and project is self.context.project:
+                self._show_cross(result)
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, RapportError):
+                raise exc
+            shown(None)
             self.status.setText(str(exc))
-            result = None
+
+        if not self.background:
+            try:
+                shown(work())
+            except RapportError as exc:
+                failed(exc)
+            return
+        self.cross_task = run_in_background(self, "Cross-analysis", work, shown, failed)
+
+    def _show_cross(self, result: CrossAnalysis | None) -> None:
         self.cross_model.set_result(result)
         self.cross_view.resizeColumnsToContents()
         if result is not None:
