@@ -168,3 +168,25 @@ def test_cross_analysis_runs_on_a_worker_thread(project, qtbot, monkeypatch) -> 
     task = view.cross_task
     qtbot.waitUntil(lambda: task.done, timeout=20000)
     assert view.cross_model.headerData(1, Qt.Orientation.Horizontal) == "client (n = 6)"
+
+
+def test_dialogs_return_what_was_chosen(qtbot) -> None:
+    from app.ui.dialogs.cqr_dialogs import AnswerDialog, CommentDialog, RulesDialog
+
+    rules = RulesDialog(cqr.Settings())
+    qtbot.addWidget(rules)
+    rules.general_all_but.setValue(0)
+    rules.difference_levels.setValue(3)
+    rules.case_unit.setCurrentIndex(1)
+    assert rules.settings() == cqr.Settings(LabelRules(general_all_but=0, difference_levels=3), "perspective")
+    comment = CommentDialog(
+        [("Domain Bond", "domain", 1), ("Coding 7", "coding", 7)], current=1, auditor="Clara"
+    )
+    qtbot.addWidget(comment)
+    comment.text.setPlainText("Why here?")
+    assert comment.values() == ("coding", 7, "Why here?", "Clara")
+    answer = AnswerDialog("domain Bond", author="Ana")
+    qtbot.addWidget(answer)
+    answer.decision.setCurrentIndex(2)
+    answer.reason.setPlainText("Theory.")
+    assert answer.values() == ("kept", "Theory.", "Ana")
