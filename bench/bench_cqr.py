@@ -36,7 +36,12 @@ def main() -> int:
             project.close()
     report: dict[str, object] = {
         "benchmark": "cqr",
-        "study": {"dyads": DYADS, "sessions": SESSIONS, "documents": DYADS * SESSIONS * 3, "codings": CODINGS},
+        "study": {
+            "dyads": DYADS,
+            "sessions": SESSIONS,
+            "documents": DYADS * SESSIONS * 3,
+            "codings": CODINGS,
+        },
         "build_seconds": round(build_s, 3),
         "reference_compare_groups_median_ms": round(reference * 1000, 1),
     }
