@@ -25,6 +25,7 @@ from typing import Any
 from app.domain.errors import InvalidInput, NotARapportProject, OperationCancelled
 from app.paths import demo_dir
 from app.services import codebook, coding, memos
+from app.services.demo_cqr import add_cqr_examples
 from app.services.importing import DocumentMeta, import_attributes, import_text
 from app.services.project import Project, create_project, open_project
 from app.services.study import get_document, list_dyads
@@ -142,7 +143,7 @@ def _populate(project: Project, source: Path, progress: Progress, cancelled: Can
     study = json.loads((source / "study.json").read_text(encoding="utf-8"))
     quoted = read_codings(source / "codings.json")
     documents = study["documents"]
-    total = len(documents) + 4
+    total = len(documents) + 5
     step = 0
 
     def tick(message: str) -> None:
@@ -176,6 +177,8 @@ def _populate(project: Project, source: Path, progress: Progress, cancelled: Can
     tick("Writing memos…")
     names = {entry["name"]: texts[Path(entry["file"]).stem] for entry in documents}
     _add_memos(project, study.get("memos", []), names, codes, coders)
+    tick("Writing core ideas and the audit…")
+    add_cqr_examples(project, study.get("cqr", {}), {stem: ids[0] for stem, ids in texts.items()})
     progress(total, total, "The demo study is ready.")
 
 

@@ -344,3 +344,76 @@ class DocumentEdit(Base):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     summary: Mapped[str] = mapped_column(Text, default="")
     detail_json: Mapped[str] = mapped_column(Text, default="[]")  # the edits, as JSON
+
+
+# -- Consensual Qualitative Research (CQR) ----------------------------------------------------------------
+CQR_AUDIT_TARGETS = ("domain", "category", "core_idea", "coding")
+CQR_DECISIONS = ("accepted", "changed", "kept")
+
+
+class CqrCoreIdea(Base):
+    """The team's abstract of what one case (a dyad, or one perspective of it) says in one domain."""
+
+    __tablename__ = "cqr_core_ideas"
+    __table_args__ = (UniqueConstraint("dyad_id", "perspective", "domain_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    dyad_id: Mapped[int] = mapped_column(ForeignKey("dyads.id", ondelete="CASCADE"))
+    perspective: Mapped[str] = mapped_column(String(20), default="")  # "" = the whole dyad
+    domain_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CqrCoreIdeaExcerpt(Base):
+    """A coded excerpt a core idea rests on."""
+
+    __tablename__ = "cqr_core_idea_excerpts"
+    core_idea_id: Mapped[int] = mapped_column(
+        ForeignKey("cqr_core_ideas.id", ondelete="CASCADE"), primary_key=True
+    )
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), primary_key=True)
+
+
+class CqrAuditComment(Base):
+    """An auditor's comment on a domain, a category, a core idea or a coding."""
+
+    __tablename__ = "cqr_audit_comments"
+    __table_args__ = (CheckConstraint(f"target IN {CQR_AUDIT_TARGETS!r}", name="target"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    target: Mapped[str] = mapped_column(String(20))
+    code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="SET NULL"))
+    core_idea_id: Mapped[int | None] = mapped_column(ForeignKey("cqr_core_ideas.id", ondelete="SET NULL"))
+    coding_id: Mapped[int | None] = mapped_column(ForeignKey("codings.id", ondelete="SET NULL"))
+    # What it was about, kept for the trail when the target is later deleted (its id is then NULL).
+    target_label: Mapped[str] = mapped_column(Text, default="")
+    auditor: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CqrAuditAnswer(Base):
+    """The team's decision on an audit comment; every answer is kept, the latest one stands."""
+
+    __tablename__ = "cqr_audit_answers"
+    __table_args__ = (
+        CheckConstraint(f"decision IN {CQR_DECISIONS!r}", name="decision"),
+        Index("ix_cqr_audit_answers_comment", "comment_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("cqr_audit_comments.id", ondelete="CASCADE"))
+    decision: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CqrSetting(Base):
+    """The project's CQR rule settings (label cutoffs, difference threshold), as key/value text."""
+
+    __tablename__ = "cqr_settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -22,6 +22,7 @@ WINDOWS = {
     "compare": ("app.ui.views.compare_view", "CompareView", "Compare perspectives", (1100, 720)),
     "timeline": ("app.ui.views.timeline_view", "TimelineView", "Session timeline", (1100, 520)),
     "groups": ("app.ui.views.groups_view", "GroupsView", "Themes by group", (1000, 680)),
+    "cqr": ("app.ui.views.cqr_workbench", "CqrWorkbench", "CQR workbench", (1200, 760)),
     "agreement": (
         "app.ui.dialogs.agreement_window",
         "AgreementWindow",

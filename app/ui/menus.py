@@ -154,6 +154,12 @@ def build_menus(window: MainWindow) -> SimpleNamespace:
         ),
         ("timeline", "Session &timeline…", "Recall codings on the session's video time axis", "Ctrl+Shift+T"),
         ("groups", "Themes by &group…", "Theme prevalence by dyad attribute", None),
+        (
+            "cqr",
+            "C&QR workbench…",
+            "Consensual Qualitative Research: core ideas, cross-analysis, audit",
+            None,
+        ),
     ):
         a.windows[kind] = _action(window, text, lambda k=kind: window.tool_windows.show(k), tip, shortcut)
         a.windows[kind].setVisible(available(kind))
