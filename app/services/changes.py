@@ -21,6 +21,7 @@ class Change:
     codebook: bool = False  # codes were added, renamed, recoloured, moved, merged or deleted
     memos: bool = False
     coders: bool = False
+    cqr: bool = False  # core ideas, audit comments and answers, or the CQR label rules
     everything: bool = False  # e.g. after a merge, an import of a whole project or an undo of one
     coding_ids_added: frozenset[int] = _EMPTY
     coding_ids_removed: frozenset[int] = _EMPTY
@@ -40,6 +41,7 @@ class Change:
             codebook=self.codebook or other.codebook,
             memos=self.memos or other.memos,
             coders=self.coders or other.coders,
+            cqr=self.cqr or other.cqr,
             everything=self.everything or other.everything,
             coding_ids_added=self.coding_ids_added | other.coding_ids_added,
             coding_ids_removed=self.coding_ids_removed | other.coding_ids_removed,

@@ -62,7 +62,7 @@ def set_settings(project: Project, settings: Settings) -> Settings:
     values["case_unit"] = settings.case_unit
     with project.write() as session:
         queries.replace_settings(session, values)
-    project.notify(Change())
+    project.notify(Change(cqr=True))
     return previous
 
 
@@ -271,7 +271,7 @@ def save_core_idea(
             row.updated_at = utcnow()
             session.flush()
             queries.set_excerpts(session, row.id, excerpts)
-    project.notify(Change())
+    project.notify(Change(cqr=True))
     return previous
 
 
@@ -292,7 +292,7 @@ def restore_core_idea(project: Project, state: CoreIdeaState) -> None:
             session.flush()
             kept = queries.existing_codings(session, state.excerpts)
             queries.set_excerpts(session, row.id, [c for c in state.excerpts if c in kept])
-    project.notify(Change())
+    project.notify(Change(cqr=True))
 
 
 def _excerpt(row) -> Excerpt:

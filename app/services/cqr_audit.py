@@ -96,7 +96,7 @@ def add_comment(project: Project, target: str, target_id: int, text: str, audito
         session.add(comment)
         session.flush()
         comment_id = comment.id
-    project.notify(Change())
+    project.notify(Change(cqr=True))
     return comment_id
 
 
@@ -107,7 +107,7 @@ def delete_comment(project: Project, comment_id: int) -> None:
         if comment is None:
             raise NotFound(f"There is no audit comment {comment_id}.")
         session.delete(comment)
-    project.notify(Change())
+    project.notify(Change(cqr=True))
 
 
 def answer_comment(project: Project, comment_id: int, decision: str, text: str = "", author: str = "") -> int:
@@ -125,7 +125,7 @@ def answer_comment(project: Project, comment_id: int, decision: str, text: str =
         session.add(answer)
         session.flush()
         answer_id = answer.id
-    project.notify(Change())
+    project.notify(Change(cqr=True))
     return answer_id
 
 
@@ -136,7 +136,7 @@ def delete_answer(project: Project, answer_id: int) -> None:
         if answer is None:
             raise NotFound(f"There is no audit answer {answer_id}.")
         session.delete(answer)
-    project.notify(Change())
+    project.notify(Change(cqr=True))
 
 
 def list_comments(project: Project) -> list[Comment]:

@@ -1,7 +1,7 @@
 """search index inside the project: SQLite FTS5 tables over turns and memos, kept current by triggers
 
 Revision ID: 0004_search_fts5
-Revises: 0007_code_sets
+Revises: 0005_cqr
 Create Date: 2026-12-03
 
 Replaces the whoosh index in the user's cache folder. The upgrade creates the tables and triggers and indexes
@@ -17,7 +17,7 @@ from alembic import op
 from app.storage import search_index
 
 revision = "0004_search_fts5"
-down_revision = "0007_code_sets"
+down_revision = "0005_cqr"
 branch_labels = None
 depends_on = None
 

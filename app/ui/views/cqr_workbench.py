@@ -188,10 +188,10 @@ class CqrWorkbench(CqrActions, QWidget):
         self._deferred.flush()
 
     def _on_change(self, change: Change) -> None:
-        """Recompute for what the workbench shows: codings, codes, dyads, coders, and CQR edits (which
-        notify an empty change); a memo or a corrected transcript changes nothing here."""
+        """Recompute for what the workbench shows: codings, codes, dyads, coders and CQR edits; a memo or a
+        corrected transcript changes nothing here."""
         if (
-            change == Change()
+            change.cqr
             or change.everything
             or change.study
             or change.codings
