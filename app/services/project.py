@@ -9,10 +9,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.domain.errors import RapportError, ReadOnlyProject
+from app.domain.errors import RapportError, ReadOnlyLocation, ReadOnlyProject
 from app.services.changes import Change
 from app.storage import migrate
 from app.storage.db import make_engine, session_factory, unit_of_work
+from app.storage.failures import explain_storage_failure, location_is_read_only
 from app.storage.lock import ProjectLock
 from app.storage.queries import project as project_queries
 
@@ -53,12 +54,12 @@ class Project:
         """One user action: a single transaction, committed to disk when the block ends normally."""
         if self.read_only:
             raise ReadOnlyProject(f"{self.path.name} is open read-only; nothing can be changed.")
-        with unit_of_work(self._factory) as session:
+        with storage_failures_explained(self.path), unit_of_work(self._factory) as session:
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with unit_of_work(self._factory) as session:
+        with storage_failures_explained(self.path), unit_of_work(self._factory) as session:
             yield session
 
     # -- change notification ----------------------------------------------------------------------
@@ -110,10 +111,38 @@ def needs_upgrade(path: Path | str) -> bool:
     return revision != migrate.head_revision() and revision in migrate.known_revisions()
 
 
+@contextmanager
+def storage_failures_explained(path: Path | str) -> Iterator[None]:
+    """Turn SQLite and disk failures inside the block into the `RapportError` that names their cause
+    (full disk, read-only disk, locked, missing, failing drive, damaged file)."""
+    try:
+        yield
+    except RapportError:
+        raise
+    except Exception as exc:
+        explained = explain_storage_failure(exc, Path(path))
+        if explained is None:
+            raise
+        raise explained from exc
+
+
+def explain_failure(exc: BaseException, path: Path | str) -> RapportError | None:
+    """What a storage failure means for the user (None for anything else: a bug)."""
+    return explain_storage_failure(exc, Path(path))
+
+
 def open_project(path: Path | str, *, read_only: bool = False) -> Project:
-    """Open a project, upgrading it first (after a timestamped backup) if an older Rapport wrote it."""
+    """Open a project, upgrading it first (after a timestamped backup) if an older Rapport wrote it.
+
+    A project on a read-only disk cannot be opened for writing: `ReadOnlyLocation` says so, and the caller
+    may open it read-only instead."""
     path = Path(path)
     revision = migrate.read_revision(path)  # refuses non-projects before a lock file appears beside them
+    if not read_only and location_is_read_only(path.resolve()):
+        raise ReadOnlyLocation(
+            f"{path.name} is on a read-only disk or in a folder you may not change, so it can only be "
+            "opened read-only. Nothing was changed."
+        )
     if read_only:
         migrate.refuse_if_newer(path, revision)
         if revision != migrate.head_revision():
@@ -125,7 +154,8 @@ def open_project(path: Path | str, *, read_only: bool = False) -> Project:
     lock = ProjectLock(path.resolve())
     lock.acquire()
     try:
-        check = migrate.prepare_for_open(path)
+        with storage_failures_explained(path):
+            check = migrate.prepare_for_open(path)
         return Project(path, lock=lock, backup=check.backup)
     except BaseException:
         lock.release()

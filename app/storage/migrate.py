@@ -23,7 +23,8 @@ from sqlalchemy import create_engine, event
 from app import __version__
 from app.domain.errors import MigrationFailed, NotARapportProject, ProjectFromNewerVersion
 from app.paths import migrations_dir
-from app.storage.db import looks_like_sqlite
+from app.storage.db import looks_like_sqlite, read_only_uri
+from app.storage.failures import explain_storage_failure
 
 APPLICATION_MARKER = "rapport"
 
@@ -52,7 +53,7 @@ def known_revisions() -> set[str]:
 
 def _migration_engine(path: Path):
     """An engine for migrating: real transactions, and foreign keys OFF so batch table copies never cascade."""
-    engine = create_engine(f"sqlite:///{path.resolve().as_posix()}")
+    engine = create_engine(f"sqlite:///{path.resolve().as_posix()}", hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -117,8 +118,7 @@ def read_revision(path: Path) -> str:
     if not looks_like_sqlite(path):
         raise NotARapportProject(f"{path.name} is not a Rapport project (it is not an SQLite database).")
     try:
-        uri = f"file:{path.resolve().as_posix()}?mode=ro"
-        with contextlib.closing(sqlite3.connect(uri, uri=True)) as con:
+        with contextlib.closing(sqlite3.connect(read_only_uri(path), uri=True)) as con:
             tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "alembic_version" not in tables or "project_meta" not in tables:
                 raise NotARapportProject(f"{path.name} is an SQLite database, but not a Rapport project.")
@@ -127,8 +127,8 @@ def read_revision(path: Path) -> str:
                 raise NotARapportProject(f"{path.name} is an SQLite database, but not a Rapport project.")
             row = con.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise NotARapportProject(
-            f"{path.name} cannot be read as a Rapport project: it is damaged ({exc})."
+        raise explain_storage_failure(exc, path) or NotARapportProject(
+            f"{path.name} cannot be read as a Rapport project ({exc})."
         ) from exc
     if not row:
         raise NotARapportProject(f"{path.name} has no schema version; it is not a usable Rapport project.")
