@@ -9,7 +9,6 @@ Files are written beside the target and moved into place, so a failed export nev
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import tempfile
@@ -25,6 +24,7 @@ from app.domain.comparison import DyadComparison, Excerpt
 from app.domain.errors import ExportFailed
 from app.domain.theme_prevalence import GroupComparison
 from app.domain.timecode import format_timecode
+from app.formats.safe_csv import safe_writer
 
 MATRIX_FIELDS = (
     "dyad",
@@ -78,7 +78,7 @@ def _write_atomically(path: Path, data: bytes) -> Path:
 
 def _csv_bytes(fields: Iterable[str], rows: Iterable[Iterable[object]]) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = safe_writer(buffer, lineterminator="\r\n")
     writer.writerow(fields)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
