@@ -66,6 +66,14 @@ def _looks_binary(text: str) -> bool:
     return controls > max(8, len(sample) // 100)
 
 
+def refuse_binary_text(text: str, what: str) -> None:
+    """The rule every import path applies to a transcript's text: no NUL, not many control characters.
+
+    A NUL ends the text early for C libraries and Qt's text widgets, so positions after it would break."""
+    if _looks_binary(text):
+        raise ImportFailed(f"{what} is not text: it contains NUL or other control characters.")
+
+
 def decode_text(data: bytes, file_name: str) -> DecodedText:
     """Text of `data` with its detected encoding; `ImportFailed` for empty or binary content."""
     if not data:
