@@ -70,6 +70,15 @@ def make_backup(project: Project, reason: str = "auto", now: datetime | None = N
     return target
 
 
+def backup_before(project: Project, reason: str) -> Path | None:
+    """A backup before a large change (an import, a merge), as the window takes; None when it cannot be made
+    (a full disk: then the change itself fails, saying so)."""
+    try:
+        return make_backup(project, reason)
+    except (OSError, sqlite3.Error, RapportError):
+        return None
+
+
 def _parse(path: Path) -> BackupInfo | None:
     parts = path.stem.rsplit("-", 3)
     if len(parts) < 4:
