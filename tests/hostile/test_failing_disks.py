@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.errors import DiskFull, ProjectDamaged, ProjectMissing, ReadOnlyLocation
+from app.domain.errors import DiskFull, ProjectDamaged, ProjectInUse, ProjectMissing, ReadOnlyLocation
 from app.services.project import explain_failure, open_project
 from tests.cli_runner import rapport
 from tests.hostile.conftest import SmallDisk, snapshot
@@ -48,12 +48,14 @@ def test_every_command_on_a_full_disk_says_the_disk_is_full(
     small_disk.fill()
     before = snapshot(study_on_disk)
     for args in (
+        ("new", small_disk.path / "another.rapport"),
         ("import", study_on_disk, second),
         ("add-code", study_on_disk, "Worry"),
         ("code", study_on_disk, "--document", "s1", "--code", "Sleep", "--start", "0", "--end", "9"),
     ):
         _one_line_failure(rapport(*args), "full")
         assert snapshot(study_on_disk) == before
+    assert not list(small_disk.path.glob("another.rapport*"))
     # reading still works on a full disk
     info = rapport("info", study_on_disk, "--json")
     assert info.returncode == 0, info.stderr
@@ -97,3 +99,22 @@ def test_disk_full_errors_of_the_operating_system_are_explained(tmp_path: Path) 
     error = OSError(28, "No space left on device")
     assert isinstance(explain_failure(error, tmp_path / "x.rapport"), DiskFull)
     assert explain_failure(ValueError("a bug"), tmp_path / "x.rapport") is None
+
+
+def test_a_busy_database_is_called_locked(tmp_path: Path) -> None:
+    explained = explain_failure(sqlite3.OperationalError("database is locked"), tmp_path / "x.rapport")
+    assert isinstance(explained, ProjectInUse) and "locked" in str(explained)
+
+
+def test_the_window_opens_a_project_on_a_read_only_disk_read_only(
+    study_on_disk: Path, small_disk: SmallDisk
+) -> None:
+    from app.ui.dialogs.open_project_errors import open_with_questions
+
+    small_disk.make_read_only()
+    project = open_with_questions(None, study_on_disk)
+    assert project is not None
+    try:
+        assert project.read_only
+    finally:
+        project.close()
