@@ -2,7 +2,8 @@
 
 Each case runs in a fresh process so its peak memory (ru_maxrss) is its own. Cases: the DOCX memory bomb of
 issue 17 (millions of empty paragraphs, refused), the largest element flood still under the limit (accepted),
-and a .qdpx of many 1 MB members (refused by the total and ratio limits).
+and a .qdpx of 900 members of 1 MB each (refused by the whole-archive ratio limit). Peak memory includes
+building the hostile file in the same process.
 
     .venv/bin/python -m bench.bench_hostile
 """
@@ -21,18 +22,32 @@ CASES = {
     ),
     "docx_empty_paragraph_bomb": "empty_paragraph_bomb()",
     "docx_elements_just_under_limit": "element_flood(166_000)",
+    "qdpx_900_members_of_1_mb": "QDPX",  # built by _qdpx_amplifier
 }
+
+
+def _qdpx_amplifier(members: int = 900) -> bytes:
+    from tests.hostile.test_hostile_refi import qdpx, source
+
+    block = b"a" * (1024 * 1024)  # one object shared by every member: the bench measures the reader
+    padding = {f"m{i}.txt": block for i in range(members)}
+    return qdpx(source("11111111-2222-3333-4444-555555555555", "m0.txt"), {}, padding)
 
 
 def _run_one(expression: str) -> dict:
     from app.domain.errors import RapportError
     from app.formats.detect import parse_bytes
+    from app.formats.refi_qdpx import read_project
     from tests.hostile import docx_files
 
-    data = eval(expression, vars(docx_files))  # a fixed expression of CASES above
+    qdpx = expression == "QDPX"
+    data = _qdpx_amplifier() if qdpx else eval(expression, vars(docx_files))  # a fixed expression of CASES
     started = time.perf_counter()
     try:
-        parse_bytes(data, "case.docx")
+        if qdpx:
+            read_project(data, "case.qdpx")
+        else:
+            parse_bytes(data, "case.docx")
         outcome = "accepted"
     except RapportError as exc:
         outcome = f"refused: {str(exc)[:80]}"

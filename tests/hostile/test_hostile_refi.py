@@ -101,7 +101,8 @@ def test_impossible_positions_are_skipped_and_listed(study: Path, tmp_path: Path
 
 
 def test_many_members_within_the_per_member_limits_are_refused_as_a_whole(study: Path, tmp_path: Path) -> None:
-    members = {f"m{i}.txt": b"a" * (1024 * 1024) for i in range(120)}
+    block = b"a" * (1024 * 1024)
+    members = {f"m{i}.txt": block for i in range(120)}
     data = qdpx(source("11111111-2222-3333-4444-555555555555", "m0.txt"), {}, members)
     assert len(data) < 1_000_000
     _refused(study, tmp_path, data, "zip bomb")
