@@ -64,8 +64,12 @@ def make_backup(project: Project, reason: str = "auto", now: datetime | None = N
         target = folder / f"{project.path.stem}-{when.strftime(_STAMP)}-{reason}_{counter}.rapport"
         counter += 1
     partial = target.with_suffix(".partial")
-    migrate.copy_database(project.path, partial)
-    os.replace(partial, target)
+    try:
+        migrate.copy_database(project.path, partial)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full disk must not leave half a copy behind
+        raise
     prune(folder, now=when)
     return target
 

@@ -36,6 +36,7 @@ NEARLY_FULL_BYTES = 256 * 1024
 
 _FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
 _READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
+_DEVICE_ERRNOS = {errno.EIO, errno.ENXIO, errno.ENODEV, getattr(errno, "ESTALE", errno.EIO), errno.ENOTCONN}
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
@@ -82,11 +83,6 @@ def _os_errno(exc: BaseException) -> int | None:
         if isinstance(cause, OSError) and cause.errno is not None:
             return cause.errno
     return None
-
-
-def is_storage_failure(exc: BaseException) -> bool:
-    """Whether `exc` comes from SQLite or the operating system's file calls (not a bug in Rapport)."""
-    return _sqlite_code(exc) is not None or _os_errno(exc) is not None
 
 
 # -- what the place itself tells ----------------------------------------------------------------------
@@ -180,7 +176,7 @@ def _damaged(exc, path, code, os_errno) -> RapportError | None:
 
 
 def _unavailable(exc, path, code, os_errno) -> RapportError | None:
-    if code in (SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_CORRUPT) or os_errno is not None:
+    if code in (SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_CORRUPT) or os_errno in _DEVICE_ERRNOS:
         detail = os.strerror(os_errno) if os_errno is not None else "disk I/O error"
         return StorageUnavailable(
             f"The disk holding {path.name} reported an error ({detail}); it may be failing or disconnected. "
