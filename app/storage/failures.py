@@ -177,10 +177,15 @@ def _damaged(exc, path, code, os_errno) -> RapportError | None:
 
 def _unavailable(exc, path, code, os_errno) -> RapportError | None:
     if code in (SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_CORRUPT) or os_errno in _DEVICE_ERRNOS:
-        detail = os.strerror(os_errno) if os_errno is not None else "disk I/O error"
+        if os_errno is not None:
+            detail = os.strerror(os_errno)
+        elif code == SQLITE_CORRUPT:
+            detail = "it read inconsistent data, though the file passes SQLite's integrity check"
+        else:
+            detail = "disk I/O error"
         return StorageUnavailable(
             f"The disk holding {path.name} reported an error ({detail}); it may be failing or disconnected. "
-            "The project itself was not found damaged: check the drive before restoring anything."
+            "Check the drive before restoring anything: the project file may well be intact."
         )
     return None
 

@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.errors import DiskFull, ProjectDamaged, ProjectInUse, ProjectMissing, ReadOnlyLocation
+from app.domain.errors import (
+    DiskFull,
+    ProjectDamaged,
+    ProjectInUse,
+    ProjectMissing,
+    ReadOnlyLocation,
+    StorageUnavailable,
+)
 from app.services.project import explain_failure, open_project
 from tests.cli_runner import rapport
 from tests.hostile.conftest import SmallDisk, snapshot
@@ -118,3 +125,30 @@ def test_the_window_opens_a_project_on_a_read_only_disk_read_only(
         assert project.read_only
     finally:
         project.close()
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (sqlite3.OperationalError("database or disk is full"), DiskFull),
+        (OSError(28, "No space left on device"), DiskFull),
+        (sqlite3.OperationalError("attempt to write a readonly database"), ReadOnlyLocation),
+        (OSError(30, "Read-only file system"), ReadOnlyLocation),
+        (sqlite3.OperationalError("database is locked"), ProjectInUse),
+        (sqlite3.OperationalError("disk I/O error"), StorageUnavailable),
+        (OSError(5, "Input/output error"), StorageUnavailable),
+    ],
+)
+def test_each_failure_of_a_healthy_project_is_named_and_never_called_damaged(
+    project_path: Path, error: Exception, kind: type
+) -> None:
+    assert rapport("new", project_path).returncode == 0
+    explained = explain_failure(error, project_path)
+    assert type(explained) is kind
+    assert "damaged" not in str(explained)
+
+
+@pytest.mark.parametrize("error", [ValueError("a bug"), OSError(2, "No such file"), KeyError("x")])
+def test_other_errors_are_not_dressed_up_as_storage_failures(project_path: Path, error: Exception) -> None:
+    assert rapport("new", project_path).returncode == 0
+    assert explain_failure(error, project_path) is None
