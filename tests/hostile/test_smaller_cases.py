@@ -78,3 +78,17 @@ def test_import_refi_from_the_cli_takes_a_backup_first(study: Path, tmp_path: Pa
     )
     result = rapport("import-refi", study, codebook, "--json").json()
     assert Path(result["backup"]).is_file()
+
+
+def test_merge_from_the_cli_takes_a_backup_first_and_a_dry_run_none(tmp_path: Path) -> None:
+    from tests.cli.test_team_cli import add_coding, make_study
+
+    project = tmp_path / "study.rapport"
+    make_study(project)
+    sent = rapport("send-out", project, "--coders", "Ana", "--folder", tmp_path, "--json").json()
+    add_coding(Path(sent["copies"][0]), "Ana")
+    dry = rapport("merge", project, *sent["copies"], "--dry-run", "--json").json()
+    assert "backup" not in dry
+    merged = rapport("merge", project, *sent["copies"], "--json").json()
+    assert merged["added_codings"] == {"Ana": 1}
+    assert Path(merged["backup"]).is_file()
