@@ -34,6 +34,14 @@ class Project:
         self.path = Path(path).resolve()
         self.read_only = read_only
         self.upgraded_from_backup = backup  # set when opening upgraded an older file (kept as backup)
+        # Why a read-only project is read-only, for the window's status bar.
+        self.read_only_reason = (
+            ""
+            if not read_only
+            else "it is on a read-only disk or folder"
+            if location_is_read_only(self.path)
+            else "another Rapport is writing to this project"
+        )
         self._lock: ProjectLock | None = lock
         if not read_only and lock is None:
             self._lock = ProjectLock(self.path)

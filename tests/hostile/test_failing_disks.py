@@ -152,3 +152,9 @@ def test_each_failure_of_a_healthy_project_is_named_and_never_called_damaged(
 def test_other_errors_are_not_dressed_up_as_storage_failures(project_path: Path, error: Exception) -> None:
     assert rapport("new", project_path).returncode == 0
     assert explain_failure(error, project_path) is None
+
+
+def test_a_project_on_a_read_only_disk_says_why_it_is_read_only(study_on_disk: Path, small_disk: SmallDisk) -> None:
+    small_disk.make_read_only()
+    with open_project(study_on_disk, read_only=True) as project:
+        assert project.read_only_reason == "it is on a read-only disk or folder"
