@@ -19,7 +19,7 @@ from typing import Any
 
 from app import __version__
 from app.domain.errors import RapportError, ReadOnlyProject
-from app.services.project import Project, open_project
+from app.services.project import Project, explain_failure, open_project
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -146,7 +146,14 @@ def run(argv: list[str] | None = None) -> int:
     try:
         result = args.handler(args)
     except RapportError as exc:
-        print(f"rapport: {exc}", file=sys.stderr)
+        print(f"rapport: {_one_line(str(exc))}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Exception as exc:
+        # A full disk, a read-only disk, a failing drive: say which in one line. Anything else is a bug.
+        explained = explain_failure(exc, getattr(exc, "filename", None) or getattr(args, "project", None) or "")
+        if explained is None:
+            raise
+        print(f"rapport: {_one_line(str(explained))}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("rapport: interrupted; the last action was not saved.", file=sys.stderr)
@@ -154,6 +161,11 @@ def run(argv: list[str] | None = None) -> int:
     if result is not None:
         _print(result, as_json=args.json)
     return EXIT_OK
+
+
+def _one_line(message: str) -> str:
+    """An error is one line on stderr, whatever text (SQL, a file's content) found its way into it."""
+    return " ".join(message.split())
 
 
 def _print(result: Result, *, as_json: bool) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from app.cli import Commands, Result, add_project_argument, project_for, render_text
 from app.domain.errors import InvalidInput
-from app.services import exchange, reports
+from app.services import backups, exchange, reports
 
 EXPORT_SUFFIXES = (".qdpx", ".qdc", ".docx", ".csv")
 
@@ -82,7 +82,10 @@ def export(args: argparse.Namespace) -> Result:
 
 def import_refi(args: argparse.Namespace) -> Result:
     with project_for(args, write=True) as project:
+        backup = backups.backup_before(project, "import")  # as the window does: an import adds a lot at once
         data = exchange.import_refi(project, Path(args.input))
+    if backup is not None:
+        data["backup"] = str(backup)
     shown = {k: v for k, v in data.items() if not isinstance(v, list)}
     return Result(data, render_text(shown))
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from app.cli import Commands, Result, add_project_argument, project_for
-from app.services import team
+from app.services import backups, team
 
 
 def register(commands: Commands) -> None:
@@ -29,8 +29,11 @@ def send_out(args: argparse.Namespace) -> Result:
 def merge(args: argparse.Namespace) -> Result:
     # A dry run writes inside a transaction it then rolls back, so it needs the write lock too.
     with project_for(args, write=True) as project:
+        backup = None if args.dry_run else backups.backup_before(project, "merge")
         outcome = team.merge_copies(project, [Path(c) for c in args.copies], dry_run=args.dry_run)
     data = outcome.as_dict()
+    if backup is not None:
+        data["backup"] = str(backup)
     lines = [("Would add" if args.dry_run else "Added") + " codings:"]
     lines += [f"  {coder}: {n}" for coder, n in data["added_codings"].items()] or ["  none"]
     lines += [f"Conflict: {c}" for c in data["conflicts"]]

@@ -70,3 +70,23 @@ class OperationCancelled(RapportError):
 
     def __init__(self, message: str = "Cancelled; nothing was changed.") -> None:
         super().__init__(message)
+
+
+class DiskFull(RapportError):
+    """The disk holding the project (or the file being written) has no free space left."""
+
+
+class ReadOnlyLocation(RapportError):
+    """The project lies on a read-only disk or in a folder the user may not change."""
+
+
+class ProjectMissing(NotARapportProject):
+    """The project file is not where it was expected (moved, deleted, or a disconnected drive)."""
+
+
+class ProjectDamaged(NotARapportProject):
+    """SQLite's own integrity check found the project file damaged: restore it from a backup."""
+
+
+class StorageUnavailable(RapportError):
+    """The disk reported an input/output error that is not a full disk (a failing or removed drive)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 
 from app.domain.errors import ImportFailed
 from app.formats.refi_common import clean_color, clean_guid
+from app.formats.safe_csv import plain_cell, safe_writer
 
 COLUMNS = ("path", "name", "color", "definition", "inclusion", "exclusion", "example", "guid")
 MAX_ROWS = 100_000
@@ -30,17 +31,12 @@ class CodeRow:
     guid: str = ""
 
 
-def _cell(text: str) -> str:
-    """Cells that start like a formula are prefixed with `'` so a spreadsheet never runs them."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def write_codebook_csv(rows: list[CodeRow]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = safe_writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_cell(getattr(row, f.name) or "") for f in fields(CodeRow)])
+        writer.writerow([getattr(row, f.name) or "" for f in fields(CodeRow)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -52,10 +48,6 @@ def _decode(data: bytes, name: str) -> str:
             return data.decode("cp1252")
         except UnicodeDecodeError as exc:
             raise ImportFailed(f"{name} is neither UTF-8 nor Windows-1252 text.") from exc
-
-
-def _uncell(text: str) -> str:
-    return text[1:] if text[:2] in ("'=", "'+", "'-", "'@") else text
 
 
 def read_codebook_csv(data: bytes, name: str) -> list[CodeRow]:
@@ -77,7 +69,7 @@ def read_codebook_csv(data: bytes, name: str) -> list[CodeRow]:
                 continue
             if len(rows) >= MAX_ROWS:
                 raise ImportFailed(f"{name} has more than {MAX_ROWS:,} codes.")
-            values = {key: _uncell(record[i]) if i < len(record) else "" for i, key in enumerate(header)}
+            values = {key: plain_cell(record[i]) if i < len(record) else "" for i, key in enumerate(header)}
             path = values.get("path", "").strip() or values.get("name", "").strip()
             if not path:
                 raise ImportFailed(f"{name}, line {number}: the code has neither path nor name.")

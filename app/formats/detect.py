@@ -9,6 +9,7 @@ naming the file and the reason.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,27 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.0f} MB" if size >= 1_000_000 else f"{size:,} bytes"
 
 
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """At most `limit + 1` bytes of `path`, refusing anything that is not an ordinary file.
+
+    A FIFO, a socket or a device named like a transcript would block the import forever or never end, so
+    the file is opened without blocking and checked on the open handle (no gap for a swap after a check).
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ImportFailed(f"{path.name} is a folder, not a file.")
+        if not stat.S_ISREG(mode):
+            raise ImportFailed(
+                f"{path.name} is not an ordinary file (a pipe, socket or device); Rapport imports only files."
+            )
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
 def read_guarded(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of `path`, refusing unreadable, oversized and empty files with a clear message."""
     path = Path(path)
@@ -67,8 +89,7 @@ def read_guarded(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> byt
             raise ImportFailed(
                 f"{name} is too large to import ({_megabytes(size)}; the limit is {_megabytes(max_bytes)})."
             )
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        data = read_regular_file(path, max_bytes)
     except FileNotFoundError as exc:
         raise ImportFailed(f"{name} cannot be read: there is no such file.") from exc
     except PermissionError as exc:

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
 
-from app.domain.errors import ImportFailed, UnsafeFile
+from app.domain.errors import ImportFailed, RapportError, UnsafeFile
 from app.domain.timecode import try_parse_timecode
 from app.domain.transcript import (
     MAX_LABEL_CHARS,
@@ -33,6 +34,7 @@ from app.domain.transcript import (
     parse_transcript,
     split_label,
 )
+from app.formats.docx_guard import check_xml_parts
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -103,17 +105,21 @@ def _check_package(data: bytes, file_name: str, max_bytes: int) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            total = sum(entry.file_size for entry in entries)
+            if total > UNCOMPRESSED_FACTOR * max_bytes:
+                raise UnsafeFile(
+                    f"{file_name} would unpack to {total // 1_000_000} MB, more than Rapport accepts; "
+                    "it was refused."
+                )
+            if not any(entry.filename == "word/document.xml" for entry in entries):
+                raise ImportFailed(
+                    f"{file_name} is not a Word document: it has no document body (word/document.xml)."
+                )
+            check_xml_parts(archive, file_name)
+    except RapportError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, RuntimeError, NotImplementedError) as exc:
         raise ImportFailed(f"{file_name} is damaged: it is not a readable Word document ({exc}).") from exc
-    total = sum(entry.file_size for entry in entries)
-    if total > UNCOMPRESSED_FACTOR * max_bytes:
-        raise UnsafeFile(
-            f"{file_name} would unpack to {total // 1_000_000} MB, more than Rapport accepts; it was refused."
-        )
-    if not any(entry.filename == "word/document.xml" for entry in entries):
-        raise ImportFailed(
-            f"{file_name} is not a Word document: it has no document body (word/document.xml)."
-        )
 
 
 def _open_document(data: bytes, file_name: str) -> tuple[etree._Element, frozenset[str]]:

@@ -7,7 +7,6 @@ same rows for statistics software, with positions in code points of the stored t
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -20,6 +19,7 @@ from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from app.formats.refi_common import clean_color, xml_safe
+from app.formats.safe_csv import safe_writer
 
 
 @dataclass(frozen=True)
@@ -39,20 +39,16 @@ class Excerpt:
     color: str = "#888888"
 
 
-def _cell(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def write_excerpts_csv(excerpts: list[Excerpt]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = safe_writer(out, lineterminator="\r\n")
     names = [f.name for f in fields(Excerpt) if f.name != "color"]
     writer.writerow(names)
     for excerpt in excerpts:
         row = []
         for name in names:
             value = getattr(excerpt, name)
-            row.append("" if value is None else _cell(str(value)) if isinstance(value, str) else value)
+            row.append("" if value is None else value)
         writer.writerow(row)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

@@ -42,6 +42,7 @@ from app.formats.refi_project import (
 from app.formats.refi_qdc import parse_codes, parse_sets
 from app.formats.safe_xml import parse_xml
 from app.formats.safe_zip import SafeZip, ZipLimits, resolve_inside
+from app.formats.text_file import refuse_binary_text
 
 EXTENSION_ENTRY = "rapport/extension.json"
 _TEXT_SOURCE_KINDS = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
@@ -256,11 +257,19 @@ def _read(archive: SafeZip, name: str, progress: Callable[[int, int, str], None]
     for element in elements:
         if local_name(element) in _TEXT_SOURCE_KINDS:
             project.skip(f"{local_name(element)}s (only text sources are imported)")
-    units = []
+    units: list[str] = []
+    source_guids: set[str] = set()
+    selection_guids: set[str] = set()
     for index, element in enumerate(text_sources):
         if progress:
             progress(index, len(text_sources), f"Reading {element.get('name') or 'source'}")
-        project.sources.append(_source(reader, element, project, types, units))
+        guid = clean_guid(element.get("guid"))
+        if guid is not None and guid in source_guids:
+            raise ImportFailed(
+                f"{name}: two text sources share the GUID {guid}; the file is inconsistent and was not imported."
+            )
+        source_guids.add(guid or "")
+        project.sources.append(_source(reader, element, project, types, units, selection_guids))
     project.position_unit = ",".join(sorted(set(units)))
 
     notes = child_named(root, "Notes")
@@ -285,13 +294,19 @@ def _read(archive: SafeZip, name: str, progress: Callable[[int, int, str], None]
 
 
 def _source(
-    reader: _Reader, element: etree._Element, project: RefiProject, types: dict[str, str], units: list[str]
+    reader: _Reader,
+    element: etree._Element,
+    project: RefiProject,
+    types: dict[str, str],
+    units: list[str],
+    selection_guids: set[str],
 ) -> RefiSource:
     label = element.get("name") or element.get("guid") or "a source"
     guid = clean_guid(element.get("guid"))
     if guid is None:
         raise ImportFailed(f"{reader.name}: the text source {label!r} has no valid GUID.")
     original, text_from = reader.text_of(element, f"source {label!r}")
+    refuse_binary_text(original, f"{reader.name}: the text of source {label!r}")
     raw = _selections(element, project)
     if text_from == "docx" or text_from == "inline":
         unit = CODE_POINTS
@@ -304,8 +319,14 @@ def _source(
     text = normalize_newlines(original)
     selections = []
     for selection, start, end in raw:
-        if start > end:
-            start, end = end, start
+        # Positions no tool would write are skipped and counted, never clamped or swapped into a guess.
+        if start < 0 or end < 0 or start > end or end > mapping.total_units:
+            project.skip(f"selections with impossible positions (negative, reversed or beyond the text) in {label}")
+            continue
+        if selection.guid in selection_guids:
+            project.skip(f"selections whose GUID was already used (the first one was kept) in {label}")
+            continue
+        selection_guids.add(selection.guid)
         selection.start, selection.end = mapping.span(start, end)
         if selection.start >= selection.end:
             project.skip("empty selections")

@@ -43,6 +43,11 @@ class ZipLimits:
     max_entry_bytes: int = 512 * 1024 * 1024
     max_ratio: float = 200.0  # uncompressed / compressed, for entries larger than `ratio_floor`
     ratio_floor: int = 1024 * 1024
+    # Many members each within the limits can still amplify a small file into gigabytes of text in memory:
+    # the whole archive's ratio is bounded too, and so are the bytes actually unpacked into memory.
+    max_total_ratio: float = 100.0  # all entries / the archive's size, once they exceed `total_ratio_floor`
+    total_ratio_floor: int = 16 * 1024 * 1024
+    max_read_bytes: int = 256 * 1024 * 1024
 
 
 def clean_entry_name(raw: str, archive: str) -> str:
@@ -94,6 +99,11 @@ class SafeZip:
                 f"{name} would unpack to {declared:,} bytes, more than the {self.limits.max_total_bytes:,} "
                 "allowed (a zip bomb?); refused."
             )
+        if declared > self.limits.total_ratio_floor and declared > self.limits.max_total_ratio * max(len(data), 1):
+            raise UnsafeFile(
+                f"{name} would unpack to {declared / 1e6:,.0f} MB, {declared / max(len(data), 1):,.0f} times "
+                f"its size (more than {self.limits.max_total_ratio:,.0f}; a zip bomb?); refused."
+            )
 
     def _check_ratio(self, produced: int, compressed: int, entry: str) -> None:
         if produced <= self.limits.ratio_floor:
@@ -133,7 +143,9 @@ class SafeZip:
                         break
                     out += chunk
                     self._bytes_read += len(chunk)
-                    if len(out) > limit or self._bytes_read > self.limits.max_total_bytes:
+                    if len(out) > limit or self._bytes_read > min(
+                        self.limits.max_total_bytes, self.limits.max_read_bytes
+                    ):
                         raise UnsafeFile(
                             f"{self.name}: entry {entry!r} unpacks to more than the allowed size "
                             "(a zip bomb?); refused."

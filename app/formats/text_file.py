@@ -66,6 +66,14 @@ def _looks_binary(text: str) -> bool:
     return controls > max(8, len(sample) // 100)
 
 
+def refuse_binary_text(text: str, what: str) -> None:
+    """The rule every import path applies to a transcript's text: no NUL, not many control characters.
+
+    A NUL ends the text early for C libraries and Qt's text widgets, so positions after it would break."""
+    if _looks_binary(text):
+        raise ImportFailed(f"{what} is not text: it contains NUL or other control characters.")
+
+
 def decode_text(data: bytes, file_name: str) -> DecodedText:
     """Text of `data` with its detected encoding; `ImportFailed` for empty or binary content."""
     if not data:
@@ -99,6 +107,11 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str]:
         if text is None:  # an odd byte count or a lone surrogate: keep what can be read, mark the rest
             return data.decode("utf-16", errors="replace"), "utf-16 (damaged characters replaced)"
         return text, "utf-16"
+    if b"\x00" in data:
+        # NUL is valid UTF-8, so UTF-16 without a BOM must be recognised before UTF-8 is tried.
+        unmarked = _utf16_without_bom(data)
+        if unmarked is not None:
+            return unmarked
     text = _try(data, "utf-8")
     if text is not None:
         return text, "utf-8"
@@ -131,12 +144,20 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
         return None
     even, odd = data[0::2].count(0), data[1::2].count(0)
     half = len(data) // 2
-    for zeros, encoding in ((odd, "utf-16-le"), (even, "utf-16-be")):
-        if zeros >= half * 0.3:
+    for zeros, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        # Mostly-Latin text: NUL in every other byte. Other scripts (Greek, Cyrillic, CJK): NUL only after
+        # the spaces and line ends, but always on the same side of each pair.
+        if zeros >= half * 0.3 or (zeros and not other):
             text = _try(data, encoding)
-            if text is not None and not _looks_binary(text):
+            if text is not None and not _looks_binary(text) and _mostly_printable(text):
                 return text, encoding
     return None
+
+
+def _mostly_printable(text: str) -> bool:
+    sample = text[:65536]
+    printable = sum(1 for ch in sample if ch.isprintable() or ch in "\t\n\r")
+    return printable >= len(sample) * 0.95
 
 
 def _utf8_with_cp1252(data: bytes) -> str:

@@ -7,7 +7,6 @@ coders, documents and settings, then a table per code with values under 0.6 shad
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from app.domain.errors import ExportFailed
+from app.formats.safe_csv import safe_writer
 from app.services.agreement import AgreementReport, CodeRow, Disagreement
 
 LOW, FAIR = 0.6, 0.8
@@ -142,7 +142,7 @@ def export_table_csv(report: AgreementReport, path: Path | str) -> Path:
     where a figure is undefined."""
     path = Path(path)
     with _open(path) as handle:
-        writer = csv.writer(handle)
+        writer = safe_writer(handle)
         writer.writerow(TABLE_COLUMNS)
         for row in (*report.codes, report.overall):
             writer.writerow(_table_row(row))
@@ -153,7 +153,7 @@ def export_per_document_csv(report: AgreementReport, path: Path | str) -> Path:
     """One line per code and document (NVivo's coding comparison layout): units, agreement, kappa, 2x2 cells."""
     path = Path(path)
     with _open(path) as handle:
-        writer = csv.writer(handle)
+        writer = safe_writer(handle)
         writer.writerow(
             [
                 "code",
@@ -182,7 +182,7 @@ def export_disagreements_csv(
 ) -> Path:
     path = Path(path)
     with _open(path) as handle:
-        writer = csv.writer(handle)
+        writer = safe_writer(handle)
         writer.writerow(
             [
                 "document",

@@ -1,13 +1,14 @@
 """Rolling backups of project files: on open and every few minutes of work, kept for the last few days.
 
 Backups are consistent copies made with SQLite's online backup API, so they can be taken while the project is
-open. They live in the user's data folder under the project's id, with a note of where the project was, so the
+open. They live in the user's data folder under the project's id and path, with a note of where the project was, so the
 backups of a project whose file is damaged can still be found by its path.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sqlite3
@@ -44,7 +45,10 @@ def backups_root() -> Path:
 
 
 def _folder_for(project: Project) -> Path:
-    folder = backups_root() / (project.project_id or "unknown")
+    """The project's backup folder, keyed by its id and its path: a plain copy of a project file shares the
+    id, and one shared folder mixed their backups and lost the way back to the original's."""
+    place = hashlib.sha256(str(Path(project.path).resolve()).encode("utf-8")).hexdigest()[:12]
+    folder = backups_root() / f"{project.project_id or 'unknown'}-{place}"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / _MANIFEST).write_text(json.dumps({"path": str(project.path)}), encoding="utf-8")
     return folder
@@ -60,10 +64,23 @@ def make_backup(project: Project, reason: str = "auto", now: datetime | None = N
         target = folder / f"{project.path.stem}-{when.strftime(_STAMP)}-{reason}_{counter}.rapport"
         counter += 1
     partial = target.with_suffix(".partial")
-    migrate.copy_database(project.path, partial)
-    os.replace(partial, target)
+    try:
+        migrate.copy_database(project.path, partial)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full disk must not leave half a copy behind
+        raise
     prune(folder, now=when)
     return target
+
+
+def backup_before(project: Project, reason: str) -> Path | None:
+    """A backup before a large change (an import, a merge), as the window takes; None when it cannot be made
+    (a full disk: then the change itself fails, saying so)."""
+    try:
+        return make_backup(project, reason)
+    except (OSError, sqlite3.Error, RapportError):
+        return None
 
 
 def _parse(path: Path) -> BackupInfo | None:

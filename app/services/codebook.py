@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.errors import InvalidInput, NotFound
+from app.domain.names import normalise_name
 from app.paths import resources_dir
 from app.services.changes import Change
 from app.services.project import Project
@@ -81,7 +82,7 @@ def check_color(color: str) -> str:
 
 
 def _clean_name(name: str) -> str:
-    clean = " ".join((name or "").split())
+    clean = normalise_name(name)
     if not clean:
         raise InvalidInput("A code needs a name.")
     if "/" in clean:

@@ -9,7 +9,6 @@ Files are written beside the target and moved into place, so a failed export nev
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import tempfile
@@ -25,6 +24,7 @@ from app.domain.comparison import DyadComparison, Excerpt
 from app.domain.errors import ExportFailed
 from app.domain.theme_prevalence import GroupComparison
 from app.domain.timecode import format_timecode
+from app.formats.safe_csv import safe_writer
 
 MATRIX_FIELDS = (
     "dyad",
@@ -63,7 +63,7 @@ def sessions_label(comparison: DyadComparison) -> str:
     return ", ".join(map(str, numbers))
 
 
-def _write_atomically(path: Path, data: bytes) -> Path:
+def write_atomically(path: Path, data: bytes) -> Path:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,9 +76,9 @@ def _write_atomically(path: Path, data: bytes) -> Path:
     return path
 
 
-def _csv_bytes(fields: Iterable[str], rows: Iterable[Iterable[object]]) -> bytes:
+def csv_bytes(fields: Iterable[str], rows: Iterable[Iterable[object]]) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = safe_writer(buffer, lineterminator="\r\n")
     writer.writerow(fields)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
@@ -116,7 +116,7 @@ def comparison_csv_rows(comparison: DyadComparison) -> list[list[object]]:
 
 
 def write_comparison_csv(comparison: DyadComparison, path: Path | str) -> Path:
-    return _write_atomically(Path(path), _csv_bytes(MATRIX_FIELDS, comparison_csv_rows(comparison)))
+    return write_atomically(Path(path), csv_bytes(MATRIX_FIELDS, comparison_csv_rows(comparison)))
 
 
 def group_csv_rows(groups: GroupComparison) -> list[list[object]]:
@@ -143,7 +143,7 @@ def group_csv_rows(groups: GroupComparison) -> list[list[object]]:
 
 
 def write_groups_csv(groups: GroupComparison, path: Path | str) -> Path:
-    return _write_atomically(Path(path), _csv_bytes(GROUP_FIELDS, group_csv_rows(groups)))
+    return write_atomically(Path(path), csv_bytes(GROUP_FIELDS, group_csv_rows(groups)))
 
 
 # -- DOCX --------------------------------------------------------------------------------------------
@@ -254,7 +254,7 @@ def build_comparison_docx(comparison: DyadComparison, coders: str = "all coders"
 def write_comparison_docx(comparison: DyadComparison, path: Path | str, coders: str = "all coders") -> Path:
     buffer = io.BytesIO()
     build_comparison_docx(comparison, coders).save(buffer)
-    return _write_atomically(Path(path), buffer.getvalue())
+    return write_atomically(Path(path), buffer.getvalue())
 
 
 def write_comparison_report(comparison: DyadComparison, path: Path | str, coders: str = "all coders") -> Path:

@@ -18,7 +18,7 @@ from docx.shared import Pt
 
 from app.domain.cqr import CrossAnalysis, describe_rules
 from app.domain.errors import ExportFailed
-from app.services.compare_report import _csv_bytes, _write_atomically
+from app.services.compare_report import csv_bytes, write_atomically
 from app.services.cqr import CoreIdeaGrid, Excerpt
 from app.services.cqr_audit import Comment
 
@@ -95,11 +95,11 @@ def write_cross_analysis(result: CrossAnalysis, path: Path | str, coders: str = 
     """By the suffix: a `.docx` table or a `.csv` (one row per group and category)."""
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
-        return _write_atomically(Path(path), _csv_bytes(CROSS_FIELDS, cross_analysis_csv_rows(result)))
+        return write_atomically(Path(path), csv_bytes(CROSS_FIELDS, cross_analysis_csv_rows(result)))
     if suffix == ".docx":
         buffer = io.BytesIO()
         build_cross_analysis_docx(result, coders).save(buffer)
-        return _write_atomically(Path(path), buffer.getvalue())
+        return write_atomically(Path(path), buffer.getvalue())
     raise ExportFailed(f"Cannot write the cross-analysis as {Path(path).name}: use a .docx or .csv file.")
 
 
@@ -145,11 +145,11 @@ def write_core_ideas(
 ) -> Path:
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
-        return _write_atomically(Path(path), _csv_bytes(CORE_IDEA_FIELDS, core_ideas_csv_rows(grid)))
+        return write_atomically(Path(path), csv_bytes(CORE_IDEA_FIELDS, core_ideas_csv_rows(grid)))
     if suffix == ".docx":
         buffer = io.BytesIO()
         build_core_ideas_docx(grid, excerpts).save(buffer)
-        return _write_atomically(Path(path), buffer.getvalue())
+        return write_atomically(Path(path), buffer.getvalue())
     raise ExportFailed(f"Cannot write the core ideas as {Path(path).name}: use a .docx or .csv file.")
 
 
@@ -182,4 +182,4 @@ def write_audit_trail(comments: list[Comment], path: Path | str) -> Path:
         raise ExportFailed(f"Cannot write the audit trail as {Path(path).name}: use a .docx file.")
     buffer = io.BytesIO()
     build_audit_trail_docx(comments).save(buffer)
-    return _write_atomically(Path(path), buffer.getvalue())
+    return write_atomically(Path(path), buffer.getvalue())

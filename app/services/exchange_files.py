@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from app.domain.errors import ExportFailed, ImportFailed
+from app.formats.detect import read_regular_file
 
 
 def read_input(path: Path | str, limit: int) -> bytes:
@@ -16,8 +17,7 @@ def read_input(path: Path | str, limit: int) -> bytes:
         size = path.stat().st_size
         if size > limit:
             raise ImportFailed(f"{path.name} is {size:,} bytes, more than the {limit:,} Rapport accepts.")
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+        data = read_regular_file(path, limit)
     except FileNotFoundError as exc:
         raise ImportFailed(f"{path} does not exist.") from exc
     except IsADirectoryError as exc:

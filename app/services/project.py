@@ -10,10 +10,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.domain.errors import RapportError, ReadOnlyProject
+from app.domain.errors import RapportError, ReadOnlyLocation, ReadOnlyProject
 from app.services.changes import Change
 from app.storage import migrate
 from app.storage.db import make_engine, session_factory, unit_of_work
+from app.storage.failures import explain_storage_failure, location_is_read_only
 from app.storage.lock import ProjectLock
 from app.storage.queries import project as project_queries
 
@@ -44,6 +45,14 @@ class Project:
         self.read_only = read_only
         self.upgraded_from_backup = backup  # set when opening upgraded an older file (kept as backup)
         self._local = threading.local()  # .action: the ActionState of this thread's action, if any
+        # Why a read-only project is read-only, for the window's status bar.
+        self.read_only_reason = (
+            ""
+            if not read_only
+            else "it is on a read-only disk or folder"
+            if location_is_read_only(self.path)
+            else "another Rapport is writing to this project"
+        )
         self._lock: ProjectLock | None = lock
         if not read_only and lock is None:
             self._lock = ProjectLock(self.path)
@@ -64,12 +73,12 @@ class Project:
         """One user action: a single transaction, committed to disk when the block ends normally."""
         if self.read_only:
             raise ReadOnlyProject(f"{self.path.name} is open read-only; nothing can be changed.")
-        with self._session() as session:
+        with storage_failures_explained(self.path), self._session() as session:
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._session() as session:
+        with storage_failures_explained(self.path), self._session() as session:
             yield session
 
     @contextmanager
@@ -98,7 +107,8 @@ class Project:
         try:
             yield state
             if state.session is not None:
-                state.session.commit()
+                with storage_failures_explained(self.path):
+                    state.session.commit()
         except BaseException:
             if state.session is not None:
                 state.session.rollback()
@@ -171,10 +181,38 @@ def needs_upgrade(path: Path | str) -> bool:
     return revision != migrate.head_revision() and revision in migrate.known_revisions()
 
 
+@contextmanager
+def storage_failures_explained(path: Path | str) -> Iterator[None]:
+    """Turn SQLite and disk failures inside the block into the `RapportError` that names their cause
+    (full disk, read-only disk, locked, missing, failing drive, damaged file)."""
+    try:
+        yield
+    except RapportError:
+        raise
+    except Exception as exc:
+        explained = explain_storage_failure(exc, Path(path))
+        if explained is None:
+            raise
+        raise explained from exc
+
+
+def explain_failure(exc: BaseException, path: Path | str) -> RapportError | None:
+    """What a storage failure means for the user (None for anything else: a bug)."""
+    return explain_storage_failure(exc, Path(path))
+
+
 def open_project(path: Path | str, *, read_only: bool = False) -> Project:
-    """Open a project, upgrading it first (after a timestamped backup) if an older Rapport wrote it."""
+    """Open a project, upgrading it first (after a timestamped backup) if an older Rapport wrote it.
+
+    A project on a read-only disk cannot be opened for writing: `ReadOnlyLocation` says so, and the caller
+    may open it read-only instead."""
     path = Path(path)
     revision = migrate.read_revision(path)  # refuses non-projects before a lock file appears beside them
+    if not read_only and location_is_read_only(path.resolve()):
+        raise ReadOnlyLocation(
+            f"{path.name} is on a read-only disk or in a folder you may not change, so it can only be "
+            "opened read-only. Nothing was changed."
+        )
     if read_only:
         migrate.refuse_if_newer(path, revision)
         if revision != migrate.head_revision():
@@ -186,7 +224,8 @@ def open_project(path: Path | str, *, read_only: bool = False) -> Project:
     lock = ProjectLock(path.resolve())
     lock.acquire()
     try:
-        check = migrate.prepare_for_open(path)
+        with storage_failures_explained(path):
+            check = migrate.prepare_for_open(path)
         return Project(path, lock=lock, backup=check.backup)
     except BaseException:
         lock.release()

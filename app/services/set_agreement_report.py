@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from docx import Document as DocxDocument
 
 from app.domain.errors import ExportFailed
-from app.formats.codebook_csv import _cell as spreadsheet_safe  # the shared formula-cell escaping
+from app.formats.safe_csv import safe_writer
 from app.services.agreement_report import LOW, _shade
 from app.services.set_agreement import SetAgreementReport
 
@@ -127,12 +126,12 @@ def export_csv(report: SetAgreementReport, path: Path | str) -> Path:
     names = [value.name for value in report.code_set.values]
     try:
         with path.open("w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.writer(handle)
+            writer = safe_writer(handle)  # defuses formula cells
             writer.writerow(["set", "unit", "level", "coders", "documents", "units", "pairable", "complete"])
             f = report.figures
             writer.writerow(
-                [spreadsheet_safe(report.code_set.path), report.unit, report.level,
-                 spreadsheet_safe("; ".join(c.name for c in report.coders)), report.documents, f.units,
+                [report.code_set.path, report.unit, report.level,
+                 "; ".join(c.name for c in report.coders), report.documents, f.units,
                  f.pairable, f.complete]
             )  # fmt: skip
             writer.writerow([])
@@ -149,13 +148,13 @@ def export_csv(report: SetAgreementReport, path: Path | str) -> Path:
             writer.writerow(["value", "rank", "number", "pairable_values", "fleiss_kappa"])
             for row in report.value_rows():
                 writer.writerow(
-                    [spreadsheet_safe(row["code"]), row["rank"], _csv(row["number"]),
+                    [row["code"], row["rank"], _csv(row["number"]),
                      _csv(row["pairable_values"]), _csv(row["fleiss_kappa"])]
                 )  # fmt: skip
             writer.writerow([])
-            writer.writerow(["coincidences", *(spreadsheet_safe(name) for name in names)])
+            writer.writerow(["coincidences", *(name for name in names)])
             for name, matrix_row in zip(names, f.coincidences):
-                writer.writerow([spreadsheet_safe(name), *(_csv(cell) for cell in matrix_row)])
+                writer.writerow([name, *(_csv(cell) for cell in matrix_row)])
     except OSError as error:
         raise ExportFailed(f"Cannot write {path.name}: {error.strerror or error}.") from None
     return path

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +13,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# A WAL reader needs room for its 32 KB shared-memory file beside the project.
+NO_ROOM_FOR_SHM = 64 * 1024
 
 
 def _configure_connection(dbapi_connection: sqlite3.Connection, read_only: bool) -> None:
@@ -29,13 +33,42 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, read_only: bool)
         cursor.close()
 
 
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI that reads `path` without writing anything beside it.
+
+    `mode=ro` still needs to create the `-shm` file of a WAL project; on a read-only disk (a CD, a locked
+    share) or a full one that fails, so there the file is opened `immutable`, which is safe because nothing
+    can change it meanwhile: unless a non-empty `-wal` lies beside it, whose content only `mode=ro` reads.
+    """
+    path = Path(path).resolve()
+    wal = Path(str(path) + "-wal")
+    pending = wal.exists() and wal.stat().st_size > 0
+    if not pending and (_cannot_write_beside(path)):
+        return f"file:{path.as_posix()}?mode=ro&immutable=1"
+    return f"file:{path.as_posix()}?mode=ro"
+
+
+def _cannot_write_beside(path: Path) -> bool:
+    if not os.access(path.parent, os.W_OK):
+        return True
+    try:
+        if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
+            return True
+        return shutil.disk_usage(path.parent).free < NO_ROOM_FOR_SHM
+    except OSError:
+        return False
+
+
 def make_engine(path: Path, *, read_only: bool = False) -> Engine:
-    """An engine on one project file. Read-only engines open the file with SQLite's `mode=ro`."""
+    """An engine on one project file. Read-only engines open the file with SQLite's `mode=ro`.
+
+    SQL parameters are hidden from error messages and logs: they hold transcript text, which must never
+    reach a terminal, a log file or a bug report."""
     if read_only:
-        url = f"sqlite:///file:{Path(path).resolve().as_posix()}?mode=ro&uri=true"
+        url = f"sqlite:///{read_only_uri(path)}&uri=true"
     else:
         url = f"sqlite:///{Path(path).resolve().as_posix()}"
-    engine = create_engine(url)
+    engine = create_engine(url, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # pragma: no branch - tiny adapter

@@ -6,6 +6,7 @@ leaves a project locked. The sidecar records who holds it, for the message shown
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
@@ -13,6 +14,7 @@ import socket
 from pathlib import Path
 
 from app.domain.errors import ProjectInUse
+from app.storage.failures import explain_storage_failure
 
 if os.name == "nt":  # pragma: no cover - exercised on Windows only
     import msvcrt
@@ -53,7 +55,11 @@ class ProjectLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            project = self.path.with_name(self.path.name[:-5])
+            raise explain_storage_failure(exc, project) or exc from exc
         if not _try_lock(fd):
             holder = _read_holder(fd)
             os.close(fd)
@@ -61,18 +67,24 @@ class ProjectLock:
                 f"{self.path.name[:-5]} is open in another Rapport{holder}. "
                 "Close it there first, or open this project read-only."
             )
-        os.ftruncate(fd, 0)
-        info = {"pid": os.getpid(), "host": socket.gethostname(), "user": _user()}
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, json.dumps(info).encode())
         self._fd = fd
+        info = {"pid": os.getpid(), "host": socket.gethostname(), "user": _user()}
+        try:
+            os.ftruncate(fd, 0)
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, json.dumps(info).encode())
+        except OSError:
+            # Who holds the lock is only a courtesy for the second writer's message; on a full disk the
+            # lock itself still holds, and the action fails later, saying the disk is full.
+            pass
 
     def release(self) -> None:
         if self._fd is None:
             return
         fd, self._fd = self._fd, None
         try:
-            os.ftruncate(fd, 0)
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
             _unlock(fd)
         finally:
             os.close(fd)

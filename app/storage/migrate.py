@@ -21,9 +21,16 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event
 
 from app import __version__
-from app.domain.errors import MigrationFailed, NotARapportProject, ProjectFromNewerVersion
+from app.domain.errors import (
+    MigrationFailed,
+    NotARapportProject,
+    ProjectFromNewerVersion,
+    StorageUnavailable,
+)
 from app.paths import migrations_dir
-from app.storage.db import looks_like_sqlite
+from app.storage.db import looks_like_sqlite, read_only_uri
+from app.storage.failures import explain_storage_failure
+from app.storage.released_shapes import restamp_released_shape
 
 APPLICATION_MARKER = "rapport"
 
@@ -52,7 +59,7 @@ def known_revisions() -> set[str]:
 
 def _migration_engine(path: Path):
     """An engine for migrating: real transactions, and foreign keys OFF so batch table copies never cascade."""
-    engine = create_engine(f"sqlite:///{path.resolve().as_posix()}")
+    engine = create_engine(f"sqlite:///{path.resolve().as_posix()}", hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -70,6 +77,9 @@ def _upgrade(path: Path) -> None:
     engine = _migration_engine(path)
     try:
         with engine.begin() as connection:
+            current = current_revision_of(connection)
+            if current is not None:
+                restamp_released_shape(connection, current)
             cfg = alembic_config()
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, "head")
@@ -117,8 +127,7 @@ def read_revision(path: Path) -> str:
     if not looks_like_sqlite(path):
         raise NotARapportProject(f"{path.name} is not a Rapport project (it is not an SQLite database).")
     try:
-        uri = f"file:{path.resolve().as_posix()}?mode=ro"
-        with contextlib.closing(sqlite3.connect(uri, uri=True)) as con:
+        with contextlib.closing(sqlite3.connect(read_only_uri(path), uri=True)) as con:
             tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "alembic_version" not in tables or "project_meta" not in tables:
                 raise NotARapportProject(f"{path.name} is an SQLite database, but not a Rapport project.")
@@ -127,8 +136,8 @@ def read_revision(path: Path) -> str:
                 raise NotARapportProject(f"{path.name} is an SQLite database, but not a Rapport project.")
             row = con.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise NotARapportProject(
-            f"{path.name} cannot be read as a Rapport project: it is damaged ({exc})."
+        raise explain_storage_failure(exc, path) or NotARapportProject(
+            f"{path.name} cannot be read as a Rapport project ({exc})."
         ) from exc
     if not row:
         raise NotARapportProject(f"{path.name} has no schema version; it is not a usable Rapport project.")
@@ -155,12 +164,25 @@ def copy_database(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
+def _revision_number(revision: str) -> int | None:
+    prefix = revision.split("_", 1)[0]
+    return int(prefix) if prefix.isdigit() else None
+
+
 def refuse_if_newer(path: Path, revision: str) -> None:
-    if revision not in known_revisions():
+    """Refuse a schema this Rapport does not know, saying whether it is newer or an unknown older one."""
+    if revision in known_revisions():
+        return
+    number, head = _revision_number(revision), _revision_number(head_revision())
+    if number is not None and head is not None and number <= head:
         raise ProjectFromNewerVersion(
-            f"{path.name} was saved by a newer version of Rapport (schema {revision}). "
-            f"This is Rapport {__version__}; update Rapport to open it. The file was not changed."
+            f"{path.name} has schema {revision}, which no released Rapport wrote (a test or development "
+            f"version?); Rapport {__version__} cannot upgrade it. The file was not changed."
         )
+    raise ProjectFromNewerVersion(
+        f"{path.name} was saved by a newer version of Rapport (schema {revision}). "
+        f"This is Rapport {__version__}; update Rapport to open it. The file was not changed."
+    )
 
 
 def prepare_for_open(path: Path) -> OpenCheck:
@@ -172,21 +194,25 @@ def prepare_for_open(path: Path) -> OpenCheck:
         return OpenCheck(revision, None)
     refuse_if_newer(path, revision)
     backup = backup_path_for(path)
-    copy_database(path, backup)
     work = path.with_name(path.name + ".upgrading")
     work.unlink(missing_ok=True)
     try:
+        copy_database(path, backup)
         copy_database(path, work)
         _upgrade(work)
         _checkpoint_and_close(path)
         os.replace(work, path)
     except MigrationFailed as exc:
-        raise MigrationFailed(
-            f"Upgrading {path.name} failed: {exc}. The project was left as it was; a copy is in {backup.name}."
-        ) from exc
+        backup.unlink(missing_ok=True)  # the original is untouched: a copy of it per failed attempt helps no one
+        raise MigrationFailed(f"Upgrading {path.name} failed: {exc}. The project was left as it was.") from exc
     except Exception as exc:
+        backup.unlink(missing_ok=True)
+        explained = explain_storage_failure(exc, path)
+        if explained is not None and not isinstance(explained, StorageUnavailable):
+            raise explained from exc
+        reason = _first_line(str(getattr(exc, "orig", None) or exc))
         raise MigrationFailed(
-            f"Upgrading {path.name} failed ({exc}). The project was left as it was; a copy is in {backup.name}."
+            f"Upgrading {path.name} failed ({reason}). The project was left as it was."
         ) from exc
     finally:
         work.unlink(missing_ok=True)
@@ -203,3 +229,8 @@ def _checkpoint_and_close(path: Path) -> None:
 
 def current_revision_of(connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
+
+
+def _first_line(text: str) -> str:
+    """An error's first line, without the SQL SQLAlchemy appends to it."""
+    return text.strip().splitlines()[0] if text.strip() else "unknown reason"

@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
                 )
             elif project.read_only:
                 self.status.show_message(
-                    "Opened read-only: another Rapport is writing to this project", 10000
+                    f"Opened read-only: {project.read_only_reason}", 10000
                 )
 
     def open_path(self, path: Path | str) -> bool:

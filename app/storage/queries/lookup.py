@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import Ambiguous, NotFound
+from app.domain.names import normalise_name
 from app.storage.models import Code, Coder, Document, Dyad, Participant
 
 T = TypeVar("T")
@@ -19,11 +20,16 @@ def _by_id_or_name(session: Session, model: type[T], ident: str | int, what: str
         found = session.get(model, int(text))
         if found is not None:
             return found
-    rows = session.scalars(select(model).where(model.name == text)).all()  # type: ignore[attr-defined]
-    if not rows:
-        rows = session.scalars(
-            select(model).where(func.lower(model.name) == text.lower())  # type: ignore[attr-defined]
-        ).all()
+    rows: list = []
+    # As typed, then as names are stored (control characters and runs of spaces made one space).
+    for candidate in dict.fromkeys([text, normalise_name(text)]):
+        rows = session.scalars(select(model).where(model.name == candidate)).all()  # type: ignore[attr-defined]
+        if not rows:
+            rows = session.scalars(
+                select(model).where(func.lower(model.name) == candidate.lower())  # type: ignore[attr-defined]
+            ).all()
+        if rows:
+            break
     if len(rows) == 1:
         return rows[0]
     if len(rows) > 1:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.domain.errors import ProjectInUse
+from app.domain.errors import ProjectInUse, ReadOnlyLocation
 from app.services.project import Project, open_project
 
 
@@ -34,6 +34,8 @@ def open_with_questions(
     """The opened project, or None when the user chose not to open it. Other RapportErrors propagate."""
     try:
         return open_project(path)
+    except ReadOnlyLocation:
+        return open_project(path, read_only=True)  # a read-only disk: read, search and compare it there
     except ProjectInUse as error:
         if not ask_read_only(parent, error):
             return None

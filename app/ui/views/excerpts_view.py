@@ -7,7 +7,6 @@ the transcript editor (via `context.documentRequested`). Copy as text and CSV ex
 
 from __future__ import annotations
 
-import csv
 from html import escape
 from pathlib import Path
 
@@ -29,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import ExportFailed, RapportError
+from app.domain.errors import RapportError
 from app.services import anchors
 from app.services.changes import Change
+from app.services.csv_files import write_csv
 from app.services.excerpts import excerpts_by_ids, shown_code
 from app.ui.commands import ServiceCommand
 from app.ui.context import NOBODY, AppContext
@@ -69,27 +69,25 @@ def excerpts_as_text(rows: list[Excerpt]) -> str:
 
 
 def write_excerpts_csv(rows: list[Excerpt], path: Path) -> None:
-    try:
-        with open(path, "w", newline="", encoding="utf-8-sig") as handle:  # BOM: Excel opens UTF-8 correctly
-            writer = csv.writer(handle)
-            writer.writerow(CSV_COLUMNS)
-            for r in rows:
-                writer.writerow(
-                    [
-                        r.coding_id,
-                        r.document,
-                        r.dyad or "",
-                        r.session if r.session is not None else "",
-                        r.perspective or "",
-                        r.coder,
-                        r.code,
-                        r.start,
-                        r.end,
-                        r.text,
-                    ]
-                )
-    except OSError as error:
-        raise ExportFailed(f"Could not write {Path(path).name}: {error.strerror or error}.") from error
+    write_csv(
+        path,
+        CSV_COLUMNS,
+        (
+            [
+                r.coding_id,
+                r.document,
+                r.dyad or "",
+                r.session if r.session is not None else "",
+                r.perspective or "",
+                r.coder,
+                r.code,
+                r.start,
+                r.end,
+                r.text,
+            ]
+            for r in rows
+        ),
+    )
 
 
 SIZED_ROWS = 60  # rows measured to size a column to its contents

@@ -1,0 +1,58 @@
+"""Hostile Word files made on the fly: a real python-docx package whose body part is replaced."""
+
+from __future__ import annotations
+
+import io
+import random
+import zipfile
+
+import docx
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def real_docx(*paragraphs: str) -> bytes:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def with_body(body: bytes, *, prolog: bytes = b"") -> bytes:
+    """A valid package whose word/document.xml is `prolog` + a document wrapping `body`."""
+    xml = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        + prolog
+        + f'<w:document xmlns:w="{W}"><w:body>'.encode()
+        + body
+        + b"</w:body></w:document>"
+    )
+    source = zipfile.ZipFile(io.BytesIO(real_docx("Therapist: hello")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for info in source.infolist():
+            data = xml if info.filename == "word/document.xml" else source.read(info)
+            target.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def empty_paragraph_bomb(paragraphs: int = 4_000_000) -> bytes:
+    """Millions of empty paragraphs: a few hundred KB packed, gigabytes once parsed by python-docx."""
+    return with_body(b"<w:p/>" * paragraphs)
+
+
+def element_flood(paragraphs: int = 300_000, seed: int = 1) -> bytes:
+    """Many small paragraphs of random text: modest compression, but far more XML elements than a transcript."""
+    rng = random.Random(seed)
+    body = b"".join(
+        b"<w:p><w:r><w:t>%x</w:t></w:r></w:p>" % rng.getrandbits(32) for _ in range(paragraphs)
+    )
+    return with_body(body)
+
+
+def entity_docx() -> bytes:
+    """A body that takes its text from an internal entity python-docx would silently drop."""
+    prolog = b'<!DOCTYPE w:document [<!ENTITY said "Client: I want to stop coming.">]>\n'
+    return with_body(b"<w:p><w:r><w:t>Therapist: &said;</w:t></w:r></w:p>", prolog=prolog)

@@ -1,0 +1,31 @@
+"""Plain copies of a project file share its id; their backups must not mix, and a damaged original must still
+find its own backups."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from app.services import backups
+from app.services.project import create_project, open_project
+from app.storage.models import Dyad
+
+
+def test_a_copy_and_its_original_keep_separate_backups(tmp_path: Path) -> None:
+    original = tmp_path / "study.rapport"
+    with create_project(original) as project, project.write() as session:
+        session.add(Dyad(name="D01"))
+    copy = tmp_path / "copy" / "study.rapport"
+    copy.parent.mkdir()
+    shutil.copyfile(original, copy)
+
+    with open_project(original) as project:
+        kept = backups.make_backup(project, "open")
+    with open_project(copy) as project:
+        assert project.project_id  # same id as the original: a plain copy
+        copy_backup = backups.make_backup(project, "open")
+        assert [b.path for b in backups.list_backups(project)] == [copy_backup]
+
+    original.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)  # the original is damaged now
+    assert [b.path for b in backups.backups_for_path(original)] == [kept]
+    assert [b.path for b in backups.backups_for_path(copy)] == [copy_backup]
