@@ -114,8 +114,11 @@ def prune(folder: Path, now: datetime | None = None) -> list[Path]:
 
 
 def list_backups(project: Project) -> list[BackupInfo]:
-    """The project's backups, newest first."""
-    return _list_folder(_folder_for(project))
+    """The project's backups, newest first: its own folder's, and those an older Rapport kept in a folder named
+    by the id alone whose manifest names this file."""
+    found = {info.path: info for info in _list_folder(_folder_for(project))}
+    found.update({info.path: info for info in backups_for_path(project.path)})
+    return sorted(found.values(), key=lambda info: (info.created, info.path.name), reverse=True)
 
 
 def backups_for_path(path: Path) -> list[BackupInfo]:

@@ -29,3 +29,20 @@ def test_a_copy_and_its_original_keep_separate_backups(tmp_path: Path) -> None:
     original.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)  # the original is damaged now
     assert [b.path for b in backups.backups_for_path(original)] == [kept]
     assert [b.path for b in backups.backups_for_path(copy)] == [copy_backup]
+
+
+def test_backups_an_older_rapport_kept_by_id_alone_are_still_listed(tmp_path) -> None:
+    import json
+
+    from app.services import backups
+    from app.services.project import create_project
+
+    path = tmp_path / "study.rapport"
+    with create_project(path) as project:
+        legacy = backups.backups_root() / project.project_id  # the folder name before backups were keyed by path
+        legacy.mkdir(parents=True)
+        (legacy / "source.json").write_text(json.dumps({"path": str(path.resolve())}), encoding="utf-8")
+        old = legacy / "study-20261201-101500-auto.rapport"
+        old.write_bytes(path.read_bytes())
+        listed = [info.path for info in backups.list_backups(project)]
+    assert old in listed
