@@ -7,7 +7,6 @@ Bottom: excerpts and search. Everything a panel does, it does itself; the window
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, Qt, QTimer
@@ -355,8 +354,7 @@ class MainWindow(QMainWindow):
         return name if ok else None
 
     def ask_new_coder_name(self) -> str | None:
-        name, ok = QInputDialog.getText(self, "New coder", "Name of the coder:", text=getpass.getuser())
-        return name.strip() if ok and name.strip() else None
+        return coder_choice.ask_name(self)
 
     def choose_coder(self) -> None:
         coder_choice.choose(self)

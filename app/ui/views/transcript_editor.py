@@ -9,7 +9,6 @@ Qt boundary, which `TextPositions` guards.
 
 from __future__ import annotations
 
-import getpass
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.domain.errors import RapportError
 from app.services import codebook, coding, memos, study
 from app.services.changes import Change
+from app.ui import coder_choice
 from app.ui.coding_index import CodingIndex, ShownCoding
 from app.ui.context import AppContext
 from app.ui.editor_commands import (
@@ -364,7 +364,10 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         start, end = chosen
         spec = coding.CodingSpec(self.current_document_id, code_id, start, end)
         excerpt = _short(self.view.stored_text()[start:end])
-        command = AddCodingsCommand(project, [spec], self._coder_id(), f"Code “{excerpt}” as {code.name}")
+        coder_id = self._coder_id()
+        if coder_id is None:
+            return False
+        command = AddCodingsCommand(project, [spec], coder_id, f"Code “{excerpt}” as {code.name}")
         self._own_change = True  # the index grows from the command's records instead of re-reading them all
         try:
             if not self._run(command):
@@ -442,7 +445,10 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         def spec(code_id: int) -> coding.CodingSpec:
             return coding.CodingSpec(doc, code_id, start, end)
 
-        return self._run(InVivoCommand(project, name, spec, self._coder_id(), f"In-vivo code “{name}”"))
+        coder_id = self._coder_id()
+        if coder_id is None:
+            return False
+        return self._run(InVivoCommand(project, name, spec, coder_id, f"In-vivo code “{name}”"))
 
     def remove_coding(self, coding_id: int) -> None:
         shown = self.index.by_id.get(coding_id)
@@ -473,11 +479,13 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         text, ok = QInputDialog.getMultiLineText(self, title, "Memo:", current)
         return text if ok else None
 
-    def _coder_id(self) -> int:
-        if self.context.active_coder_id is None:
-            coder_id = coding.ensure_coder(self.context.project, getpass.getuser() or "Me")
-            self.context.set_active_coder(coder_id)
-        return self.context.active_coder_id
+    def _coder_id(self) -> int | None:
+        """The active coder; when nobody is chosen yet, ask who is coding (None: cancelled, nothing is coded)."""
+        return coder_choice.first_coder(self.context, self, self.ask_coder_name)
+
+    def ask_coder_name(self, parent) -> str | None:
+        """Overridable in tests: ask the researcher's name before their first coding."""
+        return coder_choice.ask_name(parent)
 
     def _remember(self, code_id: int) -> None:
         if code_id in self.recent_codes:
