@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         context.failed.connect(lambda error: report_error(self, error, "Undo"))
         context.undo_stack.indexChanged.connect(lambda _i: self._update_title())
         context.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
+        context.blindChanged.connect(lambda _on: self._update_title())
         self.study_tree.selectionModel().currentChanged.connect(self._study_item_chosen)
         self.codebook.codeActivated.connect(self.apply_code)
         self.status.newCoderRequested.connect(self.new_coder)
@@ -443,6 +444,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle("Rapport")
             return
         suffix = " (read-only)" if project.read_only else ""
+        suffix += " · BLIND CODING" if self.context.blind else ""
         self.setWindowTitle(f"{project.name}{suffix} — Rapport")
         self.setWindowFilePath(str(project.path))
 
