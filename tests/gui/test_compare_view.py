@@ -109,8 +109,8 @@ def test_side_by_side_pairs_client_and_therapist_on_the_moment(view_and_study, q
     ]
     assert side.rowCount() == 2
     assert side.index(0, 1).data() == "00:00:12"
-    assert side.index(0, 2).data() == "[00:00:12] “did not trust her”"
-    assert side.index(0, 3).data() == "[00:00:20] “I felt no trust yet”"
+    assert side.index(0, 2).data() == "[00:00:12] “did not trust her”  — Ana"
+    assert side.index(0, 3).data() == "[00:00:20] “I felt no trust yet”  — Ana"
     assert side.index(1, 3).data() is None  # the therapist said nothing more there
     with qtbot.waitSignal(context.documentRequested) as signal:
         view.side_table.doubleClicked.emit(side.index(0, 3))
