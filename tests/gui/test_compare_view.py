@@ -206,3 +206,12 @@ def test_a_study_change_keeps_the_chosen_sessions(view_and_study, project) -> No
     set_dyad_attributes(project, "D01", {"outcome": "positive"})  # a study change reloads the dyads
     assert view.selected_sessions() == range(1, 2)
     assert view.comparison is not None and view.comparison.sessions == (1,)
+
+
+def test_shared_moments_and_one_sided_themes_show_whole_code_names(view_and_study) -> None:
+    view, _study, _context = view_and_study
+    for tree in (view.moments_list, view.one_sided_list):
+        metrics = tree.fontMetrics()
+        for row in range(tree.topLevelItemCount()):
+            text = tree.topLevelItem(row).text(0)
+            assert tree.columnWidth(0) >= metrics.horizontalAdvance(text), text

@@ -116,6 +116,8 @@ class CompareView(QWidget):
         self.moments_list.setHeaderLabels(["Code", "Session", "Video moment", "Perspectives"])
         self.one_sided_list = QTreeWidget()
         self.one_sided_list.setHeaderLabels(["Code", "Only raised by", "Codings"])
+        for flat_list in (self.moments_list, self.one_sided_list):
+            flat_list.setRootIsDecorated(False)  # flat lists: no room kept for tree branches
         self.tabs = QTabWidget()
         self.tabs.addTab(self.excerpt_table, "Excerpts")
         self.tabs.addTab(side, "Side by side")
@@ -347,6 +349,7 @@ class CompareView(QWidget):
             item = QTreeWidgetItem([moment.code, str(moment.session), format_timecode(moment.time_ms), who])
             item.setData(0, ITEM_ROLE, moment)
             self.moments_list.addTopLevelItem(item)
+        fit_columns(self.moments_list)
 
     def _fill_one_sided(self) -> None:
         self.one_sided_list.clear()
@@ -358,6 +361,7 @@ class CompareView(QWidget):
             item = QTreeWidgetItem([item_data.code, item_data.perspective, str(count)])
             item.setData(0, ITEM_ROLE, item_data)
             self.one_sided_list.addTopLevelItem(item)
+        fit_columns(self.one_sided_list)
 
     def show_cell(self, index: QModelIndex) -> None:
         """A clicked cell lists its excerpts; clicking a code lists every perspective's and lines them up."""
@@ -426,3 +430,10 @@ class CompareView(QWidget):
             return None
         self.status.setText(f"Wrote {written}.")
         return str(written)
+
+
+def fit_columns(tree: QTreeWidget) -> None:
+    """Every column as wide as its longest text (code paths are read whole, not "Bond/War..."), plus a gap."""
+    for column in range(tree.columnCount()):
+        tree.resizeColumnToContents(column)
+        tree.setColumnWidth(column, tree.columnWidth(column) + 16)

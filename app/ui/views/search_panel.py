@@ -37,6 +37,7 @@ from app.services import codebook, search, search_coding, study
 from app.services.changes import Change
 from app.storage.models import DOCUMENT_KINDS, PERSPECTIVES
 from app.ui.commands import ServiceCommand
+from app.ui.compact import shrinkable
 from app.ui.context import AppContext
 from app.ui.dialogs.crash_dialog import report_error
 from app.ui.models.search_hits import SNIPPET_COLUMN, SearchHitsModel, SnippetDelegate
@@ -148,6 +149,8 @@ class SearchPanel(QWidget):
         ):
             filters.addWidget(widget)
         filters.addWidget(self.coded_code_box, 1)
+        shrinkable((self.dyad_box, self.session_box, self.perspective_box, self.kind_box, self.coded_mode_box,
+                    self.coded_code_box, self.search_button))  # fmt: skip
         layout.addLayout(filters)
         self.coded_mode_box.currentIndexChanged.connect(self._update_enabled)
 
