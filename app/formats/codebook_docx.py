@@ -44,6 +44,9 @@ class CodebookEntry:
     documents: int = 0
     codable: bool = True
     anchors: list[AnchorExcerpt] = field(default_factory=list)
+    anchors_chosen: bool = (
+        True  # False: no anchor was chosen and `anchors` are the first codings, as examples
+    )
 
 
 def _rgb(color: str) -> RGBColor:
@@ -122,7 +125,8 @@ def write_codebook_docx(
             f"{entry.documents} document{'s' if entry.documents != 1 else ''}"
         )
         if entry.anchors:
-            document.add_paragraph().add_run("Anchor excerpts").bold = True
+            heading = "Anchor excerpts" if entry.anchors_chosen else "Examples"
+            document.add_paragraph().add_run(heading).bold = True
             for anchor in entry.anchors[:MAX_ANCHORS]:
                 quote = document.add_paragraph(style="Quote")
                 quote.add_run(f"“{xml_safe(anchor.text).strip()}”")
