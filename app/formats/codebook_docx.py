@@ -15,6 +15,7 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt, RGBColor
 
+from app.domain.plural import count
 from app.formats.refi_common import clean_color, xml_safe
 
 MAX_ANCHORS = 3
@@ -89,7 +90,7 @@ def write_codebook_docx(
     document.core_properties.title = title
     document.add_paragraph(title, style="Title")
     document.add_paragraph(f"Project: {xml_safe(project)}")
-    document.add_paragraph(f"{len(entries)} codes · generated {generated:%Y-%m-%d %H:%M}")
+    document.add_paragraph(f"{count(len(entries), 'code')} · generated {generated:%Y-%m-%d %H:%M}")
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     document.add_heading("Contents", level=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QStatusBar, QWidget
 
+from app.domain.plural import count
 from app.services import coding
 from app.services.changes import Change
 from app.services.project import info
@@ -83,7 +84,15 @@ class StatusBar(QStatusBar):
             return
         counts = info(project)
         self.counts_label.setText(
-            f"{counts.dyads} dyads · {counts.documents} documents · {counts.codes} codes · {counts.codings} codings"
+            " · ".join(
+                count(n, noun)
+                for n, noun in (
+                    (counts.dyads, "dyad"),
+                    (counts.documents, "document"),
+                    (counts.codes, "code"),
+                    (counts.codings, "coding"),
+                )
+            )
         )
 
     def refresh_coders(self) -> None:

@@ -60,7 +60,7 @@ def test_matrix_shows_rolled_up_counts_and_shading(view_and_study, qtmodeltester
         "Therapist",
     ]
     tip = model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
-    assert tip == "therapist: 29 words in 1 documents"
+    assert tip == "therapist: 29 words in 1 document"
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == [
         "Alliance",
         "Rupture",

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import RapportError
+from app.domain.plural import count
 from app.domain.timecode import format_timecode
 from app.services import importing, study
 from app.services.importing import DocumentMeta, ImportReport, LoadedTranscript, is_transcript_file
@@ -244,7 +245,7 @@ class ImportDialog(QDialog):
         turns = loaded.parsed.turns
         shown = turns[:PREVIEW_TURNS]
         more = f" (showing the first {PREVIEW_TURNS})" if len(turns) > PREVIEW_TURNS else ""
-        self.preview_label.setText(f"{self.paths[row].name}: {len(turns)} turns{more}")
+        self.preview_label.setText(f"{self.paths[row].name}: {count(len(turns), 'turn')}{more}")
         self.preview.setRowCount(len(shown))
         text = loaded.parsed.text
         for index, turn in enumerate(shown):
@@ -332,8 +333,7 @@ class ImportDialog(QDialog):
         def undo(_result: object) -> None:
             state["snapshot"] = study.delete_documents(project, ids)
 
-        count = len(ids)
-        return ServiceCommand(f"Import {count} transcript{'s' if count != 1 else ''}", redo, undo)
+        return ServiceCommand(f"Import {count(len(ids), 'transcript')}", redo, undo)
 
     def _show_summary(self, report: ImportReport) -> None:
         """A non-blocking summary that outlives the dialog: what was imported, which files were not."""

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.comparison import DyadComparison, Excerpt
 from app.domain.errors import RapportError
+from app.domain.plural import count
 from app.domain.timecode import format_timecode
 from app.services import coding, compare_report
 from app.services import compare as service
@@ -338,8 +339,8 @@ class CompareView(QWidget):
             self.side_model.set_rows((), [])
         if comparison is not None:
             self.status.setText(
-                f"{len(comparison.rows)} themes, {len(comparison.shared_moments)} shared moments, "
-                f"{len(comparison.one_sided)} one-sided themes."
+                f"{count(len(comparison.rows), 'theme')}, {count(len(comparison.shared_moments), 'shared moment')}, "
+                f"{count(len(comparison.one_sided), 'one-sided theme')}."
             )
 
     def _fill_moments(self) -> None:
@@ -357,8 +358,8 @@ class CompareView(QWidget):
             return
         for item_data in self.comparison.one_sided:
             row = self.comparison.row(item_data.code_id)
-            count = row.cells[item_data.perspective].codings if row else 0
-            item = QTreeWidgetItem([item_data.code, item_data.perspective, str(count)])
+            codings = row.cells[item_data.perspective].codings if row else 0
+            item = QTreeWidgetItem([item_data.code, item_data.perspective, str(codings)])
             item.setData(0, ITEM_ROLE, item_data)
             self.one_sided_list.addTopLevelItem(item)
         fit_columns(self.one_sided_list)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import OperationCancelled, RapportError
+from app.domain.plural import count
 from app.services import codebook, search, search_coding, study
 from app.services.changes import Change
 from app.storage.models import DOCUMENT_KINDS, PERSPECTIVES
@@ -377,7 +378,7 @@ class SearchPanel(QWidget):
             return
 
         def done(report: search.SyncReport) -> None:
-            self._show_status(f"Search index rebuilt: {report.indexed_documents} documents.")
+            self._show_status(f"Search index rebuilt: {count(report.indexed_documents, 'document')}.")
 
         self.busy = True
         self.rebuild_task = run_in_background(
