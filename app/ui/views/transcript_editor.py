@@ -37,6 +37,7 @@ from app.ui.editor_commands import (
     RecodeCodingsCommand,
     run_and_push,
 )
+from app.ui.icons import kind_label
 from app.ui.text_positions import TextPositions
 from app.ui.views import coding_menus
 from app.ui.views.coding_highlighter import CodingHighlighter
@@ -171,11 +172,11 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         if doc is None:
             self.title.setText("<span style='color:#888'>No document open</span>")
             return
-        facts = [
+        facts = [  # "Session transcript · dyad D01 · session 1", not "session 1 · session"
+            kind_label(doc.kind),
             f"dyad {doc.dyad}" if doc.dyad else "",
             f"session {doc.session}" if doc.session else "",
-            doc.perspective or "",
-            doc.kind,
+            f"{doc.perspective}'s view" if doc.perspective and doc.kind != "session" else "",
         ]
         detail = " · ".join(f for f in facts if f)
         self.title.setText(f"<b>{_html(doc.name)}</b> <span style='color:#777'>{_html(detail)}</span>")
