@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-SIZES = ((1280, 800), (1920, 1080))
+SIZES = ((1920, 1080), (1280, 800))
 
 
 def main(out: Path) -> None:
@@ -46,7 +46,10 @@ def main(out: Path) -> None:
 
     from app.services import study
 
+    from PySide6.QtCore import QSettings
+
     for size in SIZES:
+        QSettings().clear()  # each size starts from the default layout, as on a first start
         context = AppContext()
         window = MainWindow(context)
         window.ask_coder = lambda names, current: names[0]
