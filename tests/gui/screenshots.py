@@ -44,9 +44,9 @@ def main(out: Path) -> None:
         settle()
         widget.grab().save(str(folder / f"{name}.png"))
 
-    from app.services import study
-
     from PySide6.QtCore import QSettings
+
+    from app.services import study
 
     for size in SIZES:
         QSettings().clear()  # each size starts from the default layout, as on a first start
