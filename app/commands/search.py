@@ -12,6 +12,7 @@ import argparse
 from app.cli import Commands, Result, add_project_argument, project_for
 from app.domain.vocabulary import DOCUMENT_KINDS, PERSPECTIVES
 from app.services import search as search_service
+from app.services import search_coding
 
 
 def register(commands: Commands) -> None:
@@ -31,6 +32,19 @@ def register(commands: Commands) -> None:
     parser.add_argument(
         "--limit", metavar="N", type=_positive, default=100, help="at most N hits (default 100)"
     )
+    parser.add_argument(
+        "--code", metavar="CODE", help="code every hit with CODE (what is already coded is skipped)"
+    )
+    parser.add_argument(
+        "--coder", metavar="NAME", help="with --code: the coder the codings belong to (required)"
+    )
+    parser.add_argument(
+        "--scope",
+        choices=tuple(CODING_SCOPES),
+        default="turn",
+        help="with --code: how much of each hit to code",
+    )
+    parser.set_defaults(usage_error=parser.error)  # exit 2 with the usage, for options that go together
 
     reindex = commands.add(
         "reindex",
@@ -38,6 +52,9 @@ def register(commands: Commands) -> None:
         "rebuild the search index inside the project (only needed for a damaged file)",
     )
     add_project_argument(reindex)
+
+
+CODING_SCOPES = {"turn": "turn", "sentence": "sentence", "words": "match"}  # CLI word -> service scope
 
 
 def reindex_command(args: argparse.Namespace) -> Result:
@@ -60,6 +77,10 @@ def _positive(text: str) -> int:
 
 
 def search_command(args: argparse.Namespace) -> Result:
+    if args.code is not None:
+        return code_hits_command(args)
+    if args.coder is not None:
+        args.usage_error("--coder only goes with --code")
     with project_for(args, write=False) as project:
         result = search_service.search(
             project,
@@ -72,6 +93,21 @@ def search_command(args: argparse.Namespace) -> Result:
             limit=args.limit,
         )
     return Result(result.as_dict(), _readable(result))
+
+
+def code_hits_command(args: argparse.Namespace) -> Result:
+    if not args.coder:
+        args.usage_error("--code needs --coder NAME (who the codings belong to)")
+    request = search_service.SearchRequest(
+        args.query, args.dyad, args.session, args.perspective, args.kind, memos=False
+    )
+    with project_for(args, write=True) as project:
+        report, code_name = search_coding.code_search_hits_as(
+            project, request, args.code, args.coder, CODING_SCOPES[args.scope]
+        )
+    data = {**report.as_dict(), "code": code_name, "coder": " ".join(args.coder.split()), "scope": args.scope}
+    hits = f"{report.hits} hit{'s' if report.hits != 1 else ''}"
+    return Result(data, f"{hits}. {report.summary(code_name)}")
 
 
 def _readable(result: search_service.SearchResult) -> str:

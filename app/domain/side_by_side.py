@@ -5,13 +5,16 @@ linkage with the comparison window (as for shared moments, see `comparison`), an
 excerpt of each perspective (in time order) shares a row. Excerpts without a video moment follow, the k-th of
 each perspective (by document, then position) on the k-th row. An empty cell means that perspective said
 nothing there.
+
+The same passage coded with the same code by several coders is one excerpt, its `coder` listing them all
+("Ana, Ben"), so a sentence two coders agreed on is read once, not once per coder.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import zip_longest
 
 from app.domain.comparison import DEFAULT_WINDOW_MS, Excerpt, cluster_by_time
@@ -37,13 +40,26 @@ def _rows_from_columns(
     return rows
 
 
+def merge_coders(excerpts: Sequence[Excerpt]) -> list[Excerpt]:
+    """One excerpt per passage and code: identical ones by several coders become one listing the coders."""
+    merged: dict[tuple[int, int, int, int], list[Excerpt]] = {}
+    for e in excerpts:
+        merged.setdefault((e.document_id, e.start, e.end, e.code_id), []).append(e)
+    result = []
+    for group in merged.values():
+        first = min(group, key=lambda e: e.coding_id)
+        coders = sorted({e.coder for e in group}, key=str.casefold)
+        result.append(first if len(coders) == 1 else replace(first, coder=", ".join(coders)))
+    return result
+
+
 def align_side_by_side(
     excerpts: Sequence[Excerpt], perspectives: Sequence[str], window_ms: int = DEFAULT_WINDOW_MS
 ) -> list[AlignedRow]:
     """Rows of excerpts from `perspectives`, aligned by video moment where known, else by order."""
     wanted = set(perspectives)
     by_session: dict[int | None, list[Excerpt]] = defaultdict(list)
-    for e in excerpts:
+    for e in merge_coders(excerpts):
         if e.perspective in wanted:
             by_session[e.session].append(e)
     rows: list[AlignedRow] = []

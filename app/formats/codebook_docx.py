@@ -15,6 +15,7 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt, RGBColor
 
+from app.domain.plural import count
 from app.formats.refi_common import clean_color, xml_safe
 
 MAX_ANCHORS = 3
@@ -44,6 +45,9 @@ class CodebookEntry:
     documents: int = 0
     codable: bool = True
     anchors: list[AnchorExcerpt] = field(default_factory=list)
+    anchors_chosen: bool = (
+        True  # False: no anchor was chosen and `anchors` are the first codings, as examples
+    )
 
 
 def _rgb(color: str) -> RGBColor:
@@ -86,7 +90,7 @@ def write_codebook_docx(
     document.core_properties.title = title
     document.add_paragraph(title, style="Title")
     document.add_paragraph(f"Project: {xml_safe(project)}")
-    document.add_paragraph(f"{len(entries)} codes · generated {generated:%Y-%m-%d %H:%M}")
+    document.add_paragraph(f"{count(len(entries), 'code')} · generated {generated:%Y-%m-%d %H:%M}")
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     document.add_heading("Contents", level=1)
@@ -122,7 +126,8 @@ def write_codebook_docx(
             f"{entry.documents} document{'s' if entry.documents != 1 else ''}"
         )
         if entry.anchors:
-            document.add_paragraph().add_run("Anchor excerpts").bold = True
+            heading = "Anchor excerpts" if entry.anchors_chosen else "Examples"
+            document.add_paragraph().add_run(heading).bold = True
             for anchor in entry.anchors[:MAX_ANCHORS]:
                 quote = document.add_paragraph(style="Quote")
                 quote.add_run(f"“{xml_safe(anchor.text).strip()}”")

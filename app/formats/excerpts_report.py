@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from app.domain.plural import count
 from app.formats.refi_common import clean_color, xml_safe
 from app.formats.safe_csv import safe_writer
 
@@ -99,7 +100,7 @@ def write_excerpts_docx(
     document.core_properties.title = title
     document.add_paragraph(title, style="Title")
     document.add_paragraph(
-        f"Project: {xml_safe(project)} · {len(excerpts)} excerpts · generated {generated:%Y-%m-%d %H:%M}"
+        f"Project: {xml_safe(project)} · {count(len(excerpts), 'excerpt')} · generated {generated:%Y-%m-%d %H:%M}"
     )
     styles = _Paragraphs(document)
     if not excerpts:

@@ -357,6 +357,7 @@ def load_starter_codebook(project: Project) -> list[CodeData]:
     added: list[CodeData] = []
     existing = {c.guid: c for c in list_codes(project)}
     by_path = {c.path.casefold(): c for c in existing.values()}
+    keys_taken = {c.shortcut for c in existing.values() if c.shortcut}
 
     def add(entry: dict[str, Any], parent: CodeData | None) -> None:
         path = f"{parent.path}/{entry['name']}" if parent else entry["name"]
@@ -367,6 +368,11 @@ def load_starter_codebook(project: Project) -> list[CodeData]:
                 definition=entry.get("definition", ""), inclusion=entry.get("inclusion", ""),
                 exclusion=entry.get("exclusion", ""), example=entry.get("example", ""), guid=entry["guid"],
             )  # fmt: skip
+            key = entry.get("shortcut")
+            if key and key not in keys_taken:  # a key the project already uses stays where it is
+                update_code(project, code.id, shortcut=key)
+                keys_taken.add(key)
+                code = CodeData(**{**code.__dict__, "shortcut": key})
             code = CodeData(**{**code.__dict__, "path": path})
             added.append(code)
         for child in entry.get("children", []):

@@ -217,7 +217,8 @@ def export_codebook_docx(
     entries = []
     for code in codes:
         mine = by_code.get(paths[code.id], [])
-        picked = [e for e in mine if e.coding_id in chosen] or mine
+        anchored = [e for e in mine if e.coding_id in chosen]
+        picked = anchored or _distinct_passages(mine)
         entries.append(
             codebook_docx.CodebookEntry(
                 path=paths[code.id],
@@ -237,12 +238,25 @@ def export_codebook_docx(
                     )
                     for e in picked[: codebook_docx.MAX_ANCHORS]
                 ],
+                anchors_chosen=bool(anchored),
             )
         )
     data = codebook_docx.write_codebook_docx(
         entries, title=title or f"Codebook: {project.name}", project=project.name
     )
     return write_output(path, data)
+
+
+def _distinct_passages(excerpts: list) -> list:
+    """Examples without repeats: a passage several coders coded is printed once."""
+    seen: set[tuple[str, str]] = set()
+    distinct = []
+    for excerpt in excerpts:
+        key = (excerpt.document, excerpt.text)
+        if key not in seen:
+            seen.add(key)
+            distinct.append(excerpt)
+    return distinct
 
 
 # -- project ---------------------------------------------------------------------------------------

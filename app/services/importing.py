@@ -254,8 +254,11 @@ def import_files(
     cancelled: Cancelled | None = None,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    names: Mapping[str, str] | None = None,
 ) -> ImportReport:
     """Import transcript files; a bad file is reported and skipped, the others are imported.
+
+    `names` maps a path (as given) to the document's name; by default a document is named after its file.
 
     `meta` is one `DocumentMeta` for every file, a mapping from path (as given, or file name) to each file's
     metadata, or None to guess it from the file names. Files are read and parsed first, outside any
@@ -289,7 +292,7 @@ def import_files(
                     with session.begin_nested():
                         imported[index] = store_document(
                             session,
-                            name=path.stem,
+                            name=(names or {}).get(str(path)) or path.stem,
                             parsed=transcript.parsed,
                             meta=file_meta,
                             source_name=path.name,

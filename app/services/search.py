@@ -1,4 +1,4 @@
-"""Full-text search across the study, with filters, exact match offsets, and "code all hits".
+"""Full-text search across the study, with filters and exact match offsets.
 
 The index is an FTS5 table inside the project, written by triggers in the same transaction as the text
 (app/storage/search_index.py), so `search` never waits for indexing: it runs the query (words, "phrases",
@@ -6,8 +6,8 @@ AND/OR/NOT, wildcards, `speaker:client`; app/search/query_language.py) and retur
 speaker turn (or a memo); `matches` are exact code-point offsets into the document text, so `text[s:e]` is the
 matched word or phrase. Hits come in the order of the transcripts (by document, then position), then memos.
 
-`code_all_hits` applies a code to every hit of a search (the turn, the sentence or just the matched words) for
-one coder in one transaction; `delete_codings` with the returned ids undoes it.
+`coding_ranges` gives what to code of each hit (the turn, the sentence or just the matched words);
+`services/search_coding.py` codes every hit once ("code all hits").
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from app.domain.errors import InvalidInput, SearchError
 from app.domain.spans import merge_spans, overlaps_any
 from app.search import index
 from app.search.index import Filters, IndexHit
-from app.services import coding
 from app.services.project import Project
 from app.services.search_upkeep import SyncReport, index_is_current, rebuild_index
 from app.storage.models import DOCUMENT_KINDS, PERSPECTIVES
@@ -35,7 +34,6 @@ __all__ = [
     "SearchRequest",
     "SearchResult",
     "SyncReport",
-    "code_all_hits",
     "index_is_current",
     "rebuild_index",
     "search",
@@ -285,29 +283,3 @@ def coding_ranges(hits: Collection[Hit], scope: str) -> list[tuple[int, int, int
     return [
         (doc, s, e) for doc, spans in wanted.items() for s, e in merge_spans(spans, touching=False) if s < e
     ]
-
-
-def code_all_hits(
-    project: Project,
-    result_or_query: SearchResult | SearchRequest | str,
-    code_id: int,
-    coder_id: int,
-    scope: str = "turn",
-) -> list[coding.CodingRecord]:
-    """Code every hit of a search (all of them, not only those shown; memos are skipped) in one transaction.
-
-    Returns the codings created (exact duplicates of existing codings are skipped); undo with
-    `coding.delete_codings(project, [r.id for r in records])`.
-    """
-    if scope not in SCOPES:
-        raise InvalidInput(f"{scope!r} is not a scope for coding hits (use one of {', '.join(SCOPES)}).")
-    # Search again, unlimited: every hit is coded, with offsets of the text as it is now.
-    if isinstance(result_or_query, SearchResult):
-        request = result_or_query.request
-    elif isinstance(result_or_query, SearchRequest):
-        request = result_or_query
-    else:
-        request = SearchRequest(str(result_or_query))
-    hits = run_request(project, request, limit=None).hits
-    specs = [coding.CodingSpec(doc, code_id, s, e) for doc, s, e in coding_ranges(hits, scope)]
-    return coding.add_codings(project, specs, coder_id)

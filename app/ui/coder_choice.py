@@ -2,11 +2,17 @@
 
 A choice is remembered per project on this machine (QSettings, keyed by the project's own id), so a researcher
 who codes as "Ana" is not asked again every morning; the status bar shows and changes it at any time.
+
+A project without coders (a new one) asks once who is coding, offering the name last given on this machine, so
+codings are never credited silently to the computer's login name.
 """
 
 from __future__ import annotations
 
+import getpass
 from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QInputDialog, QWidget
 
 from app.domain.errors import RapportError
 from app.services import coding
@@ -19,9 +25,11 @@ if TYPE_CHECKING:
 
 
 def choose_on_open(window: MainWindow, project: Project) -> None:
-    """One coder: that one. Several: the one chosen last time here, otherwise ask."""
+    """None yet: ask who is coding. One coder: that one. Several: the one chosen last time here, otherwise ask."""
     coders = coding.list_coders(project)
     if not coders:
+        if not project.read_only:
+            add_new(window)
         return
     by_name = {c.name: c.id for c in coders}
     remembered = recent.remembered_coder(project.project_id)
@@ -62,4 +70,48 @@ def add_new(window: MainWindow) -> None:
         return
     window.context.set_active_coder(coder_id)
     recent.remember_coder(project.project_id, name)
+    recent.remember_coder_name(name)
     window.status.refresh_coders()
+
+
+def suggested_name() -> str:
+    """The name this machine's researcher gave last time (any project), else the login name."""
+    try:
+        login = getpass.getuser()
+    except Exception:
+        login = ""
+    return recent.last_coder_name() or login
+
+
+def ask_name(parent: QWidget, title: str = "Who is coding?") -> str | None:
+    """Ask the researcher's name for their codings; None when cancelled or left empty."""
+    name, ok = QInputDialog.getText(
+        parent,
+        title,
+        "Codings are recorded under the coder's name, for comparing coders later.\nYour name:",
+        text=suggested_name(),
+    )
+    return " ".join(name.split()) if ok and name.strip() else None
+
+
+def first_coder(context, parent: QWidget, ask=ask_name, create=None) -> int | None:
+    """The active coder, asking who is coding first when nobody is chosen (None: the researcher cancelled).
+
+    `create(name)` makes the coder (the editor does it undoably); by default the coder is simply ensured."""
+    if context.active_coder_id is not None:
+        return context.active_coder_id
+    project = context.project
+    coders = coding.list_coders(project)
+    remembered = recent.remembered_coder(project.project_id)
+    known = next((c.id for c in coders if c.name == remembered), None)
+    if known is None:
+        name = ask(parent)
+        if not name:
+            return None
+        known = create(name) if create is not None else coding.ensure_coder(project, name)
+        if known is None:
+            return None
+        recent.remember_coder(project.project_id, name)
+        recent.remember_coder_name(name)
+    context.set_active_coder(known)
+    return known

@@ -12,7 +12,8 @@ def size_docks(window) -> None:
     window.resizeDocks([docks["study"], docks["codebook"]], [290, 400], Qt.Orientation.Horizontal)
     bottoms = [d for k, d in docks.items() if k in ("excerpts", "search")]
     if bottoms:
-        window.resizeDocks(bottoms[:1], [max(170, window.height() // 5)], Qt.Orientation.Vertical)
+        # A third of the height: enough for a dozen excerpts or hits under a text that keeps the rest.
+        window.resizeDocks(bottoms[:1], [max(220, window.height() // 3)], Qt.Orientation.Vertical)
     window.codebook.splitter.setSizes([max(200, window.height() // 2), 300])
 
 

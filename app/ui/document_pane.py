@@ -3,6 +3,8 @@ transcript editor (engineer F2's TranscriptEditor, or the plain fallback view if
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import codebook
 from app.ui.context import AppContext
 from app.ui.icons import app_icon, standard
 from app.ui.recent_projects import recent_projects
@@ -100,11 +103,9 @@ class DocumentPane(QStackedWidget):
         super().__init__(parent)
         self.context = context
         self.welcome = WelcomePage(self)
-        self.hint = QLabel(
-            "<p style='font-size:14pt'>Choose a document in the <b>Study</b> panel.</p>"
-            "<p>Select words, then click a code (or press its key 1–9) to code them.</p>",
-            self,
-        )
+        self.hint = QLabel(self)
+        self.hint.setWordWrap(True)
+        self.hint.setTextFormat(Qt.TextFormat.RichText)
         self.hint.setObjectName("documentHint")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -112,6 +113,7 @@ class DocumentPane(QStackedWidget):
         for page in (self.welcome, self.hint, self.view):
             self.addWidget(page)
         context.projectChanged.connect(self._project_changed)
+        context.changed.connect(self._on_change)
         self._project_changed(context.project)
 
     @property
@@ -137,9 +139,30 @@ class DocumentPane(QStackedWidget):
             return False
         return bool(self.view.apply_code(code_id))
 
+    def _on_change(self, change) -> None:
+        if change.everything or change.codebook:
+            self.hint.setText(coding_hint(self.context.project))
+
     def _project_changed(self, project) -> None:
+        self.hint.setText(coding_hint(project))
         if project is None:
             self.welcome.refresh()
             self.setCurrentWidget(self.welcome)
         else:
             self.setCurrentWidget(self.hint)
+
+
+def coding_hint(project) -> str:
+    """The empty document page: how to code, with the codebook's keys 1-9 (or how to give codes keys)."""
+    head = "<p style='font-size:14pt'>Choose a document in the <b>Study</b> panel.</p>"
+    keyed = (
+        sorted((c.shortcut, c.name) for c in codebook.list_codes(project) if c.shortcut) if project else []
+    )
+    if not keyed:
+        return (
+            f"{head}<p>Select words, then click a code (or drag it onto them) to code them.</p>"
+            "<p style='color:#555'>No code has a key yet: give up to nine codes a key 1–9 with the "
+            "codebook's key button, then press the key to code a selection.</p>"
+        )
+    keys = " &nbsp;·&nbsp; ".join(f"<b>{digit}</b>&nbsp;{escape(name)}" for digit, name in keyed)
+    return f"{head}<p>Select words, then click a code or press its key:</p><p>{keys}</p>"

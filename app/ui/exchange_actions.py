@@ -54,7 +54,16 @@ def ask_open_path(parent: QWidget | None, caption: str, folder: Path, file_filte
 
 def ask_title(parent: QWidget | None, default: str) -> str | None:
     """The title printed on a DOCX document, or None when the researcher cancels."""
-    text, ok = QInputDialog.getText(parent, "Document title", "Title of the document:", text=default)
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("Document title")
+    dialog.setLabelText("Title printed at the top of the document:")
+    dialog.setTextValue(default)
+    # Wide enough to read the whole default title ("Codebook: Alliance study, second round"), never tiny.
+    dialog.resize(
+        min(900, max(480, dialog.fontMetrics().horizontalAdvance(default) + 120)), dialog.sizeHint().height()
+    )
+    ok = dialog.exec() == QInputDialog.DialogCode.Accepted
+    text = dialog.textValue()
     return (text.strip() or default) if ok else None
 
 

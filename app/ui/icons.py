@@ -132,6 +132,13 @@ def app_icon() -> QIcon:
     return icon
 
 
+DRAWN = {
+    "document-import": "import",
+    "edit-undo": "undo",
+    "edit-redo": "redo",
+}  # drawn when the theme has none
+
+
 def standard(name: str) -> QIcon:
     """A theme icon when the desktop has one, otherwise Qt's built-in style icon."""
     fallbacks = {
@@ -150,6 +157,8 @@ def standard(name: str) -> QIcon:
     themed = QIcon.fromTheme(name)
     if not themed.isNull():
         return themed
+    if name in DRAWN:
+        return action_icon(DRAWN[name])
     return QApplication.style().standardIcon(fallbacks.get(name, QStyle.StandardPixmap.SP_FileIcon))
 
 
@@ -216,6 +225,40 @@ def action_icon(name: str) -> QIcon:
         painter.drawPath(arrow)
         painter.setBrush(grey)
         painter.drawPolygon([QPointF(10, 22), QPointF(22, 22), QPointF(16, 29)])
+    elif name == "import":  # a page with an arrow coming into it
+        painter.setPen(QPen(grey, 1.5))
+        painter.setBrush(QColor("#fdfefe"))
+        page = QPainterPath()
+        page.moveTo(12, 3)
+        page.lineTo(23, 3)
+        page.lineTo(29, 9)
+        page.lineTo(29, 29)
+        page.lineTo(12, 29)
+        page.closeSubpath()
+        painter.drawPath(page)
+        painter.setPen(QPen(QColor("#aab7b8"), 1.5))
+        for y in (14, 18, 22):
+            painter.drawLine(QPointF(17, y), QPointF(25, y))
+        painter.setPen(_round_pen("#27ae60", 3))
+        painter.drawLine(QPointF(2, 16), QPointF(13, 16))
+        painter.setBrush(QColor("#27ae60"))
+        painter.setPen(QPen(QColor("#27ae60"), 1))
+        painter.drawPolygon([QPointF(11, 10), QPointF(18, 16), QPointF(11, 22)])
+    elif name in ("undo", "redo"):  # a curved arrow turning back (undo) or forward (redo)
+        if name == "redo":
+            painter.translate(32, 0)
+            painter.scale(-1, 1)
+        painter.setPen(_round_pen("#2e86de", 3))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        curve = QPainterPath()
+        curve.moveTo(9, 13)
+        curve.lineTo(19, 13)
+        curve.cubicTo(27, 13, 28, 26, 19, 26)
+        curve.lineTo(12, 26)
+        painter.drawPath(curve)
+        painter.setPen(QPen(QColor("#2e86de"), 1))
+        painter.setBrush(QColor("#2e86de"))
+        painter.drawPolygon([QPointF(3, 13), QPointF(11, 6), QPointF(11, 20)])
     elif name == "key":
         painter.setPen(QPen(grey, 1.5))
         painter.setBrush(QColor("#fdfefe"))

@@ -7,7 +7,6 @@ Bottom: excerpts and search. Everything a panel does, it does itself; the window
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, Qt, QTimer
@@ -170,6 +169,7 @@ class MainWindow(QMainWindow):
         context.failed.connect(lambda error: report_error(self, error, "Undo"))
         context.undo_stack.indexChanged.connect(lambda _i: self._update_title())
         context.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
+        context.blindChanged.connect(lambda _on: self._update_title())
         self.study_tree.selectionModel().currentChanged.connect(self._study_item_chosen)
         self.codebook.codeActivated.connect(self.apply_code)
         self.status.newCoderRequested.connect(self.new_coder)
@@ -354,8 +354,7 @@ class MainWindow(QMainWindow):
         return name if ok else None
 
     def ask_new_coder_name(self) -> str | None:
-        name, ok = QInputDialog.getText(self, "New coder", "Name of the coder:", text=getpass.getuser())
-        return name.strip() if ok and name.strip() else None
+        return coder_choice.ask_name(self)
 
     def choose_coder(self) -> None:
         coder_choice.choose(self)
@@ -444,6 +443,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle("Rapport")
             return
         suffix = " (read-only)" if project.read_only else ""
+        suffix += " · BLIND CODING" if self.context.blind else ""
         self.setWindowTitle(f"{project.name}{suffix} — Rapport")
         self.setWindowFilePath(str(project.path))
 

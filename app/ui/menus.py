@@ -18,6 +18,7 @@ from app.ui.exchange_actions import ExchangeActions
 from app.ui.hosted_views import available
 from app.ui.icons import standard
 from app.ui.recent_projects import clear_recent, recent_projects
+from app.ui.toolbar_actions import steady_copy
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -195,7 +196,7 @@ def build_menus(window: MainWindow) -> SimpleNamespace:
     toolbar.setMovable(False)
     toolbar.addActions([a.new, a.open, a.import_])
     toolbar.addSeparator()
-    toolbar.addActions([a.undo, a.redo])
+    toolbar.addActions([steady_copy(a.undo, "Undo"), steady_copy(a.redo, "Redo")])
     window.addToolBar(toolbar)
     a.toolbar = toolbar
     a.view_menu.insertAction(a.view_menu.actions()[0], toolbar.toggleViewAction())

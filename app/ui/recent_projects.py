@@ -52,6 +52,16 @@ def remember_coder(project_id: str, name: str | None) -> None:
     settings().setValue(f"coders/{project_id}", name or "")
 
 
+def last_coder_name() -> str | None:
+    """The coder name last typed on this machine, offered when a new project asks who is coding."""
+    value = settings().value("coders/last_name", None)
+    return str(value) if value else None
+
+
+def remember_coder_name(name: str) -> None:
+    settings().setValue("coders/last_name", name)
+
+
 def remembered_blind(project_id: str) -> bool:
     """Whether blind coding was on when this project was last open on this machine."""
     return settings().value(f"blind/{project_id}", False, bool)

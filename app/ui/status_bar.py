@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QStatusBar, QWidget
 
+from app.domain.plural import count
 from app.services import coding
 from app.services.changes import Change
 from app.services.project import info
@@ -12,6 +13,13 @@ from app.ui.context import AppContext
 from app.ui.icons import swatch
 
 NEW_CODER = -1
+BLIND_COLOR = "#6c3483"  # deep purple: white text on it passes WCAG AA (contrast above 8:1)
+BLIND_BADGE_STYLE = (
+    f"QPushButton#blindBadge {{ background-color: {BLIND_COLOR}; color: white; font-weight: bold;"
+    f" border: 1px solid #4a235a; border-radius: 3px; padding: 2px 10px; }}"
+    " QPushButton#blindBadge:hover { background-color: #7d3c98; }"
+    " QPushButton#blindBadge:pressed { background-color: #4a235a; }"
+)
 
 
 class StatusBar(QStatusBar):
@@ -37,12 +45,10 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.project_label)
         self.addPermanentWidget(self.counts_label)
         self.addPermanentWidget(self.read_only_label)
-        self.blind_button = QPushButton("BLIND: only my codings ✕", self)
+        self.blind_button = QPushButton("BLIND CODING: only my codings are shown  ✕", self)
         self.blind_button.setObjectName("blindBadge")
-        self.blind_button.setFlat(True)
-        self.blind_button.setStyleSheet(
-            "QPushButton { background: #8e44ad; color: white; padding: 1px 6px; }"
-        )
+        # A style sheet paints a button's background only with a border of its own (a flat button paints none).
+        self.blind_button.setStyleSheet(BLIND_BADGE_STYLE)
         self.blind_button.setToolTip(
             "Blind coding is on: other coders' codings are hidden. Click to show them."
         )
@@ -79,7 +85,15 @@ class StatusBar(QStatusBar):
             return
         counts = info(project)
         self.counts_label.setText(
-            f"{counts.dyads} dyads · {counts.documents} documents · {counts.codes} codes · {counts.codings} codings"
+            " · ".join(
+                count(n, noun)
+                for n, noun in (
+                    (counts.dyads, "dyad"),
+                    (counts.documents, "document"),
+                    (counts.codes, "code"),
+                    (counts.codings, "coding"),
+                )
+            )
         )
 
     def refresh_coders(self) -> None:

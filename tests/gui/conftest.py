@@ -85,3 +85,11 @@ def context(study, qtbot):
     yield ctx
     ctx.undo_stack.clear()
     ctx.project = None  # the `project` fixture closes the file itself
+
+
+@pytest.fixture(autouse=True)
+def _nobody_answers_who_is_coding(monkeypatch):
+    """The real "Who is coding?" prompt is modal: tests that reach it answer through their own stub."""
+    from app.ui import coder_choice
+
+    monkeypatch.setattr(coder_choice, "ask_name", lambda parent, title="": None)

@@ -24,14 +24,14 @@ def test_groups_matrix_chart_and_export(project, qtbot, qtmodeltester, tmp_path:
     context.project = project
     view = GroupsView(context)
     qtbot.addWidget(view)
-    assert view.attribute_combo.currentText() == "outcome"
+    assert view.attribute_combo.currentData() == "outcome"
     model = view.model
     qtmodeltester.check(model)
     assert model.columnCount() == 1 + 2 * 2
-    assert model.headerData(1, Qt.Orientation.Horizontal) == "positive\nclient"
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "positive\nClient"
     rupture = model.index_of_code(study.codes["Rupture"])
     troubled_client = rupture.siblingAtColumn(3)
-    assert model.headerData(3, Qt.Orientation.Horizontal) == "troubled\nclient"
+    assert model.headerData(3, Qt.Orientation.Horizontal) == "troubled\nClient"
     assert troubled_client.data() == "2/2 (100%)"
     view.matrix_view.setCurrentIndex(rupture)
     assert view.chart_values() == {"client": [100.0, 100.0], "therapist": [0.0, 0.0]}
@@ -65,3 +65,26 @@ def test_blind_mode_counts_only_my_codings_in_the_groups(project, qtbot) -> None
     assert view.comparison == mine and mine != everyone
     context.set_blind(False)
     assert view.comparison == everyone
+
+
+def test_it_opens_on_the_outcome_and_names_yes_no_groups(project, qtbot) -> None:
+    study = build_study(project)
+    set_dyad_attributes(
+        project, "D01", {"interpreted": "false", "outcome": "positive", "sessions_planned": "8"}
+    )
+    add_dyad(project, "D02", "troubled", study.codes, {"client": ["Rupture"], "therapist": ["Trust"]})
+    set_dyad_attributes(project, "D02", {"interpreted": "true"})
+    context = AppContext()
+    context.project = project
+    view = GroupsView(context)
+    qtbot.addWidget(view)
+    assert view.attribute_combo.currentData() == "outcome"  # not "interpreted", the first by name
+    names = [view.attribute_combo.itemText(i) for i in range(view.attribute_combo.count())]
+    assert names == ["Interpreted", "Outcome", "Sessions planned"]
+    view.set_attribute("interpreted")
+    headers = [
+        view.model.headerData(c, Qt.Orientation.Horizontal) for c in range(1, view.model.columnCount())
+    ]
+    assert headers[0] == "Interpreted: no\nClient"
+    assert "Interpreted: yes\nTherapist" in headers
+    assert "Interpreted: no: 1" in view.status.text()

@@ -60,7 +60,7 @@ def test_matrix_shows_rolled_up_counts_and_shading(view_and_study, qtmodeltester
         "Therapist",
     ]
     tip = model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
-    assert tip == "therapist: 29 words in 1 documents"
+    assert tip == "therapist: 29 words in 1 document"
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == [
         "Alliance",
         "Rupture",
@@ -109,8 +109,8 @@ def test_side_by_side_pairs_client_and_therapist_on_the_moment(view_and_study, q
     ]
     assert side.rowCount() == 2
     assert side.index(0, 1).data() == "00:00:12"
-    assert side.index(0, 2).data() == "[00:00:12] “did not trust her”"
-    assert side.index(0, 3).data() == "[00:00:20] “I felt no trust yet”"
+    assert side.index(0, 2).data() == "[00:00:12] “did not trust her”  — Ana"
+    assert side.index(0, 3).data() == "[00:00:20] “I felt no trust yet”  — Ana"
     assert side.index(1, 3).data() is None  # the therapist said nothing more there
     with qtbot.waitSignal(context.documentRequested) as signal:
         view.side_table.doubleClicked.emit(side.index(0, 3))
@@ -207,3 +207,12 @@ def test_a_study_change_keeps_the_chosen_sessions(view_and_study, project) -> No
     set_dyad_attributes(project, "D01", {"outcome": "positive"})  # a study change reloads the dyads
     assert view.selected_sessions() == range(1, 2)
     assert view.comparison is not None and view.comparison.sessions == (1,)
+
+
+def test_shared_moments_and_one_sided_themes_show_whole_code_names(view_and_study) -> None:
+    view, _study, _context = view_and_study
+    for tree in (view.moments_list, view.one_sided_list):
+        metrics = tree.fontMetrics()
+        for row in range(tree.topLevelItemCount()):
+            text = tree.topLevelItem(row).text(0)
+            assert tree.columnWidth(0) >= metrics.horizontalAdvance(text), text

@@ -65,7 +65,7 @@ def test_deleting_coded_text_reports_the_lost_coding(workspace, qtbot) -> None:
     cursor.removeSelectedText()
     w.editor.edit_mode.toggle_action.trigger()
     assert coded_texts(w) == []
-    assert "1 coding(s) lost all their text" in w.editor.edit_mode.banner.message.text()
+    assert "1 coding lost all its text and was removed" in w.editor.edit_mode.banner.message.text()
     w.context.undo_stack.undo()
     assert coded_texts(w) == ["takes time"]
 
@@ -155,3 +155,16 @@ def test_a_refused_split_after_typing_leaves_the_correction_and_no_empty_step(wo
     assert errors and "inside a turn" in errors[0]
     assert "Welcome back again 🙂" in study.get_document(w.context.project, w.doc).text
     assert stack.undoText() == "Split turn" and stack.command(stack.index() - 1).childCount() == 1
+
+
+def test_the_banner_message_spans_the_width_and_the_strip_stays_low(workspace, qtbot) -> None:
+    editor = workspace.editor
+    editor.resize(900, 600)
+    assert editor.edit_mode.enter()
+    banner = editor.edit_mode.banner
+    qtbot.waitUntil(banner.isVisible)
+    banner.layout().activate()
+    assert banner.message.width() > banner.width() * 0.8  # not a 12-character column beside the buttons
+    assert banner.height() < 110
+    assert banner.done_button.geometry().right() > banner.message.geometry().center().x()
+    editor.edit_mode.discard()

@@ -175,3 +175,16 @@ def test_an_excerpt_is_chosen_as_anchor_with_a_star_and_undo(study) -> None:
     study.context.undo_stack.undo()
     assert anchors.anchor_ids(study.context.project) == set()
     assert not any(view.model.is_anchor(r) for r in range(view.model.rowCount()))
+
+
+def test_a_narrow_panel_keeps_the_excerpt_readable_and_the_list_taller_than_the_preview(study, qtbot) -> None:
+    view = study.view
+    view.show_code(study.trust)
+    header = view.table.horizontalHeader()
+    view.resize(1500, 320)
+    qtbot.waitUntil(lambda: not any(header.isSectionHidden(c) for c in range(header.count())))
+    view.resize(560, 320)
+    qtbot.waitUntil(lambda: header.isSectionHidden(2))  # the dyad column gives way first
+    assert view.table.height() > view.context_pane.height()
+    view.resize(1500, 320)
+    qtbot.waitUntil(lambda: not any(header.isSectionHidden(c) for c in range(header.count())))

@@ -64,7 +64,7 @@ def test_dialog_shows_guesses_preview_and_imports_corrections(qtbot, context, fi
     preview = dialog.preview
     assert preview.rowCount() == 4
     rows = [[preview.item(r, c).text() for c in range(4)] for r in range(4)]
-    assert rows[0] == ["R", "", "00:12:31", "R: What happened? [video 00:12:31]"]
+    assert rows[0] == ["R", "", "00:12:31", "What happened? [video 00:12:31]"]  # the label is in its column
     assert rows[2][:3] == ["R", "00:01:10", "00:12:31"]
     table.setCurrentCell(2, COL_FILE)
     assert preview.rowCount() == 0 and "Cannot import" in dialog.preview_label.text()
@@ -78,13 +78,14 @@ def test_dialog_shows_guesses_preview_and_imports_corrections(qtbot, context, fi
     with qtbot.waitSignal(dialog.imported) as signal:
         dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     report = signal.args[0]
-    assert [d.name for d in report.documents] == ["D07_s2_client_recall", "D07_s2_session"]
+    # named like the study's documents; without a session the file's name, read with spaces
+    assert [d.name for d in report.documents] == ["D07 S2 client recall", "D07 s2 session"]
     assert report.failures == []
     assert dialog.result() == ImportDialog.DialogCode.Accepted
     documents = {d.name: d for d in study.list_documents(project)}
-    assert (documents["D07_s2_session"].dyad, documents["D07_s2_session"].session) == ("D08", None)
-    assert documents["D07_s2_session"].perspective == "therapist"
-    assert (documents["D07_s2_client_recall"].dyad, documents["D07_s2_client_recall"].session) == ("D07", 2)
+    assert (documents["D07 s2 session"].dyad, documents["D07 s2 session"].session) == ("D08", None)
+    assert documents["D07 s2 session"].perspective == "therapist"
+    assert (documents["D07 S2 client recall"].dyad, documents["D07 S2 client recall"].session) == ("D07", 2)
     assert dialog.summary_box is not None and dialog.summary_box.text() == "Imported 2 documents."
     dialog.summary_box.close()
 
@@ -121,7 +122,7 @@ def test_a_ticked_bad_file_is_named_in_the_summary(qtbot, context, files, projec
     qtbot.waitUntil(lambda: dialog.all_checked)
     dialog.files.item(2, COL_FILE).setCheckState(Qt.CheckState.Checked)  # insist on the broken file
     dialog.accept()
-    assert [d.name for d in dialog.report.documents] == ["D07_s2_client_recall", "D07_s2_session"]
+    assert [d.name for d in dialog.report.documents] == ["D07 S2 client recall", "D07 S2 session"]
     box = dialog.summary_box
     assert box is not None and "1 of 3 files failed" in box.text()
     assert "broken.docx" in box.detailedText()
@@ -155,6 +156,6 @@ def test_import_runs_in_the_background_with_progress(qtbot, context, files, proj
     with qtbot.waitSignal(dialog.imported, timeout=20_000) as signal:
         dialog.accept()
         assert not dialog.files.isEnabled()  # busy while the worker runs
-    assert [d.name for d in signal.args[0].documents] == ["D07_s2_client_recall", "D07_s2_session"]
+    assert [d.name for d in signal.args[0].documents] == ["D07 S2 client recall", "D07 S2 session"]
     assert len(study.list_documents(project)) == 2
     qtbot.waitUntil(lambda: dialog.task.done)

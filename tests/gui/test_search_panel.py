@@ -129,6 +129,23 @@ def test_code_all_hits_is_one_undoable_command(panel, qtbot, context, study) -> 
     assert len(coding.list_codings(context.project, code=study.codes["repair"])) == 4
 
 
+def test_code_all_hits_twice_skips_what_is_coded_and_says_so(panel, qtbot, context, study) -> None:
+    search_for(panel, qtbot, "safe OR trust")
+
+    def answer(dialog: QDialog) -> int:
+        dialog.set_choice(study.codes["repair"], "sentence")
+        return QDialog.DialogCode.Accepted
+
+    panel.exec_dialog = answer
+    panel.code_all_button.click()
+    first = coding.list_codings(context.project, code=study.codes["repair"])
+    assert first and panel.status.text().startswith(f"Coded {len(first)} passage")
+    panel.code_all_button.click()
+    assert coding.list_codings(context.project, code=study.codes["repair"]) == first
+    assert panel.status.text().endswith("already coded were skipped.")
+    assert panel.status.text().startswith("Coded 0 passages")
+
+
 def test_code_all_hits_needs_an_active_coder(panel, qtbot, context) -> None:
     context.set_active_coder(None)
     search_for(panel, qtbot, "trust")

@@ -177,3 +177,28 @@ def test_blind_mode_before_a_coder_is_chosen_shows_nobodys_codings(context, stud
     context.set_active_coder(study.coders["anna"])
     assert _editor_coders(editor) == {study.coders["anna"]}
     assert {r.coder for r in view.model.all_excerpts()} == {"Anna"}
+
+
+def test_the_blind_badge_is_painted_white_on_purple_and_stands_out_from_the_bar(context, qtbot):
+    from PySide6.QtGui import QColor
+
+    from app.ui.status_bar import BLIND_COLOR
+
+    bar = StatusBar(context)
+    qtbot.addWidget(bar)
+    bar.resize(1280, 30)
+    context.set_blind(True)
+    bar.show()
+    qtbot.waitExposed(bar)
+    image = bar.blind_button.grab().toImage()
+    pixels = [QColor(image.pixel(x, y)) for x in range(image.width()) for y in range(image.height())]
+    purple = QColor(BLIND_COLOR)
+
+    def near(a: QColor, b: QColor) -> bool:
+        return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) < 40
+
+    assert sum(near(p, purple) for p in pixels) > len(pixels) / 2  # the background is painted
+    assert any(p.lightness() > 230 for p in pixels)  # white text on it
+    around = QColor(bar.grab().toImage().pixel(2, 2))
+    assert abs(around.lightness() - purple.lightness()) > 100  # unlike the near-white bar
+    assert "BLIND" in bar.window().windowTitle() or "BLIND" in bar.blind_button.text()

@@ -168,3 +168,24 @@ def test_choosing_a_session_video_is_undoable_and_makes_clicks_play_it(
     assert view.timeline.media_path is None
     with qtbot.waitSignal(context.documentRequested):
         _click_mark(qtbot, view, study.codings["trust_t"])  # no video any more: the transcript opens
+
+
+def test_the_session_fits_the_width_with_code_labels_and_a_legend(project, qtbot) -> None:
+    from PySide6.QtWidgets import QGraphicsSimpleTextItem
+
+    build_study(project)
+    view, _context = _view(project, qtbot)
+    view.show_session("D01", 1)
+    texts = [i.text() for i in view.scene.items() if isinstance(i, QGraphicsSimpleTextItem)]
+    assert "Codes:" in texts  # the legend
+    assert sum("Trust" in t for t in texts) >= 2  # a label under the marks and the legend entry
+    assert view.fitting
+    last = max(view.mark_items(), key=lambda m: m.sceneBoundingRect().right())
+    assert last.sceneBoundingRect().right() <= view.graphics.viewport().width()  # no scrolling to see it
+    view.zoom_in.click()
+    assert not view.fitting
+    view.resize(1400, 300)
+    assert not view.fitting
+    view.fit_button.click()
+    assert view.fitting
+    assert view.x_of(view._span_ms()) == pytest.approx(view.graphics.viewport().width() - 24, abs=2)

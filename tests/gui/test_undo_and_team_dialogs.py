@@ -62,7 +62,7 @@ def test_pseudonymise_dialog_previews_applies_and_undoes(context: AppContext, qt
     assert not dialog.apply_button.isEnabled()
     dialog.show_preview()
     assert dialog.found.rowCount() == 2
-    assert dialog.summary.text() == "2 replacements in 1 documents."
+    assert dialog.summary.text() == "2 replacements in 1 document."
     assert document_text(context) == TEXT  # a preview changes nothing
     dialog.apply_button.click()
     qtbot.waitUntil(lambda: dialog.task.done)  # pseudonymising a study runs in the background

@@ -216,11 +216,12 @@ def test_the_first_coding_without_a_coder_creates_one_in_the_same_undo_step(qtbo
     context.set_project(project)
     editor = TranscriptEditor(context)
     qtbot.addWidget(editor)
+    editor.ask_coder_name = lambda parent: "Ana"  # the researcher answers "Who is coding?"
     editor.show_document(doc)
     editor.select_range(8, 20)
     assert context.active_coder_id is None
     assert editor.apply_code(code)
-    assert len(coding.list_coders(project)) == 1 and context.active_coder_id is not None
+    assert [c.name for c in coding.list_coders(project)] == ["Ana"] and context.active_coder_id is not None
     assert context.undo_stack.count() == 1  # one step: the coder and the coding
     context.undo_stack.undo()
     assert coding.list_coders(project) == [] and coding.list_codings(project) == []

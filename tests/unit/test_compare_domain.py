@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from app.domain.comparison import (
     CodeNode,
     CodeTree,
@@ -138,4 +140,25 @@ def test_moments_may_pool_sub_codes_of_one_theme() -> None:
     pooled = find_shared_moments(tree, excerpts, include_subcodes=True)
     assert [(m.code, m.time_ms, m.codings) for m in pooled] == [
         ("Rupture", 60_000, {"client": [1], "therapist": [2]})
+    ]
+
+
+def test_side_by_side_reads_a_passage_several_coders_coded_once_with_their_names() -> None:
+    tree = CodeTree([CodeNode(1, None, "Trust"), CodeNode(2, 1, "Safety")])
+    client = _doc(1, "client", [10_000, 50_000])
+    therapist = _doc(2, "therapist", [12_000])
+    first, other_turn = _coding(1, client, 0), _coding(4, client, 1)
+    codings = [
+        replace(first, coder="Ben"),
+        replace(first, id=2, coder="Ana"),  # the same passage and code by another coder: merged
+        replace(first, id=3, code_id=2, coder="Ana"),  # the same passage under a sub-code: its own excerpt
+        replace(other_turn, coder="Ana"),
+        replace(_coding(5, therapist, 0), coder="Ben"),
+    ]
+    rows = align_side_by_side(make_excerpts(tree, [client, therapist], codings), ("client", "therapist"))
+    cells = [{p: (e.coding_id, e.coder) if e else None for p, e in r.cells.items()} for r in rows]
+    assert cells == [
+        {"client": (1, "Ana, Ben"), "therapist": (5, "Ben")},
+        {"client": (3, "Ana"), "therapist": None},
+        {"client": (4, "Ana"), "therapist": None},
     ]

@@ -83,10 +83,14 @@ def test_docx_codebook_anchor_excerpts_chosen_by_the_analyst(project, tmp_path: 
     section = texts[rupture : texts.index("Other", rupture)]
     quotes = [t for t in section if t.startswith("“")]
     assert quotes == ["“I felt you didn't get me last time.”"]
+    assert "Anchor excerpts" in section and "Examples" not in section
     default = [t for _, t in paragraphs(exchange.export_codebook_docx(project, tmp_path / "b.docx"))]
     start = default.index("Rupture", default.index("Contents") + 5)
-    quotes = [t for t in default[start : default.index("Other", start)] if t.startswith("“")]
-    assert quotes == ["“it was hard”", "“it was hard”", "“I felt you didn't get me last time.”"]
+    section = default[start : default.index("Other", start)]
+    quotes = [t for t in section if t.startswith("“")]
+    # none chosen: the first codings are printed as examples, a passage two coders coded once
+    assert quotes == ["“it was hard”", "“I felt you didn't get me last time.”"]
+    assert "Examples" in section and "Anchor excerpts" not in section
 
 
 def test_anchor_excerpts_chosen_in_the_project_are_used_and_limited_to_three(project, tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.domain.errors import NotFound, SearchError
-from app.services import coding, search
+from app.services import coding, search, search_coding
 from app.services.codebook import add_code
 from app.services.editing import (
     document_history,
@@ -290,12 +290,14 @@ def test_code_all_hits_then_undo(study, scope, expected):
     coder = coding.ensure_coder(project, "Ana")
     code = add_code(project, "Trust")
     result = search.search(project, "trust*", limit=1)  # coding takes every hit, not only those shown
-    records = search.code_all_hits(project, result, code.id, coder, scope=scope)
+    records = search_coding.code_search_hits(project, result.request, code.id, coder, scope=scope).created
     assert [texts[r.document_id][r.start : r.end] for r in records] == expected
     assert {(r.code_id, r.coder_id) for r in records} == {(code.id, coder)}
     assert len(coding.list_codings(project, code=code.id)) == 3
-    again = search.code_all_hits(project, "trust*", code.id, coder, scope=scope)
-    assert again == []  # exact duplicates are not created twice
+    again = search_coding.code_search_hits(
+        project, search.SearchRequest("trust*"), code.id, coder, scope=scope
+    )
+    assert again.created == () and again.skipped == 3  # what is coded is not coded twice
     coding.delete_codings(project, [r.id for r in records])
     assert coding.list_codings(project, code=code.id) == []
 
@@ -305,4 +307,4 @@ def test_code_all_hits_refuses_an_unknown_scope(study):
     from app.domain.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
-        search.code_all_hits(project, "trust", 1, 1, scope="paragraph")
+        search_coding.code_search_hits(project, search.SearchRequest("trust"), 1, 1, scope="paragraph")

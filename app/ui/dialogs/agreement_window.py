@@ -104,10 +104,16 @@ class AgreementWindow(QWidget):
 
         form = QFormLayout()
         coders = QHBoxLayout()
-        coders.addWidget(self.coder_a, 1)
+        # Choices as wide as their words, grouped on the left (stretched across 1280 px, "Ana" sat in a
+        # 520 px box far from "and").
+        for combo in (self.coder_a, self.coder_b, self.dyad, self.session, self.perspective, self.unit):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMinimumContentsLength(8)
+        coders.addWidget(self.coder_a)
         coders.addWidget(QLabel("and"))
-        coders.addWidget(self.coder_b, 1)
+        coders.addWidget(self.coder_b)
         coders.addWidget(self.more_coders)
+        coders.addStretch(1)
         form.addRow("Coders:", coders)
         documents = QHBoxLayout()
         for label, combo in (
@@ -116,12 +122,14 @@ class AgreementWindow(QWidget):
             ("Perspective", self.perspective),
         ):
             documents.addWidget(QLabel(label))
-            documents.addWidget(combo, 1)
+            documents.addWidget(combo)
+        documents.addStretch(1)
         form.addRow("Documents:", documents)
         unit_row = QHBoxLayout()
-        unit_row.addWidget(self.unit, 1)
+        unit_row.addWidget(self.unit)
         unit_row.addWidget(QLabel("Overlap threshold"))
         unit_row.addWidget(self.threshold)
+        unit_row.addStretch(1)
         form.addRow("Unit:", unit_row)
         form.addRow("Codes:", self.codes)
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -32,7 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.document_names import distinct_names, follows_study_style, study_style_name
 from app.domain.errors import RapportError
+from app.domain.plural import count
+from app.domain.search_spans import turn_body
 from app.domain.timecode import format_timecode
 from app.domain.vocabulary import DOCUMENT_KINDS, PERSPECTIVES
 from app.services import importing, study
@@ -40,7 +44,9 @@ from app.services.importing import DocumentMeta, ImportReport, LoadedTranscript,
 from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
 
-COL_FILE, COL_DYAD, COL_SESSION, COL_PERSPECTIVE, COL_KIND, COL_TURNS, COL_STATUS = range(7)
+COL_FILE, COL_NAME, COL_DYAD, COL_SESSION, COL_PERSPECTIVE, COL_KIND, COL_TURNS, COL_STATUS = range(8)
+NAME_LIKE_STUDY, NAME_LIKE_FILE = "study", "file"
+PREVIEW_CHARS = 160
 PREVIEW_TURNS = 200  # enough to judge the detection; a long transcript's later turns look the same
 _NONE = "—"
 
@@ -69,10 +75,17 @@ class ImportDialog(QDialog):
         self.setWindowTitle("Import transcripts")
         self.resize(900, 600)
 
-        self.files = QTableWidget(len(self.paths), 7, self)
+        self.files = QTableWidget(len(self.paths), 8, self)
         self.files.setHorizontalHeaderLabels(
-            ["File", "Dyad", "Session", "Perspective", "Kind", "Turns", "Status"]
+            ["File", "Document name", "Dyad", "Session", "Perspective", "Kind", "Turns", "Status"]
         )
+        self.naming = QComboBox(self)
+        self.naming.addItem("like the study's documents (D07 S2 client recall)", NAME_LIKE_STUDY)
+        self.naming.addItem("after their files (D07_s2_client_recall)", NAME_LIKE_FILE)
+        existing = [d.name for d in study.list_documents(context.project)] if context.project else []
+        self.naming.setCurrentIndex(0 if follows_study_style(existing) else 1)
+        self.naming.currentIndexChanged.connect(lambda _i: self.refresh_names())
+        self._named_by_hand: set[int] = set()  # rows whose name the researcher typed
         self.files.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.files.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.files.verticalHeader().hide()
@@ -104,14 +117,22 @@ class ImportDialog(QDialog):
         layout.addWidget(
             QLabel("Check where each file belongs (guessed from its name); untick files to leave out.", self)
         )
+        naming_row = QHBoxLayout()
+        naming_row.addWidget(QLabel("Name the documents", self))
+        naming_row.addWidget(self.naming)
+        naming_row.addStretch(1)
+        layout.addLayout(naming_row)
         layout.addWidget(splitter)
         layout.addWidget(self.buttons)
 
         dyads = self._known_dyads()
         for row, path in enumerate(self.paths):
             self._fill_row(row, path, dyads)
+        self.refresh_names()
         self.files.resizeColumnsToContents()
+        self.files.setColumnWidth(COL_NAME, max(self.files.columnWidth(COL_NAME), 200))
         self.files.currentCellChanged.connect(lambda row, *_: self.show_preview(row))
+        self.files.itemChanged.connect(lambda item: item.column() == COL_FILE and self.refresh_names())
         self.ok_button.setEnabled(self.context.project is not None and bool(self.paths))
         if self.paths:
             self.files.selectRow(0)
@@ -136,14 +157,19 @@ class ImportDialog(QDialog):
         name.setToolTip(str(path))
         self.files.setItem(row, COL_FILE, name)
 
+        document_name = QLineEdit(self.files)
+        document_name.textEdited.connect(lambda _text, p=path: self._named_by_hand.add(self.paths.index(p)))
+        self.files.setCellWidget(row, COL_NAME, document_name)
         dyad = QLineEdit(guess.dyad or "", self.files)
         dyad.setPlaceholderText("no dyad")
         dyad.setCompleter(QCompleter(dyads, dyad))
+        dyad.textChanged.connect(lambda _t: self.refresh_names())
         self.files.setCellWidget(row, COL_DYAD, dyad)
         session = QSpinBox(self.files)
         session.setRange(0, 999)
         session.setSpecialValueText(_NONE)
         session.setValue(guess.session or 0)
+        session.valueChanged.connect(lambda _v: self.refresh_names())
         self.files.setCellWidget(row, COL_SESSION, session)
         self.files.setCellWidget(row, COL_PERSPECTIVE, self._combo([_NONE, *PERSPECTIVES], guess.perspective))
         self.files.setCellWidget(row, COL_KIND, self._combo(list(DOCUMENT_KINDS), guess.kind))
@@ -175,7 +201,8 @@ class ImportDialog(QDialog):
     def _show_loaded(self, row: int) -> LoadedTranscript | RapportError:
         loaded = self._load(row)
         failed = isinstance(loaded, RapportError)
-        self.files.item(row, COL_TURNS).setText("" if failed else str(len(loaded.parsed.turns)))
+        turns = 0 if failed else len(loaded.parsed.turns) - (1 if leading_heading(loaded.parsed) else 0)
+        self.files.item(row, COL_TURNS).setText("" if failed else str(turns))
         self.files.item(row, COL_STATUS).setText(str(loaded) if failed else self._describe(loaded))
         if failed:
             self.files.item(row, COL_FILE).setCheckState(Qt.CheckState.Unchecked)
@@ -185,7 +212,46 @@ class ImportDialog(QDialog):
         combo = QComboBox(self.files)
         combo.addItems(values)
         combo.setCurrentText(current or _NONE)
+        combo.currentIndexChanged.connect(lambda _i: self.refresh_names())
         return combo
+
+    def refresh_names(self) -> None:
+        """Suggest each document's name (the study's style or the file's), distinct within this import; a
+        name the researcher typed stays as typed."""
+        rows = [r for r in range(len(self.paths)) if self.files.cellWidget(r, COL_NAME) is not None]
+        if len(rows) < len(self.paths) or any(self.files.cellWidget(r, COL_KIND) is None for r in rows):
+            return  # still filling the table
+        like_study = self.naming.currentData() == NAME_LIKE_STUDY
+        proposed = []
+        for row in rows:
+            path, meta = self.paths[row], self.meta_for_row(row)
+            proposed.append(
+                study_style_name(path.name, meta.dyad, meta.session, meta.perspective, meta.kind)
+                if like_study
+                else path.stem
+            )
+        checked = [r for r in rows if self.is_checked(r)]
+        distinct = dict(
+            zip(
+                checked,
+                distinct_names([proposed[r] for r in checked], [self.paths[r].name for r in checked]),
+                strict=True,
+            )
+        )
+        for row in rows:
+            if row not in self._named_by_hand:
+                editor = self.files.cellWidget(row, COL_NAME)
+                editor.blockSignals(True)
+                editor.setText(distinct.get(row, proposed[row]))
+                editor.blockSignals(False)
+
+    def names(self) -> dict[str, str]:
+        """The ticked files' document names, keyed by path."""
+        return {
+            str(path): self.files.cellWidget(row, COL_NAME).text().strip() or path.stem
+            for row, path in enumerate(self.paths)
+            if self.is_checked(row)
+        }
 
     @staticmethod
     def _describe(loaded: LoadedTranscript) -> str:
@@ -217,6 +283,7 @@ class ImportDialog(QDialog):
             self.paths.append(path)
             self.files.insertRow(row)
             self._fill_row(row, path, dyads)
+        self.refresh_names()
         self.ok_button.setEnabled(self.context.project is not None and bool(self.paths))
         return len(fresh)
 
@@ -242,21 +309,28 @@ class ImportDialog(QDialog):
             self.preview_label.setText(f"Cannot import: {loaded}")
             return
         turns = loaded.parsed.turns
+        heading = leading_heading(loaded.parsed)
+        spoken = len(turns) - (1 if heading else 0)
         shown = turns[:PREVIEW_TURNS]
         more = f" (showing the first {PREVIEW_TURNS})" if len(turns) > PREVIEW_TURNS else ""
-        self.preview_label.setText(f"{self.paths[row].name}: {len(turns)} turns{more}")
+        above = ", under a heading" if heading else ""
+        self.preview_label.setText(f"{self.paths[row].name}: {count(spoken, 'turn')}{above}{more}")
         self.preview.setRowCount(len(shown))
         text = loaded.parsed.text
         for index, turn in enumerate(shown):
-            words = " ".join(text[turn.start : turn.end].split()[:14])
+            start, end = turn_body(text, turn.start, turn.end, turn.speaker)  # the words, not the label again
+            body = " ".join(text[start:end].split())
             cells = [
-                turn.speaker or "",
+                "(heading)" if heading and index == 0 else turn.speaker or "",
                 format_timecode(turn.time_start_ms),
                 format_timecode(turn.video_ref_ms),
-                words,
+                shortened(body, PREVIEW_CHARS),
             ]
             for column, value in enumerate(cells):
-                self.preview.setItem(index, column, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                if column == 3 and len(body) > PREVIEW_CHARS:
+                    item.setToolTip(shortened(body, 1000))
+                self.preview.setItem(index, column, item)
 
     # -- the metadata chosen ----------------------------------------------------------------------
     def is_checked(self, row: int) -> bool:
@@ -291,9 +365,12 @@ class ImportDialog(QDialog):
             self.preview_label.setText("Tick at least one file to import.")
             return
         paths = list(chosen)
+        names = self.names()
 
         def work(progress: Callable[[int, int, str], None], cancelled: Callable[[], bool]) -> ImportReport:
-            return importing.import_files(project, paths, chosen, progress=progress, cancelled=cancelled)
+            return importing.import_files(
+                project, paths, chosen, progress=progress, cancelled=cancelled, names=names
+            )
 
         if self.run_in_background:
             try:
@@ -332,8 +409,7 @@ class ImportDialog(QDialog):
         def undo(_result: object) -> None:
             state["snapshot"] = study.delete_documents(project, ids)
 
-        count = len(ids)
-        return ServiceCommand(f"Import {count} transcript{'s' if count != 1 else ''}", redo, undo)
+        return ServiceCommand(f"Import {count(len(ids), 'transcript')}", redo, undo)
 
     def _show_summary(self, report: ImportReport) -> None:
         """A non-blocking summary that outlives the dialog: what was imported, which files were not."""
@@ -362,3 +438,18 @@ def _dropped_files(mime: QMimeData) -> list[Path]:
         for url in mime.urls()
         if url.isLocalFile() and is_transcript_file(url.toLocalFile())
     ]
+
+
+def leading_heading(parsed) -> bool:
+    """Whether the first turn is a heading above the conversation (no speaker, while the others have one):
+    it is kept in the text but not counted as a turn."""
+    turns = parsed.turns
+    return len(turns) > 1 and turns[0].speaker is None and any(t.speaker for t in turns[1:])
+
+
+def shortened(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return f"{cut}…"

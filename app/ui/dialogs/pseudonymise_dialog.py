@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import RapportError
+from app.domain.plural import count
 from app.services.pseudonymise import PseudonymRule, Replacement, preview, pseudonymise, undo_pseudonymise
 from app.ui.background_commands import push_in_background
 from app.ui.commands import ServiceCommand
@@ -114,7 +115,9 @@ class PseudonymiseDialog(QDialog):
                 cell.setData(Qt.ItemDataRole.UserRole, (item.document_id, item.start, item.end))
                 self.found.setItem(row, column, cell)
         documents = len({r.document_id for r in self.replacements})
-        self.summary.setText(f"{len(self.replacements)} replacements in {documents} documents.")
+        self.summary.setText(
+            f"{count(len(self.replacements), 'replacement')} in {count(documents, 'document')}."
+        )
         self.apply_button.setEnabled(bool(self.replacements))
 
     def apply(self) -> None:

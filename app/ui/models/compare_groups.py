@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from app.domain.theme_prevalence import GroupComparison, PrevalenceRow
+from app.ui.attribute_labels import group_label
 from app.ui.models.compare_matrix import CELL_ROLE, SHADE_ROLE, CodeRowsTreeModel
 
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 20
@@ -37,7 +38,8 @@ class GroupMatrixModel(CodeRowsTreeModel):
 
     def value_header(self, column: int) -> str:
         group, perspective = self._columns[column]
-        return f"{group}\n{perspective}"
+        attribute = self.comparison.attribute if self.comparison else ""
+        return f"{group_label(attribute, group)}\n{perspective.title()}"
 
     def value_data(self, row: PrevalenceRow, column: int, role: int) -> Any:
         key = self._columns[column]

@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor
 
 from app.domain.comparison import Cell, DyadComparison, MatrixRow
+from app.domain.plural import count
 
 CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PERSPECTIVE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -182,7 +183,7 @@ class CompareMatrixModel(CodeRowsTreeModel):
             and perspective in self.comparison.corpora
         ):
             corpus = self.comparison.corpora[perspective]
-            return f"{perspective}: {corpus.words:,} words in {corpus.documents} documents"
+            return f"{perspective}: {count(corpus.words, 'word', thousands=True)} in {count(corpus.documents, 'document')}"
         return super().headerData(section, orientation, role)
 
     def value_data(self, row: MatrixRow, column: int, role: int) -> Any:
@@ -192,7 +193,7 @@ class CompareMatrixModel(CodeRowsTreeModel):
             return cell_text(cell)
         if role == Qt.ItemDataRole.ToolTipRole:
             return (
-                f"{row.path}, {perspective}: {cell.codings} codings in {cell.documents} documents; "
+                f"{row.path}, {perspective}: {count(cell.codings, 'coding')} in {count(cell.documents, 'document')}; "
                 f"{cell.coded_words} of {cell.total_words} words coded ({cell.coverage * 100:.2f}%)"
             )
         if role == Qt.ItemDataRole.TextAlignmentRole:

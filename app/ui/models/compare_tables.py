@@ -133,7 +133,7 @@ class SideBySideModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             moment = moment_text(excerpt.video_ref_ms)
             where = f"[{moment}] " if moment else ""
-            return f"{where}“{one_line(excerpt.text, 400)}”"
+            return f"{where}“{one_line(excerpt.text, 400)}”  — {excerpt.coder}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return (
                 f"{excerpt.document}, session {excerpt.session}, {excerpt.speaker or 'no speaker'}, "

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from app.domain.plural import count
 from app.services import study
 from app.services.changes import Change
 from app.services.study import DocumentSummary
@@ -76,7 +77,7 @@ def build_tree(documents: list[DocumentSummary], dyads: list[study.DyadSummary])
                     session_nodes, key, parent.add(Node("session", f"Session {doc.session}"))
                 )
         perspective = doc.perspective or "no perspective"
-        tip = f"{doc.name}\n{kind_label(doc.kind)} · {perspective}\n{doc.turns} turns · {doc.chars:,} characters"
+        tip = f"{doc.name}\n{kind_label(doc.kind)} · {perspective}\n{count(doc.turns, 'turn')} · {count(doc.chars, 'character', thousands=True)}"
         parent.add(Node("document", doc.name, document=doc, tooltip=tip))
     if unassigned is not None:
         root.add(unassigned)

@@ -137,7 +137,12 @@ class CodebookPanel(QWidget):
         """An action of the panel; `tree_only` keys (F2, Delete) act only while the code tree has the focus,
         never while the user types a name, a filter or a definition."""
         action = QAction(text, self)
-        action.setToolTip(tip)
+        # The panel's toolbar shows icons only: the tooltip names the action first, then says what it does.
+        name = text.rstrip("…")
+        keys = (
+            f" ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})" if shortcut is not None else ""
+        )
+        action.setToolTip(f"<b>{name}</b>{keys}<br>{tip}" if tip.split(" (")[0] != name else tip)
         action.setStatusTip(tip)
         if icon is not None:
             action.setIcon(icon)
@@ -169,7 +174,7 @@ class CodebookPanel(QWidget):
         )
         self.rename_action = self._action(
             "Rename",
-            "Rename the selected code (F2)",
+            "Rename the selected code",
             self.start_rename,
             action_icon("rename"),
             QKeySequence(Qt.Key.Key_F2),
@@ -218,7 +223,7 @@ class CodebookPanel(QWidget):
         key_button = QToolButton(self)
         key_button.setText("Key")
         key_button.setIcon(action_icon("key"))
-        key_button.setToolTip(self.shortcut_menu.toolTip())
+        key_button.setToolTip(f"<b>Shortcut key</b><br>{self.shortcut_menu.toolTip()}")
         key_button.setMenu(self.shortcut_menu)
         key_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.toolbar.addWidget(key_button)

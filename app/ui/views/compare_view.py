@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.comparison import DyadComparison, Excerpt
 from app.domain.errors import RapportError
+from app.domain.plural import count
 from app.domain.timecode import format_timecode
 from app.services import coding, compare_report
 from app.services import compare as service
@@ -119,6 +120,8 @@ class CompareView(QWidget):
         self.moments_list.setHeaderLabels(["Code", "Session", "Video moment", "Perspectives"])
         self.one_sided_list = QTreeWidget()
         self.one_sided_list.setHeaderLabels(["Code", "Only raised by", "Codings"])
+        for flat_list in (self.moments_list, self.one_sided_list):
+            flat_list.setRootIsDecorated(False)  # flat lists: no room kept for tree branches
         self.tabs = QTabWidget()
         self.tabs.addTab(self.excerpt_table, "Excerpts")
         self.tabs.addTab(side, "Side by side")
@@ -372,8 +375,8 @@ class CompareView(QWidget):
             self.side_model.set_rows((), [])
         if comparison is not None:
             self.status.setText(
-                f"{len(comparison.rows)} themes, {len(comparison.shared_moments)} shared moments, "
-                f"{len(comparison.one_sided)} one-sided themes."
+                f"{count(len(comparison.rows), 'theme')}, {count(len(comparison.shared_moments), 'shared moment')}, "
+                f"{count(len(comparison.one_sided), 'one-sided theme')}."
             )
 
     def _fill_moments(self) -> None:
@@ -383,6 +386,7 @@ class CompareView(QWidget):
             item = QTreeWidgetItem([moment.code, str(moment.session), format_timecode(moment.time_ms), who])
             item.setData(0, ITEM_ROLE, moment)
             self.moments_list.addTopLevelItem(item)
+        fit_columns(self.moments_list)
 
     def _fill_one_sided(self) -> None:
         self.one_sided_list.clear()
@@ -390,10 +394,11 @@ class CompareView(QWidget):
             return
         for item_data in self.comparison.one_sided:
             row = self.comparison.row(item_data.code_id)
-            count = row.cells[item_data.perspective].codings if row else 0
-            item = QTreeWidgetItem([item_data.code, item_data.perspective, str(count)])
+            codings = row.cells[item_data.perspective].codings if row else 0
+            item = QTreeWidgetItem([item_data.code, item_data.perspective, str(codings)])
             item.setData(0, ITEM_ROLE, item_data)
             self.one_sided_list.addTopLevelItem(item)
+        fit_columns(self.one_sided_list)
 
     def show_cell(self, index: QModelIndex) -> None:
         """A clicked cell lists its excerpts; clicking a code lists every perspective's and lines them up."""
@@ -462,3 +467,10 @@ class CompareView(QWidget):
             return None
         self.status.setText(f"Wrote {written}.")
         return str(written)
+
+
+def fit_columns(tree: QTreeWidget) -> None:
+    """Every column as wide as its longest text (code paths are read whole, not "Bond/War..."), plus a gap."""
+    for column in range(tree.columnCount()):
+        tree.resizeColumnToContents(column)
+        tree.setColumnWidth(column, tree.columnWidth(column) + 16)

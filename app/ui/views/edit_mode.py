@@ -29,7 +29,8 @@ from app.ui.coding_index import CodingIndex
 from app.ui.commands import ServiceCommand
 from app.ui.text_positions import TextPositions
 
-BANNER_STYLE = "background:#fff4ce; border-bottom:1px solid #e0c060; padding:4px 8px;"
+# Only the strip itself: an unscoped style sheet would give every label and button inside it a border too.
+BANNER_STYLE = "QWidget#editModeBanner { background:#fff4ce; border-bottom:1px solid #e0c060; }"
 
 
 class EditModeBanner(QWidget):
@@ -37,6 +38,7 @@ class EditModeBanner(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("editModeBanner")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(BANNER_STYLE)
         self.message = QLabel(self)
@@ -47,12 +49,19 @@ class EditModeBanner(QWidget):
         self.discard_button = QPushButton("Discard changes", self)
         self.done_button = QPushButton("Finish editing", self)
         self.done_button.setDefault(True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 3, 6, 3)
-        layout.addWidget(self.message, 1)
-        for button in (self.split_button, self.merge_button, self.relabel_button, self.discard_button,
-                       self.done_button):  # fmt: skip
-            layout.addWidget(button)
+        # The message gets the whole width on its own line (beside the buttons it was squeezed into a narrow,
+        # tall column); the tools sit under it, the way out on the right.
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self.message)
+        buttons = QHBoxLayout()
+        for button in (self.split_button, self.merge_button, self.relabel_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.done_button)
+        layout.addLayout(buttons)
 
 
 class EditMode:
@@ -171,8 +180,12 @@ class EditMode:
         texts = "; ".join(f"“{r.text[:40]}”" for r in self.last_removed[:5])
         more = f" and {len(self.last_removed) - 5} more" if len(self.last_removed) > 5 else ""
         self.banner.message.setText(
-            f"{len(self.last_removed)} coding(s) lost all their text and were removed: {texts}{more}. "
-            "Edit ▸ Undo brings them back."
+            (
+                "1 coding lost all its text and was removed"
+                if len(self.last_removed) == 1
+                else f"{len(self.last_removed)} codings lost all their text and were removed"
+            )
+            + f": {texts}{more}. Edit ▸ Undo brings {'it' if len(self.last_removed) == 1 else 'them'} back."
         )
         for button in (self.banner.split_button, self.banner.merge_button, self.banner.relabel_button,
                        self.banner.discard_button):  # fmt: skip

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +34,7 @@ from app.services.changes import Change
 from app.services.csv_files import write_csv
 from app.services.excerpts import excerpts_by_ids, shown_code
 from app.ui.commands import ServiceCommand
+from app.ui.compact import shrinkable
 from app.ui.context import NOBODY, AppContext
 from app.ui.models.excerpts_model import ANY, Excerpt, ExcerptFilter, ExcerptsModel, load_excerpts, one_line
 from app.ui.views.coding_highlighter import tint
@@ -93,6 +94,22 @@ def write_excerpts_csv(rows: list[Excerpt], path: Path) -> None:
 SIZED_ROWS = 60  # rows measured to size a column to its contents
 
 
+NARROW_HIDDEN = (2, 3, 4)  # dyad, session, perspective: hidden in this order when the panel is narrow
+
+
+class ContextPreview(QTextBrowser):
+    """The selected excerpt in its context: a few lines by default, so the list keeps most of the height."""
+
+    LINES = 4
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.fontMetrics().lineSpacing() * self.LINES + 12)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self.fontMetrics().lineSpacing() * 2 + 12)
+
+
 class ExcerptsView(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,7 +135,6 @@ class ExcerptsView(QWidget):
         self.subcodes_box.toggled.connect(lambda _on: self.refresh())
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
-        top.addWidget(self.subcodes_box)
         self.filters: dict[str, QComboBox] = {}
         filters = QHBoxLayout()
         for key, label in (
@@ -134,12 +150,14 @@ class ExcerptsView(QWidget):
             self.filters[key] = box
             filters.addWidget(box)
         filters.addStretch(1)
+        filters.addWidget(self.subcodes_box)
         self.copy_button = QPushButton("Copy as text", self)
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         self.export_button = QPushButton("Export CSV…", self)
         self.export_button.clicked.connect(self.export_with_dialog)
-        filters.addWidget(self.copy_button)
-        filters.addWidget(self.export_button)
+        top.addWidget(self.copy_button)  # on the heading's line: the filters get the width of their own line
+        top.addWidget(self.export_button)
+        shrinkable([*self.filters.values(), self.heading])
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -148,20 +166,26 @@ class ExcerptsView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.fontMetrics().lineSpacing() + 8
+        )  # one line a row
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setResizeContentsPrecision(SIZED_ROWS)  # columns fit the first rows, not each of thousands
+        self._fitting = False
+        header.geometriesChanged.connect(self._keep_the_excerpt_readable)
         self.table.doubleClicked.connect(self._open)
         self.table.selectionModel().currentRowChanged.connect(self._show_context)
-        self.context_pane = QTextBrowser(self)
+        self.context_pane = ContextPreview(self)
         self.context_pane.setPlaceholderText("The selected excerpt in its context")
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.context_pane)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(0, False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
@@ -176,6 +200,34 @@ class ExcerptsView(QWidget):
         )
         self.anchor_action.triggered.connect(self.toggle_anchor)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._keep_the_excerpt_readable()
+
+    def _keep_the_excerpt_readable(self) -> None:
+        """In a narrow panel the excerpt keeps at least 40% of the width: the dyad, session and perspective
+        columns give way first (the document's name usually says them), and come back when there is room."""
+        header = self.table.horizontalHeader()
+        width = self.table.viewport().width()
+        if width <= 0 or self._fitting:
+            return
+        self._fitting = True
+        try:
+            natural = {
+                c: max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c))
+                for c in range(1, header.count())
+            }
+            hidden: list[int] = []
+            for column in NARROW_HIDDEN:
+                if width - sum(w for c, w in natural.items() if c not in hidden) >= width * 0.4:
+                    break
+                hidden.append(column)
+            for column in NARROW_HIDDEN:
+                if header.isSectionHidden(column) != (column in hidden):
+                    header.setSectionHidden(column, column in hidden)
+        finally:
+            self._fitting = False
 
     # -- content ------------------------------------------------------------------------------------
     def show_code(self, code_id: int | None) -> None:

@@ -30,6 +30,7 @@ from app.domain.theme_prevalence import GroupComparison, PrevalenceRow
 from app.services import compare as service
 from app.services import compare_report
 from app.services.changes import Change
+from app.ui.attribute_labels import attribute_label, group_label, preferred_grouping
 from app.ui.context import AppContext
 from app.ui.models.compare_groups import GroupMatrixModel
 from app.ui.views.compare_shading import ShadeDelegate, stretch_value_columns
@@ -97,18 +98,20 @@ class GroupsView(QWidget):
 
     def reload_attributes(self) -> None:
         project = self.context.project
-        current = self.attribute_combo.currentText()
+        current = self.attribute_combo.currentData()
         names = service.dyad_attributes(project) if project is not None else []
         self.attribute_combo.blockSignals(True)
         self.attribute_combo.clear()
-        self.attribute_combo.addItems(names)
-        if current in names:
-            self.attribute_combo.setCurrentText(current)
+        for name in names:
+            self.attribute_combo.addItem(attribute_label(name), name)
+        chosen = current if current in names else preferred_grouping(names)
+        if chosen is not None:
+            self.attribute_combo.setCurrentIndex(names.index(chosen))
         self.attribute_combo.blockSignals(False)
         self.refresh()
 
     def set_attribute(self, name: str) -> None:
-        self.attribute_combo.setCurrentText(name)
+        self.attribute_combo.setCurrentIndex(self.attribute_combo.findData(name))
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -121,7 +124,7 @@ class GroupsView(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        project, attribute = self.context.project, self.attribute_combo.currentText()
+        project, attribute = self.context.project, self.attribute_combo.currentData()
         current = self.model.row_at(self.matrix_view.currentIndex())
         self.comparison = None
         if project is not None and attribute:
@@ -137,7 +140,11 @@ class GroupsView(QWidget):
         self.matrix_view.expandAll()
         stretch_value_columns(self.matrix_view.header(), 1, self.model.columnCount())
         if self.comparison is not None:
-            sizes = ", ".join(f"{g}: {len(self.comparison.dyads[g])}" for g in self.comparison.groups)
+            attribute = self.comparison.attribute
+            sizes = ", ".join(
+                f"{group_label(attribute, g)}: {len(self.comparison.dyads[g])}"
+                for g in self.comparison.groups
+            )
             self.status.setText(f"Dyads per group: {sizes}.")
         index = self.model.index_of_code(current.code_id) if current is not None else QModelIndex()
         if not index.isValid() and self.model.rowCount() > 0:
@@ -168,7 +175,12 @@ class GroupsView(QWidget):
             series.append(bars)
         self.chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([f"{g} (n={len(comparison.dyads[g])})" for g in comparison.groups])
+        categories.append(
+            [
+                f"{group_label(comparison.attribute, g)} (n={len(comparison.dyads[g])})"
+                for g in comparison.groups
+            ]
+        )
         values = QValueAxis()
         values.setRange(0, 100)
         values.setLabelFormat("%d%%")
@@ -188,7 +200,7 @@ class GroupsView(QWidget):
 
     def ask_csv_path(self) -> str:
         """The file to write; tests replace this so no dialog blocks."""
-        attribute = self.attribute_combo.currentText() or "groups"
+        attribute = self.attribute_combo.currentData() or "groups"
         path, _ = QFileDialog.getSaveFileName(
             self, "Export groups", f"by {attribute}.csv", "CSV table (*.csv)"
         )

@@ -3,7 +3,8 @@
 Searching calls `app.services.search.search`, which brings the index up to date itself, so the panel never has
 to tell the index about imports or edits. A malformed query shows its one-line message under the box. Double
 clicking a hit asks the main window to show the document at the first match (`documentRequested`). "Code all
-hits" applies a code to every hit (not only those shown) as one undoable command for the active coder.
+hits" applies a code to every hit (not only those shown) as one undoable command for the active coder,
+skipping what that coder already coded with the code (app/services/search_coding.py).
 "Rebuild index" throws the index away and builds it again in the background, with progress and Cancel.
 """
 
@@ -33,10 +34,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import OperationCancelled, RapportError
+from app.domain.plural import count
 from app.domain.vocabulary import DOCUMENT_KINDS, PERSPECTIVES
-from app.services import codebook, coding, search, study
+from app.services import codebook, search, search_coding, study
 from app.services.changes import Change
 from app.ui.commands import ServiceCommand
+from app.ui.compact import shrinkable
 from app.ui.context import AppContext
 from app.ui.dialogs.crash_dialog import report_error
 from app.ui.models.search_hits import SNIPPET_COLUMN, SearchHitsModel, SnippetDelegate
@@ -68,7 +71,7 @@ class CodeAllHitsDialog(QDialog):
             button.setChecked(index == 0)
             self.scope_group.addButton(button)
             scopes.addWidget(button)
-        layout.addRow("Code:", scopes)
+        layout.addRow("How much:", scopes)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -149,6 +152,8 @@ class SearchPanel(QWidget):
         ):
             filters.addWidget(widget)
         filters.addWidget(self.coded_code_box, 1)
+        shrinkable((self.dyad_box, self.session_box, self.perspective_box, self.kind_box, self.coded_mode_box,
+                    self.coded_code_box, self.search_button))  # fmt: skip
         layout.addLayout(filters)
         self.coded_mode_box.currentIndexChanged.connect(self._update_enabled)
 
@@ -377,16 +382,15 @@ class SearchPanel(QWidget):
         name = dialog.code_box.currentText()
         command = ServiceCommand(
             f"Code {self.result.total} search hits with {name}",
-            lambda: search.code_all_hits(project, request, code_id, coder_id, scope),
-            lambda records: coding.delete_codings(project, [r.id for r in records]),
+            lambda: search_coding.code_search_hits(project, request, code_id, coder_id, scope),
+            lambda report: search_coding.undo_hit_coding(project, report),
         )
         try:
             self.context.push(command)
         except RapportError as exc:
             self._show_status(str(exc), error=True)
             return
-        created = len(command.result or [])
-        self._show_status(f"Coded {created} passage{'s' if created != 1 else ''} with {name}.")
+        self._show_status(command.result.summary(name))
 
     def rebuild_index(self) -> None:
         project = self.context.project
@@ -394,7 +398,7 @@ class SearchPanel(QWidget):
             return
 
         def done(report: search.SyncReport) -> None:
-            self._show_status(f"Search index rebuilt: {report.indexed_documents} documents.")
+            self._show_status(f"Search index rebuilt: {count(report.indexed_documents, 'document')}.")
 
         self.busy = True
         self.rebuild_task = run_in_background(

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSceneMouseEvent,
+    QGraphicsSimpleTextItem,
     QGraphicsView,
     QHBoxLayout,
     QLabel,
@@ -44,10 +45,13 @@ from app.ui.context import AppContext
 from app.ui.views.background_refresh import BackgroundRefresh
 from app.ui.views.deferred_changes import DeferredChanges
 
-LANE_HEIGHT = 40
+LANE_HEIGHT = 64  # a mark, then two rows for the code names under it
+MARK_HEIGHT = 22
+LABEL_ROW = 14
 MARK_WIDTH = 6
-LEFT = 100  # room for lane labels
+LEFT = 110  # room for lane labels
 TOP = 28  # room for the time axis
+RIGHT_MARGIN = 24
 MIN_AXIS_MS = 60_000
 
 
@@ -165,6 +169,17 @@ class TimelineView(QWidget):
         self.session_spin.setRange(1, 1)
         self.zoom_in = QPushButton("+")
         self.zoom_out = QPushButton("−")
+        self.fit_button = QPushButton("Fit")
+        for button, tip in (
+            (self.zoom_in, "Zoom in"),
+            (self.zoom_out, "Zoom out"),
+            (self.fit_button, "Fit the whole session to the width"),
+        ):
+            button.setToolTip(tip)
+            button.setFixedWidth(
+                max(36, button.sizeHint().height() + 8) if button is not self.fit_button else 56
+            )
+        self.fitting = True  # the session fills the width until the researcher zooms
         self.info = QLabel()
         self.video_button = QToolButton()
         self.video_button.setText("Session video")
@@ -180,6 +195,7 @@ class TimelineView(QWidget):
         bar.addWidget(self.video_button)
         bar.addWidget(self.zoom_out)
         bar.addWidget(self.zoom_in)
+        bar.addWidget(self.fit_button)
         self.scene = QGraphicsScene(self)
         self.graphics = QGraphicsView(self.scene)
         self.graphics.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -195,6 +211,7 @@ class TimelineView(QWidget):
         self.zoom_out.clicked.connect(lambda: self.set_zoom(self.pixels_per_second / 1.5))
         self._dyad_documents: frozenset[int] = frozenset()  # the documents of the dyad shown
         self._background = BackgroundRefresh(self)
+        self.fit_button.clicked.connect(self.fit_to_width)
         self._deferred = DeferredChanges(self, self._apply_change)
         context.changed.connect(self._deferred.offer)
         context.projectChanged.connect(lambda _project: self.reload_dyads())
@@ -276,9 +293,25 @@ class TimelineView(QWidget):
             return
         self.refresh()
 
-    def set_zoom(self, pixels_per_second: float) -> None:
+    def set_zoom(self, pixels_per_second: float, *, fitting: bool = False) -> None:
+        self.fitting = fitting
         self.pixels_per_second = max(0.05, min(50.0, pixels_per_second))
         self._draw()
+
+    def fit_to_width(self) -> None:
+        """Zoom so that the whole session fits the width of the view."""
+        if self.timeline is None:
+            return
+        width = self.graphics.viewport().width() - LEFT - RIGHT_MARGIN
+        self.set_zoom(max(width, 100) / (self._span_ms() / 1000), fitting=True)
+
+    def _span_ms(self) -> int:
+        return max(self.timeline.duration_ms + 30_000, MIN_AXIS_MS) if self.timeline else MIN_AXIS_MS
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.fitting and self.timeline is not None:
+            self.fit_to_width()
 
     # -- drawing ----------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -291,7 +324,7 @@ class TimelineView(QWidget):
                 self.timeline = work()
         except RapportError as exc:
             self.info.setText(str(exc))
-        self._draw()
+        self._fit_or_draw()
 
     def refresh_in_background(self) -> None:
         """Recompute after a change in the project, off the GUI thread; the old marks stay until then."""
@@ -318,7 +351,13 @@ class TimelineView(QWidget):
 
     def _show_timeline(self, timeline) -> None:
         self.timeline = timeline
-        self._draw()
+        self._fit_or_draw()
+
+    def _fit_or_draw(self) -> None:
+        if self.fitting and self.timeline is not None:
+            self.fit_to_width()
+        else:
+            self._draw()
 
     def _show_failure(self, exc: BaseException) -> None:
         if not isinstance(exc, RapportError):
@@ -349,10 +388,12 @@ class TimelineView(QWidget):
             self.scene.addLine(x, TOP - 4, x, bottom, grid)
             label = self.scene.addSimpleText(format_timecode(second * 1000))
             label.setPos(x + 2, 4)
+        counts = {p: sum(1 for e in timeline.marks if e.perspective == p) for p in lanes}
         for lane, perspective in enumerate(lanes):
             y = TOP + lane * LANE_HEIGHT
             self.scene.addLine(LEFT, y + LANE_HEIGHT, right, y + LANE_HEIGHT, grid)
-            self.scene.addSimpleText(perspective.title()).setPos(8, y + LANE_HEIGHT / 2 - 8)
+            title = self.scene.addSimpleText(f"{perspective.title()} ({counts.get(perspective, 0)})")
+            title.setPos(8, y + MARK_HEIGHT / 2 - 2)
         band = QBrush(QColor(255, 221, 102, 90))
         for moment in timeline.moments:
             left, width = (
@@ -369,6 +410,7 @@ class TimelineView(QWidget):
                 f"–{format_timecode(moment.end_ms)}"
             )
         stacked: dict[tuple[str, int], int] = {}
+        labels: dict[tuple[str, int], list[Excerpt]] = {}  # one label per stack of marks
         for excerpt in timeline.marks:
             if excerpt.perspective not in lanes or excerpt.video_ref_ms is None:
                 continue
@@ -376,17 +418,65 @@ class TimelineView(QWidget):
             key = (excerpt.perspective, round(self.x_of(excerpt.video_ref_ms)))
             offset = stacked.get(key, 0)
             stacked[key] = offset + 1
+            labels.setdefault(key, []).append(excerpt)
             x = self.x_of(excerpt.video_ref_ms) - MARK_WIDTH / 2 + offset * (MARK_WIDTH + 1)
-            rect = QRectF(x, TOP + lane * LANE_HEIGHT + 6, MARK_WIDTH, LANE_HEIGHT - 12)
+            rect = QRectF(x, TOP + lane * LANE_HEIGHT + 6, MARK_WIDTH, MARK_HEIGHT)
             self.scene.addItem(
                 MarkItem(excerpt, rect, timeline.colors.get(excerpt.code_id, "#888888"), self.activate)
             )
-        self.scene.setSceneRect(0, 0, right + 20, bottom + 10)
+        self._draw_labels(lanes, labels)
+        legend_bottom = self._draw_legend(timeline, bottom + 12)
+        self.scene.setSceneRect(
+            0, 0, max(right + 20, self.graphics.viewport().width() - 4), legend_bottom + 10
+        )
         media = "video: " + Path(timeline.media_path).name if timeline.media_path else "no session video"
         self.info.setText(
             f"{len(timeline.marks)} recall codings with a video moment, {len(timeline.moments)} shared "
             f"moments (shaded); {media}"
         )
+
+    def _draw_labels(self, lanes: tuple[str, ...], stacks: dict[tuple[str, int], list[Excerpt]]) -> None:
+        """The code names under each stack of marks, on the first of two rows where they fit (else only in the
+        marks' tooltips), so a reader sees what was raised without hovering."""
+        ends: dict[tuple[str, int], float] = {}  # (lane, row) -> right end of the last label
+        for (perspective, x), excerpts in sorted(stacks.items(), key=lambda kv: kv[0][1]):
+            names = list(dict.fromkeys(e.code.split("/")[-1] for e in excerpts))
+            text = names[0] if len(names) == 1 else f"{names[0]} +{len(names) - 1}"
+            item = QGraphicsSimpleTextItem(text)
+            item.setBrush(QBrush(QColor("#34495e")))
+            width = item.boundingRect().width()
+            left = x - MARK_WIDTH / 2
+            for row in range(2):
+                if ends.get((perspective, row), -1.0) + 6 <= left:
+                    y = TOP + lanes.index(perspective) * LANE_HEIGHT + 6 + MARK_HEIGHT + 2 + row * LABEL_ROW
+                    item.setPos(left, y)
+                    item.setToolTip(", ".join(names))
+                    self.scene.addItem(item)
+                    ends[(perspective, row)] = left + width
+                    break
+
+    def _draw_legend(self, timeline: SessionTimeline, top: float) -> float:
+        """A swatch and the name of every code on the timeline, wrapped to the view's width; returns the bottom."""
+        shown = {}
+        for excerpt in timeline.marks:
+            shown.setdefault(excerpt.code_id, excerpt.code)
+        if not shown:
+            return top
+        caption = self.scene.addSimpleText("Codes:")
+        caption.setPos(8, top)
+        x, y = float(LEFT), top
+        limit = max(self.graphics.viewport().width() - RIGHT_MARGIN, LEFT + 300)
+        for code_id, name in sorted(shown.items(), key=lambda kv: kv[1].casefold()):
+            label = QGraphicsSimpleTextItem(name)
+            width = 16 + label.boundingRect().width() + 18
+            if x + width > limit and x > LEFT:
+                x, y = float(LEFT), y + 20
+            color = QColor(timeline.colors.get(code_id, "#888888"))
+            self.scene.addRect(QRectF(x, y + 3, 11, 11), QPen(color.darker(150)), QBrush(color))
+            label.setPos(x + 16, y)
+            self.scene.addItem(label)
+            x += width
+        return y + 20
 
     # -- acting on a mark -------------------------------------------------------------------------
     def activate(self, excerpt: Excerpt) -> None:

@@ -9,7 +9,6 @@ Qt boundary, which `TextPositions` guards.
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html import escape
@@ -31,6 +30,7 @@ from app.domain.errors import RapportError
 from app.services import codebook, coding, memos, study
 from app.services.changes import Change
 from app.services.code_sets import SetValueConflict
+from app.ui import coder_choice
 from app.ui.coding_index import CodingIndex, ShownCoding
 from app.ui.context import AppContext
 from app.ui.editor_commands import (
@@ -42,6 +42,7 @@ from app.ui.editor_commands import (
     ReplaceSetValueCommand,
     run_and_push,
 )
+from app.ui.icons import kind_label
 from app.ui.text_positions import TextPositions
 from app.ui.views import coding_menus
 from app.ui.views.coding_highlighter import CodingHighlighter
@@ -175,11 +176,11 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         if doc is None:
             self.title.setText("<span style='color:#888'>No document open</span>")
             return
-        facts = [
+        facts = [  # "Session transcript · dyad D01 · session 1", not "session 1 · session"
+            kind_label(doc.kind),
             f"dyad {doc.dyad}" if doc.dyad else "",
             f"session {doc.session}" if doc.session else "",
-            doc.perspective or "",
-            doc.kind,
+            f"{doc.perspective}'s view" if doc.perspective and doc.kind != "session" else "",
         ]
         detail = " · ".join(f for f in facts if f)
         self.title.setText(f"<b>{_html(doc.name)}</b> <span style='color:#777'>{_html(detail)}</span>")
@@ -542,13 +543,17 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
             self.context.undo_stack.endMacro()
 
     def _coder_id(self) -> int | None:
-        """The active coder; without one, a coder named after the user is created (undoably) and chosen."""
-        if self.context.active_coder_id is None:
-            command = NewCoderCommand(self.context, getpass.getuser() or "Me")
-            if not self._run(command):
-                return None
-            self.context.set_active_coder(command.coder_id)
-        return self.context.active_coder_id
+        """The active coder; when nobody is chosen yet, ask who is coding (None: cancelled, nothing is coded).
+        Creating that coder is undoable, in one step with the action that needed it (`_one_step`)."""
+        return coder_choice.first_coder(self.context, self, self.ask_coder_name, create=self._create_coder)
+
+    def _create_coder(self, name: str) -> int | None:
+        command = NewCoderCommand(self.context, name)
+        return command.coder_id if self._run(command) else None
+
+    def ask_coder_name(self, parent) -> str | None:
+        """Overridable in tests: ask the researcher's name before their first coding."""
+        return coder_choice.ask_name(parent)
 
     def _remember(self, code_id: int) -> None:
         if code_id in self.recent_codes:
