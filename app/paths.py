@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -44,3 +47,13 @@ def user_cache_dir() -> Path:
 def search_index_dir(project_id: str) -> Path:
     """The whoosh index of one project, keyed by the project's own id (never a temp folder)."""
     return user_cache_dir() / "search" / project_id
+
+
+def private_search_index_dir(project_id: str) -> Path:
+    """The search index of an encrypted project: in memory-backed storage (/dev/shm) where there is one,
+    private to this user, never in the cache folder. Removed when the project closes."""
+    shm = Path("/dev/shm")
+    base = shm if shm.is_dir() and os.access(shm, os.W_OK) else Path(tempfile.gettempdir())
+    root = base / f"rapport-{getpass.getuser()}" / "search"
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return root / project_id

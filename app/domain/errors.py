@@ -70,3 +70,11 @@ class OperationCancelled(RapportError):
 
     def __init__(self, message: str = "Cancelled; nothing was changed.") -> None:
         super().__init__(message)
+
+
+class PassphraseRequired(RapportError):
+    """The project is encrypted and no passphrase was given."""
+
+
+class WrongPassphrase(RapportError):
+    """The passphrase given does not open the encrypted project."""

@@ -13,7 +13,9 @@ A missing, outdated or damaged index folder is deleted and rebuilt from scratch.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -24,6 +26,7 @@ from app import paths
 from app.domain.errors import RapportError
 from app.search.index import DocumentEntry, MemoEntry, SearchIndex, TurnEntry
 from app.services.project import Project
+from app.storage import cipher
 from app.storage.queries import search as queries
 
 Progress = Callable[[int, int, str], None]
@@ -35,6 +38,7 @@ _lock = threading.RLock()
 _open: OrderedDict[Path, SearchIndex] = OrderedDict()
 # Per index folder: the project's state token and the index generation right after the last sync.
 _synced: dict[Path, tuple[str, int]] = {}
+_private_folders: set[Path] = set()  # indexes of encrypted projects, removed at exit
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,19 @@ class SyncReport:
 def index_folder(project: Project) -> Path:
     """The project's index folder (keyed by the project's id; by its path if an old file has no id)."""
     key = project.project_id or "path-" + hashlib.sha1(str(project.path).encode("utf-8")).hexdigest()
+    if cipher.is_encrypted(project.path):
+        folder = paths.private_search_index_dir(key)  # never a plain index of an encrypted project on disk
+        if not _private_folders:
+            atexit.register(_remove_private_folders)
+        _private_folders.add(folder)
+        return folder
     return paths.search_index_dir(key)
+
+
+def _remove_private_folders() -> None:
+    """At exit: remove the in-memory indexes of encrypted projects this process made."""
+    for folder in _private_folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def locked() -> threading.RLock:
@@ -82,6 +98,8 @@ def close_index(project: Project) -> None:
         index = _open.pop(index_folder(project), None)
         if index is not None:
             index.close()
+        if cipher.is_encrypted(project.path):
+            shutil.rmtree(index_folder(project), ignore_errors=True)
 
 
 def sync_index(

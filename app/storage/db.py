@@ -10,6 +10,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.storage import cipher
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -31,11 +33,14 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, read_only: bool)
 
 def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     """An engine on one project file. Read-only engines open the file with SQLite's `mode=ro`."""
-    if read_only:
-        url = f"sqlite:///file:{Path(path).resolve().as_posix()}?mode=ro&uri=true"
+    if cipher.is_encrypted(Path(path)):
+        engine = _encrypted_engine(Path(path), read_only)
     else:
-        url = f"sqlite:///{Path(path).resolve().as_posix()}"
-    engine = create_engine(url)
+        if read_only:
+            url = f"sqlite:///file:{Path(path).resolve().as_posix()}?mode=ro&uri=true"
+        else:
+            url = f"sqlite:///{Path(path).resolve().as_posix()}"
+        engine = create_engine(url)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # pragma: no branch - tiny adapter
@@ -46,6 +51,17 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
         connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def _encrypted_engine(path: Path, read_only: bool) -> Engine:
+    """An engine whose connections are keyed SQLCipher connections (see cipher.py); the key is checked here,
+    once, so a wrong passphrase is refused before anything else happens."""
+    cipher.open_with_any(path, read_only=True)[0].close()
+    return create_engine(
+        f"sqlite:///{path.resolve().as_posix()}",
+        module=cipher.sqlcipher_module(),
+        creator=lambda: cipher.connect(path, read_only=read_only, check_same_thread=False),
+    )
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
