@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from app.domain.errors import InvalidInput
 from app.domain.text_edits import TextEdit
-from app.services import editing
+from app.services import audit, editing
 from app.services.changes import Change
 from app.services.project import Project
 from app.storage.queries import editing as queries
@@ -121,6 +121,7 @@ def pseudonymise(
             )
             snapshots.append(outcome.snapshot)
             removed.extend(outcome.removed_codings)
+        audit.record(session, "pseudonymise", {"names": len(rules), "replacements": len(replacements)})
     documents = frozenset(by_document)
     project.notify(Change(documents=documents, codings=documents, memos=True))
     return PseudonymisationOutcome(tuple(replacements), tuple(snapshots), tuple(removed))
