@@ -162,4 +162,3 @@ def purge_backups(paths: list[str]) -> list[str]:
         path.unlink(missing_ok=True)
         removed.append(str(path))
     return removed
-
