@@ -6,7 +6,7 @@ import argparse
 
 from app.cli import Commands, Result, add_project_argument, project_for
 from app.domain.errors import RapportError
-from app.services import audit, protection
+from app.services import audit, ethics_summary, protection
 
 
 class AuditBroken(RapportError):
@@ -29,12 +29,23 @@ def register(commands: Commands) -> None:
     add_project_argument(parser)
     parser.add_argument("--new-passphrase-file", metavar="FILE", help="a file holding the new passphrase")
     parser = commands.add(
+        "ethics-summary", ethics, "a DOCX for an ethics application or data-management plan"
+    )
+    add_project_argument(parser)
+    parser.add_argument("out", metavar="OUT.docx")
+    parser = commands.add(
         "audit", audit_log, "the project's audit log (who opened, exported, erased... what)"
     )
     add_project_argument(parser)
     parser.add_argument(
         "--verify", action="store_true", help="check the hash chain; exit 1 naming the first bad entry"
     )
+
+
+def ethics(args: argparse.Namespace) -> Result:
+    with project_for(args, write=False) as project:
+        written = ethics_summary.write_ethics_summary(project, args.out)
+    return Result({"written": str(written)}, f"Wrote the ethics summary to {written}.")
 
 
 def encrypt(args: argparse.Namespace) -> Result:

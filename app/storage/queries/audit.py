@@ -26,3 +26,18 @@ def next_id(session: Session) -> int:
 
 def entries(session: Session) -> list[AuditEntry]:
     return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+def codings_per_coder(session: Session) -> list[tuple[str, int, int]]:
+    """(coder, codings, documents coded) for every coder, for the ethics summary."""
+    from sqlalchemy import func
+
+    from app.storage.models import Coder, Coding
+
+    rows = session.execute(
+        select(Coder.name, func.count(Coding.id), func.count(func.distinct(Coding.document_id)))
+        .outerjoin(Coding, Coding.coder_id == Coder.id)
+        .group_by(Coder.id)
+        .order_by(Coder.name)
+    ).all()
+    return [(name, codings, documents) for name, codings, documents in rows]
