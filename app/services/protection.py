@@ -18,7 +18,7 @@ from app import paths
 from app.domain.errors import InvalidInput
 from app.services import audit
 from app.services import backups as backup_service
-from app.services.project import open_project
+from app.services.project import Project, open_project
 from app.storage import cipher
 
 NEW_PASSPHRASE_ENV = "RAPPORT_NEW_PASSPHRASE"
@@ -102,24 +102,47 @@ def encrypt_project(path: Path | str, passphrase: str, *, coder: str | None = No
 
 def decrypt_project(path: Path | str, out: Path | str, *, coder: str | None = None) -> dict[str, Any]:
     """Write a plain copy of an encrypted project to `out` (the project itself stays encrypted)."""
-    path, out = Path(path), Path(out)
+    path = Path(path)
     if not cipher.is_encrypted(path):
         raise InvalidInput(f"{path.name} is not encrypted.")
+    _check_new_file(Path(out))
+    with contextlib.closing(open_project(path)) as project:
+        return write_decrypted_copy(project, out, coder=coder)
+
+
+def write_decrypted_copy(project: Project, out: Path | str, *, coder: str | None = None) -> dict[str, Any]:
+    """A plain copy of an open encrypted project (recorded in its audit log first, so the copy shows it)."""
+    out = Path(out)
+    if not cipher.is_encrypted(project.path):
+        raise InvalidInput(f"{project.path.name} is not encrypted.")
+    _check_new_file(out)
+    audit.record_event(project, "decrypt", {"to": str(out.resolve())}, coder)
+    connection, passphrase = cipher.open_with_any(project.path, read_only=True)
+    connection.close()
+    work = out.with_name(out.name + ".partial")
+    try:
+        cipher.decrypt_file(project.path, work, passphrase)
+        os.replace(work, out)
+    finally:
+        work.unlink(missing_ok=True)
+    return {"encrypted": False, "project": str(project.path), "out": str(out)}
+
+
+def check_passphrase(path: Path | str, passphrase: str) -> bool:
+    """True when `passphrase` opens the encrypted project (it is then remembered for this run)."""
+    try:
+        cipher.open_encrypted(Path(path), passphrase, read_only=True).close()
+    except cipher.WrongPassphrase:
+        return False
+    cipher.remember_passphrase(Path(path), passphrase)
+    return True
+
+
+def _check_new_file(out: Path) -> None:
     if out.exists():
         raise InvalidInput(f"{out} already exists; choose a new file name.")
     if not out.parent.is_dir():
         raise InvalidInput(f"The folder {out.parent} does not exist.")
-    with contextlib.closing(open_project(path)) as project:
-        audit.record_event(project, "decrypt", {"to": str(out.resolve())}, coder)
-        connection, passphrase = cipher.open_with_any(path, read_only=True)
-        connection.close()
-        work = out.with_name(out.name + ".partial")
-        try:
-            cipher.decrypt_file(path, work, passphrase)
-            os.replace(work, out)
-        finally:
-            work.unlink(missing_ok=True)
-    return {"encrypted": False, "project": str(path), "out": str(out)}
 
 
 def change_passphrase(path: Path | str, new: str, *, coder: str | None = None) -> dict[str, Any]:

@@ -1,0 +1,143 @@
+"""Protected projects in the window: the passphrase asked on open, New Project encrypted, File ▸ Protection
+(encrypt, audit log view), and the audit table model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from app.services import audit, protection
+from app.services.project import create_project, open_project
+from app.storage import cipher
+from app.ui import protection_actions
+from app.ui.context import AppContext
+from app.ui.dialogs.audit_dialog import AuditDialog
+from app.ui.dialogs.passphrase_dialog import PassphraseDialog
+from app.ui.main_window import MainWindow
+from app.ui.models.audit_model import AuditTableModel
+from tests.gui.conftest import build_study
+
+PASSPHRASE = "window passphrase"
+
+
+@pytest.fixture(autouse=True)
+def _no_passphrases(monkeypatch):
+    monkeypatch.delenv("RAPPORT_PASSPHRASE", raising=False)
+    protection.forget_passphrases()
+    yield
+    protection.forget_passphrases()
+
+
+@pytest.fixture
+def answers(monkeypatch):
+    """Scripted answers to the passphrase questions (None = cancel), and what was asked."""
+    state = {"passphrases": [], "asked": []}
+
+    def ask(parent, title, prompt, *, new=False):
+        state["asked"].append((title, prompt, new))
+        return state["passphrases"].pop(0) if state["passphrases"] else None
+
+    monkeypatch.setattr(protection_actions, "ask_passphrase", ask)
+    return state
+
+
+@pytest.fixture
+def window(qtbot, qapp):
+    qapp.setOrganizationName("Rapport")
+    qapp.setApplicationName("Rapport")
+    QSettings().clear()
+    context = AppContext()
+    win = MainWindow(context)
+    win.ask_coder = lambda names, current: names[0] if names else None
+    qtbot.addWidget(win)
+    yield win
+    context.undo_stack.clear()
+    context.set_project(None)
+
+
+def encrypted_study(tmp_path: Path) -> Path:
+    path = tmp_path / "clinic.rapport"
+    with create_project(path, passphrase=PASSPHRASE) as project:
+        build_study(project)
+    protection.forget_passphrases()
+    return path
+
+
+def test_opening_an_encrypted_project_asks_until_the_passphrase_fits(window, answers, tmp_path) -> None:
+    path = encrypted_study(tmp_path)
+    answers["passphrases"] = ["wrong passphrase", PASSPHRASE]
+    assert window.open_path(path)
+    assert len(answers["asked"]) == 2 and "does not open" in answers["asked"][1][1]
+    assert window.context.project is not None and window.context.project.path == path.resolve()
+    assert audit.entries(window.context.project)[-1].action == "open"
+
+
+def test_cancelling_the_passphrase_opens_nothing(window, answers, tmp_path) -> None:
+    path = encrypted_study(tmp_path)
+    assert not window.open_path(path)
+    assert window.context.project is None and len(answers["asked"]) == 1
+
+
+def test_encrypt_from_the_menu_closes_encrypts_and_reopens(window, answers, tmp_path, qtbot) -> None:
+    path = tmp_path / "study.rapport"
+    with create_project(path) as project:
+        build_study(project)
+    assert window.open_path(path)
+    actions = window.actions.protection
+    actions.update_actions()
+    assert actions.encrypt.isEnabled() and not actions.change.isEnabled()
+    answers["passphrases"] = [PASSPHRASE]
+    task = actions.encrypt_project()
+    qtbot.waitUntil(lambda: task.done, timeout=30000)
+    qtbot.waitUntil(lambda: window.context.project is not None, timeout=10000)
+    assert cipher.is_encrypted(path)
+    assert answers["asked"][0][2] is True  # a new passphrase: typed twice
+    actions.update_actions()
+    assert actions.change.isEnabled() and not actions.encrypt.isEnabled()
+    assert [e.action for e in audit.entries(window.context.project)][-2:] == ["encrypt", "open"]
+
+
+def test_new_project_dialog_offers_encryption(window, answers, tmp_path) -> None:
+    path = tmp_path / "new.rapport"
+    answers["passphrases"] = [PASSPHRASE]
+    assert window.create_project_at(path, False, PASSPHRASE)
+    assert cipher.is_encrypted(path)
+    from app.ui.dialogs.new_project_dialog import NewProjectDialog
+
+    dialog = NewProjectDialog(window, folder=tmp_path)
+    assert not dialog.encrypt.isChecked() and "Encrypt" in dialog.encrypt.text()
+    dialog.deleteLater()
+
+
+def test_passphrase_dialog_wants_a_long_passphrase_typed_twice(qtbot) -> None:
+    dialog = PassphraseDialog(None, "Encrypt", "Choose", new=True)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    dialog.passphrase.setText("short")
+    assert not ok.isEnabled()
+    dialog.passphrase.setText("long enough")
+    dialog.repeat.setText("long enougH")
+    assert not ok.isEnabled() and "differ" in dialog.problem.text()
+    dialog.repeat.setText("long enough")
+    assert ok.isEnabled() and dialog.value() == "long enough"
+
+
+def test_audit_view_lists_entries_and_shows_the_chain(tmp_path, qtbot, qtmodeltester) -> None:
+    path = tmp_path / "s.rapport"
+    with create_project(path) as project:
+        build_study(project)
+        audit.record_event(project, "open", {"via": "test"}, coder="Anna")
+    with open_project(path, read_only=True) as project:
+        dialog = AuditDialog(project)
+        qtbot.addWidget(dialog)
+        model = dialog.model
+        assert model.rowCount() == len(audit.entries(project)) >= 5
+        assert model.index(model.rowCount() - 1, 3).data() == "open"
+        assert "verifies" in dialog.status.text()
+        qtmodeltester.check(model)
+        dialog.resize(1280, 800)
+        dialog.grab().save(str(tmp_path / "audit.png"))
+    empty = AuditTableModel()
+    qtmodeltester.check(empty)
