@@ -141,3 +141,35 @@ def test_audit_view_lists_entries_and_shows_the_chain(tmp_path, qtbot, qtmodelte
         dialog.grab().save(str(tmp_path / "audit.png"))
     empty = AuditTableModel()
     qtmodeltester.check(empty)
+
+
+def test_erase_ethics_and_decrypted_copy_from_the_menu(window, answers, tmp_path, qtbot, monkeypatch) -> None:
+    path = encrypted_study(tmp_path)
+    answers["passphrases"] = [PASSPHRASE]
+    assert window.open_path(path)
+    project = window.context.project
+    from app.services import backups, study
+
+    study.add_participant(project, "C01", "client", "D01")  # the client of D01: "Client:" turns are theirs
+    study.add_participant(project, "T01", "therapist", "D01")
+    backups.make_backup(project, reason="test")
+    names = [p.name for p in study.list_participants(project)]
+    asked: list[str] = []
+    monkeypatch.setattr(protection_actions, "ask_participant", lambda parent, options: options[0])
+    monkeypatch.setattr(
+        protection_actions, "ask_confirm", lambda parent, title, text, detail="": asked.append(text) or True
+    )
+    task = window.actions.protection.erase_participant()
+    qtbot.waitUntil(lambda: task.done, timeout=30000)
+    assert "Will remove C01" in asked[0] and "backups still hold" in asked[1]
+    assert [p.name for p in study.list_participants(project)] == names[1:]
+    assert backups.list_backups(project) == []  # purged on request
+    saved: list[Path] = [tmp_path / "ethics.docx", tmp_path / "copy.rapport"]
+    monkeypatch.setattr(protection_actions, "ask_save_path", lambda *args: saved.pop(0))
+    task = window.actions.protection.write_ethics_summary()
+    qtbot.waitUntil(lambda: task.done, timeout=30000)
+    assert (tmp_path / "ethics.docx").is_file()
+    task = window.actions.protection.save_decrypted_copy()
+    qtbot.waitUntil(lambda: task.done, timeout=30000)
+    assert (tmp_path / "copy.rapport").read_bytes().startswith(b"SQLite format 3")
+    assert [e.action for e in audit.entries(project)][-2:] == ["erase", "decrypt"]
