@@ -132,3 +132,29 @@ def test_decrypt_writes_a_plain_copy_and_change_passphrase_rekeys_backups(tmp_pa
     protection.remember_passphrase(path, "a new passphrase")
     with open_project(path) as project:
         assert info(project).documents == 2
+
+
+def test_an_encrypted_project_from_an_older_rapport_is_backed_up_encrypted_and_upgraded(tmp_path: Path) -> None:
+    from tests.unit.test_storage_migrations import make_old_project
+
+    plain = tmp_path / "old-plain.rapport"
+    make_old_project(plain, "0003_coding_anchors")
+    path = tmp_path / "old.rapport"
+    cipher.encrypt_file(plain, path, PASSPHRASE)
+    protection.remember_passphrase(path, PASSPHRASE)
+    with open_project(path) as project:
+        assert info(project).schema == "0006_audit_log" and info(project).documents == 1
+        backup = project.upgraded_from_backup
+    assert backup is not None and cipher.is_encrypted(backup) and cipher.is_encrypted(path)
+
+
+def test_restoring_a_backup_of_an_encrypted_project_keeps_it_encrypted(tmp_path: Path) -> None:
+    path = tmp_path / "s.rapport"
+    with create_project(path, passphrase=PASSPHRASE) as project:
+        fill(project, tmp_path / "sources", unique_sentences())
+        backup = backups.make_backup(project, reason="test")
+    saved = backups.restore_backup(backup, path)
+    assert saved is not None and cipher.is_encrypted(saved)
+    assert cipher.is_encrypted(path)
+    with open_project(path) as project:
+        assert info(project).documents == 2
