@@ -134,7 +134,9 @@ def test_decrypt_writes_a_plain_copy_and_change_passphrase_rekeys_backups(tmp_pa
         assert info(project).documents == 2
 
 
-def test_an_encrypted_project_from_an_older_rapport_is_backed_up_encrypted_and_upgraded(tmp_path: Path) -> None:
+def test_an_encrypted_project_from_an_older_rapport_is_backed_up_encrypted_and_upgraded(
+    tmp_path: Path,
+) -> None:
     from tests.unit.test_storage_migrations import make_old_project
 
     plain = tmp_path / "old-plain.rapport"
