@@ -18,9 +18,7 @@ from pathlib import Path
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from app.domain.errors import PassphraseRequired, WrongPassphrase
-
-__all__ = ["PassphraseRequired", "WrongPassphrase"]
+from app.domain.errors import InvalidInput, PassphraseRequired, WrongPassphrase
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PAGE_SIZE = 4096  # SQLCipher 4's default page size: an encrypted file is a whole number of pages
@@ -63,8 +61,6 @@ def use_passphrase(passphrase: str | None) -> None:
 
 def read_passphrase_file(path: Path) -> str:
     """A passphrase from a file: its first line, without the line ending."""
-    from app.domain.errors import InvalidInput
-
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -100,8 +96,6 @@ def passphrase_for(path: Path) -> str:
 
 
 def check_new_passphrase(passphrase: str) -> str:
-    from app.domain.errors import InvalidInput
-
     if len(passphrase) < 8:
         raise InvalidInput("A passphrase needs at least 8 characters.")
     return passphrase
