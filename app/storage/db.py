@@ -54,9 +54,8 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
 
 
 def _encrypted_engine(path: Path, read_only: bool) -> Engine:
-    """An engine whose connections are keyed SQLCipher connections (see cipher.py); the key is checked here,
-    once, so a wrong passphrase is refused before anything else happens."""
-    cipher.open_with_any(path, read_only=True)[0].close()
+    """An engine whose connections are keyed SQLCipher connections (see cipher.py). A passphrase that does not
+    fit raises WrongPassphrase from the first connection."""
     return create_engine(
         f"sqlite:///{path.resolve().as_posix()}",
         module=cipher.sqlcipher_module(),
