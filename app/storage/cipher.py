@@ -23,6 +23,7 @@ from app.domain.errors import InvalidInput, PassphraseRequired, WrongPassphrase
 SQLITE_HEADER = b"SQLite format 3\x00"
 PAGE_SIZE = 4096  # SQLCipher 4's default page size: an encrypted file is a whole number of pages
 SALT_BYTES = 16
+RANDOM_BYTE_VALUES = 200  # 4,096 random bytes take about 255 distinct values; damaged or text pages far fewer
 KDF_ITERATIONS = 256_000
 ENV_PASSPHRASE = "RAPPORT_PASSPHRASE"
 DATABASE_ERRORS = (sqlite3.DatabaseError, sqlcipher.DatabaseError)
@@ -105,14 +106,17 @@ def check_new_passphrase(passphrase: str) -> str:
 
 
 def is_encrypted(path: Path) -> bool:
-    """True for a file that looks like an SQLCipher database: whole pages, without SQLite's plain header."""
+    """True for a file that looks like an SQLCipher database: whole pages, without SQLite's plain header, and
+    a first page that looks random (a salt, then ciphertext). A zeroed or text file is not taken for one."""
     try:
         size = os.path.getsize(path)
+        if size < PAGE_SIZE or size % PAGE_SIZE:
+            return False
         with open(path, "rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+            first_page = handle.read(PAGE_SIZE)
     except OSError:
         return False
-    return size >= PAGE_SIZE and size % PAGE_SIZE == 0 and header != SQLITE_HEADER
+    return not first_page.startswith(SQLITE_HEADER) and len(set(first_page)) >= RANDOM_BYTE_VALUES
 
 
 @functools.lru_cache(maxsize=32)

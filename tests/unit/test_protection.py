@@ -160,3 +160,14 @@ def test_restoring_a_backup_of_an_encrypted_project_keeps_it_encrypted(tmp_path:
     assert cipher.is_encrypted(path)
     with open_project(path) as project:
         assert info(project).documents == 2
+
+
+def test_a_zeroed_or_text_file_is_not_taken_for_an_encrypted_project(tmp_path: Path) -> None:
+    zeroed = tmp_path / "zeroed.rapport"
+    zeroed.write_bytes(b"\0" * 8192)
+    text = tmp_path / "text.rapport"
+    text.write_bytes(b"notes " * 4096)
+    for path in (zeroed, text):
+        assert not cipher.is_encrypted(path)
+        with pytest.raises(NotARapportProject):
+            open_project(path)
