@@ -19,6 +19,7 @@ from typing import Any
 
 from app import __version__
 from app.domain.errors import RapportError, ReadOnlyProject
+from app.services import protection
 from app.services.project import Project, explain_failure, open_project
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
@@ -69,6 +70,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, list[str]]:
     parser.add_argument("--version", action="version", version=f"Rapport {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    common.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        help="the passphrase of an encrypted project (else RAPPORT_PASSPHRASE)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands = Commands(subparsers, common)
     for module_name in command_modules():
@@ -144,6 +150,8 @@ def run(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
+        protection.forget_passphrases()  # a run knows only the passphrases given to it
+        protection.use_passphrase_file(getattr(args, "passphrase_file", None))
         result = args.handler(args)
     except RapportError as exc:
         print(f"rapport: {_one_line(str(exc))}", file=sys.stderr)

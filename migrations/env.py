@@ -35,7 +35,7 @@ def _run(connection) -> None:
 
 
 def _described_by_models(name, type_, _parent_names) -> bool:
-    """The search index's FTS5 tables are made by raw statements (0004_search_fts5), not by the models."""
+    """The search index's FTS5 tables are made by raw statements (0008_search_fts5), not by the models."""
     return not (type_ == "table" and is_index_table(name))
 
 

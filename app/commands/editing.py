@@ -7,6 +7,7 @@ import csv
 from pathlib import Path
 
 from app.cli import Commands, Result, add_project_argument, project_for
+from app.commands import pseudonym_maps
 from app.domain.errors import InvalidInput
 from app.services import editing, names
 from app.services.pseudonymise import PseudonymRule, preview, pseudonymise
@@ -19,6 +20,7 @@ def register(commands: Commands) -> None:
     add_project_argument(parser)
     parser.add_argument("--map", required=True, help="a CSV file of real name, pseudonym (one pair a row)")
     parser.add_argument("--dry-run", action="store_true", help="list the replacements, change nothing")
+    pseudonym_maps.add_map_arguments(parser)
     parser = commands.add("history", history, "the corrections made to a document's text")
     add_project_argument(parser)
     parser.add_argument("document", metavar="DOC")
@@ -40,7 +42,11 @@ def _rules(path: Path) -> list[PseudonymRule]:
 def run_pseudonymise(args: argparse.Namespace) -> Result:
     rules = _rules(Path(args.map))
     with project_for(args, write=not args.dry_run) as project:
-        found = preview(project, rules) if args.dry_run else list(pseudonymise(project, rules).replacements)
+        if args.dry_run:
+            found = preview(project, rules)
+        else:
+            kept_apart = pseudonym_maps.map_options(args)
+            found = list(pseudonymise(project, rules, **kept_apart).replacements)
     rows = [
         {
             "document": r.document,
@@ -52,6 +58,10 @@ def run_pseudonymise(args: argparse.Namespace) -> Result:
         for r in found
     ]
     verb = "Would replace" if args.dry_run else "Replaced"
+    if getattr(args, "map_out", None) and not args.dry_run:
+        rows = [{k: v for k, v in r.items() if k != "original"} for r in rows]  # the map is kept apart
+        return Result({"dry_run": False, "replacements": rows, "map_file": args.map_out},
+                      f"Replaced {len(rows)} occurrences; the map is in {args.map_out} (encrypted).")  # fmt: skip
     text = f"{verb} {len(rows)} occurrences" + "".join(
         f"\n  {r['document']} [{r['start']}:{r['end']}] {r['original']} -> {r['pseudonym']}" for r in rows
     )

@@ -90,3 +90,11 @@ class ProjectDamaged(NotARapportProject):
 
 class StorageUnavailable(RapportError):
     """The disk reported an input/output error that is not a full disk (a failing or removed drive)."""
+
+
+class PassphraseRequired(RapportError):
+    """The project is encrypted and no passphrase was given."""
+
+
+class WrongPassphrase(RapportError):
+    """The passphrase given does not open the encrypted project."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from app.domain.errors import NotARapportProject, RapportError
 from app.paths import user_data_dir
 from app.services.project import Project
-from app.storage import migrate
+from app.storage import cipher, migrate
 from app.storage.lock import ProjectLock
 
 KEEP_DAYS = 3
@@ -79,7 +79,7 @@ def backup_before(project: Project, reason: str) -> Path | None:
     (a full disk: then the change itself fails, saying so)."""
     try:
         return make_backup(project, reason)
-    except (OSError, sqlite3.Error, RapportError):
+    except (OSError, sqlite3.Error, *cipher.DATABASE_ERRORS, RapportError):
         return None
 
 
@@ -157,7 +157,7 @@ def restore_backup(backup: Path, project_path: Path) -> Path | None:
             saved = migrate.backup_path_for(project_path)
             try:
                 migrate.copy_database(project_path, saved)
-            except sqlite3.DatabaseError:
+            except cipher.DATABASE_ERRORS:
                 os.replace(project_path, saved)  # damaged: keep its bytes aside, untouched
         work = project_path.with_name(project_path.name + ".restoring")
         migrate.copy_database(backup, work)
@@ -173,9 +173,7 @@ def restore_backup(backup: Path, project_path: Path) -> Path | None:
 
 def _intact(path: Path) -> bool:
     try:
-        with contextlib.closing(
-            sqlite3.connect(f"file:{path.resolve().as_posix()}?mode=ro", uri=True)
-        ) as con:
+        with contextlib.closing(cipher.connect(path, read_only=True)) as con:
             return con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    except sqlite3.DatabaseError:
+    except cipher.DATABASE_ERRORS:
         return False

@@ -19,6 +19,7 @@ from app.formats.refi_qdc import read_codebook, write_codebook
 from app.formats.refi_qdpx import read_project
 from app.formats.refi_qdpx_writer import write_project
 from app.formats.safe_zip import ZipLimits
+from app.services import audit
 from app.services.anchors import anchor_ids
 from app.services.changes import EVERYTHING, Change
 from app.services.exchange_codes import (
@@ -92,9 +93,15 @@ def codebook_of(project: Project) -> RefiCodebook:
     return RefiCodebook(codes=tree, sets=sets, origin="Rapport")
 
 
+def _exported(project: Project, what: str, path: Path) -> Path:
+    """Record an export in the project's audit log (what, where); returns the path written."""
+    audit.record_event(project, "export", {"what": what, "to": str(Path(path).resolve())})
+    return path
+
+
 def export_codebook_qdc(project: Project, path: Path | str) -> Path:
     """The codebook as a REFI-QDA .qdc file (GUIDs stable across exports)."""
-    return write_output(path, write_codebook(codebook_of(project)))
+    return _exported(project, "codebook (.qdc)", write_output(path, write_codebook(codebook_of(project))))
 
 
 def _merge_sets(session, sets: list[RefiSet], ids_by_guid: dict[str, int]) -> int:
@@ -149,7 +156,7 @@ def export_codebook_csv(project: Project, path: Path | str) -> Path:
             )
             for c in _tree_order(codes)
         ]
-    return write_output(path, codebook_csv.write_codebook_csv(rows))
+    return _exported(project, "codebook (.csv)", write_output(path, codebook_csv.write_codebook_csv(rows)))
 
 
 def _tree_order(codes: list) -> list:
@@ -244,7 +251,7 @@ def export_codebook_docx(
     data = codebook_docx.write_codebook_docx(
         entries, title=title or f"Codebook: {project.name}", project=project.name
     )
-    return write_output(path, data)
+    return _exported(project, "codebook with excerpts (.docx)", write_output(path, data))
 
 
 def _distinct_passages(excerpts: list) -> list:
@@ -279,7 +286,7 @@ def export_project_qdpx(
     if progress:
         progress(1, 2, "Writing the archive")
     data = write_project(refi)
-    written = write_output(path, data)
+    written = _exported(project, "whole project (.qdpx)", write_output(path, data))
     if progress:
         progress(2, 2, "Done")
     return written

@@ -29,7 +29,7 @@ from app.formats.detect import (
     read_guarded,
     read_transcript,
 )
-from app.services import study
+from app.services import audit, study
 from app.services.changes import Change
 from app.services.project import Project, bump_content_version
 from app.storage.models import DOCUMENT_KINDS, PERSPECTIVES, Document
@@ -190,6 +190,9 @@ def import_text(
     parsed = parse_transcript(normalize_newlines(text))
     with project.write() as session:
         imported = store_document(session, name=name, parsed=parsed, meta=meta, source_name=source_name)
+        audit.record(
+            session, "import", {"documents": [imported.name], "files": [source_name] if source_name else []}
+        )
     tell_search_index(project, [imported.id])
     project.notify(Change(study=True, documents=frozenset({imported.id})))
     return imported
@@ -299,6 +302,9 @@ def import_files(
                         )
                 except RapportError as exc:
                     failures[index] = ImportFailure(str(path), _naming(path, exc))
+            if imported:
+                audit.record(session, "import", {"documents": [imported[i].name for i in sorted(imported)],
+                                                 "files": [str(loaded_path) for _, loaded_path, _, _ in loaded]})  # fmt: skip
             _check_cancelled(cancelled)
     if progress:
         progress(total, total, "Done")

@@ -164,10 +164,10 @@ class Project:
         return self.path.stem
 
 
-def create_project(path: Path | str) -> Project:
-    """Create an empty project file at the newest schema and open it."""
+def create_project(path: Path | str, *, passphrase: str | None = None) -> Project:
+    """Create an empty project file at the newest schema and open it; encrypted when given a passphrase."""
     path = Path(path)
-    migrate.create_project_file(path)
+    migrate.create_project_file(path, passphrase)
     return Project(path)
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.domain.errors import InvalidInput
 from app.domain.text_edits import TextEdit
-from app.services import editing
+from app.services import audit, editing
 from app.services.changes import Change
 from app.services.project import Project
+from app.storage import cipher, pseudonym_map
 from app.storage.queries import editing as queries
 
 CONTEXT_CHARS = 30
@@ -99,15 +101,31 @@ def preview(project: Project, rules: list[PseudonymRule]) -> list[Replacement]:
 
 
 def pseudonymise(
-    project: Project, rules: list[PseudonymRule], *, coder_id: int | None = None
+    project: Project,
+    rules: list[PseudonymRule],
+    *,
+    coder_id: int | None = None,
+    map_file: Path | None = None,
+    map_passphrase: str | None = None,
 ) -> PseudonymisationOutcome:
-    """Replace the names everywhere, in one transaction; undo with `undo_pseudonymise`."""
+    """Replace the names everywhere, in one transaction; undo with `undo_pseudonymise`.
+
+    With `map_file` the map (real name -> pseudonym) is written to that separate encrypted file and the
+    project's history records only the pseudonyms, so the project alone cannot re-identify anyone."""
+    if map_file is not None:
+        if Path(map_file).exists():
+            raise InvalidInput(f"{map_file} already exists; choose a new file for the pseudonym map.")
+        if not map_passphrase:
+            raise InvalidInput("A pseudonym map kept apart is encrypted: give it a passphrase.")
+        cipher.check_new_passphrase(map_passphrase)
     replacements = preview(project, rules)
     by_document: dict[int, list[Replacement]] = {}
     for replacement in replacements:
         by_document.setdefault(replacement.document_id, []).append(replacement)
     snapshots, removed = [], []
     with project.write() as session:
+        if map_file is not None:  # freed pages are zeroed: the real names do not linger in the file
+            session.connection().exec_driver_sql("PRAGMA secure_delete=ON")
         for document_id, items in by_document.items():
             edits, shift = [], 0
             for item in items:  # sequential edits: each against the text the previous ones left
@@ -115,12 +133,30 @@ def pseudonymise(
                 edits.append(edit)
                 shift += edit.delta
             counts = Counter((i.original, i.pseudonym) for i in items)
-            summary = "Pseudonymised: " + "; ".join(f"{n} × “{o}” → “{p}”" for (o, p), n in counts.items())
+            if map_file is not None:  # the originals stay out of the project
+                summary = "Pseudonymised (map kept apart): " + "; ".join(
+                    f"{n} × “{p}”" for (_, p), n in counts.items()
+                )
+            else:
+                summary = "Pseudonymised: " + "; ".join(
+                    f"{n} × “{o}” → “{p}”" for (o, p), n in counts.items()
+                )
             outcome = editing.apply_in_session(
                 session, document_id, edits, coder_id=coder_id, summary=summary
             )
             snapshots.append(outcome.snapshot)
             removed.extend(outcome.removed_codings)
+        detail = {"names": len(rules), "replacements": len(replacements)}
+        if map_file is not None:
+            detail["map_file"] = str(Path(map_file).resolve())
+        audit.record(session, "pseudonymise", detail)
+        if map_file is not None:  # written inside the transaction: no map, no pseudonymisation
+            rows = Counter((r.original, r.pseudonym, r.document) for r in replacements)
+            pseudonym_map.write_map(
+                Path(map_file), map_passphrase or "", project.project_id, [(*k, n) for k, n in rows.items()]
+            )
+    if map_file is not None:
+        _fold_wal(project)
     documents = frozenset(by_document)
     project.notify(Change(documents=documents, codings=documents, memos=True))
     return PseudonymisationOutcome(tuple(replacements), tuple(snapshots), tuple(removed))
@@ -132,3 +168,23 @@ def undo_pseudonymise(project: Project, outcome: PseudonymisationOutcome) -> Non
             editing.restore_in_session(session, snapshot)
     documents = frozenset(s.document_id for s in outcome.snapshots)
     project.notify(Change(documents=documents, codings=documents, memos=True))
+
+
+def view_map(map_file: Path, passphrase: str, project: Project | None = None) -> list[dict[str, object]]:
+    """The rows of a pseudonym map kept apart; viewing it is recorded in the project's audit log."""
+    project_id, rows = pseudonym_map.read_map(Path(map_file), passphrase)
+    if project is not None:
+        if project_id and project.project_id and project_id != project.project_id:
+            raise InvalidInput(f"{Path(map_file).name} is the pseudonym map of another project.")
+        audit.record_event(project, "view-pseudonym-map", {"map_file": str(Path(map_file).resolve())})
+    return [{"real": r, "pseudonym": p, "document": d, "occurrences": n} for r, p, d, n in rows]
+
+
+def _fold_wal(project: Project) -> None:
+    raw = project.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.close()
+    finally:
+        raw.close()

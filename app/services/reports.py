@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.formats.excerpts_report import Excerpt, write_excerpts_csv, write_excerpts_docx
+from app.services import audit
 from app.services.exchange_codes import code_paths
 from app.services.exchange_files import write_output
 from app.services.project import Project
@@ -90,7 +91,7 @@ def export_excerpts_docx(
     data = write_excerpts_docx(
         excerpts, title=title or f"Coded excerpts: {project.name}", project=project.name
     )
-    return write_output(path, data)
+    return _exported(project, "coded excerpts (.docx)", write_output(path, data))
 
 
 def export_codings_csv(
@@ -100,4 +101,11 @@ def export_codings_csv(
     codes: Sequence[str | int] | None = None,
     coder: str | int | None = None,
 ) -> Path:
-    return write_output(path, write_excerpts_csv(list_excerpts(project, codes=codes, coder=coder)))
+    written = write_output(path, write_excerpts_csv(list_excerpts(project, codes=codes, coder=coder)))
+    return _exported(project, "codings with excerpts (.csv)", written)
+
+
+def _exported(project: Project, what: str, path: Path) -> Path:
+    """Record an export of transcript text in the project's audit log (what, where)."""
+    audit.record_event(project, "export", {"what": what, "to": str(Path(path).resolve())})
+    return path

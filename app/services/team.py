@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.errors import InvalidInput, NotARapportProject, ReadOnlyProject
+from app.services import audit
 from app.services.changes import EVERYTHING
 from app.services.project import Project, open_project
 from app.storage import migrate
@@ -100,6 +101,9 @@ def send_out_copies(project: Project, coders: list[str], folder: Path) -> list[P
             # its own id, so the copy's search index and backups never mix with the project's
             project_queries.set_meta(session, "project_id", str(uuid.uuid4()))
         made.append(target)
+    audit.record_event(
+        project, "export", {"what": "blind coder copies", "to": [str(p.resolve()) for p in made]}
+    )
     return made
 
 
@@ -155,7 +159,10 @@ def merge_copies(project: Project, copies: list[Path], *, dry_run: bool = False)
             for path, copy in data:
                 outcome.copies.append(_merge_one(session, path.name, copy, inserted))
             if dry_run:
-                raise _DryRunDone  # roll the whole merge back: the summary is all a dry run keeps
+                raise _DryRunDone
+            audit.record(
+                session, "merge", {"copies": [str(path.resolve()) for path, _ in data]}
+            )  # roll the whole merge back: the summary is all a dry run keeps
     except _DryRunDone:
         return outcome
     outcome.inserted = inserted

@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.storage import cipher
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 # A WAL reader needs room for its 32 KB shared-memory file beside the project.
 NO_ROOM_FOR_SHM = 64 * 1024
@@ -64,11 +66,14 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
 
     SQL parameters are hidden from error messages and logs: they hold transcript text, which must never
     reach a terminal, a log file or a bug report."""
-    if read_only:
-        url = f"sqlite:///{read_only_uri(path)}&uri=true"
+    if cipher.is_encrypted(Path(path)):
+        engine = _encrypted_engine(Path(path), read_only)
     else:
-        url = f"sqlite:///{Path(path).resolve().as_posix()}"
-    engine = create_engine(url, hide_parameters=True)
+        if read_only:
+            url = f"sqlite:///{read_only_uri(path)}&uri=true"
+        else:
+            url = f"sqlite:///{Path(path).resolve().as_posix()}"
+        engine = create_engine(url, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # pragma: no branch - tiny adapter
@@ -79,6 +84,17 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
         connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def _encrypted_engine(path: Path, read_only: bool) -> Engine:
+    """An engine whose connections are keyed SQLCipher connections (see cipher.py). A passphrase that does not
+    fit raises WrongPassphrase from the first connection."""
+    return create_engine(
+        f"sqlite:///{path.resolve().as_posix()}",
+        module=cipher.sqlcipher_module(),
+        creator=lambda: cipher.connect(path, read_only=read_only, check_same_thread=False),
+        hide_parameters=True,  # parameters hold transcript text
+    )
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -28,6 +28,7 @@ from app.domain.errors import (
     StorageUnavailable,
 )
 from app.paths import migrations_dir
+from app.storage import cipher
 from app.storage.db import looks_like_sqlite, read_only_uri
 from app.storage.failures import explain_storage_failure
 from app.storage.released_shapes import restamp_released_shape
@@ -59,7 +60,9 @@ def known_revisions() -> set[str]:
 
 def _migration_engine(path: Path):
     """An engine for migrating: real transactions, and foreign keys OFF so batch table copies never cascade."""
-    engine = create_engine(f"sqlite:///{path.resolve().as_posix()}", hide_parameters=True)
+    engine = create_engine(
+        f"sqlite:///{path.resolve().as_posix()}", hide_parameters=True, **cipher.engine_options(path)
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -90,8 +93,9 @@ def _upgrade(path: Path) -> None:
         engine.dispose()
 
 
-def create_project_file(path: Path) -> None:
-    """Create a new, empty project at the newest schema. Refuses to overwrite an existing file."""
+def create_project_file(path: Path, passphrase: str | None = None) -> None:
+    """Create a new, empty project at the newest schema, encrypted when a passphrase is given.
+    Refuses to overwrite an existing file."""
     path = Path(path)
     if path.exists():
         raise NotARapportProject(f"{path} already exists; choose a new file name.")
@@ -114,6 +118,14 @@ def create_project_file(path: Path) -> None:
             )
         with contextlib.closing(sqlite3.connect(work)) as con:
             con.execute("PRAGMA journal_mode=WAL")
+        if passphrase is not None:
+            encrypted = path.with_name(path.name + ".encrypting")
+            try:
+                cipher.encrypt_file(work, encrypted, passphrase)
+                os.replace(encrypted, work)
+            finally:
+                encrypted.unlink(missing_ok=True)
+            cipher.remember_passphrase(path, passphrase)
         os.replace(work, path)
     finally:
         work.unlink(missing_ok=True)
@@ -124,10 +136,15 @@ def read_revision(path: Path) -> str:
     path = Path(path)
     if not path.is_file():
         raise NotARapportProject(f"{path} does not exist.")
-    if not looks_like_sqlite(path):
+    if not looks_like_sqlite(path) and not cipher.is_encrypted(path):
         raise NotARapportProject(f"{path.name} is not a Rapport project (it is not an SQLite database).")
     try:
-        with contextlib.closing(sqlite3.connect(read_only_uri(path), uri=True)) as con:
+        connection = (
+            cipher.connect(path, read_only=True)
+            if cipher.is_encrypted(path)
+            else sqlite3.connect(read_only_uri(path), uri=True)
+        )
+        with contextlib.closing(connection) as con:
             tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "alembic_version" not in tables or "project_meta" not in tables:
                 raise NotARapportProject(f"{path.name} is an SQLite database, but not a Rapport project.")
@@ -135,7 +152,7 @@ def read_revision(path: Path) -> str:
             if not marker or marker[0] != APPLICATION_MARKER:
                 raise NotARapportProject(f"{path.name} is an SQLite database, but not a Rapport project.")
             row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except cipher.DATABASE_ERRORS as exc:
         raise explain_storage_failure(exc, path) or NotARapportProject(
             f"{path.name} cannot be read as a Rapport project ({exc})."
         ) from exc
@@ -155,13 +172,9 @@ def backup_path_for(path: Path, when: datetime | None = None) -> Path:
 
 
 def copy_database(source: Path, target: Path) -> None:
-    """A consistent copy of a live SQLite file (the online backup API; includes committed WAL content)."""
-    source_uri = f"file:{source.resolve().as_posix()}?mode=ro"
-    with (
-        contextlib.closing(sqlite3.connect(source_uri, uri=True)) as src,
-        contextlib.closing(sqlite3.connect(target)) as dst,
-    ):
-        src.backup(dst)
+    """A consistent copy of a live SQLite file (the online backup API; includes committed WAL content).
+    The copy of an encrypted project is encrypted with the same passphrase."""
+    cipher.copy(source, target)
 
 
 def _revision_number(revision: str) -> int | None:
@@ -221,10 +234,7 @@ def prepare_for_open(path: Path) -> OpenCheck:
 
 def _checkpoint_and_close(path: Path) -> None:
     """Fold any WAL into the file so no stale -wal survives beside the upgraded copy."""
-    with contextlib.closing(sqlite3.connect(path)) as con:
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    for suffix in ("-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
+    cipher.checkpoint(path)
 
 
 def current_revision_of(connection) -> str | None:

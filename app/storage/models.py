@@ -417,3 +417,19 @@ class CqrSetting(Base):
     __tablename__ = "cqr_settings"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """One line of the project's append-only, hash-chained audit log (who opened, exported, erased... what).
+
+    `hash` is the SHA-256 of the entry's id, the previous entry's hash and its own content, so an edited,
+    removed or reordered row breaks the chain; triggers refuse UPDATE and DELETE on the table."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[str] = mapped_column(String(32))  # ISO 8601 UTC, seconds: hashed as stored
+    coder: Mapped[str] = mapped_column(String(200), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON, keys sorted
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

@@ -12,7 +12,7 @@ cache folder; `rebuild` exists only for a damaged file.
 Tokenizer: unicode61 with remove_diacritics 2 (`cafe` finds `café`, case-insensitive), no stemming. unicode61
 takes symbols for letters, so `thanks🙂` would be one word that `thanks` never finds: every non-ASCII symbol
 (emoji, arrows, currency, skin tones, format characters) is named a separator, as whoosh's analyzer had it.
-Migration 0004_search_fts5 creates all this with `create_statements()` and fills it with `fill()`.
+Migration 0008_search_fts5 creates all this with `create_statements()` and fills it with `fill()`.
 """
 
 from __future__ import annotations

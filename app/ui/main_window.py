@@ -27,7 +27,7 @@ from app.domain.errors import NotARapportProject, RapportError
 from app.paths import fresh_demo_path
 from app.services import backups
 from app.services.project import Project, needs_upgrade, open_project
-from app.ui import coder_choice, study_tree_menu
+from app.ui import coder_choice, protection_actions, study_tree_menu
 from app.ui import recent_projects as recent
 from app.ui.backup_support import BackupKeeper, RestoreBackupDialog, restore_into
 from app.ui.context import AppContext
@@ -242,6 +242,7 @@ class MainWindow(QMainWindow):
         if project is not None:
             recent.add_recent(project.path)
             coder_choice.choose_on_open(self, project)
+            protection_actions.record_open(self.context, project)
             if project.upgraded_from_backup:
                 self.status.show_message(
                     f"Upgraded; the original was kept as {project.upgraded_from_backup.name}", 10000
@@ -257,6 +258,8 @@ class MainWindow(QMainWindow):
         if self.context.project is not None and self.context.project.path == path.resolve():
             return True
         self.codebook.editor.save()
+        if not protection_actions.ensure_passphrase(self, path):
+            return False
         if needs_upgrade(path):  # copying and migrating a large file takes a while: not on the GUI thread
             self._upgrade_and_open(path)
             return True
@@ -295,12 +298,19 @@ class MainWindow(QMainWindow):
         dialog = NewProjectDialog(self)
         if dialog.exec() != NewProjectDialog.DialogCode.Accepted:
             return
-        self.create_project_at(dialog.path(), dialog.starter.isChecked())
+        passphrase = None
+        if dialog.encrypt.isChecked():
+            passphrase = protection_actions.ask_passphrase(
+                self, "New encrypted project", f"Choose a passphrase for {dialog.path().name}.", new=True
+            )
+            if passphrase is None:
+                return
+        self.create_project_at(dialog.path(), dialog.starter.isChecked(), passphrase)
 
-    def create_project_at(self, path: Path, starter_codebook: bool) -> bool:
+    def create_project_at(self, path: Path, starter_codebook: bool, passphrase: str | None = None) -> bool:
         """Create a project and switch to it; when creating fails, the open project stays open."""
         try:
-            project = create_new_project(path, starter_codebook)
+            project = create_new_project(path, starter_codebook, passphrase)
         except RapportError as error:
             report_error(self, error, "New project")
             return False

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMenu, QToolBar
 from app.ui.exchange_actions import ExchangeActions
 from app.ui.hosted_views import available
 from app.ui.icons import standard
+from app.ui.protection_actions import ProtectionActions
 from app.ui.recent_projects import clear_recent, recent_projects
 from app.ui.toolbar_actions import steady_copy
 
@@ -75,6 +76,7 @@ def build_menus(window: MainWindow) -> SimpleNamespace:
     a.team_menu = file_menu.addMenu("&Team")
     a.send_out = a.team_menu.addAction("Send out copies for coders…", window.send_out_copies)
     a.merge_copies = a.team_menu.addAction("Merge coders' copies…", window.merge_copies)
+    a.protection = ProtectionActions(window, window.context, file_menu)  # Protection ▸
     a.restore_backup = _action(
         window, "Restore from &backup…", window.restore_from_backup,
         "Replace the project with one of its automatic backups (the current file is kept)",

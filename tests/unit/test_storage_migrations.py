@@ -19,7 +19,7 @@ from app.storage.models import Base
 from app.storage.search_index import is_index_table
 
 FIRST_REVISION = "0001_initial"
-# The search index's FTS5 tables are made by raw statements (0004_search_fts5), not described by the models.
+# The search index's FTS5 tables are made by raw statements (0008_search_fts5), not described by the models.
 COMPARE_OPTIONS = {
     "compare_type": True,
     "include_name": lambda name, type_, _parents: not (type_ == "table" and is_index_table(name)),

@@ -43,6 +43,9 @@ class NewProjectDialog(QDialog):
         self.starter = QCheckBox("Add the starter codebook (alliance themes with definitions)", self)
         self.starter.setChecked(True)
         self.starter.setToolTip("Trust, competence, rupture, repair, empathy, shared goals… ready to refine")
+        self.encrypt = QCheckBox("Encrypt the project (AES-256; you choose a passphrase next)", self)
+        self.encrypt.setToolTip("For clinical data: the file, its backups and its search index are unreadable "
+                                "without the passphrase, which Rapport never stores")  # fmt: skip
         self.where = QLabel(self)
         self.where.setWordWrap(True)
         self.where.setStyleSheet("color: palette(mid)")
@@ -58,6 +61,7 @@ class NewProjectDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.starter)
+        layout.addWidget(self.encrypt)
         layout.addWidget(self.where)
         layout.addWidget(self.buttons)
         self.name.textChanged.connect(self._update)
@@ -90,9 +94,9 @@ class NewProjectDialog(QDialog):
             self.folder.setText(chosen)
 
 
-def create_new_project(path: Path, starter_codebook: bool) -> Project:
-    """Create the file and, when asked, load the starter codebook into it."""
-    project = create_project(path)
+def create_new_project(path: Path, starter_codebook: bool, passphrase: str | None = None) -> Project:
+    """Create the file (encrypted when given a passphrase) and, when asked, load the starter codebook."""
+    project = create_project(path, passphrase=passphrase)
     if starter_codebook:
         try:
             from app.services.codebook import load_starter_codebook

@@ -1,6 +1,6 @@
 """rules in the schema: identical codings, a memo's target key, unique shortcuts
 
-Revision ID: 0010_schema_rules
+Revision ID: 0004_schema_rules
 Revises: 0003_coding_anchors
 Create Date: 2026-12-03
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_schema_rules"
+revision = "0004_schema_rules"
 down_revision = "0003_coding_anchors"
 branch_labels = None
 depends_on = None

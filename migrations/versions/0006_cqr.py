@@ -1,7 +1,7 @@
 """CQR workbench: core ideas per case and domain with their excerpts, audit comments and answers, rule settings
 
-Revision ID: 0005_cqr
-Revises: 0007_code_sets
+Revision ID: 0006_cqr
+Revises: 0005_code_sets
 Create Date: 2026-12-03
 
 New tables only (nothing existing changes). Audit comments keep a label of what they were about, and lose
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_cqr"
-down_revision = "0007_code_sets"
+revision = "0006_cqr"
+down_revision = "0005_code_sets"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """search index inside the project: SQLite FTS5 tables over turns and memos, kept current by triggers
 
-Revision ID: 0004_search_fts5
-Revises: 0005_cqr
+Revision ID: 0008_search_fts5
+Revises: 0007_audit_log
 Create Date: 2026-12-03
 
 Replaces the whoosh index in the user's cache folder. The upgrade creates the tables and triggers and indexes
@@ -16,8 +16,8 @@ from alembic import op
 
 from app.storage import search_index
 
-revision = "0004_search_fts5"
-down_revision = "0005_cqr"
+revision = "0008_search_fts5"
+down_revision = "0007_audit_log"
 branch_labels = None
 depends_on = None
 

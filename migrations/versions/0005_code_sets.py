@@ -1,7 +1,7 @@
 """code sets: a parent code can hold mutually exclusive values, each child with a number for rating scales
 
-Revision ID: 0007_code_sets
-Revises: 0010_schema_rules
+Revision ID: 0005_code_sets
+Revises: 0004_schema_rules
 Create Date: 2026-12-03
 
 Agreement on a set of values (a rupture type, a 1-5 rating) needs to know which parents are sets and, for the
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_code_sets"
-down_revision = "0010_schema_rules"
+revision = "0005_code_sets"
+down_revision = "0004_schema_rules"
 branch_labels = None
 depends_on = None
 
