@@ -68,6 +68,7 @@ def _code_notes(codes: list[RefiCode]) -> list[tuple[str, list[str]]]:
 def _note_targets(state: ImportState) -> dict[str, dict[str, Any]]:
     """Note GUID -> where it belongs; the first reference found wins."""
     targets: dict[str, dict[str, Any]] = {}
+    ranges = {note.guid: note.range for note in state.refi.notes if note.range is not None}
     for code_guid, note_guids in _code_notes(state.refi.codes):
         for note in note_guids:
             targets.setdefault(note, {"target": "code", "code_id": state.code_ids.get(code_guid)})
@@ -90,7 +91,10 @@ def _note_targets(state: ImportState) -> dict[str, dict[str, Any]]:
                     },
                 )
         for note in source.note_guids:
-            targets.setdefault(note, {"target": "document", "document_id": document_id})
+            target = {"target": "document", "document_id": document_id}
+            if note in ranges:  # a note on a range of this source (QualCoder's form)
+                target["start"], target["end"] = ranges[note]
+            targets.setdefault(note, target)
     for note in state.refi.note_guids:
         targets.setdefault(note, {"target": "project"})
     if state.ext is not None:
