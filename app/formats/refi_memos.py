@@ -17,7 +17,7 @@ from __future__ import annotations
 from lxml import etree
 
 from app.domain.transcript import normalize_newlines
-from app.formats.refi_common import children_named, stable_guid
+from app.formats.refi_common import children_named, stable_guid, xml_safe
 from app.formats.refi_project import RefiNote, RefiProject, RefiSource
 
 # Description texts joined like this when Rapport writes several memos of one element into one Description.
@@ -35,11 +35,13 @@ def note_range(element: etree._Element) -> tuple[int, int] | None:
 
 
 def joined_texts(texts: list[str]) -> str:
+    """Several memos' texts as one `<Description>` (how Rapport writes them for other tools)."""
     return MEMO_SEPARATOR.join(text.strip() for text in texts if text.strip())
 
 
 def _same(description: str, notes: list[RefiNote]) -> bool:
-    return normalize_newlines(description).strip() == joined_texts([n.text for n in notes])
+    texts = [xml_safe(normalize_newlines(n.text)) for n in notes]
+    return xml_safe(normalize_newlines(description)).strip() == joined_texts(texts)
 
 
 def place_memo_forms(project: RefiProject) -> None:
@@ -62,9 +64,7 @@ def place_memo_forms(project: RefiProject) -> None:
             project.note_guids.append(guid)
 
 
-def _add(
-    project: RefiProject, notes: dict[str, RefiNote], guid: str, text: str, **facts: object
-) -> str:
+def _add(project: RefiProject, notes: dict[str, RefiNote], guid: str, text: str, **facts: object) -> str:
     note = RefiNote(guid=guid, name="", text=normalize_newlines(text).strip(), **facts)  # type: ignore[arg-type]
     project.notes.append(note)
     notes[guid] = note
@@ -98,7 +98,14 @@ def _selection_descriptions(project: RefiProject, source: RefiSource, notes: dic
             owned = [notes[g] for g in selection.note_guids if g in notes]
             if not _same(description, owned):
                 guid = stable_guid("selection-memo", selection.guid)
-                _add(project, notes, guid, description, user_guid=selection.user_guid, created=selection.created)
+                _add(
+                    project,
+                    notes,
+                    guid,
+                    description,
+                    user_guid=selection.user_guid,
+                    created=selection.created,
+                )
                 selection.note_guids.append(guid)
             continue
         for coding in selection.codings:
@@ -109,3 +116,15 @@ def _selection_descriptions(project: RefiProject, source: RefiSource, notes: dic
                 created = coding.created or selection.created
                 _add(project, notes, guid, description, user_guid=author, created=created)
                 coding.note_guids.append(guid)
+
+
+def write_memo_descriptions(project: RefiProject) -> None:
+    """The second form of memos for tools that read only descriptions (QualCoder, MAXQDA): a selection's
+    `<Description>` holds its codings' memos, a source's `<Description>` its memos on the whole document."""
+    notes = {note.guid: note for note in project.notes}
+    for source in project.sources:
+        for selection in source.selections:
+            texts = [notes[g].text for c in selection.codings for g in c.note_guids if g in notes]
+            selection.description = joined_texts(texts)
+        whole = [notes[g].text for g in source.note_guids if g in notes and notes[g].range is None]
+        source.description = joined_texts(whole)

@@ -91,6 +91,7 @@ class RefiNote:
     user_guid: str | None = None
     created: datetime | None = None
     modified: datetime | None = None
+    in_file: bool = False  # written as a text file named by plainTextPath (QualCoder reads notes only so)
     raw_range: tuple[int, int] | None = None  # an inner PlainTextSelection, as the file counts
     range: tuple[int, int] | None = None  # that range in Rapport positions of the source referencing the note
 

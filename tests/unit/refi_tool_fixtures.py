@@ -166,6 +166,4 @@ def maxqda_project() -> bytes:
  </Links>
 </Project>
 """
-    return _zip(
-        {"project.qde": qde.encode("utf-8"), f"sources/{MX_SOURCE}.txt": TEXT.encode("utf-8")}
-    )
+    return _zip({"project.qde": qde.encode("utf-8"), f"sources/{MX_SOURCE}.txt": TEXT.encode("utf-8")})

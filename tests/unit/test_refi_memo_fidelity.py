@@ -3,6 +3,8 @@ project descriptions), and the import summary names what it could not carry."""
 
 from __future__ import annotations
 
+import zipfile
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,9 @@ from lxml import etree
 
 from app.services import exchange
 from app.services.memos import memo_listing
-from tests.unit.exchange_study import SHARED
+from app.services.project import create_project
+from tests.unit.exchange_study import RECALL_TEXT, SHARED, build_study
+from tests.unit.exchange_study import span as study_span
 from tests.unit.refi_tool_fixtures import maxqda_project, qualcoder_project, span
 
 
@@ -26,9 +30,6 @@ def memos_by_text(project) -> dict[str, dict]:
 
 @pytest.mark.skipif(not (SHARED / "Project.xsd").is_file(), reason=f"REFI-QDA schemas not found in {SHARED}")
 def test_fixtures_are_schema_valid() -> None:
-    import zipfile
-    from io import BytesIO
-
     validator = etree.XMLSchema(etree.parse(str(SHARED / "Project.xsd")))
     for data in (qualcoder_project(), maxqda_project()):
         with zipfile.ZipFile(BytesIO(data)) as archive:
@@ -63,3 +64,60 @@ def test_maxqda_coding_memos_and_range_memos(project, tmp_path: Path) -> None:
     assert found["Good session overall."]["target"] == "document"
     assert report.codings == 1 and report.memos == 3
     assert report.skipped == {"links between items": 1}
+
+
+def qualcoder_reads(data: bytes) -> dict[str, list]:
+    """What QualCoder's importer (refi.py) takes from an archive: coding memos from selection descriptions,
+    document memos from source descriptions, annotations from notes a source references that hold an inner
+    selection, journals from named notes with a plainTextPath file."""
+    ns = "{urn:QDA-XML:project:1.0}"
+    archive = zipfile.ZipFile(BytesIO(data))
+    root = etree.fromstring(archive.read("project.qde"))
+    found: dict[str, list] = {"coding memos": [], "document memos": [], "annotations": [], "journals": []}
+    referenced = {}
+    for source in root.iter(f"{ns}TextSource"):
+        description = source.find(f"{ns}Description")
+        if description is not None and description.text:
+            found["document memos"].append((source.get("name"), description.text))
+        for selection in source.findall(f"{ns}PlainTextSelection"):
+            memo = selection.find(f"{ns}Description")
+            if memo is not None and memo.text and selection.find(f"{ns}Coding") is not None:
+                found["coding memos"].append(memo.text)
+        for ref in source.findall(f"{ns}NoteRef"):
+            referenced[ref.get("targetGUID")] = source.get("name")
+    for note in root.iter(f"{ns}Note"):
+        if note.get("guid") in referenced:
+            content, selection = note.find(f"{ns}PlainTextContent"), note.find(f"{ns}PlainTextSelection")
+            if content is not None and selection is not None:
+                span_ = (int(selection.get("startPosition")), int(selection.get("endPosition")))
+                found["annotations"].append((referenced[note.get("guid")], span_, content.text))
+        elif note.get("plainTextPath") and note.get("name") != "":
+            path = "sources/" + note.get("plainTextPath").split("internal://")[1]
+            found["journals"].append((note.get("name"), archive.read(path).decode("utf-8-sig")))
+    return found
+
+
+def test_export_puts_memos_where_qualcoder_reads_them(project, tmp_path: Path) -> None:
+    build_study(project)
+    read = qualcoder_reads(exchange.export_project_qdpx(project, tmp_path / "out.qdpx").read_bytes())
+    assert read["coding memos"] == ["Rupture named directly."]
+    assert read["document memos"] == [("D01 recall client", "Calm interview.")]
+    assert read["annotations"] == [
+        ("D01 recall client", study_span(RECALL_TEXT, "testing whether she would judge me"),
+         "Testing = early trust work.")
+    ]  # fmt: skip
+    assert sorted(read["journals"]) == [
+        ("Dyad memo", "Fast alliance."),
+        ("Study memo", "Overall impressions."),
+        ("Trust memo", "Watch for irony."),
+    ]
+
+
+def test_qualcoder_memos_survive_a_round_trip_through_rapport(project, tmp_path: Path) -> None:
+    exchange.import_project_qdpx(project, write(tmp_path, "qc.qdpx", qualcoder_project()))
+    before = sorted((r["text"], r["target"], r["start"], r["end"]) for r in memo_listing(project))
+    out = exchange.export_project_qdpx(project, tmp_path / "again.qdpx")
+    with create_project(tmp_path / "copy.rapport") as copy:
+        report = exchange.import_project_qdpx(copy, out)
+        after = sorted((r["text"], r["target"], r["start"], r["end"]) for r in memo_listing(copy))
+    assert after == before and report.skipped == {}
