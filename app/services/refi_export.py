@@ -32,6 +32,7 @@ from app.formats.refi_project import (
     RefiVariable,
 )
 from app.services.exchange_codes import refi_tree
+from app.services.refi_fidelity import fidelity_extension
 from app.storage.queries import exchange as queries
 from app.storage.queries import project as project_queries
 
@@ -197,6 +198,7 @@ def build_project(session: Session, name: str) -> RefiProject:
             )
         )
     refi.extension = _extension(data, by_id, synthetic)
+    refi.extension.update(fidelity_extension(session, data, by_id))
     return refi
 
 

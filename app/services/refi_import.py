@@ -27,11 +27,13 @@ from app.services import study
 from app.services.exchange_codes import from_refi, merge_codes
 from app.services.importing import unique_document_name
 from app.services.project import bump_content_version
+from app.services.refi_fidelity import apply_fidelity
 from app.services.refi_import_codings import import_codings, import_memos, import_sets
 from app.storage.models import (
     DOCUMENT_KINDS,
     PERSPECTIVES,
     ROLES,
+    AttributeDefinition,
     Coder,
     Document,
     Dyad,
@@ -68,6 +70,7 @@ class ProjectImportReport:
     participants: int = 0
     attributes: int = 0
     sets: int = 0
+    corrections: int = 0  # entries of documents' correction histories
     origin: str = ""
     skipped: dict[str, int] = field(default_factory=dict)
     document_ids: list[int] = field(default_factory=list)
@@ -260,6 +263,9 @@ def _attributes(state: ImportState, values: list[RefiValue], scope: str, **owner
             if before is None:
                 state.report.attributes += 1
                 definition.description = variable.description or ""
+                if not queries.existing_guids(state.session, AttributeDefinition, [variable.guid]):
+                    definition.guid = variable.guid  # the same variable in both projects
+                    state.session.flush()
             study.set_attribute_value(state.session, definition, value.value, **owner)
         except InvalidInput:
             state.report.skip("attribute values that do not fit their type")
@@ -394,6 +400,7 @@ def import_refi_project(
     import_codings(state)
     import_memos(state)
     import_sets(state)
+    apply_fidelity(state)
     state.check()
     if state.report.documents:
         bump_content_version(session)

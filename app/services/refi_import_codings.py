@@ -117,7 +117,8 @@ def import_memos(state: ImportState) -> None:
         if owner and target.get(owner) is None:
             target = {"target": "project"}
         author_guid = note.user_guid or (state.ext.memo_authors.get(note.guid) if state.ext else None)
-        created = note.created or utcnow()
+        exact = state.ext.fidelity.memo_times.get(note.guid) if state.ext else None
+        created = (exact[0] if exact else None) or note.created or utcnow()
         rows.append(
             {
                 "guid": note.guid if note.guid not in taken else new_guid(),
@@ -132,7 +133,7 @@ def import_memos(state: ImportState) -> None:
                 "title": note.name[:300],
                 "text": note.text,
                 "created_at": created,
-                "updated_at": note.modified or created,
+                "updated_at": (exact[1] if exact else None) or note.modified or created,
             }
         )
     queries.bulk_insert(state.session, Memo, rows)
