@@ -116,6 +116,7 @@ def import_memos(state: ImportState) -> None:
         owner = _OWNER.get(target["target"])
         if owner and target.get(owner) is None:
             target = {"target": "project"}
+            state.report.change("memos put on the project (what they were about was not imported)")
         author_guid = note.user_guid or (state.ext.memo_authors.get(note.guid) if state.ext else None)
         exact = state.ext.fidelity.memo_times.get(note.guid) if state.ext else None
         created = (exact[0] if exact else None) or note.created or utcnow()

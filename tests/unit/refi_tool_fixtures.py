@@ -49,7 +49,10 @@ QC_TRUST = "2dfba8c9-59f5-4424-99d6-ea9bce18134b"
 QC_RUPTURE = "3dfba8c9-59f5-4424-99d6-ea9bce18134b"
 
 
-def qualcoder_project() -> bytes:
+def qualcoder_project(trust_user: str | None = QC_USER, rupture_code: str = QC_RUPTURE) -> bytes:
+    """QualCoder's export; a test may leave the trust coding without a user or point the rupture coding to a
+    code the codebook lacks."""
+    trust_by = f' creatingUser="{trust_user}"' if trust_user else ""
     scared = span("I was scared you would judge me.")
     trust = span("I trust you more now.")
     listened = span("You listened.")
@@ -78,13 +81,13 @@ def qualcoder_project() -> bytes:
  creationDateTime="2026-01-10T09:10:00Z">
 <Description>Fear of judgement: early rupture marker.</Description>
 <Coding guid="c1a1e1f0-0000-4000-8000-000000000002" creatingUser="{QC_USER}" >
-<CodeRef targetGUID="{QC_RUPTURE}" />
+<CodeRef targetGUID="{rupture_code}" />
 </Coding>
 </PlainTextSelection>
 <PlainTextSelection guid="c1a1e1f0-0000-4000-8000-000000000003" startPosition="{trust[0]}"
- endPosition="{trust[1]}" name="I trust you more now." creatingUser="{QC_USER}"
+ endPosition="{trust[1]}" name="I trust you more now."{trust_by}
  creationDateTime="2026-01-10T09:11:00Z">
-<Coding guid="c1a1e1f0-0000-4000-8000-000000000004" creatingUser="{QC_USER}" >
+<Coding guid="c1a1e1f0-0000-4000-8000-000000000004"{trust_by} >
 <CodeRef targetGUID="{QC_TRUST}" />
 </Coding>
 </PlainTextSelection>

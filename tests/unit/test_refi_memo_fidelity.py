@@ -121,3 +121,28 @@ def test_qualcoder_memos_survive_a_round_trip_through_rapport(project, tmp_path:
         report = exchange.import_project_qdpx(copy, out)
         after = sorted((r["text"], r["target"], r["start"], r["end"]) for r in memo_listing(copy))
     assert after == before and report.skipped == {}
+
+
+NVIVO = SHARED / "samples" / "nvivo-win12.6_oltas0517.qdpx"
+
+
+@pytest.mark.skipif(not NVIVO.is_file(), reason=f"{NVIVO} not found")
+def test_the_summary_says_what_was_converted_and_what_went_elsewhere(project, tmp_path: Path) -> None:
+    report = exchange.import_project_qdpx(project, NVIVO)
+    assert report.changed == {
+        "positions of selections converted from UTF-16 units (as NVivo for Windows 12.6 counts)": 303
+    }
+    again = exchange.import_project_qdpx(project, NVIVO)
+    assert again.changed["documents renamed (a document of that name was already in the project)"] == 2
+    assert again.changed["codings given a new GUID (one with theirs was already in the project)"] == 303
+
+
+def test_codings_without_a_user_and_memos_without_their_target_are_counted(project, tmp_path: Path) -> None:
+    data = qualcoder_project(trust_user=None, rupture_code="4dfba8c9-59f5-4424-99d6-ea9bce18134b")
+    report = exchange.import_project_qdpx(project, write(tmp_path, "odd.qdpx", data))
+    assert report.skipped["codings of codes missing from the codebook"] == 1
+    assert report.changed == {
+        "codings without a known coder, given to the coder “Imported from QualCoder 3.6”": 1,
+        "memos put on the project (what they were about was not imported)": 1,
+    }
+    assert memos_by_text(project)["Fear of judgement: early rupture marker."]["target"] == "project"
