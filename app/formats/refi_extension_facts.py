@@ -7,6 +7,7 @@ Layout written by Rapport (all keys optional, keyed by GUID):
     "codings": {guid: {"anchor": true, "created": iso, "updated": iso}}
     "times":   {"documents": {guid: [imported iso, modified iso]}, "memos": {guid: [created iso, updated iso]}}
     "history": {document guid: [{"at": iso, "coder": guid|null, "summary": str, "edits": [[start, end, text]]}]}
+    "untitled_memos": [memo guid, ...]   (their notes carry a name made from the text, for other tools)
 
 Read like the rest of the extension: hostile until proven otherwise, anything malformed is ignored.
 """
@@ -43,6 +44,7 @@ class FidelityFacts:
     document_times: dict[str, tuple[datetime | None, datetime | None]] = field(default_factory=dict)
     memo_times: dict[str, tuple[datetime | None, datetime | None]] = field(default_factory=dict)
     history: dict[str, tuple[EditFacts, ...]] = field(default_factory=dict)
+    untitled_memos: set[str] = field(default_factory=set)  # written with a made-up name for other tools
 
 
 def exact_time(value: datetime | None) -> str | None:
@@ -117,4 +119,8 @@ def read_fidelity(raw: dict) -> FidelityFacts:
         guid, entries = clean_guid(key if isinstance(key, str) else None), _entries(value)
         if guid and entries:
             facts.history[guid] = entries
+    untitled = raw.get("untitled_memos")
+    for item in untitled if isinstance(untitled, list) else []:
+        if guid := clean_guid(item if isinstance(item, str) else None):
+            facts.untitled_memos.add(guid)
     return facts

@@ -32,7 +32,7 @@ from app.formats.refi_project import (
     RefiVariable,
 )
 from app.services.exchange_codes import refi_tree
-from app.services.refi_fidelity import fidelity_extension
+from app.services.refi_fidelity import fidelity_extension, untitled_name
 from app.storage.queries import exchange as queries
 from app.storage.queries import project as project_queries
 
@@ -159,7 +159,7 @@ def build_project(session: Session, name: str) -> RefiProject:
         author = coders.get(memo["author_id"]) if memo["author_id"] is not None else None
         note = RefiNote(
             guid=memo["guid"],
-            name=memo["title"],
+            name=memo["title"] or untitled_name(memo["text"]),
             text=memo["text"],
             user_guid=author["guid"] if author else None,
             created=memo["created_at"],

@@ -70,7 +70,14 @@ def fidelity_extension(
             },
         },
         "history": history,
+        "untitled_memos": [m["guid"] for m in data["memos"] if not m["title"]],
     }
+
+
+def untitled_name(text: str) -> str:
+    """A name for a memo without a title: QualCoder takes a note without a name for nothing."""
+    first = " ".join(text.split())
+    return (first[:57] + "…" if len(first) > 58 else first) or "Memo"
 
 
 def apply_fidelity(state: ImportState) -> None:

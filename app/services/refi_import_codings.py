@@ -131,7 +131,9 @@ def import_memos(state: ImportState) -> None:
                 "start": target.get("start"),
                 "end": target.get("end"),
                 "author_id": state.coder_ids.get(author_guid or ""),
-                "title": note.name[:300],
+                "title": ""
+                if state.ext and note.guid in state.ext.fidelity.untitled_memos
+                else note.name[:300],
                 "text": note.text,
                 "created_at": created,
                 "updated_at": (exact[1] if exact else None) or note.modified or created,

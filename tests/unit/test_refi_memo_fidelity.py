@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from app.services import exchange
+from app.services import exchange, memos
 from app.services.memos import memo_listing
 from app.services.project import create_project
 from tests.unit.exchange_study import RECALL_TEXT, SHARED, build_study
@@ -99,6 +99,7 @@ def qualcoder_reads(data: bytes) -> dict[str, list]:
 
 def test_export_puts_memos_where_qualcoder_reads_them(project, tmp_path: Path) -> None:
     build_study(project)
+    memos.add_memo(project, "project", text="Second   thoughts\nabout D01")  # no title: named after its text
     read = qualcoder_reads(exchange.export_project_qdpx(project, tmp_path / "out.qdpx").read_bytes())
     assert read["coding memos"] == ["Rupture named directly."]
     assert read["document memos"] == [("D01 recall client", "Calm interview.")]
@@ -108,6 +109,7 @@ def test_export_puts_memos_where_qualcoder_reads_them(project, tmp_path: Path) -
     ]  # fmt: skip
     assert sorted(read["journals"]) == [
         ("Dyad memo", "Fast alliance."),
+        ("Second thoughts about D01", "Second   thoughts\nabout D01"),
         ("Study memo", "Overall impressions."),
         ("Trust memo", "Watch for irony."),
     ]
