@@ -13,7 +13,7 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.formats.refi_extension_facts import exact_time
@@ -95,27 +95,36 @@ def apply_fidelity(state: ImportState) -> None:
 
 
 def _codings(state: ImportState) -> None:
+    """Exact times and anchors of the imported codings, in two bulk updates by primary key."""
     facts, session = state.ext.fidelity, state.session  # type: ignore[union-attr]
-    room: dict[int, int] = {}
+    times, chosen = [], []
     for file_guid, coding_id in state.coding_ids.items():
         found = facts.codings.get(file_guid)
         if found is None:
             continue
-        values: dict[str, Any] = {}
         if found.created is not None:
-            values["created_at"] = found.created
-            values["updated_at"] = found.updated or found.created
+            times.append(
+                {"id": coding_id, "created_at": found.created, "updated_at": found.updated or found.created}
+            )
         if found.anchor:
-            coding = session.get(Coding, coding_id)
-            if coding.code_id not in room:
-                room[coding.code_id] = MAX_ANCHORS - coding_queries.anchor_count(session, coding.code_id)
-            if room[coding.code_id] > 0:
-                room[coding.code_id] -= 1
-                values["anchor"] = True
-            else:
-                state.report.skip(f"anchor excerpts beyond {MAX_ANCHORS} a code (the codings are kept)")
-        if values:
-            session.execute(update(Coding).where(Coding.id == coding_id).values(**values))
+            chosen.append(coding_id)
+    if times:
+        session.execute(update(Coding), times)
+    room: dict[int, int] = {}
+    anchors = []
+    statement = select(Coding.id, Coding.code_id).where(Coding.id.in_(chosen))
+    codes = {row.id: row.code_id for row in session.execute(statement)} if chosen else {}
+    for coding_id in chosen:
+        code_id = codes[coding_id]
+        if code_id not in room:
+            room[code_id] = MAX_ANCHORS - coding_queries.anchor_count(session, code_id)
+        if room[code_id] > 0:
+            room[code_id] -= 1
+            anchors.append({"id": coding_id, "anchor": True})
+        else:
+            state.report.skip(f"anchor excerpts beyond {MAX_ANCHORS} a code (the codings are kept)")
+    if anchors:
+        session.execute(update(Coding), anchors)
 
 
 def _history(state: ImportState) -> None:
