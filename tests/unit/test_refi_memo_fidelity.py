@@ -115,8 +115,10 @@ def test_export_puts_memos_where_qualcoder_reads_them(project, tmp_path: Path) -
     ]
 
 
-def test_qualcoder_memos_survive_a_round_trip_through_rapport(project, tmp_path: Path) -> None:
-    exchange.import_project_qdpx(project, write(tmp_path, "qc.qdpx", qualcoder_project()))
+@pytest.mark.parametrize("tool", ["qualcoder", "maxqda"])
+def test_memos_of_other_tools_survive_a_round_trip_through_rapport(project, tmp_path: Path, tool: str) -> None:
+    data = qualcoder_project() if tool == "qualcoder" else maxqda_project()
+    exchange.import_project_qdpx(project, write(tmp_path, f"{tool}.qdpx", data))
     before = sorted((r["text"], r["target"], r["start"], r["end"]) for r in memo_listing(project))
     out = exchange.export_project_qdpx(project, tmp_path / "again.qdpx")
     with create_project(tmp_path / "copy.rapport") as copy:
