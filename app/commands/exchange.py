@@ -79,7 +79,7 @@ def export(args: argparse.Namespace) -> Result:
             written = reports.export_codings_csv(project, out, codes=args.code or None, coder=args.coder)
         losses = not_carried(project, written, codebook_csv=args.codebook, report=args.report)
     data = {"written": str(written), "not_carried": losses}
-    note = describe(losses)
+    note = describe(losses, written)
     return Result(data, f"Wrote {written}" + (f"\n{note}" if note else ""))
 
 

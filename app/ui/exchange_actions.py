@@ -134,8 +134,8 @@ def summarise(report: CodebookImportReport | ProjectImportReport | AttributesRep
     if report.dyads or report.participants:
         short += f", {_plural(report.dyads, 'dyad')}, {_plural(report.participants, 'participant')}"
     origin = f" from {report.origin}" if report.origin else ""
-    details = [f"Skipped {count} {what}" for what, count in sorted(report.skipped.items())]
-    details += [f"Changed {count} {what}" for what, count in sorted(report.changed.items())]
+    details = [f"Skipped ({count}): {what}" for what, count in sorted(report.skipped.items())]
+    details += [f"Changed ({count}): {what}" for what, count in sorted(report.changed.items())]
     if details:
         short += f"; {_plural(len(details), 'kind')} of things skipped or changed (see the details)"
     return f"Imported{origin}: {short}.", "\n".join(details)
@@ -239,7 +239,7 @@ class ExchangeActions(QObject):
     def _exported(self, written: Path, losses: dict[str, int] | None = None) -> None:
         self.written = written
         self.not_carried = losses or {}
-        note = export_losses.describe(self.not_carried)
+        note = export_losses.describe(self.not_carried, written)
         self._status(f"Exported to {written}" + (f". {note}" if note else ""))
 
     # -- import ----------------------------------------------------------------------------------------

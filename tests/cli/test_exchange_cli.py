@@ -52,7 +52,7 @@ def test_export_by_suffix_then_import_round_trip(study: Path, tmp_path: Path) ->
         losses[name] = result["not_carried"]
         assert out.stat().st_size > 0
     assert losses["codebook.qdc"] == {"memos on codes": 1, "code keyboard shortcuts": 1}
-    assert losses["study.qdpx"]["memos on dyads (other tools see them as notes on nothing)"] == 1
+    assert losses["study.qdpx"]["memos on dyads"] == 1
     assert losses["codings.csv"] == losses["excerpts.docx"] == {}
     assert zipfile.ZipFile(tmp_path / "study.qdpx").read("project.qde").startswith(b"<?xml")
     assert docx.Document(str(tmp_path / "codebook.docx")).paragraphs[0].text == "Codebook: study"

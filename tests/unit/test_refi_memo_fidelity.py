@@ -116,7 +116,9 @@ def test_export_puts_memos_where_qualcoder_reads_them(project, tmp_path: Path) -
 
 
 @pytest.mark.parametrize("tool", ["qualcoder", "maxqda"])
-def test_memos_of_other_tools_survive_a_round_trip_through_rapport(project, tmp_path: Path, tool: str) -> None:
+def test_memos_of_other_tools_survive_a_round_trip_through_rapport(
+    project, tmp_path: Path, tool: str
+) -> None:
     data = qualcoder_project() if tool == "qualcoder" else maxqda_project()
     exchange.import_project_qdpx(project, write(tmp_path, f"{tool}.qdpx", data))
     before = sorted((r["text"], r["target"], r["start"], r["end"]) for r in memo_listing(project))
