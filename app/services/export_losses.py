@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from app.services.project import Project
-from app.storage.models import Code, Coding, DocumentEdit, Memo, Turn
-from app.storage.models import Session as StudySession
+from app.storage.queries import fidelity as queries
 
-
-def _count(session, model, *where) -> int:
-    return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+_QDPX = ("speaker turns", "anchor excerpts", "correction history entries", "session dates and videos",
+         "memos on dyads")  # fmt: skip
+_CODEBOOK = ("memos on codes", "code keyboard shortcuts", "anchor excerpts")
 
 
 def not_carried(project: Project, path: Path | str, *, codebook_csv: bool = False, report: str = "") -> dict:
@@ -26,26 +23,15 @@ def not_carried(project: Project, path: Path | str, *, codebook_csv: bool = Fals
     codebook = (
         suffix in (".qdc", ".docx", ".csv") and report != "excerpts" and (suffix != ".csv" or codebook_csv)
     )
+    if suffix == ".qdpx":
+        kinds = _QDPX
+    elif codebook:  # the printed codebook (.docx) shows anchor excerpts
+        kinds = _CODEBOOK[:2] if suffix == ".docx" else _CODEBOOK
+    else:
+        return {}
     with project.read() as session:
-        if suffix == ".qdpx":
-            dated = StudySession.date.is_not(None) | StudySession.media_path.is_not(None)
-            found = {
-                "speaker turns": _count(session, Turn, Turn.speaker.is_not(None)),
-                "anchor excerpts": _count(session, Coding, Coding.anchor.is_(True)),
-                "correction history entries": _count(session, DocumentEdit),
-                "session dates and videos": _count(session, StudySession, dated),
-                "memos on dyads": _count(session, Memo, Memo.target == "dyad"),
-            }
-        elif codebook:
-            found = {
-                "memos on codes": _count(session, Memo, Memo.target == "code"),
-                "code keyboard shortcuts": _count(session, Code, Code.shortcut.is_not(None)),
-            }
-            if suffix != ".docx":  # the printed codebook shows anchor excerpts
-                found["anchor excerpts"] = _count(session, Coding, Coding.anchor.is_(True))
-        else:
-            found = {}
-    return {what: count for what, count in found.items() if count}
+        counts = queries.carried_counts(session)
+    return {what: counts[what] for what in kinds if counts[what]}
 
 
 def describe(losses: dict[str, int], path: Path | str) -> str:

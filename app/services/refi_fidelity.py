@@ -13,14 +13,14 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.formats.refi_extension_facts import exact_time
 from app.services.anchors import MAX_ANCHORS
-from app.storage.models import Coding, Document, DocumentEdit
+from app.storage.models import Document, DocumentEdit
 from app.storage.queries import codings as coding_queries
 from app.storage.queries import exchange as queries
+from app.storage.queries import fidelity as fidelity_queries
 
 if TYPE_CHECKING:
     from app.services.refi_import import ImportState
@@ -88,43 +88,32 @@ def apply_fidelity(state: ImportState) -> None:
     for file_guid, document_id in state.document_ids.items():
         times = facts.document_times.get(file_guid)
         if times is not None and times[0] is not None:
-            values = {"imported_at": times[0], "modified_at": times[1] or times[0]}
-            session.execute(update(Document).where(Document.id == document_id).values(**values))
+            fidelity_queries.set_document_times(session, document_id, times[0], times[1] or times[0])
     _codings(state)
     _history(state)
 
 
 def _codings(state: ImportState) -> None:
-    """Exact times and anchors of the imported codings, in two bulk updates by primary key."""
+    """The imported codings chosen as anchor excerpts, at most three a code (exact times are set on insert)."""
     facts, session = state.ext.fidelity, state.session  # type: ignore[union-attr]
-    times, chosen = [], []
-    for file_guid, coding_id in state.coding_ids.items():
-        found = facts.codings.get(file_guid)
-        if found is None:
-            continue
-        if found.created is not None:
-            times.append(
-                {"id": coding_id, "created_at": found.created, "updated_at": found.updated or found.created}
-            )
-        if found.anchor:
-            chosen.append(coding_id)
-    if times:
-        session.execute(update(Coding), times)
+    chosen = [
+        i for guid, i in state.coding_ids.items() if (found := facts.codings.get(guid)) and found.anchor
+    ]
+    if not chosen:
+        return
+    codes = fidelity_queries.coding_codes(session, chosen)
     room: dict[int, int] = {}
     anchors = []
-    statement = select(Coding.id, Coding.code_id).where(Coding.id.in_(chosen))
-    codes = {row.id: row.code_id for row in session.execute(statement)} if chosen else {}
     for coding_id in chosen:
         code_id = codes[coding_id]
         if code_id not in room:
             room[code_id] = MAX_ANCHORS - coding_queries.anchor_count(session, code_id)
         if room[code_id] > 0:
             room[code_id] -= 1
-            anchors.append({"id": coding_id, "anchor": True})
+            anchors.append(coding_id)
         else:
             state.report.skip(f"anchor excerpts beyond {MAX_ANCHORS} a code (the codings are kept)")
-    if anchors:
-        session.execute(update(Coding), anchors)
+    fidelity_queries.mark_anchors(session, anchors)
 
 
 def _history(state: ImportState) -> None:

@@ -37,7 +37,10 @@ def import_codings(state: ImportState) -> None:
                     continue
                 guid = coding.guid if coding.guid not in taken and coding.guid not in given else new_guid()
                 given.setdefault(coding.guid, guid)
-                created = coding.created or selection.created or utcnow()
+                exact = (
+                    state.ext.fidelity.codings.get(coding.guid) if state.ext else None
+                )  # to the microsecond
+                created = (exact and exact.created) or coding.created or selection.created or utcnow()
                 rows.append(
                     {
                         "guid": guid,
@@ -47,7 +50,7 @@ def import_codings(state: ImportState) -> None:
                         "start": selection.start,
                         "end": selection.end,
                         "created_at": created,
-                        "updated_at": created,
+                        "updated_at": (exact and exact.updated) or created,
                     }
                 )
         queries.bulk_insert(state.session, Coding, rows)

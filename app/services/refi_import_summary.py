@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from app.formats.refi_positions import UTF16
-from app.storage.models import Coding, Document
+from app.storage.queries import fidelity as queries
 
 if TYPE_CHECKING:
     from app.services.refi_import import ImportState
@@ -20,14 +18,7 @@ if TYPE_CHECKING:
 
 def summarise_changes(state: ImportState) -> None:
     refi, report, session = state.refi, state.report, state.session
-    stored = {
-        row.id: (row.guid, row.name)
-        for row in session.execute(
-            select(Document.id, Document.guid, Document.name).where(
-                Document.id.in_(list(state.document_ids.values()))
-            )
-        )
-    }
+    stored = queries.document_guids_and_names(session, list(state.document_ids.values()))
     renamed = regiven = 0
     for source in refi.sources:
         guid, name = stored.get(state.document_ids.get(source.guid, -1), (source.guid, source.name))
@@ -35,11 +26,7 @@ def summarise_changes(state: ImportState) -> None:
         regiven += guid != source.guid
     report.change("documents renamed (a document of that name was already in the project)", renamed)
     report.change("documents given a new GUID (one with theirs was already in the project)", regiven)
-    ids = list(state.coding_ids.values())
-    coding_guids: dict[int, str] = {}
-    for index in range(0, len(ids), 500):
-        chunk = select(Coding.id, Coding.guid).where(Coding.id.in_(ids[index : index + 500]))
-        coding_guids.update((row.id, row.guid) for row in session.execute(chunk))
+    coding_guids = queries.coding_guids(session, list(state.coding_ids.values()))
     report.change(
         "codings given a new GUID (one with theirs was already in the project)",
         sum(
