@@ -7,6 +7,7 @@ import argparse
 from app.cli import Commands, Result, add_project_argument, project_for
 from app.services import codebook
 from app.services import names as lookup_names
+from app.services.anchors import anchors_by_code
 
 
 def register(commands: Commands) -> None:
@@ -23,8 +24,13 @@ def register(commands: Commands) -> None:
     parser.add_argument("--example", default="")
 
 
-def _row(code: codebook.CodeData, names: dict[int, str], usage: dict[int, tuple[int, int]]) -> dict:
-    return {
+def _row(
+    code: codebook.CodeData,
+    names: dict[int, str],
+    usage: dict[int, tuple[int, int]],
+    anchors: dict[int, list[int]] | None = None,
+) -> dict:
+    row = {
         "id": code.id,
         "guid": code.guid,
         "name": code.name,
@@ -33,14 +39,18 @@ def _row(code: codebook.CodeData, names: dict[int, str], usage: dict[int, tuple[
         "definition": code.definition,
         "codings": usage.get(code.id, (0, 0))[0],
     }
+    if anchors is not None:  # the listing says which codings are anchor excerpts
+        row["anchors"] = anchors.get(code.id, [])
+    return row
 
 
 def codes(args: argparse.Namespace) -> Result:
     with project_for(args, write=False) as project:
         listed = codebook.list_codes(project)
         usage = codebook.code_usage(project)
+        chosen = anchors_by_code(project)
     names = {c.id: c.name for c in listed}
-    rows = [_row(c, names, usage) for c in listed]
+    rows = [_row(c, names, usage, chosen) for c in listed]
     text = "\n".join(
         f"{'  ' * c.depth}{c.name}  {c.color}  ({usage.get(c.id, (0, 0))[0]} codings)" for c in listed
     )

@@ -64,6 +64,7 @@ def codings(args: argparse.Namespace) -> Result:
         views = coding.list_codings(
             project, document=args.document, code=args.code, coder=args.coder, dyad=args.dyad
         )
-    rows = [v.as_dict() for v in views]
+        texts = memos.coding_memo_lists(project)
+    rows = [{**v.as_dict(), "memos": texts.get(v.id, [])} for v in views]
     text = "\n".join(f"{v.document} [{v.start}:{v.end}] {v.code} ({v.coder}): {v.text}" for v in views)
     return Result(rows, text or "No codings.")

@@ -13,6 +13,7 @@ from pathlib import Path
 from app.cli import Commands, Result, add_project_argument, project_for, render_text
 from app.domain.errors import InvalidInput
 from app.services import backups, exchange, reports
+from app.services.export_losses import describe, not_carried
 
 EXPORT_SUFFIXES = (".qdpx", ".qdc", ".docx", ".csv")
 
@@ -76,8 +77,10 @@ def export(args: argparse.Namespace) -> Result:
             written = exchange.export_codebook_csv(project, out)
         else:
             written = reports.export_codings_csv(project, out, codes=args.code or None, coder=args.coder)
-    data = {"written": str(written)}
-    return Result(data, f"Wrote {written}")
+        losses = not_carried(project, written, codebook_csv=args.codebook, report=args.report)
+    data = {"written": str(written), "not_carried": losses}
+    note = describe(losses, written)
+    return Result(data, f"Wrote {written}" + (f"\n{note}" if note else ""))
 
 
 def import_refi(args: argparse.Namespace) -> Result:

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.domain.attributes import ATTRIBUTE_TYPES
 from app.formats.refi_common import clean_color, clean_guid
+from app.formats.refi_extension_facts import FidelityFacts, read_fidelity
 
 ROLES = ("client", "therapist", "interpreter", "researcher")
 VARIABLE_KEYS = ("case_type", "role", "kind", "perspective", "dyad", "session")
@@ -61,6 +62,7 @@ class RapportExtension:
     documents: dict[str, DocumentFacts] = field(default_factory=dict)
     memo_dyads: dict[str, str] = field(default_factory=dict)  # memo GUID -> dyad GUID
     memo_authors: dict[str, str] = field(default_factory=dict)
+    fidelity: FidelityFacts = field(default_factory=FidelityFacts)  # anchors, history, exact times
 
 
 def _text(value: Any) -> str | None:
@@ -153,4 +155,5 @@ def read_extension(raw: dict) -> RapportExtension | None:
             ext.memo_dyads[guid] = dyad
         if author := clean_guid(_text(item.get("author"))):
             ext.memo_authors[guid] = author
+    ext.fidelity = read_fidelity(raw)
     return ext

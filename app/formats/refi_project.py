@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from app.formats.refi_common import RefiCode, RefiSet
+from app.formats.refi_positions import PositionMap
 
 VARIABLE_TYPES = ("Text", "Boolean", "Integer", "Float", "Date", "DateTime")
 
@@ -63,6 +64,7 @@ class RefiSelection:
     created: datetime | None = None
     codings: list[RefiCoding] = field(default_factory=list)
     note_guids: list[str] = field(default_factory=list)
+    description: str = ""  # QualCoder and MAXQDA keep a coding's memo here
 
 
 @dataclass
@@ -78,6 +80,7 @@ class RefiSource:
     created: datetime | None = None
     modified: datetime | None = None
     text_from: str = "txt"  # txt, inline or docx (NVivo for Mac keeps the text only in the .docx)
+    position_map: PositionMap | None = field(default=None, repr=False, compare=False)  # file -> Rapport
 
 
 @dataclass
@@ -88,6 +91,9 @@ class RefiNote:
     user_guid: str | None = None
     created: datetime | None = None
     modified: datetime | None = None
+    in_file: bool = False  # written as a text file named by plainTextPath (QualCoder reads notes only so)
+    raw_range: tuple[int, int] | None = None  # an inner PlainTextSelection, as the file counts
+    range: tuple[int, int] | None = None  # that range in Rapport positions of the source referencing the note
 
 
 @dataclass

@@ -25,6 +25,7 @@ from app.formats.refi_common import (
     local_name,
     stable_guid,
 )
+from app.formats.refi_memos import note_range, place_memo_forms
 from app.formats.refi_positions import CODE_POINTS, PositionMap, convention_for_origin, guess_convention
 from app.formats.refi_project import (
     VARIABLE_TYPES,
@@ -178,6 +179,7 @@ def _selections(source: etree._Element, project: RefiProject) -> list[tuple[Refi
             created=parse_datetime(element.get("creationDateTime")),
             codings=codings,
             note_guids=_refs(element, "NoteRef"),
+            description=child_text(element, "Description"),
         )
         found.append((selection, start, end))
     return found
@@ -287,10 +289,25 @@ def _read(archive: SafeZip, name: str, progress: Callable[[int, int, str], None]
                 user_guid=clean_guid(element.get("creatingUser")),
                 created=parse_datetime(element.get("creationDateTime")),
                 modified=parse_datetime(element.get("modifiedDateTime")),
+                raw_range=note_range(element),
             )
         )
     project.sets = parse_sets(child_named(root, "Sets"), "targetGUID")
+    _count_unread(root, project)
+    place_memo_forms(project)
     return project
+
+
+def _count_unread(root: etree._Element, project: RefiProject) -> None:
+    """What REFI can hold and Rapport does not import, so the summary can say so."""
+    for name, label in (("Links", "links between items"), ("Graphs", "graphs")):
+        holder = child_named(root, name)
+        if holder is not None and len(holder):
+            project.skip(label, len(holder))
+    sources = child_named(root, "Sources")
+    whole = sum(len(children_named(s, "Coding")) for s in (sources if sources is not None else []))
+    if whole:
+        project.skip("codings of whole sources (only codings of text ranges are imported)", whole)
 
 
 def _source(
@@ -344,6 +361,7 @@ def _source(
         created=parse_datetime(element.get("creationDateTime")),
         modified=parse_datetime(element.get("modifiedDateTime")),
         text_from=text_from,
+        position_map=mapping,
     )
 
 

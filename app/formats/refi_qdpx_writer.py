@@ -14,8 +14,8 @@ import zipfile
 
 from lxml import etree
 
-from app.formats.refi_common import PROJECT_NS, xml_safe
-from app.formats.refi_project import RefiProject, RefiSource, RefiValue, format_datetime
+from app.formats.refi_common import PROJECT_NS, stable_guid, xml_safe
+from app.formats.refi_project import RefiNote, RefiProject, RefiSource, RefiValue, format_datetime
 from app.formats.refi_qdc import code_element
 from app.formats.refi_qdpx import EXTENSION_ENTRY
 
@@ -72,6 +72,7 @@ def _source(parent: etree._Element, source: RefiSource) -> None:
             creatingUser=selection.user_guid,
             creationDateTime=format_datetime(selection.created),
         )
+        _text_el(item, "Description", selection.description)
         for coding in selection.codings:
             coding_element = _el(
                 item,
@@ -85,6 +86,24 @@ def _source(parent: etree._Element, source: RefiSource) -> None:
         _refs(item, "NoteRef", selection.note_guids)
     _refs(element, "NoteRef", source.note_guids)
     _values(element, source.values)
+
+
+def note_path(guid: str) -> str:
+    return f"sources/{guid}.txt"
+
+
+def _note_text(element: etree._Element, note: RefiNote) -> None:
+    """A note on a range: its text inline and the range as an inner selection (how QualCoder reads a note on
+    a range of the source referencing it); any other note in file form, or inline."""
+    if note.range is not None:
+        _el(element, "PlainTextContent").text = xml_safe(note.text)
+        start, end = note.range
+        _el(element, "PlainTextSelection", guid=stable_guid("note-range", note.guid),
+            startPosition=str(start), endPosition=str(end))  # fmt: skip
+    elif note.in_file:
+        element.set("plainTextPath", f"internal://{note.guid}.txt")
+    else:
+        _el(element, "PlainTextContent").text = xml_safe(note.text)
 
 
 def project_xml(project: RefiProject) -> bytes:
@@ -138,7 +157,7 @@ def project_xml(project: RefiProject) -> bytes:
                 modifyingUser=note.user_guid if note.modified else None,
                 modifiedDateTime=format_datetime(note.modified),
             )
-            _el(element, "PlainTextContent").text = xml_safe(note.text)
+            _note_text(element, note)
     if project.sets:
         sets = _el(root, "Sets")
         for code_set in project.sets:
@@ -159,6 +178,9 @@ def write_project(project: RefiProject) -> bytes:
         archive.writestr("project.qde", project_xml(project))
         for source in project.sources:
             archive.writestr(source_path(source.guid), source.text.encode("utf-8"))
+        for note in project.notes:
+            if note.in_file and note.range is None:
+                archive.writestr(note_path(note.guid), note.text.encode("utf-8"))
         if project.extension:
             archive.writestr(EXTENSION_ENTRY, json.dumps(project.extension, ensure_ascii=False, indent=1))
     return buffer.getvalue()

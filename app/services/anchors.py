@@ -39,3 +39,9 @@ def set_anchor(project: Project, coding_id: int, on: bool) -> bool:
         document_id = coding.document_id
     project.notify(Change(codings=frozenset({document_id})))
     return was
+
+
+def anchors_by_code(project: Project) -> dict[int, list[int]]:
+    """code id -> the ids of its anchor excerpts (codes without any are left out)."""
+    with project.read() as session:
+        return queries.anchors_by_code(session)

@@ -10,6 +10,7 @@ from app.domain.errors import InvalidInput, NotFound
 from app.services.changes import Change
 from app.services.project import Project
 from app.storage.models import MEMO_TARGETS, Code, Coder, Coding, Document, Dyad, Memo, new_guid, utcnow
+from app.storage.queries import lookup
 from app.storage.queries import memos as queries
 
 _TARGET_MODELS = {"document": Document, "code": Code, "coding": Coding, "dyad": Dyad}
@@ -139,3 +140,20 @@ def describe_target(project: Project, target: str, target_id: int | None) -> str
     if label is None:
         raise NotFound(f"There is no {target} {target_id}.")
     return label
+
+
+def coding_memo_lists(project: Project, coding_ids: list[int] | None = None) -> dict[int, list[str]]:
+    """coding id -> its memos' texts, oldest first (codings without memos are left out)."""
+    with project.read() as session:
+        return queries.coding_memo_lists(session, coding_ids)
+
+
+def memo_listing(project: Project, document: str | int | None = None) -> list[dict[str, Any]]:
+    """Memos as the CLI lists them: id, text, target, document (name or None), start, end (None unless a
+    range). With `document`, only the memos about that document: on it, on a range of it, or on its codings."""
+    with project.read() as session:
+        document_id = lookup.document(session, document).id if document is not None else None
+        return [
+            {key: row[key] for key in ("id", "text", "target", "document", "start", "end")}
+            for row in queries.memo_listing(session, document_id)
+        ]

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app import __version__
 from app.formats.refi_common import RefiCode, RefiSet, stable_guid
+from app.formats.refi_memos import write_memo_descriptions
 from app.formats.refi_project import (
     RefiCase,
     RefiCoding,
@@ -31,6 +32,7 @@ from app.formats.refi_project import (
     RefiVariable,
 )
 from app.services.exchange_codes import refi_tree
+from app.services.refi_fidelity import fidelity_extension, untitled_name
 from app.storage.queries import exchange as queries
 from app.storage.queries import project as project_queries
 
@@ -155,16 +157,16 @@ def build_project(session: Session, name: str) -> RefiProject:
     index(refi.codes)
     for memo in memos:
         author = coders.get(memo["author_id"]) if memo["author_id"] is not None else None
-        refi.notes.append(
-            RefiNote(
-                guid=memo["guid"],
-                name=memo["title"],
-                text=memo["text"],
-                user_guid=author["guid"] if author else None,
-                created=memo["created_at"],
-                modified=memo["updated_at"],
-            )
+        note = RefiNote(
+            guid=memo["guid"],
+            name=memo["title"] or untitled_name(memo["text"]),
+            text=memo["text"],
+            user_guid=author["guid"] if author else None,
+            created=memo["created_at"],
+            modified=memo["updated_at"],
+            in_file=True,
         )
+        refi.notes.append(note)
         target = memo["target"]
         if target == "project":
             refi.note_guids.append(memo["guid"])
@@ -172,19 +174,12 @@ def build_project(session: Session, name: str) -> RefiProject:
             code_elements[codes[memo["code_id"]]["guid"]].note_guids.append(memo["guid"])
         elif target == "coding" and memo["coding_id"] in coding_elements:
             coding_elements[memo["coding_id"]].note_guids.append(memo["guid"])
+            note.in_file = False  # its text goes to the selection's Description for other tools
         elif target == "document" and memo["document_id"] in sources:
-            source = sources[memo["document_id"]]
+            sources[memo["document_id"]].note_guids.append(memo["guid"])
             if memo["start"] is not None and memo["end"] is not None and memo["start"] < memo["end"]:
-                source.selections.append(
-                    RefiSelection(
-                        guid=stable_guid("memo-anchor", memo["guid"]),
-                        start=memo["start"],
-                        end=memo["end"],
-                        note_guids=[memo["guid"]],
-                    )
-                )
-            else:
-                source.note_guids.append(memo["guid"])
+                note.range = (memo["start"], memo["end"])
+    write_memo_descriptions(refi)
     for source in refi.sources:
         source.selections.sort(key=lambda s: (s.start, s.end))
 
@@ -203,6 +198,7 @@ def build_project(session: Session, name: str) -> RefiProject:
             )
         )
     refi.extension = _extension(data, by_id, synthetic)
+    refi.extension.update(fidelity_extension(session, data, by_id))
     return refi
 
 

@@ -27,11 +27,14 @@ from app.services import study
 from app.services.exchange_codes import from_refi, merge_codes
 from app.services.importing import unique_document_name
 from app.services.project import bump_content_version
+from app.services.refi_fidelity import apply_fidelity
 from app.services.refi_import_codings import import_codings, import_memos, import_sets
+from app.services.refi_import_summary import summarise_changes
 from app.storage.models import (
     DOCUMENT_KINDS,
     PERSPECTIVES,
     ROLES,
+    AttributeDefinition,
     Coder,
     Document,
     Dyad,
@@ -68,12 +71,18 @@ class ProjectImportReport:
     participants: int = 0
     attributes: int = 0
     sets: int = 0
+    corrections: int = 0  # entries of documents' correction histories
     origin: str = ""
     skipped: dict[str, int] = field(default_factory=dict)
+    changed: dict[str, int] = field(default_factory=dict)  # what was taken over differently, by kind
     document_ids: list[int] = field(default_factory=list)
 
     def skip(self, what: str, count: int = 1) -> None:
         self.skipped[what] = self.skipped.get(what, 0) + count
+
+    def change(self, what: str, count: int = 1) -> None:
+        if count:
+            self.changed[what] = self.changed.get(what, 0) + count
 
     def as_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k != "document_ids"}
@@ -107,8 +116,9 @@ class ImportState:
         """The coder of a file's user GUID; codings without a known user go to one "Imported from" coder."""
         if guid and guid in self.coder_ids:
             return self.coder_ids[guid]
+        name = f"Imported from {self.refi.origin or 'another tool'}"[:200]
+        self.report.change(f"codings without a known coder, given to the coder “{name}”")
         if self.unknown_coder is None:
-            name = f"Imported from {self.refi.origin or 'another tool'}"[:200]
             match = next((c for c in queries.coders(self.session) if c.name == name), None)
             if match is None:
                 match = Coder(name=name, color="#777777")
@@ -260,6 +270,9 @@ def _attributes(state: ImportState, values: list[RefiValue], scope: str, **owner
             if before is None:
                 state.report.attributes += 1
                 definition.description = variable.description or ""
+                if not queries.existing_guids(state.session, AttributeDefinition, [variable.guid]):
+                    definition.guid = variable.guid  # the same variable in both projects
+                    state.session.flush()
             study.set_attribute_value(state.session, definition, value.value, **owner)
         except InvalidInput:
             state.report.skip("attribute values that do not fit their type")
@@ -394,6 +407,8 @@ def import_refi_project(
     import_codings(state)
     import_memos(state)
     import_sets(state)
+    apply_fidelity(state)
+    summarise_changes(state)
     state.check()
     if state.report.documents:
         bump_content_version(session)

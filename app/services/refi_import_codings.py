@@ -46,7 +46,8 @@ def import_codings(state: ImportState) -> None:
                 guid = coding.guid if coding.guid not in taken and coding.guid not in given else new_guid()
                 given.setdefault(coding.guid, guid)
                 kept[key] = guid
-                created = coding.created or selection.created or utcnow()
+                exact = state.ext.fidelity.codings.get(coding.guid) if state.ext else None  # to the microsecond
+                created = (exact and exact.created) or coding.created or selection.created or utcnow()
                 rows.append(
                     {
                         "guid": guid,
@@ -56,7 +57,7 @@ def import_codings(state: ImportState) -> None:
                         "start": selection.start,
                         "end": selection.end,
                         "created_at": created,
-                        "updated_at": created,
+                        "updated_at": (exact and exact.updated) or created,
                     }
                 )
         queries.bulk_insert(state.session, Coding, rows)
@@ -77,6 +78,7 @@ def _code_notes(codes: list[RefiCode]) -> list[tuple[str, list[str]]]:
 def _note_targets(state: ImportState) -> dict[str, dict[str, Any]]:
     """Note GUID -> where it belongs; the first reference found wins."""
     targets: dict[str, dict[str, Any]] = {}
+    ranges = {note.guid: note.range for note in state.refi.notes if note.range is not None}
     for code_guid, note_guids in _code_notes(state.refi.codes):
         for note in note_guids:
             targets.setdefault(note, {"target": "code", "code_id": state.code_ids.get(code_guid)})
@@ -99,7 +101,10 @@ def _note_targets(state: ImportState) -> dict[str, dict[str, Any]]:
                     },
                 )
         for note in source.note_guids:
-            targets.setdefault(note, {"target": "document", "document_id": document_id})
+            target = {"target": "document", "document_id": document_id}
+            if note in ranges:  # a note on a range of this source (QualCoder's form)
+                target["start"], target["end"] = ranges[note]
+            targets.setdefault(note, target)
     for note in state.refi.note_guids:
         targets.setdefault(note, {"target": "project"})
     if state.ext is not None:
@@ -121,8 +126,10 @@ def import_memos(state: ImportState) -> None:
         owner = _OWNER.get(target["target"])
         if owner and target.get(owner) is None:
             target = {"target": "project"}
+            state.report.change("memos put on the project (what they were about was not imported)")
         author_guid = note.user_guid or (state.ext.memo_authors.get(note.guid) if state.ext else None)
-        created = note.created or utcnow()
+        exact = state.ext.fidelity.memo_times.get(note.guid) if state.ext else None
+        created = (exact[0] if exact else None) or note.created or utcnow()
         rows.append(
             {
                 "guid": note.guid if note.guid not in taken else new_guid(),
@@ -134,10 +141,12 @@ def import_memos(state: ImportState) -> None:
                 "start": target.get("start"),
                 "end": target.get("end"),
                 "author_id": state.coder_ids.get(author_guid or ""),
-                "title": note.name[:300],
+                "title": ""
+                if state.ext and note.guid in state.ext.fidelity.untitled_memos
+                else note.name[:300],
                 "text": note.text,
                 "created_at": created,
-                "updated_at": note.modified or created,
+                "updated_at": (exact[1] if exact else None) or note.modified or created,
             }
         )
     queries.bulk_insert(state.session, Memo, rows)

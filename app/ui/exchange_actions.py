@@ -26,7 +26,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
 from app.domain.errors import RapportError, ReadOnlyProject
-from app.services import backups, exchange, importing, reports
+from app.services import backups, exchange, export_losses, importing, reports
 from app.services.exchange import CodebookImportReport
 from app.services.importing import AttributesReport
 from app.services.project import Project
@@ -144,7 +144,10 @@ def summarise(report: CodebookImportReport | ProjectImportReport | AttributesRep
     if report.dyads or report.participants:
         short += f", {_plural(report.dyads, 'dyad')}, {_plural(report.participants, 'participant')}"
     origin = f" from {report.origin}" if report.origin else ""
-    details = [f"Skipped {count} {what}" for what, count in sorted(report.skipped.items())]
+    details = [f"Skipped ({count}): {what}" for what, count in sorted(report.skipped.items())]
+    details += [f"Changed ({count}): {what}" for what, count in sorted(report.changed.items())]
+    if details:
+        short += f"; {_plural(len(details), 'kind')} of things skipped or changed (see the details)"
     return f"Imported{origin}: {short}.", "\n".join(details)
 
 
@@ -158,6 +161,7 @@ class ExchangeActions(QObject):
         self.context = context
         self.task: Task | None = None  # the latest background task (tests wait on it)
         self.written: Path | None = None  # the latest export
+        self.not_carried: dict[str, int] = {}  # what the latest export's format could not hold
         self.report: CodebookImportReport | ProjectImportReport | AttributesReport | None = None  # the latest
         self.summary_box: QMessageBox | None = None
         self.import_menu = menu.addMenu("I&mport from other tools")
@@ -228,16 +232,25 @@ class ExchangeActions(QObject):
             options["coder"] = shown  # blind coding: nobody exports another coder's codings by accident
         self._remember_folder(target)
 
+        losses: dict[str, int] = {}
+
         def work(progress, cancelled) -> Path:
             progress(0, 0, f"Writing {target.name}…")
-            return _export(project, key, target, options, progress, cancelled)
+            written = _export(project, key, target, options, progress, cancelled)
+            report = "excerpts" if key == "excerpts_docx" else ""
+            losses.update(
+                export_losses.not_carried(project, written, codebook_csv=key == "codebook_csv", report=report)
+            )
+            return written
 
-        self.task = run_in_background(self.window, "Export", work, self._exported)
+        self.task = run_in_background(self.window, "Export", work, lambda w: self._exported(w, losses))
         return self.task
 
-    def _exported(self, written: Path) -> None:
+    def _exported(self, written: Path, losses: dict[str, int] | None = None) -> None:
         self.written = written
-        self._status(f"Exported to {written}")
+        self.not_carried = losses or {}
+        note = export_losses.describe(self.not_carried, written)
+        self._status(f"Exported to {written}" + (f". {note}" if note else ""))
 
     # -- import ----------------------------------------------------------------------------------------
     def import_(self, key: str, path: Path | str | None = None) -> Task | None:

@@ -101,7 +101,9 @@ def test_a_refused_coding_creates_no_coder_and_the_default_coder_is_the_user(tmp
         "an identical coding is not doubled"
     )
     by_dyad = json.loads(rapport("codings", str(path), "--dyad", "D1", "--json").stdout)
-    assert [set(row) for row in by_dyad] == [{"id", "document", "code", "coder", "start", "end", "text"}]
+    assert [set(row) for row in by_dyad] == [
+        {"id", "document", "code", "coder", "start", "end", "text", "memos"}
+    ]
     assert rapport("codings", str(path), "--dyad", "D9").returncode == 1
 
 
@@ -119,7 +121,9 @@ def test_demo_prints_the_info_counts_and_refuses_an_existing_file(tmp_path: Path
     )
     assert json.loads(rapport("info", str(path), "--json").stdout) == counts
     codes = json.loads(rapport("codes", str(path), "--json").stdout)
-    assert all(set(c) == {"id", "guid", "name", "parent", "color", "definition", "codings"} for c in codes)
+    assert all(
+        set(c) == {"id", "guid", "name", "parent", "color", "definition", "codings", "anchors"} for c in codes
+    )
     assert sum(c["codings"] for c in codes) == counts["codings"]
     again = rapport("demo", str(path), "--json")
     assert again.returncode == 1 and again.stdout == "" and len(again.stderr.strip().splitlines()) == 1

@@ -41,10 +41,16 @@ def test_export_by_suffix_then_import_round_trip(study: Path, tmp_path: Path) ->
         "codings.csv": [],
         "codebook.csv": ["--codebook"],
     }
+    losses = {}
     for name, extra in outputs.items():
         out = tmp_path / name
-        assert as_json(rapport("export", study, out, *extra, "--json")) == {"written": str(out)}
+        result = as_json(rapport("export", study, out, *extra, "--json"))
+        assert set(result) == {"written", "not_carried"} and result["written"] == str(out)
+        losses[name] = result["not_carried"]
         assert out.stat().st_size > 0
+    assert losses["codebook.qdc"] == {"memos on codes": 1, "code keyboard shortcuts": 1}
+    assert losses["study.qdpx"]["memos on dyads"] == 1
+    assert losses["codings.csv"] == losses["excerpts.docx"] == {}
     assert zipfile.ZipFile(tmp_path / "study.qdpx").read("project.qde").startswith(b"<?xml")
     assert docx.Document(str(tmp_path / "codebook.docx")).paragraphs[0].text == "Codebook: study"
     assert docx.Document(str(tmp_path / "excerpts.docx")).paragraphs[0].text == "Coded excerpts: study"

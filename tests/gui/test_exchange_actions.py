@@ -216,6 +216,9 @@ def test_blind_coding_exports_only_the_active_coders_codings(window, context, tm
 def test_a_project_round_trip_adds_the_documents_again_and_says_so(window, context, tmp_path, qtbot) -> None:
     path = tmp_path / "whole.qdpx"
     assert run(qtbot, window.actions.exchange.export("project_qdpx", path)).error is None
+    not_carried = window.actions.exchange.not_carried
+    assert not_carried["speaker turns"] > 0
+    assert "Only Rapport reads back " in window.status.currentMessage()
     task = run(qtbot, window.actions.exchange.import_("project_qdpx", path))
     assert task.error is None
     assert len(study_service.list_documents(context.project)) == 8  # imports never overwrite
@@ -223,6 +226,10 @@ def test_a_project_round_trip_adds_the_documents_again_and_says_so(window, conte
     box = window.actions.exchange.summary_box
     assert box.text().startswith("whole.qdpx: Imported from Rapport")
     assert ": 4 documents, 0 new codes (5 merged with existing ones), 5 codings, 0 new coders" in box.text()
+    assert "things skipped or changed (see the details)" in box.text()
+    details = box.detailedText().splitlines()
+    assert "Changed (4): documents renamed (a document of that name was already in the project)" in details
+    assert "Changed (5): codings given a new GUID (one with theirs was already in the project)" in details
     qtbot.waitUntil(lambda: "8 documents" in window.status.counts_label.text())  # views heard the Change
     box.close()
 

@@ -147,3 +147,12 @@ def reassign_coder(session: Session, old_id: int, new_id: int) -> tuple[list[int
 def set_memo_authors(session: Session, memo_ids: Sequence[int], author_id: int) -> None:
     if memo_ids:
         session.execute(update(Memo).where(Memo.id.in_(list(memo_ids))).values(author_id=author_id))
+
+
+def anchors_by_code(session: Session) -> dict[int, list[int]]:
+    """code id -> the ids of its codings chosen as anchor excerpts, in id order."""
+    statement = select(Coding.code_id, Coding.id).where(Coding.anchor.is_(True)).order_by(Coding.id)
+    found: dict[int, list[int]] = {}
+    for code_id, coding_id in session.execute(statement):
+        found.setdefault(code_id, []).append(coding_id)
+    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.storage.models import Code, Coding, Document, Dyad, Memo
@@ -68,3 +68,37 @@ def target_label(session: Session, target: str, target_id: int) -> str | None:
         ).first()
         return None if row is None else f"{row[0]} in {row[1]} ({row[2]}–{row[3]})"
     return None
+
+
+def coding_memo_lists(session: Session, coding_ids: list[int] | None = None) -> dict[int, list[str]]:
+    """coding id -> the texts of its memos, oldest first (every coding when `coding_ids` is None)."""
+    statement = select(Memo.coding_id, Memo.text).where(Memo.coding_id.is_not(None)).order_by(Memo.id)
+    if coding_ids is not None:
+        statement = statement.where(Memo.coding_id.in_(coding_ids))
+    texts: dict[int, list[str]] = {}
+    for coding_id, text in session.execute(statement):
+        texts.setdefault(coding_id, []).append(text)
+    return texts
+
+
+def memo_listing(session: Session, document_id: int | None = None) -> list[dict[str, Any]]:
+    """Every memo with the name of the document it concerns (its own, or its coding's) and its range."""
+    statement = (
+        select(
+            Memo.id,
+            Memo.text,
+            Memo.target,
+            Memo.start,
+            Memo.end,
+            func.coalesce(Memo.document_id, Coding.document_id).label("document_id"),
+        )
+        .outerjoin(Coding, Memo.coding_id == Coding.id)
+        .order_by(Memo.id)
+    )
+    found = [dict(row._mapping) for row in session.execute(statement)]
+    if document_id is not None:
+        found = [row for row in found if row["document_id"] == document_id]
+    names = {doc_id: name for doc_id, name in session.execute(select(Document.id, Document.name))}
+    for row in found:
+        row["document"] = names.get(row.pop("document_id"))
+    return found
