@@ -155,3 +155,32 @@ def test_a_refused_split_after_typing_leaves_the_correction_and_no_empty_step(wo
     assert errors and "inside a turn" in errors[0]
     assert "Welcome back again 🙂" in study.get_document(w.context.project, w.doc).text
     assert stack.undoText() == "Split turn" and stack.command(stack.index() - 1).childCount() == 1
+
+
+def test_finishing_a_long_correction_saves_it_in_the_background_as_one_undo_step(
+    workspace, qtbot, monkeypatch
+) -> None:
+    from app.ui.views import edit_mode as edit_mode_module
+
+    monkeypatch.setattr(edit_mode_module, "BACKGROUND_FROM_CHARS", 0)  # every transcript counts as long
+    w = workspace
+    mode = w.editor.edit_mode
+    select_words(w.editor, "safe here")
+    assert w.editor.apply_code(w.codes["trust"])
+    mode.toggle_action.trigger()
+    type_at(w.editor, "Honestly", " very", qtbot=qtbot)
+    mode.toggle_action.trigger()
+    assert mode.saving and mode.active and w.editor.view.isReadOnly()  # saving on a worker thread
+    assert not mode.banner.done_button.isEnabled()
+    mode.toggle_action.trigger()  # pressing Ctrl+E again while saving changes nothing
+    assert mode.saving and mode.toggle_action.isChecked()
+    with qtbot.waitSignal(mode.task.finished, timeout=20_000):
+        pass
+    assert not mode.active and not mode.toggle_action.isChecked() and w.editor.stripes.isVisible()
+    assert "Honestly very hard" in w.editor.view.stored_text()
+    assert coded_texts(w) == ["safe here"]
+    assert w.context.undo_stack.undoText() == "Correct transcript"
+    w.context.undo_stack.undo()
+    assert w.editor.view.stored_text() == TEXT and coded_texts(w) == ["safe here"]
+    w.context.undo_stack.redo()
+    assert "Honestly very hard" in w.editor.view.stored_text()
