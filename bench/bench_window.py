@@ -193,11 +193,14 @@ def measure_freezes(window, text: str, codes: list[int]) -> dict[str, float]:
     QApplication.processEvents()
     freezes = {"select_freeze_ms": longest_freeze_ms(lambda: window.codebook.select_code(codes[0]))}
     cursor = QTextCursor(editor.view.document())
-    cursor.setPosition(editor.positions.to_qt(len(text) // 2))
-    cursor.setPosition(editor.positions.to_qt(len(text) // 2 + 60), QTextCursor.MoveMode.KeepAnchor)
+    position = len(text) * 19 // 20  # words the timed samples above did not code
+    cursor.setPosition(editor.positions.to_qt(position))
+    cursor.setPosition(editor.positions.to_qt(position + 60), QTextCursor.MoveMode.KeepAnchor)
     editor.view.setTextCursor(cursor)
     QApplication.processEvents()
+    before = window.context.undo_stack.count()
     freezes["apply_freeze_ms"] = longest_freeze_ms(lambda: window.codebook.codeActivated.emit(codes[0]))
+    assert window.context.undo_stack.count() == before + 1, "the coding was not applied"
     freezes["undo_freeze_ms"] = longest_freeze_ms(window.actions.undo.trigger)
     freezes["redo_freeze_ms"] = longest_freeze_ms(window.actions.redo.trigger)
     freezes["plain_setPlainText_freeze_ms"] = plain_reference_ms(text)

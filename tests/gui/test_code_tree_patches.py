@@ -123,3 +123,19 @@ def test_a_large_change_resets_once(panel, context, study) -> None:
         for name in ("Four", "Five", "Six"):
             codebook.add_code(context.project, name)
     assert spy.count() == 1 and tree_rows(model) == database_rows(context)
+
+
+def test_renaming_another_code_leaves_the_excerpts_alone(panel, context, study, qtbot) -> None:
+    from app.ui.views.excerpts_view import ExcerptsView
+
+    view = ExcerptsView(context)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_code(study.codes["trust"])
+    rows = view.model.rowCount()
+    spy = resets(view.model)
+    panel.rename_code(study.codes["repair"], "Mending")
+    assert spy.count() == 0 and view.model.rowCount() == rows
+    panel.rename_code(study.codes["trust"], "Basic trust")  # the code shown: its rows are read again
+    assert spy.count() == 1 and view.model.rowCount() == rows

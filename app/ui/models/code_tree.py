@@ -124,18 +124,21 @@ class CodeTreeModel(QAbstractItemModel):
         if change.only_codings:
             self.update_counts(change.codes)
         elif change.everything or change.codebook or change.codings:
-            self.sync()
+            self.sync(recount=bool(change.everything or change.codings))
 
     # -- patching rows to follow the database --------------------------------------------------------
-    def sync(self) -> None:
-        """Bring the tree up to date with the database by patching only the rows that differ."""
+    def sync(self, recount: bool = True) -> None:
+        """Bring the tree up to date with the database by patching only the rows that differ; without
+        `recount` (a rename, a recolour, a move: no coding changed) the counts shown are kept."""
         project = self.context.project
         if project is None or project is not self._project:
             self.reload()
             return
-        codes = codebook.list_codes(project)
         counted = self.counted_coder()
-        if counted is None:
+        codes = codebook.list_codes(project, with_usage=recount and counted is None)
+        if not recount:
+            usage = {code_id: (node.codings, node.documents) for code_id, node in self._by_id.items()}
+        elif counted is None:
             usage = {code.id: (code.codings, code.documents) for code in codes}
         else:
             usage = codebook.code_usage(project, coder=counted) if counted != NOBODY else {}

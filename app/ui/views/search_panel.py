@@ -214,7 +214,7 @@ class SearchPanel(QWidget):
             return
         for dyad in study.list_dyads(project):
             self.dyad_box.addItem(dyad.name, dyad.id)
-        for code in codebook.list_codes(project):
+        for code in codebook.list_codes(project, with_usage=False):
             self.coded_code_box.addItem(code.path or code.name, code.id)
         self.dyad_box.setCurrentIndex(max(0, self.dyad_box.findData(current_dyad)))
         self.coded_code_box.setCurrentIndex(max(0, self.coded_code_box.findData(current_code)))
@@ -393,7 +393,7 @@ class SearchPanel(QWidget):
         if coder_id is None:
             self._show_status("Choose the active coder first: codings always belong to a coder.", error=True)
             return
-        dialog = CodeAllHitsDialog(codebook.list_codes(project), self.result.total, self)
+        dialog = CodeAllHitsDialog(codebook.list_codes(project, with_usage=False), self.result.total, self)
         if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
             return
         choice = dialog.choice()
