@@ -199,9 +199,7 @@ class EditMode:
         self._set_checked(True)
         self.editor.view.setReadOnly(True)
         self._enable_banner_buttons(False)
-        self.banner.message.setText(
-            "<b>Saving your corrections…</b> codings, turns and memos are following them."
-        )
+        self.banner.message.setText("<b>Saving your corrections…</b>")
         self.task = push_in_background(
             self.editor.context,
             self._command(new_text),
