@@ -10,7 +10,10 @@ the Excerpts view lists it) and search results showing. Measured in one run:
   undo_editor_ms / undo_all_views_ms, redo_editor_ms / redo_all_views_ms: Edit > Undo / Redo of that coding
   select_code_ms          select a code with 2,000 excerpts in the codebook, until Excerpts painted its rows
 
-each also as a ratio to a plain QPlainTextEdit.setPlainText + paint of the same text measured in the same run.
+each also as a ratio to a plain QPlainTextEdit.setPlainText + paint of the same text measured in the same run;
+and the longest event-loop freeze (5 ms heartbeat, bench/event_loop_freeze.py) of select / apply / undo / redo,
+as a ratio to the freeze of that plain setPlainText + paint (bench_window_study does the same on the 2M-word
+bench study).
 Prints JSON on stdout. Goals (issue 15): apply/undo/redo <= 30 ms and <= 5x the plain figure; select <= 100 ms;
 open <= 150 ms.
 
@@ -31,6 +34,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.bench_editor import CODES, CODINGS, make_transcript, measure_plain
+from bench.event_loop_freeze import longest_freeze_ms, plain_reference_ms
 
 BIG_CODE_CODINGS = 2_000
 SAMPLES = 7
@@ -171,10 +175,36 @@ def measure_window(path: Path, doc_id: int, text: str, codes: list[int]) -> dict
     for name, pairs in samples.items():
         result[f"{name}_editor_ms"] = _ms(statistics.median(p[0] for p in pairs))
         result[f"{name}_all_views_ms"] = _ms(statistics.median(p[1] for p in pairs))
+    result.update(measure_freezes(window, text, codes))
     window.context.undo_stack.clear()
     window.context.set_project(None)
     window.close()
     return result
+
+
+def measure_freezes(window, text: str, codes: list[int]) -> dict[str, float]:
+    """The longest event-loop freeze (5 ms heartbeat) of select / apply / undo / redo, and of a plain
+    setPlainText + paint of the same text, the yardstick of their ratios."""
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QApplication
+
+    editor = window.pane.view
+    window.codebook.select_code(codes[1])
+    QApplication.processEvents()
+    freezes = {"select_freeze_ms": longest_freeze_ms(lambda: window.codebook.select_code(codes[0]))}
+    cursor = QTextCursor(editor.view.document())
+    position = len(text) * 19 // 20  # words the timed samples above did not code
+    cursor.setPosition(editor.positions.to_qt(position))
+    cursor.setPosition(editor.positions.to_qt(position + 60), QTextCursor.MoveMode.KeepAnchor)
+    editor.view.setTextCursor(cursor)
+    QApplication.processEvents()
+    before = window.context.undo_stack.count()
+    freezes["apply_freeze_ms"] = longest_freeze_ms(lambda: window.codebook.codeActivated.emit(codes[0]))
+    assert window.context.undo_stack.count() == before + 1, "the coding was not applied"
+    freezes["undo_freeze_ms"] = longest_freeze_ms(window.actions.undo.trigger)
+    freezes["redo_freeze_ms"] = longest_freeze_ms(window.actions.redo.trigger)
+    freezes["plain_setPlainText_freeze_ms"] = plain_reference_ms(text)
+    return freezes
 
 
 def main() -> int:
@@ -201,8 +231,12 @@ def main() -> int:
         "plain_setPlainText_ms": plain["plain_setPlainText_ms"],
         **window,
     }
+    plain_freeze = float(report.pop("plain_setPlainText_freeze_ms")) or 1e-9
+    report["plain_setPlainText_freeze_ms"] = plain_freeze
     for key in list(report):
-        if key.endswith("_ms") and key != "plain_setPlainText_ms":
+        if key.endswith("_freeze_ms") and key != "plain_setPlainText_freeze_ms":
+            report[key.replace("_ms", "_ratio_to_plain")] = round(float(report[key]) / plain_freeze, 2)
+        elif key.endswith("_ms") and not key.startswith("plain_"):
             report[key.replace("_ms", "_ratio_to_setPlainText")] = round(float(report[key]) / base, 3)
     report["goals_ms"] = {"apply_undo_redo": 30, "ratio": 5, "select_code": 100, "open_document": 150}
     print(json.dumps(report, indent=2))

@@ -100,12 +100,15 @@ def _data(row: dict[str, Any], depth: int = 0, path: str = "", used: tuple[int, 
     return CodeData(**fields, depth=depth, path=path, codings=used[0], documents=used[1])
 
 
-def list_codes(project: Project, coders: Sequence[int] | None = None) -> list[CodeData]:
+def list_codes(
+    project: Project, coders: Sequence[int] | None = None, *, with_usage: bool = True
+) -> list[CodeData]:
     """Every code in tree order (parents before children, siblings by position then name), each with its
-    number of codings and of coded documents, counting only `coders` when given (e.g. "mine only")."""
+    number of codings and of coded documents, counting only `coders` when given (e.g. "mine only").
+    `with_usage=False` leaves the numbers at 0 and skips counting (a tenth of a second on 40,000 codings)."""
     with project.read() as session:
         rows = queries.code_rows(session)
-        usage = queries.usage(session, None if coders is None else list(coders))
+        usage = queries.usage(session, None if coders is None else list(coders)) if with_usage else {}
     children: dict[int | None, list[dict[str, Any]]] = {}
     for row in rows:
         children.setdefault(row["parent_id"], []).append(row)

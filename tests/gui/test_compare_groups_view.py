@@ -88,3 +88,35 @@ def test_it_opens_on_the_outcome_and_names_yes_no_groups(project, qtbot) -> None
     assert headers[0] == "Interpreted: no\nClient"
     assert "Interpreted: yes\nTherapist" in headers
     assert "Interpreted: no: 1" in view.status.text()
+
+
+def test_a_shown_view_recomputes_codings_in_the_background_and_a_hidden_one_when_shown(
+    project, qtbot
+) -> None:
+    study = build_study(project)
+    set_dyad_attributes(project, "D01", {"outcome": "positive"})
+    add_dyad(project, "D02", "troubled", study.codes, {"client": ["Rupture"], "therapist": []})
+    context = AppContext()
+    context.project = project
+    project.subscribe(context._on_change)
+    try:
+        view = GroupsView(context)
+        qtbot.addWidget(view)
+        view.show()
+        qtbot.waitExposed(view)
+        rupture = study.codes["Rupture"]
+        cell = lambda: view.model.index_of_code(rupture).siblingAtColumn(3).data()  # noqa: E731
+        assert cell() == "1/1 (100%)"
+        ids = [c.id for c in coding.list_codings(project, code=rupture)]
+        coding.delete_codings(project, ids)
+        assert cell() == "1/1 (100%)"  # the GUI thread did not recompute; the worker's result is on its way
+        qtbot.waitUntil(lambda: view.model.index_of_code(rupture).isValid() is False or cell() == "0/1 (0%)")
+        view.hide()
+        before = view.comparison
+        add_dyad(project, "D03", "troubled", study.codes, {"client": ["Trust"], "therapist": []})
+        assert view.comparison is before  # hidden: nothing recomputed
+        view.show()
+        qtbot.waitUntil(lambda: view.comparison is not before)
+        assert "troubled: 2" in view.status.text()
+    finally:
+        project.unsubscribe(context._on_change)

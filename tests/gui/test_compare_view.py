@@ -9,6 +9,7 @@ import docx
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
+from app.services import compare as service
 from app.services.coding import delete_codings
 from app.services.study import set_dyad_attributes
 from app.ui.context import AppContext
@@ -176,6 +177,8 @@ def test_coder_filter_and_timeline_follows_moments(view_and_study) -> None:
     assert names == ["Alliance"]
     assert view.moments_list.topLevelItemCount() == 0
     view.coder_combo.setCurrentIndex(0)
+    view.show()
+    view.tabs.setCurrentWidget(view.timeline)  # the timeline computes when its tab is shown
     assert view.timeline.session_spin.value() == 1
     assert len(view.timeline.mark_items()) == 5
     view.timeline.show_session("D01", 2)
@@ -216,3 +219,27 @@ def test_shared_moments_and_one_sided_themes_show_whole_code_names(view_and_stud
         for row in range(tree.topLevelItemCount()):
             text = tree.topLevelItem(row).text(0)
             assert tree.columnWidth(0) >= metrics.horizontalAdvance(text), text
+
+
+def test_opening_the_comparison_compares_the_dyad_once(project, qtbot, monkeypatch) -> None:
+    build_study(project)
+    calls: list[tuple] = []
+    compare_dyad = service.compare_dyad
+
+    def counted(*args, **kwargs):
+        calls.append(args[1:3])
+        return compare_dyad(*args, **kwargs)
+
+    monkeypatch.setattr(service, "compare_dyad", counted)
+    context = AppContext()
+    context.project = project
+    view = CompareView(context)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    assert calls == [("D01", None)]  # the matrix; the timeline waits behind its tab
+    view.tabs.setCurrentWidget(view.timeline)
+    assert calls[1:] == [("D01", 1)] and view.timeline.mark_items()
+    view.tabs.setCurrentIndex(0)
+    view.timeline.show_session("D01", 1)  # already shown: not computed again
+    assert len(calls) == 2

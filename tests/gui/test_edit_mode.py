@@ -168,3 +168,32 @@ def test_the_banner_message_spans_the_width_and_the_strip_stays_low(workspace, q
     assert banner.height() < 110
     assert banner.done_button.geometry().right() > banner.message.geometry().center().x()
     editor.edit_mode.discard()
+
+
+def test_finishing_a_long_correction_saves_it_in_the_background_as_one_undo_step(
+    workspace, qtbot, monkeypatch
+) -> None:
+    from app.ui.views import edit_mode as edit_mode_module
+
+    monkeypatch.setattr(edit_mode_module, "BACKGROUND_FROM_CHARS", 0)  # every transcript counts as long
+    w = workspace
+    mode = w.editor.edit_mode
+    select_words(w.editor, "safe here")
+    assert w.editor.apply_code(w.codes["trust"])
+    mode.toggle_action.trigger()
+    type_at(w.editor, "Honestly", " very", qtbot=qtbot)
+    mode.toggle_action.trigger()
+    assert mode.saving and mode.active and w.editor.view.isReadOnly()  # saving on a worker thread
+    assert not mode.banner.done_button.isEnabled()
+    mode.toggle_action.trigger()  # pressing Ctrl+E again while saving changes nothing
+    assert mode.saving and mode.toggle_action.isChecked()
+    with qtbot.waitSignal(mode.task.finished, timeout=20_000):
+        pass
+    assert not mode.active and not mode.toggle_action.isChecked() and w.editor.stripes.isVisible()
+    assert "Honestly very hard" in w.editor.view.stored_text()
+    assert coded_texts(w) == ["safe here"]
+    assert w.context.undo_stack.undoText() == "Correct transcript"
+    w.context.undo_stack.undo()
+    assert w.editor.view.stored_text() == TEXT and coded_texts(w) == ["safe here"]
+    w.context.undo_stack.redo()
+    assert "Honestly very hard" in w.editor.view.stored_text()

@@ -99,11 +99,25 @@ def test_double_click_hands_on_every_match_in_the_document(panel, qtbot, study) 
 def test_results_follow_an_import(panel, qtbot, context) -> None:
     search_for(panel, qtbot, "rupture")
     assert panel.result.total == 0
+    shown = panel.result
     import_text(context.project, name="new", text="Client: a rupture 😀 rupture.\n", meta=DocumentMeta())
-    # The change notification searches again; the index was written with the import, nothing to wait for.
-    qtbot.waitUntil(lambda: panel.result.total == 1, timeout=20_000)
-    assert not panel.busy
+    # Not searched again on the GUI thread: the hits are marked out of date, with a link to refresh them.
+    assert panel.result is shown and panel.out_of_date and "Refresh" in panel.status.text()
+    panel.status.linkActivated.emit("refresh")
+    assert panel.result.total == 1 and not panel.busy and not panel.out_of_date
     assert len(panel.result.hits[0].matches) == 2
+
+
+def test_a_hidden_panel_searches_again_in_the_background_when_shown(panel, qtbot, context) -> None:
+    search_for(panel, qtbot, "rupture")
+    shown = panel.result
+    panel.hide()
+    import_text(context.project, name="new", text="Client: a rupture.\n", meta=DocumentMeta())
+    assert panel.result is shown
+    panel.show()
+    assert panel.result is shown  # the query runs on a worker thread; its hits arrive through the event loop
+    qtbot.waitUntil(lambda: panel.result is not shown, timeout=20_000)
+    assert panel.result.total == 1 and not panel.out_of_date
 
 
 def test_code_all_hits_is_one_undoable_command(panel, qtbot, context, study) -> None:

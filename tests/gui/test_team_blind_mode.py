@@ -144,6 +144,8 @@ def test_blind_mode_limits_the_session_timeline_to_my_codings(project, qtbot):
     context.set_active_coder(ben)
     view = TimelineView(context)
     qtbot.addWidget(view)
+    view.show()  # a hidden timeline computes nothing until shown
+    qtbot.waitExposed(view)
     view.show_session("D01", 1)
     everyone = {m.excerpt.coding_id for m in view.mark_items()}
     assert ids.codings["trust_c_ben"] in everyone and ids.codings["trust_c_ana"] in everyone

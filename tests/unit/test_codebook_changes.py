@@ -58,6 +58,8 @@ def test_list_codes_counts_codings_and_documents_per_coder(project: Project, doc
     only_ben = {c.name: (c.codings, c.documents) for c in codebook.list_codes(project, coders=[ben])}
     assert only_ben == {"Tasks": (0, 0), "Disagreement": (1, 1)}
     assert codebook.list_codes(project, coders=[])[1].codings == 0
+    uncounted = codebook.list_codes(project, with_usage=False)  # names and tree only, for lookups
+    assert uncounted == codebook.list_codes(project) and {c.codings for c in uncounted} == {0}
 
 
 def test_new_codes_get_distinct_palette_colours(project: Project) -> None:

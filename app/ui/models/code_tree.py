@@ -1,14 +1,16 @@
 """The codebook as a tree model: colour swatch and name, number of codings, number of documents.
 
 Counts follow a coder filter (None: every coder), because a coder checking their own work wants their own
-numbers. Rows are rebuilt from `codebook.list_codes` when the codebook changes; when only codings change (the
-loop a researcher repeats all afternoon) the counts of the codes concerned are re-read and `dataChanged` emitted
-for them, never a reset, so the selection, the expanded branches and the views that follow them stay put.
+numbers. When only codings change (the loop a researcher repeats all afternoon) the counts of the codes
+concerned are re-read and `dataChanged` emitted for them. When the codebook changes (add, rename, recolour,
+move, delete, merge and their undo) the tree is compared with `codebook.list_codes` and only the rows concerned
+are inserted, moved, removed or repainted, never a reset, so the selection, the expanded branches and the views
+that follow them stay put. A reset is kept for another project, blind mode and very large changes (an import).
 
 Drag and drop: codes are dragged as `application/x-rapport-code-ids` (UTF-8, comma-separated ids), which the
 transcript editor accepts to code a selection. Dropping codes on another code (or on empty space, meaning the
 top level) does not change anything here: the model emits `moveRequested` and the codebook panel turns it into
-an undoable service command; the model is rebuilt from the database once the move is done.
+an undoable service command; the model follows the database once the move is done.
 """
 
 from __future__ import annotations
@@ -69,6 +71,10 @@ def decode_code_ids(mime: QMimeData) -> list[int]:
 class CodeTreeModel(QAbstractItemModel):
     moveRequested = Signal(list, object)  # code ids, new parent id (None: top level)
     renameRequested = Signal(int, str)  # code id, new name (inline edit)
+    synced = Signal()  # rows were patched to follow a codebook change (no reset)
+
+    # Past this many codes added or removed at once, one reset is cheaper than a signal per row.
+    MAX_PATCHED_ROWS = 200
 
     def __init__(self, context: AppContext, parent=None) -> None:
         super().__init__(parent)
@@ -76,6 +82,8 @@ class CodeTreeModel(QAbstractItemModel):
         self.coder_filter: int | None = None
         self.root = CodeNode(None)
         self._by_id: dict[int, CodeNode] = {}
+        self._project = None
+        self.syncing = False  # rows are being patched: selection changes meanwhile are not the user's
         context.changed.connect(self._on_change)
         context.blindChanged.connect(lambda _on: self.reload())
         context.activeCoderChanged.connect(lambda _id: self.context.blind and self.reload())
@@ -100,6 +108,7 @@ class CodeTreeModel(QAbstractItemModel):
             codebook.code_usage(project, coder=counted) if project is not None and counted != NOBODY else {}
         )
         self.beginResetModel()
+        self._project = project
         self.root = CodeNode(None)
         self._by_id = {}
         for code in codes:
@@ -115,7 +124,94 @@ class CodeTreeModel(QAbstractItemModel):
         if change.only_codings:
             self.update_counts(change.codes)
         elif change.everything or change.codebook or change.codings:
+            self.sync(recount=bool(change.everything or change.codings))
+
+    # -- patching rows to follow the database --------------------------------------------------------
+    def sync(self, recount: bool = True) -> None:
+        """Bring the tree up to date with the database by patching only the rows that differ; without
+        `recount` (a rename, a recolour, a move: no coding changed) the counts shown are kept."""
+        project = self.context.project
+        if project is None or project is not self._project:
             self.reload()
+            return
+        counted = self.counted_coder()
+        codes = codebook.list_codes(project, with_usage=recount and counted is None)
+        if not recount:
+            usage = {code_id: (node.codings, node.documents) for code_id, node in self._by_id.items()}
+        elif counted is None:
+            usage = {code.id: (code.codings, code.documents) for code in codes}
+        else:
+            usage = codebook.code_usage(project, coder=counted) if counted != NOBODY else {}
+        wanted = {code.id for code in codes}
+        churn = len(wanted ^ self._by_id.keys())
+        if churn > self.MAX_PATCHED_ROWS:
+            self.reload()
+            return
+        self.syncing = True
+        try:
+            self._place_rows(codes)
+            self._remove_rows(wanted)
+            self._repaint_rows(codes, usage)
+        finally:
+            self.syncing = False
+        self.synced.emit()
+
+    def _place_rows(self, codes: list[CodeData]) -> None:
+        """Walk the new tree top-down (parents come first in `codes`) and put each code at its row, moving
+        or inserting it; codes left behind past their parent's new children are deleted ones."""
+        by_parent: dict[int | None, list[CodeData]] = {}
+        for code in codes:
+            by_parent.setdefault(code.parent_id, []).append(code)
+        for parent_id in [None, *(code.id for code in codes)]:
+            parent = self.root if parent_id is None else self._by_id[parent_id]
+            for row, code in enumerate(by_parent.get(parent_id, [])):
+                node = self._by_id.get(code.id)
+                if node is None:
+                    self.beginInsertRows(self._index_of_node(parent), row, row)
+                    node = CodeNode(code, parent=parent)
+                    parent.children.insert(row, node)
+                    self._by_id[code.id] = node
+                    self.endInsertRows()
+                elif node.parent is not parent or node.row() != row:
+                    self._move_node(node, parent, row)
+
+    def _move_node(self, node: CodeNode, parent: CodeNode, row: int) -> None:
+        old_parent, old_row = node.parent, node.row()
+        assert old_parent is not None
+        # Rows above `row` already hold their final codes, so within one parent the node only moves up.
+        self.beginMoveRows(
+            self._index_of_node(old_parent), old_row, old_row, self._index_of_node(parent), row
+        )
+        old_parent.children.pop(old_row)
+        parent.children.insert(row, node)
+        node.parent = parent
+        self.endMoveRows()
+
+    def _remove_rows(self, wanted: set[int]) -> None:
+        gone = [node for code_id, node in self._by_id.items() if code_id not in wanted]
+        for node in gone:
+            parent = node.parent
+            if parent is None or (parent is not self.root and parent.code.id not in wanted):
+                continue  # removed with its deleted parent
+            row = node.row()
+            self.beginRemoveRows(self._index_of_node(parent), row, row)
+            parent.children.pop(row)
+            self.endRemoveRows()
+        for node in gone:
+            del self._by_id[node.code.id]
+
+    def _repaint_rows(self, codes: list[CodeData], usage: dict[int, tuple[int, int]]) -> None:
+        for code in codes:
+            node = self._by_id[code.id]
+            counts = usage.get(code.id, (0, 0))
+            if node.code != code or (node.codings, node.documents) != counts:
+                node.code = code
+                node.codings, node.documents = counts
+                row = node.row()
+                self.dataChanged.emit(self.createIndex(row, 0, node), self.createIndex(row, 2, node))
+
+    def _index_of_node(self, node: CodeNode) -> QModelIndex:
+        return QModelIndex() if node is self.root else self.createIndex(node.row(), 0, node)
 
     def update_counts(self, code_ids) -> None:
         """Re-read the counts of these codes and tell the views about the rows whose numbers changed."""

@@ -60,6 +60,7 @@ class CodebookPanel(QWidget):
         self.model.renameRequested.connect(self.rename_code)
         self.model.modelAboutToBeReset.connect(self._remember_state)
         self.model.modelReset.connect(self._restore_state)
+        self.model.synced.connect(self._after_sync)
         context.activeCoderChanged.connect(self._coder_changed)
         context.blindChanged.connect(lambda on: self.mine_only.setEnabled(not on))  # blind counts only mine
         self.mine_only.setEnabled(not context.blind)
@@ -248,7 +249,7 @@ class CodebookPanel(QWidget):
             self.codeActivated.emit(code_id)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if self._resetting:  # the model is being rebuilt: _restore_state re-selects the code afterwards
+        if self._resetting or self.model.syncing:  # rows are being rebuilt or patched: handled afterwards
             return
         code_id = self.model.code_id(self.proxy.mapToSource(current)) if current.isValid() else None
         self._selected = code_id
@@ -308,6 +309,17 @@ class CodebookPanel(QWidget):
             self.select_code(self._selected)
         else:
             self.editor.show_code(None)
+        self._update_actions()
+
+    def _after_sync(self) -> None:
+        """Rows were patched: the selection stayed, unless its code was deleted (Qt then moved it on)."""
+        code_id = self.selected_code_id()
+        if code_id != self._selected:
+            self._current_changed(self.tree.currentIndex(), QModelIndex())
+            return
+        code = self.model.code(code_id) if code_id is not None else None
+        if code is not None and code != self.editor.code:
+            self.editor.show_code(code)  # renamed or recoloured: the pane's title follows
         self._update_actions()
 
     def _filter_changed(self, text: str) -> None:

@@ -3,6 +3,7 @@
 An explicit toggle (Ctrl+E, clearly shown by a banner). While editing, the text is writable and the coding
 stripes are hidden (positions are in motion); finishing sends the whole correction to
 `app.services.editing` as ONE undoable action, after which codings, turns, memos and the search index follow.
+A long transcript is saved in the background with progress (`BACKGROUND_FROM_CHARS`).
 Codings whose whole text was deleted are listed in the banner (undo brings them back).
 """
 
@@ -25,9 +26,16 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import RapportError
 from app.services import editing
+from app.ui.background_commands import push_in_background
 from app.ui.coding_index import CodingIndex
 from app.ui.commands import ServiceCommand
+from app.ui.dialogs.crash_dialog import report_error
 from app.ui.text_positions import TextPositions
+
+# From this length on, Finish saves in the background. The service re-anchors every coding and turn and
+# re-indexes the text: 324 ms for 100,000 words (about 600,000 characters) with 5,000 codings, so a transcript
+# under 30,000 characters is saved in a few tens of milliseconds and stays synchronous (no dialog to flash).
+BACKGROUND_FROM_CHARS = 30_000
 
 # Only the strip itself: an unscoped style sheet would give every label and button inside it a border too.
 BANNER_STYLE = "QWidget#editModeBanner { background:#fff4ce; border-bottom:1px solid #e0c060; }"
@@ -70,6 +78,8 @@ class EditMode:
     def __init__(self, editor) -> None:
         self.editor = editor
         self.active = False
+        self.saving = False  # a long correction is being saved in the background
+        self.task = None
         self.last_removed: tuple[editing.RemovedCoding, ...] = ()
         self.banner = EditModeBanner(editor)
         self.banner.hide()
@@ -90,11 +100,19 @@ class EditMode:
 
     # -- entering and leaving ------------------------------------------------------------------
     def _toggled(self, on: bool) -> None:
+        if self.saving:  # a correction is being saved: the toggle waits for it
+            self._set_checked(True)
+            return
         if on and not self.active:
             if not self.enter():
                 self.toggle_action.setChecked(False)
         elif not on and self.active:
-            self.finish()
+            self.finish(background=True)
+
+    def _set_checked(self, on: bool) -> None:
+        self.toggle_action.blockSignals(True)
+        self.toggle_action.setChecked(on)
+        self.toggle_action.blockSignals(False)
 
     def enter(self) -> bool:
         editor, project = self.editor, self.editor.context.project
@@ -137,8 +155,13 @@ class EditMode:
         if self.toggle_action.isChecked():
             self.toggle_action.setChecked(False)
 
-    def finish(self) -> bool:
-        """Commit the correction as one undoable action; False (and still editing) if it was refused."""
+    def finish(self, background: bool = False) -> bool:
+        """Commit the correction as one undoable action; False (and still editing) if it was refused.
+
+        With `background` (the Finish button, Ctrl+E) a long transcript is saved off the GUI thread with
+        progress, and True means the save started; switching documents saves at once, before loading."""
+        if self.saving:
+            return False  # the correction is still being saved
         editor = self.editor
         new_text, old_text = self.current_text(), editor.view.stored_text()
         if new_text == old_text:
@@ -146,24 +169,29 @@ class EditMode:
             self.banner.hide()
             editor._reload_document()
             return True
+        if background and len(new_text) >= BACKGROUND_FROM_CHARS:
+            self._commit_in_background(new_text)
+            return True
         if not self._commit_text(new_text):
-            self.toggle_action.blockSignals(True)
-            self.toggle_action.setChecked(True)
-            self.toggle_action.blockSignals(False)
+            self._set_checked(True)
             return False
         self._leave()
         self._show_outcome()
         return True
 
-    def _commit_text(self, new_text: str) -> bool:
+    def _command(self, new_text: str) -> ServiceCommand:
         editor = self.editor
         project, document_id = editor.context.project, editor.current_document_id
         coder = editor.context.active_coder_id
-        command = ServiceCommand(
+        return ServiceCommand(
             "Correct transcript",
             lambda: editing.edit_document_text(project, document_id, new_text, coder_id=coder),
             lambda outcome: editing.restore_document(project, outcome.snapshot),
         )
+
+    def _commit_text(self, new_text: str) -> bool:
+        editor = self.editor
+        command = self._command(new_text)
         try:
             editor.context.push(command)
         except RapportError as error:
@@ -172,6 +200,47 @@ class EditMode:
         self.last_removed = command.result.removed_codings
         editor._reload_document()
         return True
+
+    def _commit_in_background(self, new_text: str) -> None:
+        """Save the correction on a worker thread (progress after half a second); the text stays read-only
+        until it is saved, then the command joins the undo history like any other."""
+        self.saving = True
+        self._set_checked(True)
+        self.editor.view.setReadOnly(True)
+        self._enable_banner_buttons(False)
+        self.banner.message.setText("<b>Saving your corrections…</b>")
+        self.task = push_in_background(
+            self.editor.context,
+            self._command(new_text),
+            self.editor,
+            "Saving the corrected transcript",
+            self._saved,
+            self._not_saved,
+        )
+
+    def _saved(self, command) -> None:
+        self.saving = False
+        self._enable_banner_buttons(True)
+        self.last_removed = command.result.removed_codings
+        self._leave()
+        self.editor._reload_document()
+        self._show_outcome()
+
+    def _not_saved(self, error: BaseException) -> None:
+        """Refused (or a bug): the correction stays in the editor, still in edit mode, nothing in the history."""
+        self.saving = False
+        self._enable_banner_buttons(True)
+        self.editor.view.setReadOnly(False)
+        self.banner.message.setText("<b>Editing the transcript.</b> The correction was not saved.")
+        if isinstance(error, RapportError):
+            self.editor.report_error(error)
+        else:
+            report_error(self.editor, error, "Correct transcript")
+
+    def _enable_banner_buttons(self, enabled: bool) -> None:
+        for button in (self.banner.split_button, self.banner.merge_button, self.banner.relabel_button,
+                       self.banner.discard_button, self.banner.done_button):  # fmt: skip
+            button.setEnabled(enabled)
 
     def _show_outcome(self) -> None:
         if not self.last_removed:

@@ -275,8 +275,18 @@ class ExcerptsView(QWidget):
         project = self.context.project
         if project is not None and shown_code(project, self.code_id, False) is None:
             self.show_code(None)  # the code was deleted or merged away
+        elif self._only_other_codes_changed(change):
+            return  # e.g. another code renamed: these rows show nothing of it
         else:
             self.refresh()
+
+    def _only_other_codes_changed(self, change: Change) -> bool:
+        """A codebook edit that touched no coding and left the code shown exactly as it was (name, colour and
+        the set of codes listed), with no sub-code rows whose names could have changed."""
+        structural = change.everything or change.codings or change.study or change.documents
+        if structural or self.subcodes_box.isChecked() or self.context.project is None:
+            return False
+        return shown_code(self.context.project, self.code_id, False) == self._code_shown
 
     def _patch(self, change: Change) -> None:
         """Remove and insert the rows of the codings this change touched: no reload, no reset."""

@@ -2,10 +2,13 @@
 
 The matrix (codes as rows, one column per group and perspective, cells shaded by prevalence) and, for the
 selected code, a bar chart (QtCharts): a bar per perspective for each group, height = share of the group's
-dyads in which that perspective raised the theme. The table exports as CSV.
+dyads in which that perspective raised the theme. The table exports as CSV. After codings or codes change the
+matrix is recomputed off the GUI thread (hidden: when next shown), the old one staying until then.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import QModelIndex, Qt
@@ -33,6 +36,7 @@ from app.services.changes import Change
 from app.ui.attribute_labels import attribute_label, group_label, preferred_grouping
 from app.ui.context import AppContext
 from app.ui.models.compare_groups import GroupMatrixModel
+from app.ui.views.background_refresh import BackgroundRefresh
 from app.ui.views.compare_shading import ShadeDelegate, stretch_value_columns
 from app.ui.views.deferred_changes import DeferredChanges
 
@@ -89,6 +93,7 @@ class GroupsView(QWidget):
         self.sessions_edit.editingFinished.connect(self.refresh)
         self.matrix_view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.export_button.clicked.connect(self.export_csv)
+        self._background = BackgroundRefresh(self)
         self._deferred = DeferredChanges(self, self._apply_change)
         context.changed.connect(self._deferred.offer)
         context.blindChanged.connect(lambda _on: self.refresh())
@@ -121,29 +126,64 @@ class GroupsView(QWidget):
         if change.everything or change.study:
             self.reload_attributes()
         elif change.codings or change.codebook:
-            self.refresh()
+            self.refresh_in_background()
 
     def refresh(self) -> None:
+        """Recompute now (the user chose an attribute or sessions)."""
+        self._background.cancel()
+        work = self._make_work()
+        if work is None:
+            self._show(None)
+            return
+        try:
+            comparison = work()
+        except RapportError as exc:
+            self._show(None, str(exc))
+            return
+        self._show(comparison)
+
+    def refresh_in_background(self) -> None:
+        """Recompute after codings or codes changed, off the GUI thread; the old matrix stays until then."""
+        work = self._make_work()
+        if work is None:
+            self.refresh()
+            return
+        self._background.request(work, self._show, self._show_failure)
+
+    def _make_work(self) -> Callable[[], GroupComparison] | None:
+        """The comparison chosen on screen as a call that may run on any thread; None when there is none
+        (the status line says why)."""
         project, attribute = self.context.project, self.attribute_combo.currentData()
-        current = self.model.row_at(self.matrix_view.currentIndex())
-        self.comparison = None
-        if project is not None and attribute:
-            try:
-                sessions = service.parse_sessions(self.sessions_edit.text())
-                coders = self.context.shown_coders()  # blind coding: only my codings are counted
-                self.comparison = service.compare_groups(project, attribute, sessions, coders)
-            except RapportError as exc:
-                self.status.setText(str(exc))
-        elif project is not None:
+        if project is None:
+            return None
+        if not attribute:
             self.status.setText("Give dyads an attribute (e.g. outcome) to compare groups of dyads.")
-        self.model.set_comparison(self.comparison)
+            return None
+        try:
+            sessions = service.parse_sessions(self.sessions_edit.text())
+        except RapportError as exc:
+            self.status.setText(str(exc))
+            return None
+        coders = self.context.shown_coders()  # blind coding: only my codings are counted
+        return lambda: service.compare_groups(project, attribute, sessions, coders)
+
+    def _show_failure(self, exc: BaseException) -> None:
+        if not isinstance(exc, RapportError):
+            raise exc
+        self._show(None, str(exc))
+
+    def _show(self, comparison: GroupComparison | None, problem: str = "") -> None:
+        current = self.model.row_at(self.matrix_view.currentIndex())
+        self.comparison = comparison
+        self.model.set_comparison(comparison)
         self.matrix_view.expandAll()
         stretch_value_columns(self.matrix_view.header(), 1, self.model.columnCount())
-        if self.comparison is not None:
-            attribute = self.comparison.attribute
+        if problem:
+            self.status.setText(problem)
+        elif comparison is not None:
             sizes = ", ".join(
-                f"{group_label(attribute, g)}: {len(self.comparison.dyads[g])}"
-                for g in self.comparison.groups
+                f"{group_label(comparison.attribute, g)}: {len(comparison.dyads[g])}"
+                for g in comparison.groups
             )
             self.status.setText(f"Dyads per group: {sizes}.")
         index = self.model.index_of_code(current.code_id) if current is not None else QModelIndex()

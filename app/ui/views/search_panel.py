@@ -6,6 +6,8 @@ clicking a hit asks the main window to show the document at the first match (`do
 hits" applies a code to every hit (not only those shown) as one undoable command for the active coder,
 skipping what that coder already coded with the code (app/services/search_coding.py).
 "Rebuild index" throws the index away and builds it again in the background, with progress and Cancel.
+After an edit the hits shown are never searched again on the GUI thread: they are marked out of date with a
+Refresh link; a hidden panel searches again in the background when it is shown.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from app.ui.context import AppContext
 from app.ui.dialogs.crash_dialog import report_error
 from app.ui.models.search_hits import SNIPPET_COLUMN, SearchHitsModel, SnippetDelegate
 from app.ui.tasks import run_in_background
+from app.ui.views.background_refresh import BackgroundRefresh
 
 SCOPE_LABELS = {"turn": "The whole turn", "sentence": "The sentence", "match": "Only the matched words"}
 CODED_ANY, CODED_WITH, NOT_CODED_WITH = "any", "with", "without"
@@ -103,6 +106,8 @@ class SearchPanel(QWidget):
         self.search_task = None
         self.rebuild_task = None
         self.out_of_date = False  # codings or memos changed since the results shown were found
+        self._stale = False  # the project changed while the panel was hidden: search again when shown
+        self._refresher = BackgroundRefresh(self)
         # Tests replace this to answer the dialog without showing it modally.
         self.exec_dialog: Callable[[QDialog], int] = lambda dialog: dialog.exec()
         self._build()
@@ -214,7 +219,7 @@ class SearchPanel(QWidget):
             return
         for dyad in study.list_dyads(project):
             self.dyad_box.addItem(dyad.name, dyad.id)
-        for code in codebook.list_codes(project):
+        for code in codebook.list_codes(project, with_usage=False):
             self.coded_code_box.addItem(code.path or code.name, code.id)
         self.dyad_box.setCurrentIndex(max(0, self.dyad_box.findData(current_dyad)))
         self.coded_code_box.setCurrentIndex(max(0, self.coded_code_box.findData(current_code)))
@@ -226,10 +231,31 @@ class SearchPanel(QWidget):
             self._reload_choices()
         if self.result is None:
             return
-        if change.everything or change.documents or change.study:
-            self.run_search(quiet=True)  # new or edited text: the index catches up (in the background)
-        elif change.memos or (change.codings and self._filters_on_codings()):
-            self._mark_out_of_date()  # never re-run a query on the GUI thread after each coding
+        text_changed = change.everything or change.documents or change.study or change.memos
+        if text_changed or (change.codings and self._filters_on_codings()):
+            # Never re-run a query on the GUI thread after an edit: say the hits are out of date (Refresh);
+            # hidden, search again in the background when shown.
+            self._mark_out_of_date()
+            if not self.isVisible():
+                self._stale = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh_in_background()
+
+    def refresh_in_background(self) -> None:
+        """Run the query of the results shown again, off the GUI thread; they stay until the new ones come."""
+        project, text = self.context.project, self.query_edit.text()
+        if project is None or self.busy or not text.strip():
+            return
+        options = self._request_options()
+        self._refresher.request(
+            lambda: search.search(project, text, limit=HIT_LIMIT, **options),
+            self._show_result,
+            self._show_error,
+        )
 
     def _filters_on_codings(self) -> bool:
         return self.coded_mode_box.currentData() != CODED_ANY
@@ -285,6 +311,7 @@ class SearchPanel(QWidget):
         if self.busy:
             self._show_status("The search index is being updated; search again when it is done.")
             return
+        self._refresher.cancel()  # a refresh under way would show the previous query's hits
         options = self._request_options()
         try:
             if search.index_is_current(project) or not text.strip():
@@ -371,7 +398,7 @@ class SearchPanel(QWidget):
         if coder_id is None:
             self._show_status("Choose the active coder first: codings always belong to a coder.", error=True)
             return
-        dialog = CodeAllHitsDialog(codebook.list_codes(project), self.result.total, self)
+        dialog = CodeAllHitsDialog(codebook.list_codes(project, with_usage=False), self.result.total, self)
         if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
             return
         choice = dialog.choice()

@@ -212,6 +212,7 @@ class TimelineView(QWidget):
         self._dyad_documents: frozenset[int] = frozenset()  # the documents of the dyad shown
         self._background = BackgroundRefresh(self)
         self.fit_button.clicked.connect(self.fit_to_width)
+        self._stale = False  # a refresh was asked for while hidden
         self._deferred = DeferredChanges(self, self._apply_change)
         context.changed.connect(self._deferred.offer)
         context.projectChanged.connect(lambda _project: self.reload_dyads())
@@ -233,21 +234,37 @@ class TimelineView(QWidget):
         self._dyad_changed()
 
     def show_session(self, dyad: str, session: int) -> None:
+        """Show this session, computing it once (nothing to do when it is the one already shown)."""
+        same = (dyad, session) == (self.dyad_combo.currentText(), self.session_spin.value())
+        if same and (self.timeline is not None or self._stale):
+            return
+        self.dyad_combo.blockSignals(True)
         self.dyad_combo.setCurrentText(dyad)
+        self.dyad_combo.blockSignals(False)
+        self._update_session_range()
+        self.session_spin.blockSignals(True)
         self.session_spin.setValue(session)
+        self.session_spin.blockSignals(False)
         self.refresh()
 
     def _dyad_changed(self) -> None:
+        self._update_session_range()
+        self.refresh()
+
+    def _update_session_range(self) -> None:
         project, dyad = self.context.project, self.dyad_combo.currentText()
         numbers = service.dyad_sessions(project, dyad) if project is not None and dyad else []
         self.session_spin.blockSignals(True)
         self.session_spin.setRange(min(numbers, default=1), max(numbers, default=1))
         self.session_spin.blockSignals(False)
-        self.refresh()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self._deferred.flush()
+        if self._stale:  # chosen while hidden: compute it now, which covers the changes that waited too
+            self._deferred.pending = None
+            self.refresh()
+        else:
+            self._deferred.flush()
 
     def _apply_change(self, change: Change) -> None:
         if change.everything or change.study:
@@ -315,9 +332,14 @@ class TimelineView(QWidget):
 
     # -- drawing ----------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Recompute now (the user chose a dyad, a session or a window)."""
+        """Recompute now (the user chose a dyad, a session or a window); hidden (e.g. a tab of the comparison
+        not shown), only remember to do it when shown."""
         self._background.cancel()
         self.timeline = None
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         try:
             work = self._make_work()
             if work is not None:

@@ -194,7 +194,7 @@ class TranscriptEditor(NavigationMixin, ShownCodersMixin, QWidget):
         if project is None:
             self._codes, self._coders = {}, {}
             return
-        self._codes = {c.id: c for c in codebook.list_codes(project)}
+        self._codes = {c.id: c for c in codebook.list_codes(project, with_usage=False)}
         self._coders = {c.id: (c.name, c.color) for c in coding.list_coders(project)}
 
     def _build_index(self) -> CodingIndex:

@@ -1,0 +1,187 @@
+"""Window benchmark at the bench-study scale: how long the event loop freezes in the loop a researcher repeats.
+
+The bench study: 20 dyads, 40 transcripts of 50,000 words (2,000,000 words, from bench/corpus.py), 1,000 codes
+under 40 themes and 40,000 codings (2,000 with the first code, 50 in each transcript). It is built once into a
+file in the temporary folder (about a minute) and copied for each run. The real MainWindow (offscreen,
+1280x800) opens it with every dock visible, a transcript shown, search results showing and the first code
+selected in the codebook (so Excerpts lists its 2,000 excerpts). A 5 ms QTimer heartbeat gives the longest
+freeze of the event loop (bench/event_loop_freeze.py) after each step:
+
+  apply      click the selected code with words selected in the transcript
+  undo, redo Edit > Undo, Edit > Redo of that coding
+  select     select the code with 2,000 excerpts in the codebook (from another code)
+  open       open another transcript, cold
+  rename     rename a code in the codebook (the code tree patches one row)
+
+each the worst of 3 samples, also as a ratio to the freeze of a plain QPlainTextEdit.setPlainText + paint of
+one transcript measured in the same run. Goal (issue 15): no step over 100 ms.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.bench_window_study
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench.bench_window import open_window
+from bench.corpus import transcript_text
+from bench.event_loop_freeze import longest_freeze_ms, plain_reference_ms
+
+DYADS = 20
+TRANSCRIPTS = 40
+WORDS = 50_000
+CODES = 1_000
+CODINGS = 40_000
+BIG_CODE_CODINGS = 2_000
+SAMPLES = 3
+CACHE = Path(tempfile.gettempdir()) / "rapport-bench-study-v1.rapport"
+
+
+def build_study(path: Path) -> None:
+    from app.services import codebook, coding
+    from app.services.importing import DocumentMeta, import_text
+    from app.services.project import create_project
+
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    project = create_project(partial)
+    rng = random.Random(15)
+    documents: list[tuple[int, int]] = []
+    for n in range(TRANSCRIPTS):
+        text = transcript_text(1_000 + n, WORDS)
+        meta = DocumentMeta(
+            dyad=f"D{n % DYADS + 1:02d}",
+            session=n // DYADS + 1,
+            perspective="client" if n % 2 else "therapist",
+            kind="session",
+        )
+        documents.append(
+            (import_text(project, name=f"Transcript {n + 1}", text=text, meta=meta).id, len(text))
+        )
+    top = [codebook.add_code(project, f"Theme {i}") for i in range(40)]
+    codes = [c.id for c in top]
+    codes += [codebook.add_code(project, f"Code {i}", parent=top[i % 40].id).id for i in range(CODES - 40)]
+    coder = coding.ensure_coder(project, "Bench")
+    per_document = CODINGS // TRANSCRIPTS
+    big_per_document = BIG_CODE_CODINGS // TRANSCRIPTS
+    for document_id, length in documents:
+        specs = []
+        for k in range(per_document):
+            start = rng.randrange(0, length - 600)
+            code = codes[0] if k < big_per_document else rng.choice(codes[1:])
+            specs.append(coding.CodingSpec(document_id, code, start, start + rng.randint(20, 600)))
+        coding.add_codings(project, specs, coder)
+    project.close()
+    partial.replace(path)
+
+
+def measure(path: Path) -> dict[str, object]:
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QApplication
+
+    from app.services import codebook, study
+
+    window = open_window(path)
+    project = window.context.project
+    documents = [d.id for d in study.list_documents(project)]
+    codes = [c.id for c in codebook.list_codes(project)]
+    editor = window.pane.view
+    result: dict[str, object] = {}
+
+    opens = []
+    for document_id in (documents[0], documents[1], documents[2], documents[0]):
+        opens.append(longest_freeze_ms(lambda d=document_id: window.show_document(d)))
+    result["open_freeze_ms"] = max(opens[:3])
+    text = editor.view.stored_text()
+
+    search = window.hosted("search")
+    if search is not None:
+        search.query_edit.setText("trust AND safe")
+        search.run_search()
+        deadline = time.perf_counter() + 300
+        while (search.result is None or search.busy) and time.perf_counter() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.01)
+        result["search_hits_shown"] = search.result.total if search.result else 0
+
+    selects = []
+    for _ in range(SAMPLES):
+        window.codebook.select_code(codes[1])
+        QApplication.processEvents()
+        selects.append(longest_freeze_ms(lambda: window.codebook.select_code(codes[0])))
+    result["select_freeze_ms"] = max(selects)
+    excerpts = window.hosted("excerpts")
+    result["excerpts_listed"] = len(excerpts.model.excerpts()) if excerpts is not None else 0
+
+    samples: dict[str, list[float]] = {"apply": [], "undo": [], "redo": []}
+    for n in range(SAMPLES):
+        position = len(text) * (n + 2) // 10
+        cursor = QTextCursor(editor.view.document())
+        cursor.setPosition(editor.positions.to_qt(position))
+        cursor.setPosition(editor.positions.to_qt(position + 60), QTextCursor.MoveMode.KeepAnchor)
+        editor.view.setTextCursor(cursor)
+        QApplication.processEvents()
+        samples["apply"].append(longest_freeze_ms(lambda: window.codebook.codeActivated.emit(codes[0])))
+        samples["undo"].append(longest_freeze_ms(window.actions.undo.trigger))
+        samples["redo"].append(longest_freeze_ms(window.actions.redo.trigger))
+    for name, values in samples.items():
+        result[f"{name}_freeze_ms"] = max(values)
+    renames = [
+        longest_freeze_ms(lambda n=n: window.codebook.rename_code(codes[5], f"Renamed {n}"))
+        for n in range(SAMPLES)
+    ]
+    result["rename_code_freeze_ms"] = max(renames)
+    result["plain_setPlainText_freeze_ms"] = plain_reference_ms(text)
+    result["transcript_characters"] = len(text)
+    window.context.undo_stack.clear()
+    window.context.set_project(None)
+    window.close()
+    return result
+
+
+def main() -> int:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("RapportBench")
+    app.setApplicationName("RapportBench")
+    QSettings().clear()
+    started = time.perf_counter()
+    built = not CACHE.exists()
+    if built:
+        build_study(CACHE)
+    setup = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "study.rapport"
+        shutil.copyfile(CACHE, path)
+        figures = measure(path)
+    base = float(figures["plain_setPlainText_freeze_ms"]) or 1e-9
+    report: dict[str, object] = {
+        "words": TRANSCRIPTS * WORDS,
+        "transcripts": TRANSCRIPTS,
+        "codings": CODINGS,
+        "codes": CODES,
+        "study_built_s" if built else "study_reused_s": round(setup, 1),
+        **figures,
+    }
+    for key in list(report):
+        if key.endswith("_freeze_ms") and key != "plain_setPlainText_freeze_ms":
+            report[key.replace("_ms", "_ratio_to_plain")] = round(float(report[key]) / base, 2)
+    report["goal_freeze_ms"] = 100
+    print(json.dumps(report, indent=2))
+    del app
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
