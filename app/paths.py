@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -11,19 +12,21 @@ import platformdirs
 from app import APP_NAME, ORG_NAME
 
 
-def _bundle_root() -> Path:
+def _package_root() -> Path:
+    """The `app` package's own folder: resources and migrations ship inside it, so a wheel, `pipx install`,
+    an editable install and the frozen build (which unpacks them under `app/`) all find them the same way."""
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
-        return Path(frozen_root)
-    return Path(__file__).resolve().parent.parent
+        return Path(frozen_root) / "app"
+    return Path(str(importlib.resources.files("app")))
 
 
 def resources_dir() -> Path:
-    return _bundle_root() / "resources"
+    return _package_root() / "resources"
 
 
 def migrations_dir() -> Path:
-    return _bundle_root() / "migrations"
+    return _package_root() / "migrations"
 
 
 def demo_dir() -> Path:

@@ -1,6 +1,6 @@
 """The demo study: a small, fictional but realistic alliance study that shows every part of Rapport.
 
-The sources live in `resources/demo/` as a researcher would have them: plain-text transcripts (sessions and
+The sources live in `app/resources/demo/` as a researcher would have them: plain-text transcripts (sessions and
 video-assisted recall interviews), a participant sheet (CSV), `study.json` (which file is which document,
 plus memos) and `codings.json` (two coders' codings). Codings name the exact quoted text rather than offsets,
 so that editing a transcript can never silently move a coding: `resolve_quote` finds each quote when the demo

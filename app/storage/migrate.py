@@ -50,7 +50,7 @@ def alembic_config() -> Config:
 
 def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None, "migrations/versions holds no revision"
+    assert head is not None, "app/migrations/versions holds no revision"
     return head
 
 

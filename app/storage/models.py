@@ -1,7 +1,7 @@
 """Typed SQLAlchemy models: the nouns a researcher uses (see ARCHITECTURE.md, "Data model").
 
 Text positions (`start`, `end`) are Unicode code points, 0-based, end exclusive, into `Document.text`.
-Changing these models needs a new Alembic revision in migrations/versions; a test compares the two.
+Changing these models needs a new Alembic revision in app/migrations/versions; a test compares the two.
 """
 
 from __future__ import annotations
