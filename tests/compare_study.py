@@ -2,7 +2,7 @@
 
 Dyad D01, sessions 1 and 2. Session 1 has a transcript (no perspective), a client recall interview and a
 therapist recall interview whose turns carry `[video ...]` references; session 2 has a client recall only.
-Everything goes through the real services: import (engineer A), codebook and coding (engineer B); only the
+Everything goes through the real services: import, codebook and coding; only the
 session's media path is set directly on its row (no service sets it yet).
 
 Known answers (all sessions, every coder):

@@ -17,6 +17,7 @@ from app.domain.agreement import AgreementOptions, AgreementResult, CodeAgreemen
 from app.domain.agreement_multi import MultiCodeAgreement, compute_multi_agreement
 from app.domain.agreement_units import disagreement_stretches, merge_spans
 from app.domain.errors import InvalidInput, OperationCancelled
+from app.services import coding
 from app.services.agreement_data import (
     OVERALL_LABEL,
     AgreementChoices,
@@ -359,7 +360,6 @@ def resolve_disagreement(
     Accepting a side that coded nothing there adds nothing: the consensus keeps the stretch uncoded.
     Undo with `undo_resolution(project, resolution)`.
     """
-    from app.services import coding  # engineer B's coding service
 
     if choice not in CHOICES:
         raise InvalidInput(f"Resolve a disagreement with one of {', '.join(CHOICES)}, not {choice!r}.")

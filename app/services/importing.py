@@ -4,7 +4,8 @@
 (outside any transaction), then stores them in one transaction with a savepoint per file: a file that fails
 leaves no trace, one bad file does not stop the others and the report names it, and cancelling leaves the
 project exactly as before. Every import bumps the content version inside its transaction and notifies
-`Change(study=True, documents=...)`; `tell_search_index` is the hook for the search index.
+`Change(study=True, documents=...)`; the search index inside the project is written by SQLite triggers in the
+same transaction.
 Participants and their typed attributes come from CSV sheets (`import_attributes`).
 """
 
@@ -59,7 +60,6 @@ __all__ = [
     "is_transcript_file",
     "preview_file",
     "store_document",
-    "tell_search_index",
     "unique_document_name",
 ]
 
@@ -174,15 +174,6 @@ def store_document(
     return ImportedDocument(document.id, document.name, len(parsed.turns), len(parsed.text))
 
 
-def tell_search_index(project: Project, document_ids: list[int]) -> None:
-    """Hook: the search index learns about new documents here.
-
-    Deliberately a no-op: the index is an FTS5 table inside the project that SQLite triggers write in the
-    import's own transaction (app/storage/search_index.py), so a new document is searchable when it commits.
-    """
-    del project, document_ids
-
-
 def import_text(
     project: Project, *, name: str, text: str, meta: DocumentMeta, source_name: str = ""
 ) -> ImportedDocument:
@@ -193,7 +184,6 @@ def import_text(
         audit.record(
             session, "import", {"documents": [imported.name], "files": [source_name] if source_name else []}
         )
-    tell_search_index(project, [imported.id])
     project.notify(Change(study=True, documents=frozenset({imported.id})))
     return imported
 
@@ -314,7 +304,6 @@ def import_files(
     )
     if report.documents:
         ids = [d.id for d in report.documents]
-        tell_search_index(project, ids)
         project.notify(Change(study=True, documents=frozenset(ids)))
     return report
 

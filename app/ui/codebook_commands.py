@@ -1,4 +1,4 @@
-"""Every codebook edit as one undoable command that calls engineer B's codebook services and nothing else.
+"""Every codebook edit as one undoable command that calls the codebook services and nothing else.
 
 Commands that create or destroy codes keep the service's snapshot, so a redo after an undo re-creates rows with
 their original ids (commands further up the stack keep referring to rows that exist). Edits of fields remember

@@ -1,5 +1,5 @@
 """The centre of the window: the welcome page without a project, a hint until a document is chosen, then the
-transcript editor (engineer F2's TranscriptEditor, or the plain fallback view if it cannot be loaded)."""
+transcript editor."""
 
 from __future__ import annotations
 
@@ -21,16 +21,7 @@ from app.services import codebook
 from app.ui.context import AppContext
 from app.ui.icons import app_icon, standard
 from app.ui.recent_projects import recent_projects
-
-
-def make_document_view(context: AppContext, parent: QWidget) -> QWidget:
-    try:
-        from app.ui.views.transcript_editor import TranscriptEditor
-    except ImportError:  # the editor is being written, or a dependency of it broke: still show the text
-        from app.ui.views.document_fallback import DocumentFallbackView
-
-        return DocumentFallbackView(context, parent)
-    return TranscriptEditor(context, parent)
+from app.ui.views.transcript_editor import TranscriptEditor
 
 
 class WelcomePage(QWidget):
@@ -109,7 +100,7 @@ class DocumentPane(QStackedWidget):
         self.hint.setObjectName("documentHint")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.view = make_document_view(context, self)
+        self.view = TranscriptEditor(context, self)
         for page in (self.welcome, self.hint, self.view):
             self.addWidget(page)
         context.projectChanged.connect(self._project_changed)
@@ -118,7 +109,7 @@ class DocumentPane(QStackedWidget):
 
     @property
     def current_document_id(self) -> int | None:
-        return getattr(self.view, "current_document_id", None) if self.currentWidget() is self.view else None
+        return self.view.current_document_id if self.currentWidget() is self.view else None
 
     def show_document(self, doc_id: int, start: int | None = None, end: int | None = None) -> None:
         self.view.show_document(doc_id, start, end)
@@ -126,12 +117,11 @@ class DocumentPane(QStackedWidget):
 
     def show_coders(self, coder_ids: set[int]) -> None:
         """Show these coders' codings in the editor (blind coding, when on, still shows only one's own)."""
-        if hasattr(self.view, "set_coder_filter"):
-            self.view.set_coder_filter("chosen", set(coder_ids))
+        self.view.set_coder_filter("chosen", set(coder_ids))
 
     def show_matches(self, doc_id: int, matches: list, current: int) -> None:
         """Highlight search matches in the document shown (ignored when another document is shown)."""
-        if self.current_document_id == doc_id and hasattr(self.view, "show_matches"):
+        if self.current_document_id == doc_id:
             self.view.show_matches(matches, current)
 
     def apply_code(self, code_id: int) -> bool:

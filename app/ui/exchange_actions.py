@@ -190,9 +190,7 @@ class ExchangeActions(QObject):
         recent.settings().setValue(_FOLDER_KEY, str(path.parent))
 
     def _status(self, text: str) -> None:
-        status = getattr(self.window, "status", None)
-        if status is not None and hasattr(status, "show_message"):
-            status.show_message(text, 10000)
+        self.window.status.show_message(text, 10000)
 
     # -- export ----------------------------------------------------------------------------------------
     def export(self, key: str, path: Path | str | None = None) -> Task | None:

@@ -1,21 +1,16 @@
-"""Widgets other engineers build, loaded only when their module is there and imports cleanly.
+"""The docks and tool windows the main window hosts, imported when first shown to keep start-up light.
 
-The shell must keep working while a view is being written (or if one of them breaks at import): a missing view
-means a missing menu entry or dock, never a window that fails to open.
+An import error in one of them is a bug and is raised, never hidden behind a missing menu entry.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
-import logging
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from app.ui.context import AppContext
-
-log = logging.getLogger(__name__)
 
 # name -> (module, class, window title, default size)
 WINDOWS = {
@@ -37,17 +32,8 @@ DOCKS = {
 }
 
 
-def load_class(module: str, name: str) -> type | None:
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as error:
-        log.warning("%s.%s is not available: %s", module, name, error)
-        return None
-
-
-def available(kind: str) -> bool:
-    module = WINDOWS[kind][0] if kind in WINDOWS else DOCKS[kind][0]
-    return importlib.util.find_spec(module) is not None
+def load_class(module: str, name: str) -> type:
+    return getattr(importlib.import_module(module), name)
 
 
 class ToolWindows:
@@ -62,10 +48,7 @@ class ToolWindows:
         window = self.windows.get(kind)
         if window is None:
             module, name, title, (width, height) = WINDOWS[kind]
-            cls = load_class(module, name)
-            if cls is None:
-                return None
-            window = cls(self.context, self.owner)
+            window = load_class(module, name)(self.context, self.owner)
             window.setWindowFlag(Qt.WindowType.Window, True)
             window.setWindowTitle(f"{title} — Rapport")
             window.resize(width, height)

@@ -126,11 +126,8 @@ class MainWindow(QMainWindow):
             ("excerpts", "Excerpts", bottom),
             ("search", "Search", bottom),
         ):
-            cls = load_class(*DOCKS[key])
-            if cls is not None:
-                self._dock(
-                    key, title, cls(self.context, self), area, f"Show or hide the {title.lower()} panel"
-                )
+            view = load_class(*DOCKS[key])(self.context, self)
+            self._dock(key, title, view, area, f"Show or hide the {title.lower()} panel")
         self.undo_view = QUndoView(self.context.undo_stack, self)
         self.undo_view.setEmptyLabel("Project opened")
         self._dock("history", "Undo history", self.undo_view, right, "Every action since the project opened")
@@ -174,7 +171,7 @@ class MainWindow(QMainWindow):
         self.codebook.codeActivated.connect(self.apply_code)
         self.status.newCoderRequested.connect(self.new_coder)
         excerpts = self.hosted("excerpts")
-        if excerpts is not None and hasattr(excerpts, "show_code"):
+        if excerpts is not None:
             self.codebook.codeSelected.connect(
                 lambda code_id: code_id is not None and excerpts.show_code(code_id)
             )
@@ -214,7 +211,7 @@ class MainWindow(QMainWindow):
             self.study_tree.selectionModel().blockSignals(False)
             self.study_tree.viewport().update()
         memos = self.hosted("memos")
-        if memos is not None and hasattr(memos, "show_for"):
+        if memos is not None:
             memos.show_for("document", doc_id)
         self.status.show_message(f"Showing {index.data() if index.isValid() else 'document'}")
 
@@ -388,8 +385,6 @@ class MainWindow(QMainWindow):
         if self.context.project is None:
             return None
         cls = load_class("app.ui.dialogs.import_dialog", "ImportDialog")
-        if cls is None:
-            return None
         if paths is None:
             from app.services.importing import FILE_DIALOG_FILTER
 
@@ -401,8 +396,9 @@ class MainWindow(QMainWindow):
         return self._keep_open(cls(self.context, paths, self))
 
     def _open_dialog(self, module: str, name: str) -> QWidget | None:
-        cls = load_class(module, name)
-        return self._keep_open(cls(self.context, self)) if cls is not None and self.context.project else None
+        if self.context.project is None:
+            return None
+        return self._keep_open(load_class(module, name)(self.context, self))
 
     def pseudonymise(self) -> QWidget | None:
         return self._open_dialog("app.ui.dialogs.pseudonymise_dialog", "PseudonymiseDialog")

@@ -15,7 +15,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
 from app.ui.exchange_actions import ExchangeActions
-from app.ui.hosted_views import available
 from app.ui.icons import standard
 from app.ui.protection_actions import ProtectionActions
 from app.ui.recent_projects import clear_recent, recent_projects
@@ -165,7 +164,6 @@ def build_menus(window: MainWindow) -> SimpleNamespace:
         ),
     ):
         a.windows[kind] = _action(window, text, lambda k=kind: window.tool_windows.show(k), tip, shortcut)
-        a.windows[kind].setVisible(available(kind))
         compare_menu.addAction(a.windows[kind])
     tools_menu = bar.addMenu("&Tools")
     a.windows["agreement"] = _action(
@@ -175,7 +173,6 @@ def build_menus(window: MainWindow) -> SimpleNamespace:
         "Kappa, alpha and the disagreements to resolve",
         QKeySequence("Ctrl+Shift+A"),
     )
-    a.windows["agreement"].setVisible(available("agreement"))
     tools_menu.addAction(a.windows["agreement"])
 
     # Help

@@ -84,14 +84,3 @@ def test_demo_flag_builds_and_opens_a_fresh_demo(started, qtbot) -> None:
     assert window.demo_task.error is None, crash_dialog.crash_report(window.demo_task.error)
     assert context.project.path.parent == user_data_dir() / "demo"
     assert window.study_model.rowCount() >= 2
-
-
-def test_fallback_view_shows_speakers_in_bold_and_times_in_grey(context, study) -> None:
-    from app.ui.views.document_fallback import DocumentFallbackView
-
-    view = DocumentFallbackView(context)
-    view.show_document(study.docs["d01_s1"])
-    html = view.toHtml()
-    assert "Therapist:" in view.toPlainText() and "00:00:05" in view.toPlainText()
-    assert "font-weight:700" in html and "#8a939c" in html
-    assert "Therapist: Therapist" not in view.toPlainText()

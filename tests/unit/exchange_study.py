@@ -2,8 +2,8 @@
 session transcript and recall interviews (with an emoji, to catch position drift), a two-level codebook with
 all four fields, two coders' codings (one range coded by both), memos on every kind of target, and a set.
 
-Rows are written through `project.write()` with the models (real storage), as engineer B's coding services
-may not have landed yet.
+Rows are written through `project.write()` with the models (real storage), so that the study can hold what
+the services would refuse or tidy (a memo on every kind of target, timestamps of our choosing).
 """
 
 from __future__ import annotations

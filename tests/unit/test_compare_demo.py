@@ -1,4 +1,4 @@
-"""Invariants of the comparison on the demo study (engineer B's data, whatever its details): every shared
+"""Invariants of the comparison on the demo study (whatever its details): every shared
 moment pairs recall codings of different perspectives of one session inside the window, one-sided themes are
 really absent from the other perspectives, and rolled-up rows never count less than their children."""
 
