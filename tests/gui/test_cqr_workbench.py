@@ -154,7 +154,6 @@ def test_audit_comment_answer_undo_and_exports(project, qtbot, qtmodeltester, tm
 def test_workbench_is_in_the_compare_menu(qtbot) -> None:
     from app.ui import hosted_views
 
-    assert hosted_views.available("cqr")
     assert hosted_views.load_class(*hosted_views.WINDOWS["cqr"][:2]) is CqrWorkbench
 
 

@@ -20,7 +20,7 @@ from tests.shared_samples import SAMPLES, require_shared
 from tests.unit.exchange_study import counts
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="module")  # before the module-scoped samples below
 def _samples_present() -> None:
     require_shared(SAMPLES)
 
