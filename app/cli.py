@@ -106,6 +106,14 @@ def project_for(args: argparse.Namespace, *, write: bool) -> Iterator[Project]:
         project.close()
 
 
+def exported(args: argparse.Namespace, what: str, path: Path | str) -> Path:
+    """Record a report the command wrote (what, and where to) in the project's audit log; returns its path."""
+    from app.services import audit
+
+    with project_for(args, write=False) as project:
+        return audit.record_export(project, what, path)
+
+
 def add_project_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", metavar="PROJECT", help="the project file (.rapport)")
 
@@ -158,7 +166,9 @@ def run(argv: list[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except Exception as exc:
         # A full disk, a read-only disk, a failing drive: say which in one line. Anything else is a bug.
-        explained = explain_failure(exc, getattr(exc, "filename", None) or getattr(args, "project", None) or "")
+        explained = explain_failure(
+            exc, getattr(exc, "filename", None) or getattr(args, "project", None) or ""
+        )
         if explained is None:
             raise
         print(f"rapport: {_one_line(str(explained))}", file=sys.stderr)

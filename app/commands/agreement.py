@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli import Commands, Result, add_project_argument, project_for
+from app.cli import Commands, Result, add_project_argument, exported, project_for
 from app.commands.code_sets import set_agreement_command
 from app.domain.agreement import UNITS
 from app.domain.agreement_sets import LEVELS
@@ -138,11 +138,11 @@ def agreement(args: argparse.Namespace) -> Result:
             written = agreement_report.export_docx(report, args.report, disagreements)
         else:
             raise ExportFailed(f"Cannot write the agreement report as {args.report}: use .csv or .docx.")
-        text += f"\nWrote {written}."
+        text += f"\nWrote {exported(args, 'agreement report', written)}."
     if args.disagreements:
         coders = (report.coders[0].name, report.coders[1].name)
         written = agreement_report.export_disagreements_csv(disagreements or [], args.disagreements, coders)
-        text += f"\nWrote {written}."
+        text += f"\nWrote {exported(args, 'disagreements', written)}."
     return Result(report.as_dict(per_document=args.per_document), text)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli import Commands, Result, add_project_argument, project_for
+from app.cli import Commands, Result, add_project_argument, exported, project_for
 from app.domain.errors import ExportFailed, InvalidInput, NotFound
 from app.services import code_sets, set_agreement, set_agreement_report
 
@@ -93,5 +93,5 @@ def set_agreement_command(args: argparse.Namespace) -> Result:
             written = set_agreement_report.export_docx(report, args.report)
         else:
             raise ExportFailed(f"Cannot write the agreement report as {args.report}: use .csv or .docx.")
-        text += f"\nWrote {written}."
+        text += f"\nWrote {exported(args, 'code set agreement', written)}."
     return Result(report.as_dict(), text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli import Commands, Result, add_project_argument, project_for
+from app.cli import Commands, Result, add_project_argument, exported, project_for
 from app.domain.comparison import DyadComparison
 from app.domain.errors import ExportFailed
 from app.domain.theme_prevalence import GroupComparison
@@ -59,6 +59,7 @@ def compare(args: argparse.Namespace) -> Result:
     text = render_comparison(result)
     if args.report:
         written = compare_report.write_comparison_report(result, args.report, _coders_label(args.coder))
+        exported(args, "dyad comparison", written)
         text += f"\nWrote {written}."
     return Result(result.as_json(), text)
 
@@ -71,7 +72,7 @@ def compare_groups(args: argparse.Namespace) -> Result:
     if args.report:
         if not args.report.lower().endswith(".csv"):
             raise ExportFailed(f"Cannot write the group comparison as {args.report}: use a .csv file.")
-        text += f"\nWrote {compare_report.write_groups_csv(result, args.report)}."
+        text += f"\nWrote {exported(args, 'themes by group', compare_report.write_groups_csv(result, args.report))}."
     return Result(result.as_json(), text)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli import Commands, Result, add_project_argument, project_for
+from app.cli import Commands, Result, add_project_argument, exported, project_for
 from app.domain.cqr import CrossAnalysis
 from app.domain.errors import InvalidInput
 from app.services import cqr as service
@@ -84,7 +84,8 @@ def cross_analysis(args: argparse.Namespace) -> Result:
     text = render_cross_analysis(result)
     if args.report:
         coders = ", ".join(args.coders) if args.coders else "all coders"
-        text += f"\nWrote {cqr_report.write_cross_analysis(result, args.report, coders)}."
+        written = cqr_report.write_cross_analysis(result, args.report, coders)
+        text += f"\nWrote {exported(args, 'CQR cross-analysis', written)}."
     data = result.as_json()
     return Result(data, text)
 
@@ -103,7 +104,8 @@ def core_ideas(args: argparse.Namespace) -> Result:
         for row in data
     ]
     if args.report:
-        lines.append(f"Wrote {cqr_report.write_core_ideas(grid, args.report, quotes)}.")
+        written = cqr_report.write_core_ideas(grid, args.report, quotes)
+        lines.append(f"Wrote {exported(args, 'CQR core ideas', written)}.")
     return Result(data, "\n".join(lines))
 
 
@@ -141,5 +143,6 @@ def cqr_audit_command(args: argparse.Namespace) -> Result:
         comments = cqr_audit.list_comments(project)
     lines = [f"{c.id}. [{c.status}] {c.about}: {c.text}" for c in comments] or ["No audit comments yet."]
     if args.report:
-        lines.append(f"Wrote {cqr_report.write_audit_trail(comments, args.report)}.")
+        written = cqr_report.write_audit_trail(comments, args.report)
+        lines.append(f"Wrote {exported(args, 'CQR audit trail', written)}.")
     return Result(cqr_audit.trail_json(comments), "\n".join(lines))

@@ -15,6 +15,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -108,6 +109,12 @@ def record_event(
     with contextlib.closing(writable), writable.write() as session:
         record(session, action, detail, coder)
     return True
+
+
+def record_export(project: Project, what: str, path: Path | str) -> Path:
+    """Record that something was exported (what, and where to) in the project's audit log; returns the path."""
+    record_event(project, "export", {"what": what, "to": str(Path(path).resolve())})
+    return Path(path)
 
 
 def entries(project: Project) -> list[AuditRecord]:

@@ -95,7 +95,7 @@ def codebook_of(project: Project) -> RefiCodebook:
 
 def _exported(project: Project, what: str, path: Path) -> Path:
     """Record an export in the project's audit log (what, where); returns the path written."""
-    audit.record_event(project, "export", {"what": what, "to": str(Path(path).resolve())})
+    audit.record_export(project, what, path)
     return path
 
 

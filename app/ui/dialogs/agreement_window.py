@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from app.domain.agreement import UNITS
 from app.domain.errors import OperationCancelled, RapportError
 from app.services import agreement as service
-from app.services import agreement_report
+from app.services import agreement_report, audit
 from app.services.changes import Change
 from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
@@ -469,10 +469,11 @@ class AgreementWindow(QWidget):
         if not chosen:
             return None
         try:
-            return write(Path(chosen))
+            written = write(Path(chosen))
         except RapportError as error:
             self.show_error(str(error))
             return None
+        return audit.record_export(self.context.project, title, written)
 
     def _export_buttons(self) -> tuple[QPushButton, ...]:
         return (

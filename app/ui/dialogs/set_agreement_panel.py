@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.agreement_sets import LEVELS
 from app.domain.errors import OperationCancelled, RapportError
-from app.services import code_sets, set_agreement_report
+from app.services import audit, code_sets, set_agreement_report
 from app.services.agreement_data import AgreementRequest
 from app.services.set_agreement import SetAgreementReport, SetAgreementRequest, set_agreement
 from app.ui.context import AppContext
@@ -201,10 +201,11 @@ class SetAgreementPanel(QWidget):
         if not chosen:
             return None
         try:
-            return write(Path(chosen))
+            written = write(Path(chosen))
         except RapportError as error:
             self.show_error(str(error))
             return None
+        return audit.record_export(self.context.project, title, written)
 
     def export_csv(self) -> Path | None:
         report = self.report

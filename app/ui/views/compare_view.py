@@ -37,7 +37,7 @@ from app.domain.comparison import DyadComparison, Excerpt
 from app.domain.errors import RapportError
 from app.domain.plural import count
 from app.domain.timecode import format_timecode
-from app.services import coding, compare_report
+from app.services import audit, coding, compare_report
 from app.services import compare as service
 from app.services.changes import Change
 from app.ui.context import AppContext
@@ -465,6 +465,7 @@ class CompareView(QWidget):
         except RapportError as exc:
             QMessageBox.warning(self, "Export comparison", str(exc))
             return None
+        audit.record_export(self.context.project, "dyad comparison", written)
         self.status.setText(f"Wrote {written}.")
         return str(written)
 

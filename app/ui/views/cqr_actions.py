@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from app.domain.errors import RapportError
-from app.services import cqr, cqr_audit, cqr_report
+from app.services import audit, cqr, cqr_audit, cqr_report
 from app.ui.commands import ServiceCommand
 from app.ui.dialogs.cqr_dialogs import AnswerDialog, CommentDialog, RulesDialog
 
@@ -169,6 +169,7 @@ class CqrActions:
         except RapportError as exc:
             QMessageBox.warning(self, title, str(exc))
             return None
+        audit.record_export(self.context.project, title, written)
         self.status.setText(f"Wrote {written}.")
         return str(written)
 

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import RapportError
 from app.domain.theme_prevalence import GroupComparison, PrevalenceRow
+from app.services import audit, compare_report
 from app.services import compare as service
-from app.services import compare_report
 from app.services.changes import Change
 from app.ui.attribute_labels import attribute_label, group_label, preferred_grouping
 from app.ui.context import AppContext
@@ -257,5 +257,6 @@ class GroupsView(QWidget):
         except RapportError as exc:
             QMessageBox.warning(self, "Export groups", str(exc))
             return None
+        audit.record_export(self.context.project, "themes by group", written)
         self.status.setText(f"Wrote {written}.")
         return str(written)
