@@ -18,9 +18,13 @@ class DocumentNavigator:
     """Find in the document (and search matches shown from elsewhere), go to a time, zoom."""
 
     def __init__(self, editor) -> None:
-        self.editor = weakref.proxy(editor)  # the editor owns this object
+        self._editor = weakref.ref(editor)  # the editor owns this object: no reference cycle
         self.matches: list[tuple[int, int]] = []
         self.current = 0
+
+    @property
+    def editor(self):
+        return self._editor()
 
     def zoom(self, step: int) -> None:
         view, options = self.editor.view, self.editor.options

@@ -19,18 +19,16 @@ ROWS = {"mine": 0, "all": 1, "chosen": 2}
 class ShownCoders:
     """The coder box ("My codings", "All coders", "Chosen coders…") and the filter it sets."""
 
-    def __init__(
-        self,
-        context: AppContext,
-        box: QComboBox,
-        editor,
-    ) -> None:
+    def __init__(self, context: AppContext, box: QComboBox, editor) -> None:
         self.context = context
         self.box = box
-        self.editor = weakref.proxy(editor)  # the editor owns this object
-
+        self._editor = weakref.ref(editor)  # the editor owns this object: no reference cycle
         self.filter = CoderFilter()
         box.activated.connect(self.on_row)
+
+    @property
+    def editor(self):
+        return self._editor()
 
     def on_row(self, row: int) -> None:
         if row == 2:
@@ -62,8 +60,12 @@ class ReadingOptions:
     """Snap selections to whole words; highlight coded text (the editor's `repaint_codings` redraws)."""
 
     def __init__(self, editor) -> None:
-        self.editor = weakref.proxy(editor)  # the editor owns this object
+        self._editor = weakref.ref(editor)  # the editor owns this object: no reference cycle
         self.options = editor.options
+
+    @property
+    def editor(self):
+        return self._editor()
 
     def set_snap(self, on: bool) -> None:
         self.options.snap_to_words = on
