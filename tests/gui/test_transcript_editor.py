@@ -280,7 +280,7 @@ def test_find_bar_steps_through_matches(workspace, qtbot) -> None:
     w.editor.view.moveCursor(QTextCursor.MoveOperation.Start)
     w.editor.open_find()
     qtbot.keyClicks(w.editor.find_bar.edit, "last")
-    assert len(w.editor._matches) == 3
+    assert len(w.editor.navigator.matches) == 3
     assert w.editor.selected_range() == (TEXT.index("last"), TEXT.index("last") + 4)
     w.editor.find_step(+1)
     second = TEXT.index("last", TEXT.index("last") + 1)

@@ -167,7 +167,7 @@ class EditMode:
         if new_text == old_text:
             self._leave()
             self.banner.hide()
-            editor._reload_document()
+            editor.reload_document()
             return True
         if background and len(new_text) >= BACKGROUND_FROM_CHARS:
             self._commit_in_background(new_text)
@@ -198,7 +198,7 @@ class EditMode:
             editor.report_error(error)
             return False
         self.last_removed = command.result.removed_codings
-        editor._reload_document()
+        editor.reload_document()
         return True
 
     def _commit_in_background(self, new_text: str) -> None:
@@ -223,7 +223,7 @@ class EditMode:
         self._enable_banner_buttons(True)
         self.last_removed = command.result.removed_codings
         self._leave()
-        self.editor._reload_document()
+        self.editor.reload_document()
         self._show_outcome()
 
     def _not_saved(self, error: BaseException) -> None:
@@ -274,7 +274,7 @@ class EditMode:
     def discard(self) -> None:
         self._leave()
         self.banner.hide()
-        self.editor._reload_document()
+        self.editor.reload_document()
 
     # -- turn tools (each commits pending corrections first; both are one undo step) ---------------
     def _cursor_position(self) -> int | None:
@@ -317,7 +317,7 @@ class EditMode:
             self.editor.context.push(ServiceCommand(label, do, undo))
         except RapportError as error:
             self.editor.report_error(error)
-        self.editor._reload_document()
+        self.editor.reload_document()
 
     def split_here(self) -> None:
         project, document_id = self.editor.context.project, self.editor.current_document_id

@@ -24,9 +24,9 @@ def make_editor_actions(editor) -> None:
     editor.zoom_in_action = action("Zoom in", ["Ctrl++", "Ctrl+="], lambda: editor.zoom(+1))
     editor.zoom_out_action = action("Zoom out", ["Ctrl+-"], lambda: editor.zoom(-1))
     editor.zoom_reset_action = action("Actual size", ["Ctrl+0"], lambda: editor.zoom(0))
-    editor.snap_action = action("Snap selection to whole words", [], editor._set_snap, checkable=True)
+    editor.snap_action = action("Snap selection to whole words", [], editor.reading.set_snap, checkable=True)
     editor.snap_action.setChecked(editor.options.snap_to_words)
-    editor.highlight_action = action("Highlight coded text", [], editor._set_highlight, checkable=True)
+    editor.highlight_action = action("Highlight coded text", [], editor.reading.set_highlight, checkable=True)
     editor.highlight_action.setChecked(True)
     editor.in_vivo_action = action("In-vivo code", ["Ctrl+I"], editor.in_vivo)
     for key, step in (("F3", 1), ("Shift+F3", -1)):

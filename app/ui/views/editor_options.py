@@ -1,51 +1,75 @@
-"""Whose codings the transcript editor shows, and its reading options (snap to words, highlighting).
+"""Whose codings the transcript editor shows (the coder filter and its box) and its reading options.
 
-A mixin of `TranscriptEditor`: it uses the editor's `context`, `options`, `coder_box`, `coder_filter`,
-`highlighter`, `_coders`, `_reload_codings`, `_painted_index` and `paint_visible`.
+`ShownCoders` owns the coder filter and the header's coder box; blind coding overrides it. It tells the editor
+through `reload_codings` when the coders shown change. `ReadingOptions` switches snapping to words and highlighting.
 """
 
 from __future__ import annotations
 
-from app.ui.views.editor_support import CoderFilter, ask_coders
+import weakref
+
+from PySide6.QtWidgets import QComboBox
+
+from app.ui.context import AppContext
+from app.ui.views.editor_support import CoderFilter
+
+ROWS = {"mine": 0, "all": 1, "chosen": 2}
 
 
-class ShownCodersMixin:
-    def _set_snap(self, on: bool) -> None:
-        self.options.snap_to_words = on
+class ShownCoders:
+    """The coder box ("My codings", "All coders", "Chosen coders…") and the filter it sets."""
 
-    def _set_highlight(self, on: bool) -> None:
-        self.options.highlight = on
-        self.highlighter.set_index(self._painted_index())
-        self.highlighter.forget_painting()
-        self.paint_visible()
+    def __init__(self, context: AppContext, box: QComboBox, editor) -> None:
+        self.context = context
+        self.box = box
+        self._editor = weakref.ref(editor)  # the editor owns this object: no reference cycle
+        self.filter = CoderFilter()
+        box.activated.connect(self.on_row)
 
-    def _on_coder_mode(self, row: int) -> None:
+    @property
+    def editor(self):
+        return self._editor()
+
+    def on_row(self, row: int) -> None:
         if row == 2:
-            chosen = self.choose_coders()
+            chosen = self.editor.choose_coders()
             if chosen is None:
-                self.coder_box.setCurrentIndex({"mine": 0, "all": 1}.get(self.coder_filter.mode, 2))
+                self.box.setCurrentIndex(ROWS.get(self.filter.mode, 2))
                 return
-            self.set_coder_filter("chosen", chosen)
+            self.set_filter("chosen", chosen)
         else:
-            self.set_coder_filter("mine" if row == 0 else "all")
+            self.set_filter("mine" if row == 0 else "all")
 
-    def set_coder_filter(self, mode: str, coders: set[int] | None = None) -> None:
-        self.coder_filter = CoderFilter(mode, frozenset(coders or ()))
-        self.coder_box.setCurrentIndex({"mine": 0, "all": 1, "chosen": 2}[mode])
-        self._reload_codings()
+    def set_filter(self, mode: str, coders: set[int] | None = None) -> None:
+        self.filter = CoderFilter(mode, frozenset(coders or ()))
+        self.box.setCurrentIndex(ROWS[mode])
+        self.editor.reload_codings()
 
-    def _shown_filter(self) -> CoderFilter:
+    def shown(self) -> CoderFilter:
         """Blind coding overrides the coder choice: only the active coder's codings are shown."""
         shown = self.context.shown_coder()
-        return CoderFilter("chosen", frozenset({shown})) if shown is not None else self.coder_filter
+        return CoderFilter("chosen", frozenset({shown})) if shown is not None else self.filter
 
-    def _on_blind(self, on: bool) -> None:
-        self.coder_box.setEnabled(not on)
-        self.coder_box.setCurrentIndex(
-            0 if on else {"mine": 0, "all": 1, "chosen": 2}[self.coder_filter.mode]
-        )
-        self._reload_codings()
+    def on_blind(self, on: bool) -> None:
+        self.box.setEnabled(not on)
+        self.box.setCurrentIndex(0 if on else ROWS[self.filter.mode])
+        self.editor.reload_codings()
 
-    def choose_coders(self) -> set[int] | None:
-        """Overridable in tests: ask which coders to show."""
-        return ask_coders(self, self._coders, self.coder_filter.coders)
+
+class ReadingOptions:
+    """Snap selections to whole words; highlight coded text (the editor's `repaint_codings` redraws)."""
+
+    def __init__(self, editor) -> None:
+        self._editor = weakref.ref(editor)  # the editor owns this object: no reference cycle
+        self.options = editor.options
+
+    @property
+    def editor(self):
+        return self._editor()
+
+    def set_snap(self, on: bool) -> None:
+        self.options.snap_to_words = on
+
+    def set_highlight(self, on: bool) -> None:
+        self.options.highlight = on
+        self.editor.repaint_codings()
