@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from app.cli import Commands, Result, add_project_argument, project_for
-from app.commands.code_sets import set_agreement_command
+from app.cli_commands.code_sets import set_agreement_command
 from app.domain.agreement import UNITS
 from app.domain.agreement_sets import LEVELS
 from app.domain.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED
