@@ -34,6 +34,8 @@ from app.domain.agreement_stats import Table2x2
 from app.domain.agreement_unitized import Continuum, unitized_alpha
 from app.domain.agreement_units import (
     OVERLAP_MEASURES,
+    AgreementUnit,
+    OverlapMode,
     Span,
     character_table,
     match_segments,
@@ -48,7 +50,7 @@ from app.domain.bootstrap import (
     document_resamples,
 )
 
-UNITS = ("character", "segment", "presence")
+UNITS = tuple(AgreementUnit)
 SpansByKey = Mapping[tuple[int, int], Sequence[Span]]  # (document id, code id) -> spans of one coder
 
 
@@ -96,9 +98,9 @@ class AgreementResult:
 
 @dataclass(frozen=True)
 class AgreementOptions:
-    unit: str = "character"
+    unit: AgreementUnit = AgreementUnit.CHARACTER
     threshold: float = 0.9
-    overlap: str = "union"
+    overlap: OverlapMode = OverlapMode.UNION
     replicates: int = DEFAULT_REPLICATES
     seed: int = DEFAULT_SEED
     confidence: float = 0.95
@@ -109,6 +111,8 @@ class AgreementOptions:
             raise ValueError(f"unknown unit {self.unit!r}; use one of {', '.join(UNITS)}")
         if self.overlap not in OVERLAP_MEASURES:
             raise ValueError(f"unknown overlap measure {self.overlap!r}")
+        object.__setattr__(self, "unit", AgreementUnit(self.unit))  # a plain word from a caller becomes the enum
+        object.__setattr__(self, "overlap", OverlapMode(self.overlap))
         if not 0 < self.threshold <= 1:
             raise ValueError("the overlap threshold must be above 0 and at most 1")
 

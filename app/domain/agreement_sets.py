@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from app.domain import agreement_stats as stats
-from app.domain.agreement_units import Span, overlap_ratio
+from app.domain.agreement_units import AgreementUnit, Span, overlap_ratio
 from app.domain.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED, document_resamples, percentile
 
 LEVELS = stats.METRICS
-SET_UNITS = ("presence", "segment")
+SET_UNITS = (AgreementUnit.PRESENCE, AgreementUnit.SEGMENT)
 
 
 @dataclass(frozen=True)
