@@ -76,7 +76,8 @@ class CodeAgreement:
     bias: float | None
     pabak: float | None
     u_alpha: float | None = None
-    ci95: dict[str, Interval | None] = field(default_factory=dict)
+    # bootstrap intervals of the figures above, at the result's `confidence` level
+    intervals: dict[str, Interval | None] = field(default_factory=dict)
     documents: tuple[DocumentFigures, ...] = ()
 
     @property
@@ -94,6 +95,7 @@ class AgreementResult:
     overall: CodeAgreement
     replicates: int
     seed: int
+    confidence: float = 0.95  # the level of every row's `intervals`
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,8 @@ class AgreementOptions:
             raise ValueError(f"unknown unit {self.unit!r}; use one of {', '.join(UNITS)}")
         if self.overlap not in OVERLAP_MEASURES:
             raise ValueError(f"unknown overlap measure {self.overlap!r}")
-        object.__setattr__(self, "unit", AgreementUnit(self.unit))  # a plain word from a caller becomes the enum
+        # a plain word from a caller becomes the enum
+        object.__setattr__(self, "unit", AgreementUnit(self.unit))
         object.__setattr__(self, "overlap", OverlapMode(self.overlap))
         if not 0 < self.threshold <= 1:
             raise ValueError("the overlap threshold must be above 0 and at most 1")
@@ -174,6 +177,7 @@ def compute_agreement(
         overall,
         options.replicates if resamples else 0,
         options.seed,
+        options.confidence,
     )
 
 

@@ -61,7 +61,8 @@ class SetFigures:
     percent_agreement: float | None  # 0..1
     category_kappas: tuple[float | None, ...]  # Fleiss' kappa of each value against the others
     coincidences: tuple[tuple[float, ...], ...]  # k x k, rows and columns in the values' order
-    ci95: dict[str, tuple[float, float] | None] = field(default_factory=dict)
+    intervals: dict[str, tuple[float, float] | None] = field(default_factory=dict)  # bootstrap, at `confidence`
+    confidence: float = 0.95
 
 
 def numeric_value(name: str) -> float | None:
@@ -203,7 +204,8 @@ def set_figures(
         percent_agreement=figures["percent_agreement"],
         category_kappas=tuple(stats.fleiss_category_kappas(complete_rows)) if complete_rows else (None,) * k,
         coincidences=coincidences,
-        ci95=intervals,
+        intervals=intervals,
+        confidence=confidence,
     )
 
 

@@ -101,7 +101,7 @@ class SetAgreementReport:
                     if name == "percent_agreement"
                     else [_round(interval[0]), _round(interval[1])]
                 )
-                for name, interval in f.ci95.items()
+                for name, interval in f.intervals.items()
             },
             "values": self.value_rows(),
             "coincidences": {
