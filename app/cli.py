@@ -1,6 +1,6 @@
 """The `rapport` command line: argparse sub-commands over the services (contract: shared/design/CLI.md).
 
-Each module in `app/commands/` registers its sub-commands with `register(commands)`; adding one is adding a
+Each module in `app/cli_commands/` registers its sub-commands with `register(commands)`; adding one is adding a
 module. Exit status: 0 success; 1 an error the user caused (one line on stderr, nothing changed); 2 wrong usage.
 """
 
@@ -56,9 +56,9 @@ class Commands:
 
 
 def command_modules() -> list[str]:
-    import app.commands as package
+    import app.cli_commands as package
 
-    return sorted(f"app.commands.{info.name}" for info in pkgutil.iter_modules(package.__path__))
+    return sorted(f"app.cli_commands.{info.name}" for info in pkgutil.iter_modules(package.__path__))
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, list[str]]:

@@ -34,6 +34,8 @@ from app.domain.agreement_stats import Table2x2
 from app.domain.agreement_unitized import Continuum, unitized_alpha
 from app.domain.agreement_units import (
     OVERLAP_MEASURES,
+    AgreementUnit,
+    OverlapMode,
     Span,
     character_table,
     match_segments,
@@ -48,7 +50,7 @@ from app.domain.bootstrap import (
     document_resamples,
 )
 
-UNITS = ("character", "segment", "presence")
+UNITS = tuple(AgreementUnit)
 SpansByKey = Mapping[tuple[int, int], Sequence[Span]]  # (document id, code id) -> spans of one coder
 
 
@@ -74,7 +76,8 @@ class CodeAgreement:
     bias: float | None
     pabak: float | None
     u_alpha: float | None = None
-    ci95: dict[str, Interval | None] = field(default_factory=dict)
+    # bootstrap intervals of the figures above, at the result's `confidence` level
+    intervals: dict[str, Interval | None] = field(default_factory=dict)
     documents: tuple[DocumentFigures, ...] = ()
 
     @property
@@ -92,13 +95,14 @@ class AgreementResult:
     overall: CodeAgreement
     replicates: int
     seed: int
+    confidence: float = 0.95  # the level of every row's `intervals`
 
 
 @dataclass(frozen=True)
 class AgreementOptions:
-    unit: str = "character"
+    unit: AgreementUnit = AgreementUnit.CHARACTER
     threshold: float = 0.9
-    overlap: str = "union"
+    overlap: OverlapMode = OverlapMode.UNION
     replicates: int = DEFAULT_REPLICATES
     seed: int = DEFAULT_SEED
     confidence: float = 0.95
@@ -109,6 +113,9 @@ class AgreementOptions:
             raise ValueError(f"unknown unit {self.unit!r}; use one of {', '.join(UNITS)}")
         if self.overlap not in OVERLAP_MEASURES:
             raise ValueError(f"unknown overlap measure {self.overlap!r}")
+        # a plain word from a caller becomes the enum
+        object.__setattr__(self, "unit", AgreementUnit(self.unit))
+        object.__setattr__(self, "overlap", OverlapMode(self.overlap))
         if not 0 < self.threshold <= 1:
             raise ValueError("the overlap threshold must be above 0 and at most 1")
 
@@ -170,6 +177,7 @@ def compute_agreement(
         overall,
         options.replicates if resamples else 0,
         options.seed,
+        options.confidence,
     )
 
 

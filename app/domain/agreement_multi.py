@@ -104,7 +104,8 @@ class MultiCodeAgreement:
     code_id: int | None  # None: all codes pooled
     histogram: Histogram
     figures: MultiFigures
-    ci95: dict[str, tuple[float, float] | None]
+    intervals: dict[str, tuple[float, float] | None]  # bootstrap, at `confidence`
+    confidence: float = 0.95
 
 
 def compute_multi_agreement(
@@ -115,6 +116,7 @@ def compute_multi_agreement(
     unit: str = "character",
     replicates: int = 1000,
     seed: int = 0,
+    confidence: float = 0.95,
 ) -> tuple[list[MultiCodeAgreement], MultiCodeAgreement]:
     """Per code and pooled figures of m >= 2 coders; unit `character` or `presence` (one unit a document)."""
     if unit not in ("character", "presence"):
@@ -136,13 +138,13 @@ def compute_multi_agreement(
             ]
         totals = [add(total, h) for total, h in zip(totals, histograms)]
         per_code.append(histograms)
-    intervals = bootstrap_multi([*per_code, totals], replicates, seed)
+    intervals = bootstrap_multi([*per_code, totals], replicates, seed, confidence)
     rows = []
     for code, histograms, code_intervals in zip(codes, per_code, intervals):
         pooled = _pool(histograms, empty)
-        rows.append(MultiCodeAgreement(code, pooled, figures(pooled), code_intervals))
+        rows.append(MultiCodeAgreement(code, pooled, figures(pooled), code_intervals, confidence))
     overall_histogram = _pool(totals, empty)
-    overall = MultiCodeAgreement(None, overall_histogram, figures(overall_histogram), intervals[-1])
+    overall = MultiCodeAgreement(None, overall_histogram, figures(overall_histogram), intervals[-1], confidence)
     return rows, overall
 
 

@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from app.domain import agreement_stats as stats
-from app.domain.agreement_units import Span, overlap_ratio
+from app.domain.agreement_units import AgreementUnit, Span, overlap_ratio
 from app.domain.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED, document_resamples, percentile
 
 LEVELS = stats.METRICS
-SET_UNITS = ("presence", "segment")
+SET_UNITS = (AgreementUnit.PRESENCE, AgreementUnit.SEGMENT)
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,8 @@ class SetFigures:
     percent_agreement: float | None  # 0..1
     category_kappas: tuple[float | None, ...]  # Fleiss' kappa of each value against the others
     coincidences: tuple[tuple[float, ...], ...]  # k x k, rows and columns in the values' order
-    ci95: dict[str, tuple[float, float] | None] = field(default_factory=dict)
+    intervals: dict[str, tuple[float, float] | None] = field(default_factory=dict)  # bootstrap, at `confidence`
+    confidence: float = 0.95
 
 
 def numeric_value(name: str) -> float | None:
@@ -203,7 +204,8 @@ def set_figures(
         percent_agreement=figures["percent_agreement"],
         category_kappas=tuple(stats.fleiss_category_kappas(complete_rows)) if complete_rows else (None,) * k,
         coincidences=coincidences,
-        ci95=intervals,
+        intervals=intervals,
+        confidence=confidence,
     )
 
 

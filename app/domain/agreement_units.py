@@ -14,11 +14,28 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from app.domain.agreement_stats import Table2x2
 from app.domain.spans import Span, covered, intersection_length, merge_spans
 
-OVERLAP_MEASURES = ("union", "own")
+
+class AgreementUnit(StrEnum):
+    """What one unit of agreement is; the values are the CLI's `--unit` words and the JSON's `unit`."""
+
+    CHARACTER = "character"  # every code point of the text (NVivo)
+    SEGMENT = "segment"  # every coding (MAXQDA)
+    PRESENCE = "presence"  # every document: was the code used in it at all
+
+
+class OverlapMode(StrEnum):
+    """How the overlap of two codings is measured at the segment unit (see `overlap_ratio`)."""
+
+    UNION = "union"  # |a n b| / |a u b|
+    OWN = "own"  # |a n b| / |a|
+
+
+OVERLAP_MEASURES = tuple(OverlapMode)
 
 
 def character_table(length: int, spans_a: Iterable[Span], spans_b: Iterable[Span]) -> Table2x2:
@@ -42,7 +59,7 @@ def presence_table(pairs: Iterable[tuple[bool, bool]]) -> Table2x2:
 # -- segment level ---------------------------------------------------------------------------------
 
 
-def overlap_ratio(a: Span, b: Span, measure: str = "union") -> float:
+def overlap_ratio(a: Span, b: Span, measure: str = OverlapMode.UNION) -> float:
     """How much two codings overlap, 0..1.
 
     `union` (default, the MAXQDA-style symmetric criterion): |a n b| / |a u b|, the Jaccard index of the two

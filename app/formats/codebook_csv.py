@@ -1,8 +1,8 @@
 """The codebook as CSV, one row a code: path, name, color, definition, inclusion, exclusion, example, guid.
 
-Written as UTF-8 with a BOM so spreadsheet programs open accented names correctly; read back from UTF-8 (with
-or without BOM) or Windows-1252, with `,` or `;` as separator. A row's place in the tree comes from `path`
-(`Parent/Child`); parents missing from the file are created from the path.
+Written as UTF-8 with a BOM so spreadsheet programs open accented names correctly; read back in any encoding
+the shared decoder recognises (app/formats/text_decoding.py), with `,` or `;` as separator. A row's place in
+the tree comes from `path` (`Parent/Child`); parents missing from the file are created from the path.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from app.domain.errors import ImportFailed
 from app.formats.refi_common import clean_color, clean_guid
 from app.formats.safe_csv import plain_cell, safe_writer
+from app.formats.text_decoding import decode_bytes, refuse_binary_text
 
 COLUMNS = ("path", "name", "color", "definition", "inclusion", "exclusion", "example", "guid")
 MAX_ROWS = 100_000
@@ -40,19 +41,10 @@ def write_codebook_csv(rows: list[CodeRow]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _decode(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise ImportFailed(f"{name} is neither UTF-8 nor Windows-1252 text.") from exc
-
-
 def read_codebook_csv(data: bytes, name: str) -> list[CodeRow]:
     """Rows of a codebook CSV; the header names the columns (any order, case-insensitive)."""
-    text = _decode(data, name)
+    text = decode_bytes(data, name).text
+    refuse_binary_text(text, name)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     try:

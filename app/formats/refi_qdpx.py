@@ -43,7 +43,7 @@ from app.formats.refi_project import (
 from app.formats.refi_qdc import parse_codes, parse_sets
 from app.formats.safe_xml import parse_xml
 from app.formats.safe_zip import SafeZip, ZipLimits, resolve_inside
-from app.formats.text_file import refuse_binary_text
+from app.formats.text_decoding import decode_bytes, refuse_binary_text
 
 EXTENSION_ENTRY = "rapport/extension.json"
 _TEXT_SOURCE_KINDS = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
@@ -51,22 +51,6 @@ _TEXT_SOURCE_KINDS = ("PictureSource", "PDFSource", "AudioSource", "VideoSource"
 
 def _refs(element: etree._Element, tag: str) -> list[str]:
     return [g for ref in children_named(element, tag) if (g := clean_guid(ref.get("targetGUID")))]
-
-
-def decode_text(data: bytes, what: str) -> str:
-    """Text file bytes as a string: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise ImportFailed(f"{what} is not valid UTF-16 text.") from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise ImportFailed(f"{what} is neither UTF-8 nor Windows-1252 text.") from exc
 
 
 class _Reader:
@@ -104,7 +88,7 @@ class _Reader:
             entry = self.entry_for(path)
             if entry is None:
                 raise ImportFailed(f"{self.name}: the text of {label} ({path}) is missing from the archive.")
-            original = decode_text(self.archive.read(entry), f"{self.name}: {entry}")
+            original = decode_bytes(self.archive.read(entry), f"{self.name}: {entry}").text
         rich = element.get("richTextPath")
         if not original.strip() and rich and rich.lower().endswith(".docx"):
             entry = self.entry_for(rich)

@@ -189,10 +189,10 @@ def _multi_report(
 ) -> AgreementReport:
     def row(item: MultiCodeAgreement, name: str) -> CodeRow:
         intervals = {
-            "percent_agreement": _scaled(item.ci95.get("percent_agreement")),
-            "kappa": item.ci95.get("fleiss_kappa"),
-            "alpha": item.ci95.get("alpha"),
-            "ac1": item.ci95.get("ac1"),
+            "percent_agreement": _scaled(item.intervals.get("percent_agreement")),
+            "kappa": item.intervals.get("fleiss_kappa"),
+            "alpha": item.intervals.get("alpha"),
+            "ac1": item.intervals.get("ac1"),
         }
         figures = item.figures
         return CodeRow(
@@ -254,7 +254,7 @@ def _report(selection: Selection, result: AgreementResult) -> AgreementReport:
 
 
 def _row(figures: CodeAgreement, name: str) -> CodeRow:
-    intervals = dict(figures.ci95)
+    intervals = dict(figures.intervals)
     if "percent_agreement" in intervals and intervals["percent_agreement"] is not None:
         low, high = intervals["percent_agreement"]  # type: ignore[misc]
         intervals["percent_agreement"] = (100 * low, 100 * high)

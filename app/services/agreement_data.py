@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.agreement_stats import Table2x2
+from app.domain.agreement_units import AgreementUnit, OverlapMode
 from app.domain.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED
 
 # The last row pools every (code, unit) as one yes/no decision: it is not a multi-category (Fleiss) kappa over
@@ -32,9 +33,9 @@ class AgreementRequest:
     sessions: Sequence[int] | None = None
     perspectives: Sequence[str] | None = None
     codes: Sequence[str | int] | None = None
-    unit: str = "character"
+    unit: AgreementUnit = AgreementUnit.CHARACTER
     threshold: float = 0.9
-    overlap: str = "union"
+    overlap: OverlapMode = OverlapMode.UNION
     replicates: int = DEFAULT_REPLICATES
     seed: int = DEFAULT_SEED
 

@@ -20,6 +20,7 @@ from app.domain.agreement_sets import (
     segment_units,
     set_figures,
 )
+from app.domain.agreement_units import AgreementUnit, OverlapMode
 from app.domain.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED
 from app.domain.errors import InvalidInput, OperationCancelled
 from app.services.agreement import load_selection
@@ -34,14 +35,14 @@ Progress = Callable[[int, int, str], None]
 class SetAgreementRequest:
     coders: Sequence[str | int]
     set: str | int  # the parent code
-    unit: str = "presence"
+    unit: AgreementUnit = AgreementUnit.PRESENCE
     level: str = "nominal"
     documents: Sequence[str | int] | None = None
     dyads: Sequence[str | int] | None = None
     sessions: Sequence[int] | None = None
     perspectives: Sequence[str] | None = None
     threshold: float = 0.9
-    overlap: str = "union"
+    overlap: OverlapMode = OverlapMode.UNION
     replicates: int = DEFAULT_REPLICATES
     seed: int = DEFAULT_SEED
 
@@ -100,7 +101,7 @@ class SetAgreementReport:
                     if name == "percent_agreement"
                     else [_round(interval[0]), _round(interval[1])]
                 )
-                for name, interval in f.ci95.items()
+                for name, interval in f.intervals.items()
             },
             "values": self.value_rows(),
             "coincidences": {

@@ -52,7 +52,7 @@ def _value(value: float | None, digits: int = 3) -> str:
 
 
 def _interval(report: SetAgreementReport, name: str, scale: float = 1) -> str:
-    interval = report.figures.ci95.get(name)
+    interval = report.figures.intervals.get(name)
     if interval is None:
         return "-"
     digits = 2 if scale == 1 else 1
@@ -140,7 +140,7 @@ def export_csv(report: SetAgreementReport, path: Path | str) -> Path:
                 ("alpha", f.alpha), ("fleiss_kappa", f.fleiss_kappa), ("cohen_kappa", f.cohen_kappa),
                 ("percent_agreement", None if f.percent_agreement is None else 100 * f.percent_agreement),
             ):  # fmt: skip
-                interval = f.ci95.get(name)
+                interval = f.intervals.get(name)
                 scale = 100 if name == "percent_agreement" and interval else 1
                 low, high = (None, None) if interval is None else (scale * interval[0], scale * interval[1])
                 writer.writerow([name, _csv(value), _csv(low), _csv(high)])

@@ -34,7 +34,7 @@ def test_undefined_kappa_for_a_document_without_variation() -> None:
     row = result.codes[0]
     assert row.percent_agreement == 1.0
     assert row.kappa is None and row.alpha is None
-    assert row.ci95 == {"percent_agreement": None, "kappa": None, "alpha": None, "ac1": None}
+    assert row.intervals == {"percent_agreement": None, "kappa": None, "alpha": None, "ac1": None}
 
 
 def test_bootstrap_interval_is_reproducible_and_brackets_the_estimate() -> None:
@@ -48,16 +48,16 @@ def test_bootstrap_interval_is_reproducible_and_brackets_the_estimate() -> None:
     first = compute_agreement(lengths, [1], a, b, AgreementOptions(replicates=300, seed=5))
     again = compute_agreement(lengths, [1], a, b, AgreementOptions(replicates=300, seed=5))
     other = compute_agreement(lengths, [1], a, b, AgreementOptions(replicates=300, seed=6))
-    low, high = first.codes[0].ci95["kappa"]
+    low, high = first.codes[0].intervals["kappa"]
     assert low < first.codes[0].kappa < high
-    assert again.codes[0].ci95 == first.codes[0].ci95
-    assert other.codes[0].ci95 != first.codes[0].ci95
+    assert again.codes[0].intervals == first.codes[0].intervals
+    assert other.codes[0].intervals != first.codes[0].intervals
     assert first.replicates == 300
 
 
 def test_a_single_document_gives_no_interval() -> None:
     result = compute_agreement({1: 100}, [10], A, B, AgreementOptions(replicates=50))
-    assert result.codes[0].ci95["kappa"] is None
+    assert result.codes[0].intervals["kappa"] is None
     assert result.replicates == 0
 
 
@@ -134,6 +134,12 @@ def test_many_coder_path_with_two_coders_matches_the_two_coder_path() -> None:
     assert rows[0].figures.alpha == pytest.approx(two.codes[0].alpha)
     assert rows[0].figures.ac1 == pytest.approx(two.codes[0].ac1)
     assert rows[0].figures.percent_agreement == pytest.approx(two.codes[0].percent_agreement)
-    assert rows[0].ci95["alpha"] == pytest.approx(two.codes[0].ci95["alpha"])
-    assert rows[0].ci95["ac1"] == pytest.approx(two.codes[0].ci95["ac1"])
+    assert rows[0].intervals["alpha"] == pytest.approx(two.codes[0].intervals["alpha"])
+    assert rows[0].intervals["ac1"] == pytest.approx(two.codes[0].intervals["ac1"])
     assert overall.histogram == rows[0].histogram
+
+
+def test_the_intervals_carry_their_confidence_level() -> None:
+    spans = {(1, 1): [(0, 40)]}
+    result = compute_agreement({1: 100, 2: 100}, [1], spans, spans, AgreementOptions(replicates=50, confidence=0.9))
+    assert result.confidence == 0.9 and "kappa" in result.codes[0].intervals

@@ -116,10 +116,10 @@ def test_bootstrap_intervals_are_seeded_and_bracket_the_estimate() -> None:
     units = _krippendorff_units()
     first = set_figures(units, 4, RATINGS, "interval", replicates=300, seed=7)
     again = set_figures(units, 4, RATINGS, "interval", replicates=300, seed=7)
-    assert first.ci95 == again.ci95
-    low, high = first.ci95["alpha"]
+    assert first.intervals == again.intervals
+    low, high = first.intervals["alpha"]
     assert low <= first.alpha <= high
-    assert first.ci95["cohen_kappa"] is None  # four coders
+    assert first.intervals["cohen_kappa"] is None  # four coders
 
 
 def test_interval_level_needs_numbers() -> None:
@@ -160,6 +160,6 @@ def test_segment_units_join_overlapping_codings_of_different_coders() -> None:
 def test_no_units_give_undefined_figures_not_errors() -> None:
     figures = set_figures([], 3, [1.0, 2.0], "interval", replicates=100)
     assert (figures.units, figures.pairable, figures.alpha, figures.fleiss_kappa) == (0, 0, None, None)
-    assert figures.category_kappas == (None, None) and figures.ci95["alpha"] is None
+    assert figures.category_kappas == (None, None) and figures.intervals["alpha"] is None
     one_value_each = [SetUnit(1, (0, None, None)), SetUnit(2, (None, 1, None))]
     assert set_figures(one_value_each, 3, [None, None], "nominal", replicates=0).alpha is None

@@ -205,3 +205,15 @@ def test_two_coder_histogram_figures_equal_the_2x2_figures(a, b) -> None:
     assert result.ac1 == pytest.approx(gwet_ac1(table))
     closed = krippendorff_alpha_binary(table)
     assert (result.alpha is None and closed is None) or result.alpha == pytest.approx(closed)
+
+
+def test_unit_and_overlap_words_become_enums_with_their_values_unchanged() -> None:
+    import json
+
+    from app.domain.agreement import UNITS, AgreementOptions
+    from app.domain.agreement_units import AgreementUnit, OverlapMode
+
+    options = AgreementOptions(unit="segment", overlap="own")
+    assert options.unit is AgreementUnit.SEGMENT and options.overlap is OverlapMode.OWN
+    assert json.dumps({"unit": options.unit}) == '{"unit": "segment"}'
+    assert UNITS == ("character", "segment", "presence")

@@ -85,7 +85,7 @@ def test_window_and_command_line_reach_storage_only_through_services() -> None:
     paths = [
         p
         for p in modules_under("")
-        if rel(p).startswith(("app/ui/", "app/commands/")) or rel(p) in {"app/cli.py", "app/cli_reference.py"}
+        if rel(p).startswith(("app/ui/", "app/cli_commands/")) or rel(p) in {"app/cli.py", "app/cli_reference.py"}
     ]
     assert offenders(paths, ("app.storage", "app.search", "sqlalchemy", "alembic")) == []
 

@@ -19,11 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QByteArray,
     QMimeData,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -33,26 +31,23 @@ from app.services.changes import Change
 from app.services.codebook import CodeData
 from app.ui.context import NOBODY, AppContext
 from app.ui.icons import swatch
+from app.ui.models.node_tree import Index, NodeTreeModel, TreeNode
 
 CODE_IDS_MIME = "application/x-rapport-code-ids"
 CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLOR_ROLE = Qt.ItemDataRole.UserRole + 2
 COLUMNS = ("Code", "Codings", "Documents")
 
-Index = QModelIndex | QPersistentModelIndex
-ROOT = QModelIndex()  # the invisible root, as a default argument
 
 
 @dataclass(eq=False)
-class CodeNode:
+class CodeNode(TreeNode):
     code: CodeData | None
     parent: CodeNode | None = None
     children: list[CodeNode] = field(default_factory=list)
     codings: int = 0
     documents: int = 0
 
-    def row(self) -> int:
-        return self.parent.children.index(self) if self.parent is not None else 0
 
 
 def encode_code_ids(ids: Sequence[int]) -> QMimeData:
@@ -68,7 +63,9 @@ def decode_code_ids(mime: QMimeData) -> list[int]:
     return [int(part) for part in raw.split(",") if part.strip().isdigit()]
 
 
-class CodeTreeModel(QAbstractItemModel):
+class CodeTreeModel(NodeTreeModel):
+    columns = COLUMNS
+
     moveRequested = Signal(list, object)  # code ids, new parent id (None: top level)
     renameRequested = Signal(int, str)  # code id, new name (inline edit)
     synced = Signal()  # rows were patched to follow a codebook change (no reset)
@@ -167,7 +164,7 @@ class CodeTreeModel(QAbstractItemModel):
             for row, code in enumerate(by_parent.get(parent_id, [])):
                 node = self._by_id.get(code.id)
                 if node is None:
-                    self.beginInsertRows(self._index_of_node(parent), row, row)
+                    self.beginInsertRows(self.index_of_node(parent), row, row)
                     node = CodeNode(code, parent=parent)
                     parent.children.insert(row, node)
                     self._by_id[code.id] = node
@@ -180,7 +177,7 @@ class CodeTreeModel(QAbstractItemModel):
         assert old_parent is not None
         # Rows above `row` already hold their final codes, so within one parent the node only moves up.
         self.beginMoveRows(
-            self._index_of_node(old_parent), old_row, old_row, self._index_of_node(parent), row
+            self.index_of_node(old_parent), old_row, old_row, self.index_of_node(parent), row
         )
         old_parent.children.pop(old_row)
         parent.children.insert(row, node)
@@ -194,7 +191,7 @@ class CodeTreeModel(QAbstractItemModel):
             if parent is None or (parent is not self.root and parent.code.id not in wanted):
                 continue  # removed with its deleted parent
             row = node.row()
-            self.beginRemoveRows(self._index_of_node(parent), row, row)
+            self.beginRemoveRows(self.index_of_node(parent), row, row)
             parent.children.pop(row)
             self.endRemoveRows()
         for node in gone:
@@ -209,9 +206,6 @@ class CodeTreeModel(QAbstractItemModel):
                 node.codings, node.documents = counts
                 row = node.row()
                 self.dataChanged.emit(self.createIndex(row, 0, node), self.createIndex(row, 2, node))
-
-    def _index_of_node(self, node: CodeNode) -> QModelIndex:
-        return QModelIndex() if node is self.root else self.createIndex(node.row(), 0, node)
 
     def update_counts(self, code_ids) -> None:
         """Re-read the counts of these codes and tell the views about the rows whose numbers changed."""
@@ -255,31 +249,6 @@ class CodeTreeModel(QAbstractItemModel):
         return node.code.id if node.code is not None else None
 
     # -- QAbstractItemModel --------------------------------------------------------------------------
-    def node(self, index: Index) -> CodeNode:
-        return index.internalPointer() if index.isValid() else self.root
-
-    def index(self, row: int, column: int, parent: Index = ROOT) -> QModelIndex:
-        node = self.node(parent)
-        if not (0 <= row < len(node.children) and 0 <= column < len(COLUMNS)):
-            return QModelIndex()
-        return self.createIndex(row, column, node.children[row])
-
-    def parent(self, index: Index = ROOT):  # type: ignore[override]
-        if not index.isValid():
-            return QModelIndex()
-        up = self.node(index).parent
-        if up is None or up is self.root:
-            return QModelIndex()
-        return self.createIndex(up.row(), 0, up)
-
-    def rowCount(self, parent: Index = ROOT) -> int:
-        if parent.isValid() and parent.column() != 0:
-            return 0
-        return len(self.node(parent).children)
-
-    def columnCount(self, parent: Index = ROOT) -> int:
-        return len(COLUMNS)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal:
             return None

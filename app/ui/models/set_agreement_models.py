@@ -43,7 +43,7 @@ class SetFiguresModel(QAbstractTableModel):
         f = report.figures
 
         def interval(name: str, scale: float = 1) -> str:
-            found = f.ci95.get(name)
+            found = f.intervals.get(name)
             if found is None:
                 return "–"
             digits = 2 if scale == 1 else 1

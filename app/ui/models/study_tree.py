@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from app.domain.plural import count
@@ -18,6 +18,7 @@ from app.services.changes import Change
 from app.services.study import DocumentSummary
 from app.ui.context import AppContext
 from app.ui.icons import kind_label, node_icon, perspective_icon
+from app.ui.models.node_tree import Index, NodeTreeModel, TreeNode
 
 DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 NODE_KIND_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -29,12 +30,10 @@ SHORT_KINDS = {
     "other": "Other",
 }  # full names in tips
 
-Index = QModelIndex | QPersistentModelIndex
-ROOT = QModelIndex()  # the invisible root, as a default argument
 
 
 @dataclass(eq=False)
-class Node:
+class Node(TreeNode):
     kind: str  # "root", "dyad", "session", "document", "unassigned"
     label: str
     parent: Node | None = None
@@ -47,8 +46,6 @@ class Node:
         self.children.append(child)
         return child
 
-    def row(self) -> int:
-        return self.parent.children.index(self) if self.parent is not None else 0
 
 
 def build_tree(documents: list[DocumentSummary], dyads: list[study.DyadSummary]) -> Node:
@@ -93,7 +90,9 @@ def _kind_order(kind: str) -> int:
     return {"session": 0, "recall": 1, "note": 2}.get(kind, 3)
 
 
-class StudyTreeModel(QAbstractItemModel):
+class StudyTreeModel(NodeTreeModel):
+    columns = COLUMNS
+
     def __init__(self, context: AppContext, parent=None) -> None:
         super().__init__(parent)
         self.context = context
@@ -135,31 +134,6 @@ class StudyTreeModel(QAbstractItemModel):
         return find(self.root, QModelIndex())
 
     # -- QAbstractItemModel --------------------------------------------------------------------------
-    def node(self, index: Index) -> Node:
-        return index.internalPointer() if index.isValid() else self.root
-
-    def index(self, row: int, column: int, parent: Index = ROOT) -> QModelIndex:
-        node = self.node(parent)
-        if not (0 <= row < len(node.children) and 0 <= column < len(COLUMNS)):
-            return QModelIndex()
-        return self.createIndex(row, column, node.children[row])
-
-    def parent(self, index: Index = ROOT):  # type: ignore[override]
-        if not index.isValid():
-            return QModelIndex()
-        up = self.node(index).parent
-        if up is None or up is self.root:
-            return QModelIndex()
-        return self.createIndex(up.row(), 0, up)
-
-    def rowCount(self, parent: Index = ROOT) -> int:
-        if parent.isValid() and parent.column() != 0:
-            return 0
-        return len(self.node(parent).children)
-
-    def columnCount(self, parent: Index = ROOT) -> int:
-        return len(COLUMNS)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]

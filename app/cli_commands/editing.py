@@ -7,7 +7,7 @@ import csv
 from pathlib import Path
 
 from app.cli import Commands, Result, add_project_argument, project_for
-from app.commands import pseudonym_maps
+from app.cli_commands import pseudonym_maps
 from app.domain.errors import InvalidInput
 from app.services import editing, names
 from app.services.pseudonymise import PseudonymRule, preview, pseudonymise

@@ -10,9 +10,10 @@ import argparse
 from pathlib import Path
 
 from app.cli import Commands, Result, add_project_argument, exported, project_for
-from app.commands.code_sets import set_agreement_command
+from app.cli_commands.code_sets import set_agreement_command
 from app.domain.agreement import UNITS
 from app.domain.agreement_sets import LEVELS
+from app.domain.agreement_units import OVERLAP_MEASURES
 from app.domain.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED
 from app.domain.errors import ExportFailed, InvalidInput
 from app.services import agreement as service
@@ -58,7 +59,7 @@ def register(commands: Commands) -> None:
     )
     parser.add_argument(
         "--overlap",
-        choices=("union", "own"),
+        choices=OVERLAP_MEASURES,
         default="union",
         help="segment unit: overlap as intersection/union (default) or as the share of each coding covered",
     )
