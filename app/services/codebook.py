@@ -126,6 +126,20 @@ def list_codes(
     return ordered
 
 
+def code_fields(project: Project, code_id: int) -> CodeData | None:
+    """One code's stored fields (None when it no longer exists), read alone: no tree walk, no counts, so its
+    depth and path are left empty. For a caller that needs a code's name or old values, not its place."""
+    with project.read() as session:
+        rows = queries.code_rows(session, Code.id == code_id)
+    return _data(rows[0]) if rows else None
+
+
+def keyed_codes(project: Project) -> list[tuple[int, str]]:
+    """(shortcut digit, name) of the codes that have a key 1-9, by digit: one small query."""
+    with project.read() as session:
+        return queries.keyed_codes(session)
+
+
 def code_usage(
     project: Project, coder: int | list[int] | None = None, codes: Iterable[int] | None = None
 ) -> dict[int, tuple[int, int]]:
