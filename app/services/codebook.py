@@ -93,11 +93,16 @@ def _clean_name(name: str) -> str:
 
 
 _DERIVED = ("depth", "path", "codings", "documents")
+_STORED = tuple(k for k in CodeData.__dataclass_fields__ if k not in _DERIVED)  # columns, in field order
 
 
 def _data(row: dict[str, Any], depth: int = 0, path: str = "", used: tuple[int, int] = (0, 0)) -> CodeData:
-    fields = {k: row[k] for k in CodeData.__dataclass_fields__ if k in row and k not in _DERIVED}
-    return CodeData(**fields, depth=depth, path=path, codings=used[0], documents=used[1])
+    try:  # a full row of the codes table (the common case, a thousand times a list): fields in order
+        stored = [row[k] for k in _STORED]
+    except KeyError:
+        fields = {k: row[k] for k in _STORED if k in row}
+        return CodeData(**fields, depth=depth, path=path, codings=used[0], documents=used[1])
+    return CodeData(*stored, depth=depth, path=path, codings=used[0], documents=used[1])
 
 
 def list_codes(
