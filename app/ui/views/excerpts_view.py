@@ -252,7 +252,7 @@ class ExcerptsView(QWidget):
             if shown == NOBODY
             else excerpts_of_codes(project, self._codes, coder_id=shown)
         )
-        self.model.set_excerpts(rows)
+        self.model.set_excerpts(rows, in_study_order=True)
         self.model.set_anchors(anchors.anchor_ids(project))
         self._fill_filters()
         self._apply_filters()
