@@ -93,11 +93,16 @@ def _clean_name(name: str) -> str:
 
 
 _DERIVED = ("depth", "path", "codings", "documents")
+_STORED = tuple(k for k in CodeData.__dataclass_fields__ if k not in _DERIVED)  # columns, in field order
 
 
 def _data(row: dict[str, Any], depth: int = 0, path: str = "", used: tuple[int, int] = (0, 0)) -> CodeData:
-    fields = {k: row[k] for k in CodeData.__dataclass_fields__ if k in row and k not in _DERIVED}
-    return CodeData(**fields, depth=depth, path=path, codings=used[0], documents=used[1])
+    try:  # a full row of the codes table (the common case, a thousand times a list): fields in order
+        stored = [row[k] for k in _STORED]
+    except KeyError:
+        fields = {k: row[k] for k in _STORED if k in row}
+        return CodeData(**fields, depth=depth, path=path, codings=used[0], documents=used[1])
+    return CodeData(*stored, depth=depth, path=path, codings=used[0], documents=used[1])
 
 
 def list_codes(
@@ -124,6 +129,20 @@ def list_codes(
 
     walk(None, 0, "")
     return ordered
+
+
+def code_fields(project: Project, code_id: int) -> CodeData | None:
+    """One code's stored fields (None when it no longer exists), read alone: no tree walk, no counts, so its
+    depth and path are left empty. For a caller that needs a code's name or old values, not its place."""
+    with project.read() as session:
+        rows = queries.code_rows(session, Code.id == code_id)
+    return _data(rows[0]) if rows else None
+
+
+def keyed_codes(project: Project) -> list[tuple[int, str]]:
+    """(shortcut digit, name) of the codes that have a key 1-9, by digit: one small query."""
+    with project.read() as session:
+        return queries.keyed_codes(session)
 
 
 def code_usage(

@@ -80,7 +80,13 @@ def load_excerpts(
 ) -> list[Excerpt]:
     """Every coding of a code (and of its sub-codes when asked), with its document's study facts and context,
     in study order; only one coder's when `coder_id` is given (blind coding)."""
-    where = [Coding.code_id.in_(shown_codes(project, code_id, include_subcodes))]
+    return excerpts_of_codes(project, shown_codes(project, code_id, include_subcodes), coder_id)
+
+
+def excerpts_of_codes(project: Project, code_ids: Iterable[int], coder_id: int | None = None) -> list[Excerpt]:
+    """Every coding of these codes (one coder's when `coder_id` is given), in study order: for a caller that
+    already knows the codes shown (a `ShownCode`), so the codebook outline is not read a second time."""
+    where = [Coding.code_id.in_(sorted(code_ids))]
     if coder_id is not None:
         where.append(Coding.coder_id == coder_id)
     return _excerpts(project, where)

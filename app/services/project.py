@@ -255,6 +255,12 @@ def info(project: Project) -> ProjectInfo:
         return ProjectInfo(schema=schema, **project_queries.counts(session))
 
 
+def headline_counts(project: Project) -> dict[str, int]:
+    """Dyads, documents, codes and codings: what the status bar shows, without the other counts of `info`."""
+    with project.read() as session:
+        return project_queries.counts(session, ("dyads", "documents", "codes", "codings"))
+
+
 def bump_content_version(session: Session) -> None:
     """Mark that document text changed, so derived data (the search index) can tell it is stale."""
     current = int(project_queries.meta(session, "content_version") or "0")

@@ -29,9 +29,7 @@ class CodebookActions:
         return self.context.project
 
     def _code(self, code_id: int) -> CodeData:
-        found = next(
-            (c for c in codebook.list_codes(self.project, with_usage=False) if c.id == code_id), None
-        )
+        found = codebook.code_fields(self.project, code_id)
         if found is None:
             raise NotFound(f"The code {code_id} no longer exists (it was deleted or merged).")
         return found

@@ -145,9 +145,7 @@ class DocumentPane(QStackedWidget):
 def coding_hint(project) -> str:
     """The empty document page: how to code, with the codebook's keys 1-9 (or how to give codes keys)."""
     head = "<p style='font-size:14pt'>Choose a document in the <b>Study</b> panel.</p>"
-    keyed = (
-        sorted((c.shortcut, c.name) for c in codebook.list_codes(project) if c.shortcut) if project else []
-    )
+    keyed = codebook.keyed_codes(project) if project else []  # one small query, not the whole codebook
     if not keyed:
         return (
             f"{head}<p>Select words, then click a code (or drag it onto them) to code them.</p>"

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QStatusBar, QWidge
 from app.domain.plural import count
 from app.services import coding
 from app.services.changes import Change
-from app.services.project import info
+from app.services.project import headline_counts
 from app.ui.context import AppContext
 from app.ui.icons import swatch
 
@@ -83,16 +83,10 @@ class StatusBar(QStatusBar):
         if project is None:
             self.counts_label.setText("")
             return
-        counts = info(project)
+        counts = headline_counts(project)
         self.counts_label.setText(
             " · ".join(
-                count(n, noun)
-                for n, noun in (
-                    (counts.dyads, "dyad"),
-                    (counts.documents, "document"),
-                    (counts.codes, "code"),
-                    (counts.codings, "coding"),
-                )
+                count(counts[key], key[:-1]) for key in ("dyads", "documents", "codes", "codings")
             )
         )
 

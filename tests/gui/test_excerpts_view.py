@@ -90,6 +90,18 @@ def test_model_passes_the_model_tester(study, qtmodeltester) -> None:
     qtmodeltester.check(model)
 
 
+def test_rows_handed_over_in_study_order_are_kept_as_the_sorted_ones(study, qtmodeltester) -> None:
+    rows = load_excerpts(study.context.project, study.trust, include_subcodes=True)
+    assert [r.sort_key() for r in rows] == sorted(r.sort_key() for r in rows)  # the service sorts them
+    study.view.subcodes_box.setChecked(True)
+    study.view.show_code(study.trust)
+    assert study.view.model.all_excerpts() == rows  # the view does not sort them a second time
+    qtmodeltester.check(study.view.model)
+    unsorted = ExcerptsModel()
+    unsorted.set_excerpts(list(reversed(rows)))
+    assert unsorted.all_excerpts() == rows
+
+
 def test_lists_every_excerpt_with_its_study_facts(study) -> None:
     study.view.show_code(study.trust)
     rows = study.view.model.excerpts()

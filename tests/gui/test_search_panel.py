@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from app.services import coding
+from app.services import codebook, coding
 from app.services.importing import DocumentMeta, import_text
 from app.ui.models.search_hits import SNIPPET_COLUMN, SNIPPET_HTML_ROLE, SearchHitsModel
 from app.ui.views.search_panel import CODED_WITH, NOT_CODED_WITH, CodeAllHitsDialog, SearchPanel
@@ -192,3 +192,19 @@ def test_rebuild_index_runs_in_the_background(panel, qtbot) -> None:
     assert panel.status.text() == "Search index rebuilt: 4 documents."
     search_for(panel, qtbot, "trust")
     assert panel.result.total == 2
+
+
+def code_filter_names(panel: SearchPanel) -> list[str]:
+    return [panel.coded_code_box.itemText(i) for i in range(panel.coded_code_box.count())]
+
+
+def test_a_renamed_code_reaches_the_code_filter_when_the_filter_is_next_used(panel, context, study) -> None:
+    assert "Rupture" in code_filter_names(panel)
+    codebook.update_code(context.project, study.codes["rupture"], name="Break")
+    # The filter is not in use ("coded or not"): a thousand-code combo box is not refilled after each rename.
+    assert "Break" not in code_filter_names(panel)
+    panel.coded_mode_box.setCurrentIndex(panel.coded_mode_box.findData(CODED_WITH))
+    assert "Break" in code_filter_names(panel) and "Rupture" not in code_filter_names(panel)
+    panel.coded_code_box.setCurrentIndex(panel.coded_code_box.findData(study.codes["rupture"]))
+    codebook.update_code(context.project, study.codes["rupture"], name="Tear")  # in use: refilled, choice kept
+    assert panel.coded_code_box.currentText() == "Tear"

@@ -256,3 +256,20 @@ def test_starter_codebook_cross_references_name_real_codes() -> None:
             for name in re.split(r" or |, and |; ", inside):
                 if name.strip() not in ("elsewhere",) and not name.startswith("under "):
                     assert name.strip() in paths, f"{path} refers to a code {name!r} that does not exist"
+
+
+def test_one_code_and_the_keyed_codes_are_read_without_the_whole_codebook(tmp_path) -> None:
+    from app.services import codebook as codebook_service
+    from app.services.project import create_project
+
+    project = create_project(tmp_path / "keys.rapport")
+    try:
+        trust = codebook_service.add_code(project, "Trust", color="#27ae60")
+        codebook_service.add_code(project, "Rupture")
+        codebook_service.update_code(project, trust.id, shortcut=3)
+        found = codebook_service.code_fields(project, trust.id)
+        assert (found.name, found.color, found.shortcut) == ("Trust", "#27ae60", 3)
+        assert codebook_service.code_fields(project, 9999) is None
+        assert codebook_service.keyed_codes(project) == [(3, "Trust")]
+    finally:
+        project.close()

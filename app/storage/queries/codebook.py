@@ -17,6 +17,11 @@ def code_rows(session: Session, *where) -> list[dict[str, Any]]:
     return _rows(session, Code, CODE_COLUMNS, *where)
 
 
+def keyed_codes(session: Session) -> list[tuple[int, str]]:
+    statement = select(Code.shortcut, Code.name).where(Code.shortcut.is_not(None)).order_by(Code.shortcut)
+    return [(shortcut, name) for shortcut, name in session.execute(statement)]
+
+
 def usage(
     session: Session, coder_ids: Sequence[int] | None, code_ids: Sequence[int] | None = None
 ) -> dict[int, tuple[int, int]]:

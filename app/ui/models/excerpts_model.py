@@ -63,9 +63,11 @@ class ExcerptsModel(QAbstractTableModel):
         self._anchors: frozenset[int] = frozenset()  # coding ids chosen as anchor excerpts (shown with ★)
 
     # -- content ----------------------------------------------------------------------------------
-    def set_excerpts(self, rows: list[Excerpt]) -> None:
+    def set_excerpts(self, rows: list[Excerpt], *, in_study_order: bool = False) -> None:
+        """Show these rows; `in_study_order` says they come sorted already (as `services.excerpts` gives them),
+        so two thousand sort keys are not built again."""
         self.beginResetModel()
-        self._all = sorted(rows, key=Excerpt.sort_key)
+        self._all = list(rows) if in_study_order else sorted(rows, key=Excerpt.sort_key)
         self._rows = [r for r in self._all if self._filter.accepts(r)]
         self._fetched = min(FETCH_BATCH, len(self._rows))
         self.endResetModel()

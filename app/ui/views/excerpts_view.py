@@ -32,11 +32,11 @@ from app.domain.errors import RapportError
 from app.services import anchors
 from app.services.changes import Change
 from app.services.csv_files import write_csv
-from app.services.excerpts import excerpts_by_ids, shown_code
+from app.services.excerpts import excerpts_by_ids, excerpts_of_codes, shown_code
 from app.ui.commands import ServiceCommand
 from app.ui.compact import shrinkable
 from app.ui.context import NOBODY, AppContext
-from app.ui.models.excerpts_model import ANY, Excerpt, ExcerptFilter, ExcerptsModel, load_excerpts, one_line
+from app.ui.models.excerpts_model import ANY, Excerpt, ExcerptFilter, ExcerptsModel, one_line
 from app.ui.views.coding_highlighter import tint
 
 CSV_COLUMNS = (
@@ -250,11 +250,9 @@ class ExcerptsView(QWidget):
         rows = (
             []  # blind coding before a coder is chosen: nobody's excerpts
             if shown == NOBODY
-            else load_excerpts(
-                project, self.code_id, include_subcodes=self.subcodes_box.isChecked(), coder_id=shown
-            )
+            else excerpts_of_codes(project, self._codes, coder_id=shown)
         )
-        self.model.set_excerpts(rows)
+        self.model.set_excerpts(rows, in_study_order=True)
         self.model.set_anchors(anchors.anchor_ids(project))
         self._fill_filters()
         self._apply_filters()
@@ -273,20 +271,22 @@ class ExcerptsView(QWidget):
             self._patch(change)
             return
         project = self.context.project
-        if project is not None and shown_code(project, self.code_id, False) is None:
+        now = shown_code(project, self.code_id, False) if project is not None else None  # the outline, once
+        if project is not None and now is None:
             self.show_code(None)  # the code was deleted or merged away
-        elif self._only_other_codes_changed(change):
+        elif self._only_other_codes_changed(change, now):
             return  # e.g. another code renamed: these rows show nothing of it
         else:
             self.refresh()
 
-    def _only_other_codes_changed(self, change: Change) -> bool:
+    def _only_other_codes_changed(self, change: Change, now) -> bool:
         """A codebook edit that touched no coding and left the code shown exactly as it was (name, colour and
-        the set of codes listed), with no sub-code rows whose names could have changed."""
+        the set of codes listed: `now`, read after the change), with no sub-code rows whose names could have
+        changed."""
         structural = change.everything or change.codings or change.study or change.documents
         if structural or self.subcodes_box.isChecked() or self.context.project is None:
             return False
-        return shown_code(self.context.project, self.code_id, False) == self._code_shown
+        return now == self._code_shown
 
     def _patch(self, change: Change) -> None:
         """Remove and insert the rows of the codings this change touched: no reload, no reset."""
