@@ -142,6 +142,10 @@ def test_exports_write_the_chosen_files(window: AgreementWindow, tmp_path: Path,
     assert all(p.stat().st_size > 0 for p in tmp_path.iterdir() if p.suffix in (".csv", ".docx"))
     window.choose_save_path = lambda _title, _filter: ""  # cancelled
     assert window.export_table_csv() is None
+    from app.services import audit
+
+    recorded = [e.detail for e in audit.entries(window.context.project) if e.action == "export"]
+    assert [Path(e["to"]).name for e in recorded] == ["t.csv", "r.docx", "d.csv", "p.csv"]  # not the cancelled
 
 
 def test_errors_are_shown_not_raised(window: AgreementWindow, qtbot) -> None:

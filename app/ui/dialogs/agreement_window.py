@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -38,13 +37,14 @@ from PySide6.QtWidgets import (
 from app.domain.agreement import UNITS
 from app.domain.errors import OperationCancelled, RapportError
 from app.services import agreement as service
-from app.services import agreement_report, audit
+from app.services import agreement_report
 from app.services.changes import Change
 from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
 from app.ui.dialogs.crash_dialog import report_error
 from app.ui.dialogs.set_agreement_panel import SetAgreementPanel, parents_with_values
 from app.ui.models.agreement_table import AgreementTableModel, DisagreementsModel
+from app.ui.report_export import ask_save_path, export_report
 from app.ui.tasks import Task, run_in_background
 from app.ui.views.deferred_changes import DeferredChanges
 
@@ -66,7 +66,9 @@ class AgreementWindow(QWidget):
         self.report: service.AgreementReport | None = None
         self.request: service.AgreementRequest | None = None
         self.task: Task | None = None
-        self.choose_save_path: SaveChooser = self._ask_save_path  # tests replace it: no blocking dialog
+        self.choose_save_path: SaveChooser = lambda title, file_filter: ask_save_path(
+            self, title, file_filter
+        )  # tests replace it: no blocking dialog
         self.show_error: Callable[[str], None] = lambda text: QMessageBox.warning(self, "Agreement", text)
         self.setWindowTitle("Inter-coder agreement")
 
@@ -458,22 +460,8 @@ class AgreementWindow(QWidget):
     def consensus_name(self) -> str:
         return " ".join(self.consensus.text().split()) or "Consensus"
 
-    def _ask_save_path(self, title: str, file_filter: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, title, "", file_filter)
-        return path
-
     def _export(self, title: str, file_filter: str, write: Callable[[Path], Path]) -> Path | None:
-        if self.report is None:
-            return None
-        chosen = self.choose_save_path(title, file_filter)
-        if not chosen:
-            return None
-        try:
-            written = write(Path(chosen))
-        except RapportError as error:
-            self.show_error(str(error))
-            return None
-        return audit.record_export(self.context.project, title, written)
+        return None if self.report is None else export_report(self, title, file_filter, write)
 
     def _export_buttons(self) -> tuple[QPushButton, ...]:
         return (

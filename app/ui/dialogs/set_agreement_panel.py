@@ -12,7 +12,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,12 +23,13 @@ from PySide6.QtWidgets import (
 
 from app.domain.agreement_sets import LEVELS
 from app.domain.errors import OperationCancelled, RapportError
-from app.services import audit, code_sets, set_agreement_report
+from app.services import code_sets, set_agreement_report
 from app.services.agreement_data import AgreementRequest
 from app.services.set_agreement import SetAgreementReport, SetAgreementRequest, set_agreement
 from app.ui.context import AppContext
 from app.ui.dialogs.crash_dialog import report_error
 from app.ui.models.set_agreement_models import SetFiguresModel, SetValuesModel
+from app.ui.report_export import ask_save_path, export_report
 from app.ui.tasks import Task, run_in_background
 
 UNIT_LABELS = {
@@ -55,7 +55,9 @@ class SetAgreementPanel(QWidget):
         self.base_request = base_request  # the coders and document filters chosen in the window
         self.report: SetAgreementReport | None = None
         self.task: Task | None = None
-        self.choose_save_path: Callable[[str, str], str] = self._ask_save_path
+        self.choose_save_path: Callable[[str, str], str] = lambda title, file_filter: ask_save_path(
+            self, title, file_filter
+        )
         self.show_error: Callable[[str], None] = lambda text: None
 
         self.code_set = QComboBox()
@@ -190,22 +192,8 @@ class SetAgreementPanel(QWidget):
         for button in (self.export_csv_button, self.export_docx_button):
             button.setEnabled(self.report is not None)
 
-    def _ask_save_path(self, title: str, file_filter: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, title, "", file_filter)
-        return path
-
     def _export(self, title: str, file_filter: str, write: Callable[[Path], Path]) -> Path | None:
-        if self.report is None:
-            return None
-        chosen = self.choose_save_path(title, file_filter)
-        if not chosen:
-            return None
-        try:
-            written = write(Path(chosen))
-        except RapportError as error:
-            self.show_error(str(error))
-            return None
-        return audit.record_export(self.context.project, title, written)
+        return None if self.report is None else export_report(self, title, file_filter, write)
 
     def export_csv(self) -> Path | None:
         report = self.report
