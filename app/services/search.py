@@ -4,7 +4,8 @@ The index is an FTS5 table inside the project, written by triggers in the same t
 (app/storage/search_index.py), so `search` never waits for indexing: it runs the query (words, "phrases",
 AND/OR/NOT, wildcards, `speaker:client`; app/search/query_language.py) and returns plain data. A hit is a
 speaker turn (or a memo); `matches` are exact code-point offsets into the document text, so `text[s:e]` is the
-matched word or phrase. Hits come in the order of the transcripts (by document, then position), then memos.
+matched word or phrase. Hits come in the order their turns were written (import order: a corrected or split
+turn comes later), then memos.
 
 `coding_ranges` gives what to code of each hit (the turn, the sentence or just the matched words);
 `services/search_coding.py` codes every hit once ("code all hits").
