@@ -102,11 +102,15 @@ def add_comment(project: Project, target: str, target_id: int, text: str, audito
 
 def delete_comment(project: Project, comment_id: int) -> None:
     """Remove a comment and its answers (undo of `add_comment`)."""
+    _delete(project, CqrAuditComment, comment_id, "audit comment")
+
+
+def _delete(project: Project, model: type, row_id: int, what: str) -> None:
     with project.write() as session:
-        comment = session.get(CqrAuditComment, comment_id)
-        if comment is None:
-            raise NotFound(f"There is no audit comment {comment_id}.")
-        session.delete(comment)
+        row = session.get(model, row_id)
+        if row is None:
+            raise NotFound(f"There is no {what} {row_id}.")
+        session.delete(row)
     project.notify(Change(cqr=True))
 
 
@@ -131,12 +135,7 @@ def answer_comment(project: Project, comment_id: int, decision: str, text: str =
 
 def delete_answer(project: Project, answer_id: int) -> None:
     """Withdraw an answer (undo of `answer_comment`)."""
-    with project.write() as session:
-        answer = session.get(CqrAuditAnswer, answer_id)
-        if answer is None:
-            raise NotFound(f"There is no audit answer {answer_id}.")
-        session.delete(answer)
-    project.notify(Change(cqr=True))
+    _delete(project, CqrAuditAnswer, answer_id, "audit answer")
 
 
 def list_comments(project: Project) -> list[Comment]:
