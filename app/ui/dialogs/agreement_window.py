@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -41,6 +40,7 @@ from app.services import agreement_report
 from app.services.changes import Change
 from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
+from app.ui.dialogs.agreement_controls import threshold_box
 from app.ui.dialogs.crash_dialog import report_error
 from app.ui.dialogs.set_agreement_panel import SetAgreementPanel, parents_with_values
 from app.ui.models.agreement_table import AgreementTableModel, DisagreementsModel
@@ -84,11 +84,7 @@ class AgreementWindow(QWidget):
         self.unit = QComboBox()
         for unit in UNITS:
             self.unit.addItem(UNIT_LABELS[unit], unit)
-        self.threshold = QDoubleSpinBox()
-        self.threshold.setRange(0.05, 1.0)
-        self.threshold.setSingleStep(0.05)
-        self.threshold.setValue(0.9)
-        self.threshold.setToolTip(
+        self.threshold = threshold_box(
             "Segment unit: two codings agree when their overlap / their union reaches this."
         )
         self.dyad, self.session, self.perspective = QComboBox(), QComboBox(), QComboBox()

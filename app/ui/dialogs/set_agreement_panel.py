@@ -11,7 +11,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +26,7 @@ from app.services import code_sets, set_agreement_report
 from app.services.agreement_data import AgreementRequest
 from app.services.set_agreement import SetAgreementReport, SetAgreementRequest, set_agreement
 from app.ui.context import AppContext
+from app.ui.dialogs.agreement_controls import threshold_box
 from app.ui.dialogs.crash_dialog import report_error
 from app.ui.models.set_agreement_models import SetFiguresModel, SetValuesModel
 from app.ui.report_export import ask_save_path, export_report
@@ -71,11 +71,7 @@ class SetAgreementPanel(QWidget):
         self.level = QComboBox()
         for level in LEVELS:
             self.level.addItem(LEVEL_LABELS[level], level)
-        self.threshold = QDoubleSpinBox()
-        self.threshold.setRange(0.05, 1.0)
-        self.threshold.setSingleStep(0.05)
-        self.threshold.setValue(0.9)
-        self.threshold.setToolTip(
+        self.threshold = threshold_box(
             "Segment unit: codings of different coders overlapping this much form one unit."
         )
         self.unit.currentIndexChanged.connect(
