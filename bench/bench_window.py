@@ -26,7 +26,6 @@ import json
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -34,7 +33,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.bench_editor import CODES, CODINGS, make_transcript, measure_plain
-from bench.event_loop_freeze import longest_freeze_ms, plain_reference_ms
+from bench.event_loop_freeze import bench_application, longest_freeze_ms, plain_reference_ms
 
 BIG_CODE_CODINGS = 2_000
 SAMPLES = 7
@@ -208,13 +207,7 @@ def measure_freezes(window, text: str, codes: list[int]) -> dict[str, float]:
 
 
 def main() -> int:
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setOrganizationName("RapportBench")
-    app.setApplicationName("RapportBench")
-    QSettings().clear()
+    app = bench_application()
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         path, doc_id, text, codes = build_project(Path(folder))

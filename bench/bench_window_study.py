@@ -25,7 +25,6 @@ import json
 import os
 import random
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -34,7 +33,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.bench_window import open_window
 from bench.corpus import transcript_text
-from bench.event_loop_freeze import longest_freeze_ms, plain_reference_ms
+from bench.event_loop_freeze import bench_application, longest_freeze_ms, plain_reference_ms
 
 DYADS = 20
 TRANSCRIPTS = 40
@@ -149,13 +148,7 @@ def measure(path: Path) -> dict[str, object]:
 
 
 def main() -> int:
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setOrganizationName("RapportBench")
-    app.setApplicationName("RapportBench")
-    QSettings().clear()
+    app = bench_application()
     started = time.perf_counter()
     built = not CACHE.exists()
     if built:

@@ -9,6 +9,7 @@ gap between two beats is the longest freeze.
 from __future__ import annotations
 
 import itertools
+import sys
 import time
 from collections.abc import Callable
 
@@ -49,3 +50,15 @@ def plain_reference_ms(text: str) -> float:
     freeze = longest_freeze_ms(load, settle_ms=200)
     plain.close()
     return freeze
+
+
+def bench_application():
+    """The QApplication of a window benchmark, with settings of its own (cleared) so no user layout leaks in."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("RapportBench")
+    app.setApplicationName("RapportBench")
+    QSettings().clear()
+    return app
