@@ -68,3 +68,27 @@ def project(project_path: Path):
 
     with create_project(project_path) as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL cluster for the whole run (initdb + pg_ctl on 127.0.0.1). CI must have one (.ci/run
+    installs Debian's postgresql); a developer without the server skips the server tests."""
+    from tests.pg_cluster import ClusterUnavailable, start_cluster
+
+    try:
+        cluster = start_cluster()
+    except ClusterUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"no PostgreSQL cluster in CI: {exc}")
+        pytest.skip(f"no PostgreSQL cluster: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """The URL of a new, empty database on the test cluster (dropped after the test)."""
+    url = pg_cluster.new_database()
+    yield url
+    pg_cluster.drop_database(url)
