@@ -75,17 +75,39 @@ class Cluster:
     def sql(self, statement: str, database: str = "postgres") -> str:
         """Run one statement with psql as the admin role; returns psql's output."""
         done = subprocess.run(
-            [str(self.bin_dir / "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(self.port),
-             "-U", ADMIN, "-d", database, "-c", statement],
-            capture_output=True, text=True, timeout=60, check=False,
+            [
+                str(self.bin_dir / "psql"),
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                ADMIN,
+                "-d",
+                database,
+                "-c",
+                statement,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
         if done.returncode != 0:
             raise RuntimeError(f"psql failed: {done.stderr.strip()}")
         return done.stdout
 
     def stop(self) -> None:
-        self._run([str(self.bin_dir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop"],
-                  check=False)
+        self._run(
+            [str(self.bin_dir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop"],
+            check=False,
+        )
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _run(self, args: list[str], *, check: bool = True) -> subprocess.CompletedProcess:
@@ -97,7 +119,9 @@ def _run(args: list[str], as_postgres: bool, *, check: bool = True) -> subproces
         args = ["runuser", "-u", "postgres", "--", *args]
     done = subprocess.run(args, capture_output=True, text=True, timeout=START_TIMEOUT_S, check=False)
     if check and done.returncode != 0:
-        raise ClusterUnavailable(f"{Path(args[0]).name} failed: {(done.stderr or done.stdout).strip()[:2000]}")
+        raise ClusterUnavailable(
+            f"{Path(args[0]).name} failed: {(done.stderr or done.stdout).strip()[:2000]}"
+        )
     return done
 
 
@@ -112,15 +136,48 @@ def start_cluster(base: Path | None = None) -> Cluster:
         try:
             owner = pwd.getpwnam("postgres")
         except KeyError as exc:
-            raise ClusterUnavailable("running as root, but there is no postgres user to run the server") from exc
+            raise ClusterUnavailable(
+                "running as root, but there is no postgres user to run the server"
+            ) from exc
         os.chown(folder, owner.pw_uid, owner.pw_gid)
         folder.chmod(0o700)
     data = folder / "data"
-    _run([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", ADMIN, "--encoding", "UTF8",
-          "--locale", "C.UTF-8", "--no-sync"], as_postgres)
+    _run(
+        [
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            ADMIN,
+            "--encoding",
+            "UTF8",
+            "--locale",
+            "C.UTF-8",
+            "--no-sync",
+        ],
+        as_postgres,
+    )
     port = _free_port()
-    options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-               "-c full_page_writes=off -c max_connections=200")
-    _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "server.log"), "-w",
-          "-t", str(START_TIMEOUT_S), "start"], as_postgres)
+    options = (
+        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+        "-c full_page_writes=off -c max_connections=200"
+    )
+    _run(
+        [
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(folder / "server.log"),
+            "-w",
+            "-t",
+            str(START_TIMEOUT_S),
+            "start",
+        ],
+        as_postgres,
+    )
     return Cluster(folder=folder, port=port, bin_dir=bin_dir, _as_postgres=as_postgres)
