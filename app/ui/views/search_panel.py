@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -130,7 +131,7 @@ class SearchPanel(QWidget):
         row.addWidget(self.search_button)
         layout.addLayout(row)
 
-        filters = QHBoxLayout()
+        filters = QGridLayout()
         self.dyad_box = QComboBox()
         self.session_box = QSpinBox()
         self.session_box.setRange(0, 999)
@@ -149,15 +150,14 @@ class SearchPanel(QWidget):
         self.coded_mode_box.addItem("coded with", CODED_WITH)
         self.coded_mode_box.addItem("not coded with", NOT_CODED_WITH)
         self.coded_code_box = QComboBox()
-        for widget in (
-            self.dyad_box,
-            self.session_box,
-            self.perspective_box,
-            self.kind_box,
-            self.coded_mode_box,
-        ):
-            filters.addWidget(widget)
-        filters.addWidget(self.coded_code_box, 1)
+        # Two rows of three (where to look; what to keep), so that each filter shows its whole choice in a
+        # panel half the width of a 1280-pixel screen.
+        for column, widget in enumerate((self.dyad_box, self.session_box, self.perspective_box)):
+            filters.addWidget(widget, 0, column)
+        for column, widget in enumerate((self.kind_box, self.coded_mode_box, self.coded_code_box)):
+            filters.addWidget(widget, 1, column)
+        for column in range(3):
+            filters.setColumnStretch(column, 1)
         shrinkable((self.dyad_box, self.session_box, self.perspective_box, self.kind_box, self.coded_mode_box,
                     self.coded_code_box, self.search_button))  # fmt: skip
         layout.addLayout(filters)
