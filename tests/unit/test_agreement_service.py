@@ -76,7 +76,7 @@ def test_table_per_code_in_tree_order_with_pooled_units(study) -> None:
     assert trust.table == Table2x2(both=30, only_a=0, only_b=38 + 7, neither=total - 30 - 45)
     assert trust.n_units == total
     assert report.overall.n_units == 2 * total
-    assert 0 <= trust.percent_agreement <= 100
+    assert 0 <= trust.percent_agreement <= 1  # a proportion; the JSON gives percent
     data = report.as_dict()
     assert data["unit"] == "character" and data["coders"] == ["Ana", "Ben"]
     assert set(data["codes"][0]) >= {"code", "n_units", "percent_agreement", "kappa", "alpha", "ac1", "ci95"}
@@ -96,7 +96,7 @@ def test_documents_selected_by_dyad_session_and_perspective(study) -> None:
         study, AgreementRequest(coders=(1, 2), documents=["D01 s1 therapist"], codes=["Unused"])
     )
     assert [row.code for row in named.codes] == ["Unused"]
-    assert named.codes[0].kappa is None and named.codes[0].percent_agreement == 100
+    assert named.codes[0].kappa is None and named.codes[0].percent_agreement == 1
 
 
 def test_user_errors(study) -> None:
@@ -189,7 +189,7 @@ def test_per_document_rows_and_csv(study, tmp_path: Path) -> None:
         ("D01 s1 therapist", len(TEXTS[2])),
         ("D02 s2 client", len(TEXTS[3])),
     ]
-    assert rows[0].percent_agreement == 100 and rows[0].kappa == pytest.approx(1)
+    assert rows[0].percent_agreement == 1 and rows[0].kappa == pytest.approx(1)
     assert sum((r.table for r in rows), Table2x2()) == report.codes[0].table
     written = agreement_report.export_per_document_csv(report, tmp_path / "per_document.csv")
     with written.open(encoding="utf-8-sig") as handle:
