@@ -142,6 +142,7 @@ def test_exports_csv_and_docx(study, tmp_path: Path) -> None:
         "overall (pooled yes/no over codes)",
     ]
     assert rows[0]["n_units"] == str(report.codes[0].n_units)
+    assert rows[0]["percent_agreement"] == f"{100 * report.codes[0].percent_agreement:.2f}"  # in percent
     listed = agreement_report.export_disagreements_csv(disagreements, tmp_path / "dis.csv", ("Ana", "Ben"))
     with listed.open(encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
@@ -153,6 +154,7 @@ def test_exports_csv_and_docx(study, tmp_path: Path) -> None:
     assert "Byrt, T., Bishop, J. & Carlin" in text
     cells = [cell for table in docx.tables for row in table.rows for cell in row.cells]
     assert any(cell.text == "Alliance/Rupture" for cell in cells)
+    assert any(cell.text == f"{100 * report.codes[0].percent_agreement:.1f}%" for cell in cells)
     shaded = [cell for cell in cells if cell._tc.xpath("./w:tcPr/w:shd")]
     assert shaded, "values under 0.8 must be flagged"
 
