@@ -30,8 +30,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m app --demo
 
+# two processes (pytest-xdist), a test file each at a time so module fixtures are built once
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check app tests bench
