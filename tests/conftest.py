@@ -9,7 +9,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["tests.suite_speed"]
+pytest_plugins = ["tests.suite_settings"]
 
 
 @pytest.fixture(autouse=True, scope="session")

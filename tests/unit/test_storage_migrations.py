@@ -84,7 +84,9 @@ def schema_of(path: Path) -> list[tuple]:
     """Every table, index and trigger with the lines of its SQL as a set: Alembic's batch mode reflects a
     table's constraints into a set, so their order in the SQL differs from one run of the migrations to another."""
     with contextlib.closing(sqlite3.connect(path)) as con:
-        rows = con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+        rows = con.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
     return [
         (kind, name, table, frozenset(line.strip().rstrip(",") for line in (sql or "").splitlines()))
         for kind, name, table, sql in rows
