@@ -30,8 +30,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m app --demo
 
+# two processes (pytest-xdist), a test file each at a time so module fixtures are built once; bytecode is
+# cached even where PYTHONDONTWRITEBYTECODE is set, so workers, CLI subprocesses and later runs reuse it
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+	QT_QPA_PLATFORM=offscreen PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check app tests bench

@@ -9,6 +9,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+pytest_plugins = ["tests.suite_settings"]
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory):
@@ -35,9 +37,12 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory):
     originals = {name: getattr(platformdirs, name) for name in patched}
     for name, base in patched.items():
         setattr(platformdirs, name, _isolated(base))
-    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtCore import QSettings, QStandardPaths
 
     QStandardPaths.setTestModeEnabled(True)
+    # Test mode alone puts QSettings in ~/.qttest, shared by every test process (and pytest-xdist worker).
+    for settings_format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(folders["XDG_CONFIG_HOME"]))
     yield
     QStandardPaths.setTestModeEnabled(False)
     for name, original in originals.items():

@@ -169,12 +169,14 @@ def render(report: service.AgreementReport) -> str:
     ]
     rows = [header]
     for row in (*report.codes, report.overall):
-        ci = f"[{_cell(row.ci95[0], 2)}, {_cell(row.ci95[1], 2)}]" if row.ci95 else "-"
+        interval = row.kappa_interval
+        ci = f"[{_cell(interval[0], 2)}, {_cell(interval[1], 2)}]" if interval else "-"
+        percent = None if row.percent_agreement is None else 100 * row.percent_agreement
         rows.append(
             [
                 row.code,
                 str(row.n_units),
-                _cell(row.percent_agreement, 1),
+                _cell(percent, 1),
                 _cell(row.kappa),
                 ci,
                 _cell(row.alpha),

@@ -56,20 +56,29 @@ SpansByKey = Mapping[tuple[int, int], Sequence[Span]]  # (document id, code id) 
 
 @dataclass(frozen=True)
 class DocumentFigures:
+    """The figures of one code in one document (two coders, character and segment units)."""
+
     document_id: int
     table: Table2x2
-    percent_agreement: float | None
+    percent_agreement: float | None  # a proportion, 0-1
     kappa: float | None
+    document: str = ""  # the document's name, filled in by the service that selected it
+
+    @property
+    def n_units(self) -> int:
+        return self.table.n
 
 
 @dataclass(frozen=True)
 class CodeAgreement:
-    """The figures of one code (or, with `code_id=None`, of all codes pooled)."""
+    """The figures of one code (or, with `code_id=None`, of all codes pooled): one row of the agreement table,
+    for two coders (`table`) or three and more (`histogram`). Percent agreement and its interval are
+    proportions (0-1) here; whoever shows them multiplies by 100."""
 
     code_id: int | None
-    table: Table2x2
+    table: Table2x2 | None  # two coders: the pooled 2x2 table
     percent_agreement: float | None
-    kappa: float | None
+    kappa: float | None  # Cohen's (two coders), Brennan & Prediger's (segments) or Fleiss' (three or more)
     alpha: float | None
     ac1: float | None
     prevalence: float | None
@@ -79,10 +88,16 @@ class CodeAgreement:
     # bootstrap intervals of the figures above, at the result's `confidence` level
     intervals: dict[str, Interval | None] = field(default_factory=dict)
     documents: tuple[DocumentFigures, ...] = ()
+    code: str = ""  # the code's name (or what the pooled row is), filled in by the service
+    histogram: tuple[int, ...] | None = None  # three or more coders: units coded by exactly k coders
 
     @property
     def n_units(self) -> int:
-        return self.table.n
+        return self.table.n if self.table is not None else sum(self.histogram or ())
+
+    @property
+    def kappa_interval(self) -> Interval | None:
+        return self.intervals.get("kappa")
 
 
 @dataclass(frozen=True)

@@ -66,24 +66,33 @@ def looks_binary(text: str) -> bool:
     return controls > max(8, len(sample) // 100)
 
 
+def not_text_message(what: str) -> str:
+    """What to tell a researcher about content that is not text (binary bytes, NUL or many control
+    characters): one wording wherever it is found."""
+    return (
+        f"{what} is not plain text: it contains binary data (control characters such as NUL), "
+        "as a picture or a program file would."
+    )
+
+
 def refuse_binary_text(text: str, what: str) -> None:
     """The rule every import path applies to a transcript's text: no NUL, not many control characters.
 
     A NUL ends the text early for C libraries and Qt's text widgets, so positions after it would break."""
     if looks_binary(text):
-        raise ImportFailed(f"{what} is not text: it contains NUL or other control characters.")
+        raise ImportFailed(not_text_message(what))
 
 
 def decode_bytes(data: bytes, what: str) -> DecodedText:
     """Text of `data` with its detected encoding, line ends untouched; `ImportFailed` for known non-text formats.
 
-    Empty bytes give empty text; callers then apply `refuse_binary_text` (or `looks_binary` with their own
-    message) to the decoded text, as whether empty text is acceptable is theirs to say."""
+    Empty bytes give empty text; callers then apply `refuse_binary_text` to the decoded text, as whether
+    empty text is acceptable is theirs to say."""
     if not data:
         return DecodedText("", "utf-8")
     for signature, kind in _NOT_TEXT:
         if data.startswith(signature):
-            raise ImportFailed(f"{what} is not a text file: it is {kind}.")
+            raise ImportFailed(f"{what} is not plain text: it is {kind}.")
     text, encoding = _decode(data, what)
     return DecodedText(text, encoding)
 
@@ -116,7 +125,7 @@ def _decode(data: bytes, what: str) -> tuple[str, str]:
     if b"\x00" in data:
         unmarked = _utf16_without_bom(data)
         if unmarked is None:
-            raise ImportFailed(f"{what} is not a text file (it contains binary data).")
+            raise ImportFailed(not_text_message(what))
         return unmarked
     valid, lone = _utf8_evidence(data)
     if valid > lone:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.domain.errors import ImportFailed
 from app.domain.transcript import ParsedTranscript, normalize_newlines, parse_transcript
-from app.formats.text_decoding import DecodedText, decode_bytes, looks_binary, refuse_binary_text
+from app.formats.text_decoding import DecodedText, decode_bytes, refuse_binary_text
 
 __all__ = ["DecodedText", "decode_text", "read_text_file", "refuse_binary_text"]
 
@@ -14,8 +14,7 @@ def decode_text(data: bytes, file_name: str) -> DecodedText:
     if not data:
         raise ImportFailed(f"{file_name} is empty.")
     decoded = decode_bytes(data, file_name)
-    if looks_binary(decoded.text):
-        raise ImportFailed(f"{file_name} is not a text file (it contains binary data).")
+    refuse_binary_text(decoded.text, file_name)
     text = normalize_newlines(decoded.text)
     if not text.strip():
         raise ImportFailed(f"{file_name} is empty (it holds no text).")

@@ -11,7 +11,7 @@ first use), through the coding service, in one transaction; the returned snapsho
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.domain.agreement import AgreementOptions, AgreementResult, CodeAgreement, compute_agreement
 from app.domain.agreement_multi import MultiCodeAgreement, compute_multi_agreement
@@ -23,11 +23,9 @@ from app.services.agreement_data import (
     AgreementChoices,
     AgreementReport,
     AgreementRequest,
-    CodeRow,
     CoderRef,
     Disagreement,
     DocumentRef,
-    DocumentRow,
     Resolution,
 )
 from app.services.project import Project
@@ -39,11 +37,10 @@ __all__ = [
     "AgreementChoices",
     "AgreementReport",
     "AgreementRequest",
-    "CodeRow",
+    "CodeAgreement",
     "CoderRef",
     "Disagreement",
     "DocumentRef",
-    "DocumentRow",
     "Resolution",
     "agreement_choices",
     "agreement_table",
@@ -187,19 +184,15 @@ def _multi_report(
     rows: list[MultiCodeAgreement],
     overall: MultiCodeAgreement,
 ) -> AgreementReport:
-    def row(item: MultiCodeAgreement, name: str) -> CodeRow:
-        intervals = {
-            "percent_agreement": _scaled(item.intervals.get("percent_agreement")),
-            "kappa": item.intervals.get("fleiss_kappa"),
-            "alpha": item.intervals.get("alpha"),
-            "ac1": item.intervals.get("ac1"),
-        }
+    def row(item: MultiCodeAgreement, name: str) -> CodeAgreement:
         figures = item.figures
-        return CodeRow(
-            code_id=item.code_id, code=name, n_units=figures.n_units,
-            percent_agreement=_percent(figures.percent_agreement), kappa=figures.fleiss_kappa, alpha=figures.alpha,
-            ac1=figures.ac1, prevalence=None, bias=None, pabak=None, u_alpha=None, ci95=intervals["kappa"],
-            intervals=intervals, table=None, histogram=item.histogram,
+        return CodeAgreement(
+            code_id=item.code_id, code=name, table=None, histogram=item.histogram,
+            percent_agreement=figures.percent_agreement, kappa=figures.fleiss_kappa, alpha=figures.alpha,
+            ac1=figures.ac1, prevalence=None, bias=None, pabak=None, u_alpha=None,
+            intervals={"percent_agreement": item.intervals.get("percent_agreement"),
+                       "kappa": item.intervals.get("fleiss_kappa"),
+                       "alpha": item.intervals.get("alpha"), "ac1": item.intervals.get("ac1")},
         )  # fmt: skip
 
     return AgreementReport(
@@ -216,68 +209,25 @@ def _multi_report(
     )
 
 
-def _scaled(interval: tuple[float, float] | None) -> tuple[float, float] | None:
-    return None if interval is None else (100 * interval[0], 100 * interval[1])
-
-
 def _report(selection: Selection, result: AgreementResult) -> AgreementReport:
-    rows = tuple(_row(figures, selection.code_names.get(figures.code_id, "?")) for figures in result.codes)
     names = {d.id: d.name for d in selection.documents}
-    per_document = {
-        figures.code_id: tuple(
-            DocumentRow(
-                d.document_id,
-                names[d.document_id],
-                d.table.n,
-                _percent(d.percent_agreement),
-                d.kappa,
-                d.table,
-            )
-            for d in figures.documents
-        )
-        for figures in result.codes
-        if figures.code_id is not None
-    }
+
+    def named(figures: CodeAgreement, name: str) -> CodeAgreement:
+        documents = tuple(replace(d, document=names[d.document_id]) for d in figures.documents)
+        return replace(figures, code=name, documents=documents)
+
     return AgreementReport(
         unit=result.unit,
         coders=selection.coders,
         documents=tuple(selection.documents),
-        codes=rows,
-        overall=_row(result.overall, OVERALL_LABEL),
+        codes=tuple(named(row, selection.code_names.get(row.code_id, "?")) for row in result.codes),
+        overall=named(result.overall, OVERALL_LABEL),
         threshold=result.threshold,
         overlap=result.overlap,
         categories=result.categories,
         replicates=result.replicates,
         seed=result.seed,
-        per_document=per_document,
     )
-
-
-def _row(figures: CodeAgreement, name: str) -> CodeRow:
-    intervals = dict(figures.intervals)
-    if "percent_agreement" in intervals and intervals["percent_agreement"] is not None:
-        low, high = intervals["percent_agreement"]  # type: ignore[misc]
-        intervals["percent_agreement"] = (100 * low, 100 * high)
-    return CodeRow(
-        code_id=figures.code_id,
-        code=name,
-        n_units=figures.n_units,
-        percent_agreement=_percent(figures.percent_agreement),
-        kappa=figures.kappa,
-        alpha=figures.alpha,
-        ac1=figures.ac1,
-        prevalence=figures.prevalence,
-        bias=figures.bias,
-        pabak=figures.pabak,
-        u_alpha=figures.u_alpha,
-        ci95=intervals.get("kappa"),
-        intervals=intervals,
-        table=figures.table,
-    )
-
-
-def _percent(value: float | None) -> float | None:
-    return None if value is None else 100 * value
 
 
 # -- disagreements --------------------------------------------------------------------------------------

@@ -6,10 +6,10 @@ prints `as_dict()`; the window shows them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from app.domain.agreement_stats import Table2x2
+from app.domain.agreement import CodeAgreement, DocumentFigures
 from app.domain.agreement_units import AgreementUnit, OverlapMode
 from app.domain.bootstrap import DEFAULT_REPLICATES, DEFAULT_SEED
 
@@ -46,50 +46,32 @@ class CoderRef:
     name: str
 
 
-@dataclass(frozen=True)
-class CodeRow:
-    """One line of the agreement table. `percent_agreement` is in percent (0-100); `ci95` is kappa's."""
-
-    code_id: int | None
-    code: str
-    n_units: int
-    percent_agreement: float | None
-    kappa: float | None
-    alpha: float | None
-    ac1: float | None
-    prevalence: float | None
-    bias: float | None
-    pabak: float | None
-    u_alpha: float | None
-    ci95: tuple[float, float] | None
-    intervals: dict[str, tuple[float, float] | None]
-    table: Table2x2 | None  # two coders: the pooled 2x2 table
-    histogram: tuple[int, ...] | None = None  # three or more coders: units coded by exactly k coders
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "code_id": self.code_id,
-            "n_units": self.n_units,
-            "percent_agreement": _round(self.percent_agreement),
-            "kappa": _round(self.kappa),
-            "alpha": _round(self.alpha),
-            "ac1": _round(self.ac1),
-            "prevalence": _round(self.prevalence),
-            "bias": _round(self.bias),
-            "pabak": _round(self.pabak),
-            "u_alpha": _round(self.u_alpha),
-            "ci95": None if self.ci95 is None else [_round(self.ci95[0]), _round(self.ci95[1])],
-            "table": None
-            if self.table is None
-            else {
-                "both": self.table.both,
-                "only_a": self.table.only_a,
-                "only_b": self.table.only_b,
-                "neither": self.table.neither,
-            },
-            "coded_by_k_coders": None if self.histogram is None else list(self.histogram),
-        }
+def code_row_dict(row: CodeAgreement) -> dict[str, Any]:
+    """One row of the agreement table in the CLI's JSON shape (CLI.md): percent agreement in percent."""
+    interval = row.kappa_interval
+    return {
+        "code": row.code,
+        "code_id": row.code_id,
+        "n_units": row.n_units,
+        "percent_agreement": _round(_percent(row.percent_agreement)),
+        "kappa": _round(row.kappa),
+        "alpha": _round(row.alpha),
+        "ac1": _round(row.ac1),
+        "prevalence": _round(row.prevalence),
+        "bias": _round(row.bias),
+        "pabak": _round(row.pabak),
+        "u_alpha": _round(row.u_alpha),
+        "ci95": None if interval is None else [_round(interval[0]), _round(interval[1])],
+        "table": None
+        if row.table is None
+        else {
+            "both": row.table.both,
+            "only_a": row.table.only_a,
+            "only_b": row.table.only_b,
+            "neither": row.table.neither,
+        },
+        "coded_by_k_coders": None if row.histogram is None else list(row.histogram),
+    }
 
 
 @dataclass(frozen=True)
@@ -99,25 +81,14 @@ class DocumentRef:
     length: int
 
 
-@dataclass(frozen=True)
-class DocumentRow:
-    """One code in one document (character and segment units, two coders)."""
-
-    document_id: int
-    document: str
-    n_units: int
-    percent_agreement: float | None  # percent
-    kappa: float | None
-    table: Table2x2
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "document": self.document,
-            "document_id": self.document_id,
-            "n_units": self.n_units,
-            "percent_agreement": _round(self.percent_agreement),
-            "kappa": _round(self.kappa),
-        }
+def document_row_dict(row: DocumentFigures) -> dict[str, Any]:
+    return {
+        "document": row.document,
+        "document_id": row.document_id,
+        "n_units": row.n_units,
+        "percent_agreement": _round(_percent(row.percent_agreement)),
+        "kappa": _round(row.kappa),
+    }
 
 
 @dataclass(frozen=True)
@@ -125,24 +96,28 @@ class AgreementReport:
     unit: str
     coders: tuple[CoderRef, ...]
     documents: tuple[DocumentRef, ...]
-    codes: tuple[CodeRow, ...]
-    overall: CodeRow
+    codes: tuple[CodeAgreement, ...]  # with their names; `documents` of each for two coders
+    overall: CodeAgreement
     threshold: float
     overlap: str
     categories: int
     replicates: int
     seed: int
-    per_document: dict[int, tuple[DocumentRow, ...]] = field(default_factory=dict)  # by code id (two coders)
 
-    def document_rows(self, code_id: int) -> tuple[DocumentRow, ...]:
-        return self.per_document.get(code_id, ())
+    def document_rows(self, code_id: int) -> tuple[DocumentFigures, ...]:
+        """The figures of one code per document (two coders, character and segment units)."""
+        return next((row.documents for row in self.codes if row.code_id == code_id), ())
+
+    @property
+    def has_document_rows(self) -> bool:
+        return any(row.documents for row in self.codes)
 
     def as_dict(self, *, per_document: bool = False) -> dict[str, Any]:
         """The CLI's JSON shape (CLI.md), with the extra figures beside the required ones."""
-        codes = [row.as_dict() for row in self.codes]
+        codes = [code_row_dict(row) for row in self.codes]
         if per_document:
             for row, data in zip(self.codes, codes):
-                data["documents"] = [d.as_dict() for d in self.document_rows(row.code_id or 0)]
+                data["documents"] = [document_row_dict(d) for d in row.documents]
         return {
             "unit": self.unit,
             "coders": [coder.name for coder in self.coders],
@@ -155,7 +130,7 @@ class AgreementReport:
             "categories": self.categories if self.unit == "segment" else None,
             "bootstrap": {"replicates": self.replicates, "seed": self.seed, "resampled": "documents"},
             "codes": codes,
-            "overall": self.overall.as_dict(),
+            "overall": code_row_dict(self.overall),
             "overall_pools": OVERALL_NOTE,
         }
 
@@ -206,6 +181,10 @@ class AgreementChoices:
     sessions: tuple[int, ...]
     perspectives: tuple[str, ...]
     codes: tuple[tuple[int, str], ...]
+
+
+def _percent(proportion: float | None) -> float | None:
+    return None if proportion is None else 100 * proportion
 
 
 def _round(value: float | None) -> float | None:

@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 
 from app.domain.errors import ExportFailed
 from app.formats.safe_csv import safe_writer
-from app.services.agreement import AgreementReport, CodeRow, Disagreement
+from app.services.agreement import AgreementReport, CodeAgreement, Disagreement
 
 LOW, FAIR = 0.6, 0.8
 LOW_FILL, FAIR_FILL = "F4C7C3", "FCE8B2"
@@ -107,12 +107,16 @@ def _value(value: float | None, digits: int = 3) -> str:
     return "" if value is None else f"{round(value, digits) + 0.0:.{digits}f}"  # no "-0.000"
 
 
-def _table_row(row: CodeRow) -> list[str]:
-    low, high = row.ci95 if row.ci95 else (None, None)
+def _percent(proportion: float | None, digits: int) -> str:
+    return _value(None if proportion is None else 100 * proportion, digits)
+
+
+def _table_row(row: CodeAgreement) -> list[str]:
+    low, high = row.kappa_interval or (None, None)
     return [
         row.code,
         str(row.n_units),
-        _value(row.percent_agreement, 2),
+        _percent(row.percent_agreement, 2),
         _value(row.kappa),
         _value(low),
         _value(high),
@@ -171,7 +175,7 @@ def export_per_document_csv(report: AgreementReport, path: Path | str) -> Path:
             for item in report.document_rows(row.code_id or 0):
                 t = item.table
                 writer.writerow(
-                    [row.code, item.document, item.n_units, _value(item.percent_agreement, 2), _value(item.kappa),
+                    [row.code, item.document, item.n_units, _percent(item.percent_agreement, 2), _value(item.kappa),
                      t.both, t.only_a, t.only_b, t.neither]
                 )  # fmt: skip
     return path
@@ -269,14 +273,15 @@ def _excerpt(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _figures(report: AgreementReport, row: CodeRow) -> list[tuple[str, float | None, str]]:
-    ci = f"[{_value(row.ci95[0])}, {_value(row.ci95[1])}]" if row.ci95 else "-"
+def _figures(report: AgreementReport, row: CodeAgreement) -> list[tuple[str, float | None, str]]:
+    interval = row.kappa_interval
+    ci = f"[{_value(interval[0])}, {_value(interval[1])}]" if interval else "-"
     items = [
         ("Units", None, str(row.n_units)),
         (
             "Percent agreement",
             None,
-            _value(row.percent_agreement, 1) + "%" if row.percent_agreement is not None else "-",
+            _percent(row.percent_agreement, 1) + "%" if row.percent_agreement is not None else "-",
         ),
         ("Kappa", row.kappa, _value(row.kappa) or "-"),
         ("Kappa 95% CI", None, ci),
@@ -294,7 +299,7 @@ def _figures(report: AgreementReport, row: CodeRow) -> list[tuple[str, float | N
     return items
 
 
-def _code_table(document, report: AgreementReport, row: CodeRow) -> None:
+def _code_table(document, report: AgreementReport, row: CodeAgreement) -> None:
     document.add_heading(
         row.code
         if row.code_id is not None
@@ -323,7 +328,7 @@ def _summary_table(document, report: AgreementReport) -> None:
         cells = table.add_row().cells
         cells[0].text = row.code
         cells[1].text = str(row.n_units)
-        cells[2].text = _value(row.percent_agreement, 1) or "-"
+        cells[2].text = _percent(row.percent_agreement, 1) or "-"
         for offset, value in enumerate(values):
             cells[3 + offset].text = _value(value) or "-"
             _shade(cells[3 + offset], value)

@@ -30,6 +30,7 @@ from app.formats.detect import (
     read_guarded,
     read_transcript,
 )
+from app.formats.text_decoding import looks_binary, not_text_message
 from app.services import audit, study
 from app.services.changes import Change
 from app.services.project import Project, bump_content_version
@@ -128,8 +129,8 @@ def store_document(
     check_meta(meta)
     if not parsed.text.strip():
         raise InvalidInput(f"{name} has no text to import.")
-    if "\x00" in parsed.text:
-        raise InvalidInput(f"{name} contains NUL characters, so it is not transcript text.")
+    if looks_binary(parsed.text):  # text given directly, not read from a file that was checked already
+        raise InvalidInput(not_text_message(name))
     dyad = study.ensure_dyad(session, meta.dyad) if meta.dyad and meta.dyad.strip() else None
     study_session = study.ensure_session(session, dyad, meta.session) if dyad and meta.session else None
     participant_id = None

@@ -24,7 +24,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 PAGE_SIZE = 4096  # SQLCipher 4's default page size: an encrypted file is a whole number of pages
 SALT_BYTES = 16
 RANDOM_BYTE_VALUES = 200  # 4,096 random bytes take about 255 distinct values; damaged or text pages far fewer
-KDF_ITERATIONS = 256_000
+KDF_ITERATIONS = 256_000  # SQLCipher 4's default, set explicitly wherever SQLCipher derives a key itself
 ENV_PASSPHRASE = "RAPPORT_PASSPHRASE"
 DATABASE_ERRORS = (sqlite3.DatabaseError, sqlcipher.DatabaseError)
 
@@ -168,6 +168,7 @@ def create_encrypted(path: Path, passphrase: str):
     connection = sqlcipher.connect(str(path))
     connection.execute("PRAGMA cipher_log_level = NONE")
     connection.execute(f"PRAGMA key = {_quote(passphrase)}")
+    connection.execute(f"PRAGMA kdf_iter = {int(KDF_ITERATIONS)}")
     return connection
 
 
@@ -207,6 +208,8 @@ def _export(source_connection, target: Path, passphrase: str | None) -> None:
     key = _quote(passphrase) if passphrase is not None else "''"
     source_connection.execute(f"ATTACH DATABASE {_quote(str(target))} AS target KEY {key}")
     try:
+        if passphrase is not None:  # before the first page is written, so the key is derived with it
+            source_connection.execute(f"PRAGMA target.kdf_iter = {int(KDF_ITERATIONS)}")
         source_connection.execute("SELECT sqlcipher_export('target')")
         version = source_connection.execute("PRAGMA main.user_version").fetchone()[0]
         source_connection.execute(f"PRAGMA target.user_version = {int(version)}")

@@ -2,13 +2,18 @@
 
 An upgrade never touches the original until it has fully succeeded: the file is first copied to a timestamped
 backup, then a working copy is migrated and checked, and only then moved over the original in one rename.
+
+A new project is an empty database at head: the migrations build it once per process and later projects start
+from a copy of those bytes, so every new project still has exactly the schema the migrations make.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,14 +53,20 @@ def alembic_config() -> Config:
     return cfg
 
 
+@functools.cache
+def _revision_scripts() -> ScriptDirectory:
+    """The revision files, read once per process (they are part of the installed program, not of a project)."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _revision_scripts().get_current_head()
     assert head is not None, "app/migrations/versions holds no revision"
     return head
 
 
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return {rev.revision for rev in _revision_scripts().walk_revisions()}
 
 
 def _migration_engine(path: Path):
@@ -93,6 +104,23 @@ def _upgrade(path: Path) -> None:
         engine.dispose()
 
 
+_empty_at_head: dict[str, bytes] = {}  # head revision -> the bytes of an empty database the migrations made
+_empty_at_head_lock = threading.Lock()
+
+
+def _write_empty_database_at_head(work: Path) -> None:
+    """An empty database at the newest schema in `work`: made by the migrations the first time in a process,
+    copied from those bytes afterwards (running eight migrations for every new project costs far more)."""
+    head = head_revision()
+    with _empty_at_head_lock:
+        made = _empty_at_head.get(head)
+        if made is None:
+            _upgrade(work)
+            _empty_at_head[head] = work.read_bytes()
+            return
+    work.write_bytes(made)
+
+
 def create_project_file(path: Path, passphrase: str | None = None) -> None:
     """Create a new, empty project at the newest schema, encrypted when a passphrase is given.
     Refuses to overwrite an existing file."""
@@ -104,7 +132,7 @@ def create_project_file(path: Path, passphrase: str | None = None) -> None:
     work = path.with_name(path.name + ".creating")
     work.unlink(missing_ok=True)
     try:
-        _upgrade(work)
+        _write_empty_database_at_head(work)
         with contextlib.closing(sqlite3.connect(work)) as con, con:
             con.executemany(
                 "INSERT INTO project_meta(key, value) VALUES (?, ?)",

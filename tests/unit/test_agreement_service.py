@@ -76,7 +76,7 @@ def test_table_per_code_in_tree_order_with_pooled_units(study) -> None:
     assert trust.table == Table2x2(both=30, only_a=0, only_b=38 + 7, neither=total - 30 - 45)
     assert trust.n_units == total
     assert report.overall.n_units == 2 * total
-    assert 0 <= trust.percent_agreement <= 100
+    assert 0 <= trust.percent_agreement <= 1  # a proportion; the JSON gives percent
     data = report.as_dict()
     assert data["unit"] == "character" and data["coders"] == ["Ana", "Ben"]
     assert set(data["codes"][0]) >= {"code", "n_units", "percent_agreement", "kappa", "alpha", "ac1", "ci95"}
@@ -96,7 +96,7 @@ def test_documents_selected_by_dyad_session_and_perspective(study) -> None:
         study, AgreementRequest(coders=(1, 2), documents=["D01 s1 therapist"], codes=["Unused"])
     )
     assert [row.code for row in named.codes] == ["Unused"]
-    assert named.codes[0].kappa is None and named.codes[0].percent_agreement == 100
+    assert named.codes[0].kappa is None and named.codes[0].percent_agreement == 1
 
 
 def test_user_errors(study) -> None:
@@ -142,6 +142,7 @@ def test_exports_csv_and_docx(study, tmp_path: Path) -> None:
         "overall (pooled yes/no over codes)",
     ]
     assert rows[0]["n_units"] == str(report.codes[0].n_units)
+    assert rows[0]["percent_agreement"] == f"{100 * report.codes[0].percent_agreement:.2f}"  # in percent
     listed = agreement_report.export_disagreements_csv(disagreements, tmp_path / "dis.csv", ("Ana", "Ben"))
     with listed.open(encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
@@ -153,6 +154,7 @@ def test_exports_csv_and_docx(study, tmp_path: Path) -> None:
     assert "Byrt, T., Bishop, J. & Carlin" in text
     cells = [cell for table in docx.tables for row in table.rows for cell in row.cells]
     assert any(cell.text == "Alliance/Rupture" for cell in cells)
+    assert any(cell.text == f"{100 * report.codes[0].percent_agreement:.1f}%" for cell in cells)
     shaded = [cell for cell in cells if cell._tc.xpath("./w:tcPr/w:shd")]
     assert shaded, "values under 0.8 must be flagged"
 
@@ -189,7 +191,7 @@ def test_per_document_rows_and_csv(study, tmp_path: Path) -> None:
         ("D01 s1 therapist", len(TEXTS[2])),
         ("D02 s2 client", len(TEXTS[3])),
     ]
-    assert rows[0].percent_agreement == 100 and rows[0].kappa == pytest.approx(1)
+    assert rows[0].percent_agreement == 1 and rows[0].kappa == pytest.approx(1)
     assert sum((r.table for r in rows), Table2x2()) == report.codes[0].table
     written = agreement_report.export_per_document_csv(report, tmp_path / "per_document.csv")
     with written.open(encoding="utf-8-sig") as handle:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -11,15 +12,22 @@ APP = Path(__file__).resolve().parents[2] / "app"
 QT_ALLOWED = {"app/__main__.py", "app/bootstrap.py"}
 
 
-def imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+@functools.cache
+def syntax_tree(path: Path) -> ast.Module:
+    """Each module parsed once for all the checks below (the sources do not change during a run)."""
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+@functools.cache
+def imported_modules(path: Path) -> frozenset[str]:
+    tree = syntax_tree(path)
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
-    return names
+    return frozenset(names)
 
 
 def modules_under(folder: str) -> list[Path]:
@@ -97,8 +105,7 @@ def test_select_statements_live_in_storage_queries() -> None:
             continue
         for name in imported_modules(path):
             if name == "sqlalchemy":
-                tree = ast.parse(path.read_text(encoding="utf-8"))
-                for node in ast.walk(tree):
+                for node in ast.walk(syntax_tree(path)):
                     if (
                         isinstance(node, ast.ImportFrom)
                         and node.module == "sqlalchemy"

@@ -174,7 +174,11 @@ def edit_sequences(draw, length: int):
     return edits
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_any_edit_sequence_is_undone_exactly(project: Project, data) -> None:
     with project.write() as session:

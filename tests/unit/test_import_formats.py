@@ -105,9 +105,9 @@ def test_utf16_transcript_with_labels() -> None:
     [
         (b"", "is empty"),
         (b"  \r\n\n\t ", "is empty"),
-        (b"PNG\x00\x01\x02\x03binary\x00stuff", "not a text file"),
+        (b"PNG\x00\x01\x02\x03binary\x00stuff", "bad.txt is not plain text: it contains binary data"),
         (b"%PDF-1.7 ...", "PDF"),
-        (bytes(range(1, 32)) * 10, "not a text file"),
+        (bytes(range(1, 32)) * 10, "bad.txt is not plain text: it contains binary data"),
     ],
 )
 def test_bad_text_files_are_refused(data: bytes, reason: str) -> None:

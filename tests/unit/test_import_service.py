@@ -92,7 +92,7 @@ def test_invalid_metadata_changes_nothing(project, project_path: Path) -> None:
             import_text(project, name="x", text="T: hi", meta=meta)
     with pytest.raises(InvalidInput, match="has no text"):
         import_text(project, name="x", text="  \n", meta=DocumentMeta())
-    with pytest.raises(InvalidInput, match="NUL characters"):
+    with pytest.raises(InvalidInput, match="x is not plain text: it contains binary data"):
         import_text(project, name="x", text="T: a\x00b", meta=DocumentMeta())
     assert dump(project_path) == before
 
@@ -164,7 +164,8 @@ def test_a_batch_of_only_bad_files_leaves_the_project_unchanged(project, project
     assert report.documents == []
     assert [f.reason for f in report.failures] == [
         "secret.docx is password-protected; remove the password in Word (File > Info) and import again.",
-        "binary.txt is not a text file (it contains binary data).",
+        "binary.txt is not plain text: it contains binary data (control characters such as NUL), as a "
+        "picture or a program file would.",
         "big.txt is too large to import (1,800 bytes; the limit is 1,000 bytes).",
     ]
     assert info(project) == counts

@@ -164,3 +164,22 @@ def test_a_zeroed_or_text_file_is_not_taken_for_an_encrypted_project(tmp_path: P
         assert not cipher.is_encrypted(path)
         with pytest.raises(NotARapportProject):
             open_project(path)
+
+
+@pytest.mark.real_key_derivation
+def test_an_encrypted_project_opens_in_stock_sqlcipher_4_with_its_passphrase(tmp_path: Path) -> None:
+    """The shipped key derivation is SQLCipher 4's default, so other SQLCipher tools open the file (the
+    rest of the suite derives keys with fewer rounds, see tests/suite_settings.py)."""
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    assert cipher.KDF_ITERATIONS == 256_000
+    path = tmp_path / "clinic.rapport"
+    create_project(path, passphrase=PASSPHRASE).close()
+    protection.forget_passphrases()
+    connection = sqlcipher.connect(str(path))
+    try:
+        connection.execute(f"PRAGMA key = '{PASSPHRASE}'")
+        marker = connection.execute("SELECT value FROM project_meta WHERE key = 'application'").fetchone()
+    finally:
+        connection.close()
+    assert marker == ("rapport",)

@@ -88,7 +88,11 @@ def test_phrases_and_words_over_repetitive_text(project) -> None:
     assert matched > 300  # many real matches were compared, not empty sets
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(
     text=st.lists(
         st.tuples(st.sampled_from(VOCABULARY[:6]), st.sampled_from(SEPARATORS)), min_size=1, max_size=30

@@ -80,6 +80,33 @@ def test_migrated_schema_equals_models(tmp_path: Path) -> None:
     assert diff == []
 
 
+def schema_of(path: Path) -> list[tuple]:
+    """Every table, index and trigger with the lines of its SQL as a set: Alembic's batch mode reflects a
+    table's constraints into a set, so their order in the SQL differs from one run of the migrations to another."""
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        rows = con.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
+    return [
+        (kind, name, table, frozenset(line.strip().rstrip(",") for line in (sql or "").splitlines()))
+        for kind, name, table, sql in rows
+    ]
+
+
+def test_every_new_project_has_the_schema_the_migrations_make(tmp_path: Path) -> None:
+    """New projects start from a copy of the first one the migrations built in this process: the copies have
+    exactly the schema a run of every migration gives, and each is its own project."""
+    migrated = tmp_path / "migrated.sqlite"
+    migrate._upgrade(migrated)
+    first, second = tmp_path / "first.rapport", tmp_path / "second.rapport"
+    migrate.create_project_file(first)
+    migrate.create_project_file(second)
+    assert schema_of(first) == schema_of(second) == schema_of(migrated)
+    with create_project(tmp_path / "third.rapport") as third, open_project(first) as opened:
+        assert third.project_id != opened.project_id
+        assert info(third).documents == 0
+
+
 def test_upgraded_old_schema_equals_models(tmp_path: Path) -> None:
     path = tmp_path / "old.rapport"
     make_old_project(path)

@@ -406,7 +406,7 @@ class AgreementWindow(QWidget):
         for button in self._export_buttons():
             button.setEnabled(has_report)
         self.export_per_document_button.setEnabled(
-            has_report and bool(self.report and self.report.per_document)
+            has_report and bool(self.report and self.report.has_document_rows)
         )
         for button in (self.accept_a, self.accept_b, self.keep_both):
             button.setEnabled(has_report and self.disagreements_model.rowCount() > 0)

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.services.agreement import AgreementReport, CodeRow, Disagreement
+from app.services.agreement import AgreementReport, CodeAgreement, Disagreement
 
 LOW, FAIR = 0.6, 0.8
 LOW_COLOUR, FAIR_COLOUR = QColor("#f4c7c3"), QColor("#fce8b2")
@@ -37,7 +37,7 @@ class AgreementTableModel(QAbstractTableModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[CodeRow] = []
+        self._rows: list[CodeAgreement] = []
         self.unit = "character"
         self.coders = 2
 
@@ -48,7 +48,7 @@ class AgreementTableModel(QAbstractTableModel):
         self.coders = 2 if report is None else len(report.coders)
         self.endResetModel()
 
-    def row_data(self, row: int) -> CodeRow:
+    def row_data(self, row: int) -> CodeAgreement:
         return self._rows[row]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -96,15 +96,16 @@ class AgreementTableModel(QAbstractTableModel):
             return font
         return None
 
-    def _display(self, row: CodeRow, column: int) -> str:
+    def _display(self, row: CodeAgreement, column: int) -> str:
         if column == 0:
             return "All codes" if row.code_id is None else row.code
         if column == 1:
             return str(row.n_units)
         if column == 2:
-            return _number(row.percent_agreement, 1)
+            return _number(None if row.percent_agreement is None else 100 * row.percent_agreement, 1)
         if column == 4:
-            return "–" if row.ci95 is None else f"[{_number(row.ci95[0], 2)}, {_number(row.ci95[1], 2)}]"
+            interval = row.kappa_interval
+            return "–" if interval is None else f"[{_number(interval[0], 2)}, {_number(interval[1], 2)}]"
         attribute = {3: "kappa", 5: "alpha", 6: "ac1", 7: "prevalence", 8: "bias", 9: "u_alpha"}[column]
         return _number(getattr(row, attribute))
 
