@@ -72,3 +72,11 @@ class SharedServerProject:
                 pass
         self.cluster.drop_database(self.url)  # something still holds the project: start over
         self.__init__(self.cluster)
+
+
+def new_project(target):
+    """Open the new project at a `project_target`: create the file, or open the server database (which the
+    fixture already made a new, empty project)."""
+    from app.services.project import create_project, open_project
+
+    return open_project(target) if isinstance(target, str) else create_project(target)
