@@ -58,27 +58,25 @@ def align_id_sequences(connection: Connection) -> None:
     for table in sorted(tables_of(connection)):
         if not _has_id_column(connection, table):
             continue
+        quoted = '"' + table.replace('"', '""') + '"'
         connection.execute(
             text(
-                "SELECT setval(s.seq, COALESCE((SELECT MAX(id) FROM {t}), 0) + 1, false) "
-                "FROM (SELECT pg_get_serial_sequence(:table, 'id') AS seq) s WHERE s.seq IS NOT NULL".format(
-                    t='"' + table.replace('"', '""') + '"'
-                )
+                "SELECT setval(pg_get_serial_sequence(:table, 'id'), COALESCE(MAX(id), 0) + 1, false) "
+                f"FROM {quoted} HAVING pg_get_serial_sequence(:table, 'id') IS NOT NULL"
             ),
-            {"table": f'"{table}"'},
+            {"table": quoted},
         )
 
 
 def _has_id_column(connection: Connection, table: str) -> bool:
-    return bool(
-        connection.execute(
-            text(
-                "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
-                "AND table_name = :table AND column_name = 'id'"
-            ),
-            {"table": table},
-        ).scalar()
+    found = connection.execute(
+        text(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = :table AND column_name = 'id'"
+        ),
+        {"table": table},
     )
+    return found.scalar() is not None
 
 
 def _act_as_database_owner(connection: Connection) -> None:

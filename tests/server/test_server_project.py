@@ -149,3 +149,16 @@ def test_an_older_server_project_is_upgraded_in_one_transaction(pg_url: str) -> 
     with open_project(pg_url) as project:
         assert info(project).schema == migrate.head_revision()
         assert project.project_id == "old"
+
+
+def test_id_sequences_move_past_rows_written_with_explicit_ids(pg_url: str) -> None:
+    from app.services import codebook
+    from app.storage.models import Code
+    from app.storage.server_schema import align_id_sequences
+
+    with create_project(pg_url) as project:
+        with project.write() as session:
+            session.add(Code(id=41, name="Copied", position=0))
+            session.flush()
+            align_id_sequences(session.connection())
+        assert codebook.add_code(project, "New").id == 42
