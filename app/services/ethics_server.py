@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
-from sqlalchemy import text
-
 from app.formats.ethics_docx import Section
 from app.services.project import Project, ProjectInfo
+from app.storage.queries import project as project_queries
 
 TLS_MODES = {"require", "verify-ca", "verify-full"}
 
 
 def _size_mb(project: Project) -> float:
     with project.read() as session:
-        return float(session.execute(text("SELECT pg_database_size(current_database())")).scalar() or 0) / 1e6
+        return project_queries.server_database_bytes(session) / 1e6
 
 
 def _ssl_mode(project: Project) -> str:
