@@ -312,6 +312,11 @@ def _open_server_project(url: str, *, read_only: bool) -> Project:
             )
         return Project(url, read_only=True)
     server_schema.prepare_server_for_open(url)
+    if not server_schema.may_write(url):
+        raise ReadOnlyLocation(
+            f"Your server role{' ' + server.user_name(url) if server.user_name(url) else ''} may only read "
+            f"{server.title_of(url)}, so it can only be opened read-only. Nothing was changed."
+        )
     return Project(url)
 
 

@@ -164,6 +164,25 @@ def is_empty_database(url: str) -> bool:
         engine.dispose()
 
 
+def may_write(url: str) -> bool:
+    """Whether the user's server role may change the project (an auditor's role may only read it)."""
+    engine = make_server_engine(url, read_only=True)
+    try:
+        with engine.connect() as connection:
+            return bool(
+                connection.execute(
+                    text(
+                        "SELECT has_table_privilege('codings', 'INSERT,UPDATE,DELETE') "
+                        "AND has_table_privilege('audit_log', 'INSERT')"
+                    )
+                ).scalar()
+            )
+    except Exception as exc:
+        raise _explained(exc, url) from exc
+    finally:
+        engine.dispose()
+
+
 def prepare_server_for_open(url: str) -> migrate.OpenCheck:
     """Check a server project before opening it; upgrade it (in one transaction) when an older Rapport made it."""
     revision = read_server_revision(url)

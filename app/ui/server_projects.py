@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.errors import ReadOnlyLocation
 from app.services.project import (
     Project,
     create_project,
@@ -110,7 +111,10 @@ def open_server_project(
         progress(0, 0, f"Connecting to {title}…")
         if is_empty_server_database(url):
             return None
-        return open_project(url)
+        try:
+            return open_project(url)
+        except ReadOnlyLocation:  # a role that may only read (an auditor's): read, search and compare
+            return open_project(url, read_only=True)
 
     def connected(project: Project | None) -> None:
         if project is not None:

@@ -43,8 +43,20 @@ def server_study(pg_url: str) -> str:
 
 
 def open_and_wait(window: MainWindow, qtbot, url: str) -> None:
+    """Open `url` and wait until connecting (and creating the project it led to) has fully finished: its
+    handlers ran, not only its work (`Task.finished` fires after them)."""
+    finished: list[object] = []
+    followed: list[object] = []
+
+    def settled() -> bool:
+        task = window.server_task
+        if task not in followed:  # connecting may hand over to a task that creates the project
+            followed.append(task)
+            task.finished.connect(lambda _ok, t=task: finished.append(t))
+        return task in finished
+
     assert window.open_path(url)
-    qtbot.waitUntil(lambda: window.server_task is not None and window.server_task.done, timeout=20_000)
+    qtbot.waitUntil(settled, timeout=20_000)
 
 
 def test_the_dialog_takes_a_postgresql_address_and_says_where_the_password_comes_from(qtbot) -> None:
@@ -99,3 +111,17 @@ def test_a_server_that_does_not_answer_leaves_the_open_project_open(
     open_and_wait(window, qtbot, "postgresql://ana:secret@127.0.0.1:1/study")
     assert window.context.project is not None and window.context.project.path == path.resolve()
     assert errors and "does not answer" in errors[0] and "secret" not in errors[0]
+
+
+def test_a_role_that_may_only_read_opens_the_project_read_only(
+    window, qtbot, server_study, pg_cluster
+) -> None:
+    import uuid
+
+    role = f"auditor_{uuid.uuid4().hex[:6]}"
+    pg_cluster.sql(f"CREATE ROLE {role} LOGIN")
+    pg_cluster.sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}", database_name(server_study))
+    open_and_wait(window, qtbot, server_study.replace("rapport_admin@", f"{role}@"))
+    project = window.context.project
+    assert project is not None and project.read_only
+    assert "(read-only)" in window.windowTitle() and not window.actions.import_.isEnabled()

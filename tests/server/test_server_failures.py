@@ -116,3 +116,22 @@ def test_values_a_server_refuses_are_explained_and_change_nothing(pg_url) -> Non
         with pytest.raises(InvalidInput, match="too long"), project.write() as session:
             session.add(Coder(name="Ana", color="#" + "0" * 20))  # SQLite keeps it; PostgreSQL refuses
         assert memos.list_memos(project) == [] and codebook.list_codes(project) == []
+
+
+def test_a_role_that_may_only_read_opens_read_only(pg_cluster, pg_url) -> None:
+    from app.domain.errors import ReadOnlyLocation
+    from app.services import codebook
+
+    with create_project(pg_url) as project:
+        codebook.add_code(project, "Trust")
+    role = f"auditor_{uuid.uuid4().hex[:6]}"
+    pg_cluster.sql(f"CREATE ROLE {role} LOGIN")
+    pg_cluster.sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}", database_name(pg_url))
+    url = pg_url.replace("rapport_admin@", f"{role}@")
+    with pytest.raises(ReadOnlyLocation, match=f"Your server role {role} may only read"):
+        open_project(url)
+    with open_project(url, read_only=True) as project:
+        assert [c.name for c in codebook.list_codes(project)] == ["Trust"]
+    assert rapport("codes", url).returncode == 0
+    refused = rapport("add-code", url, "Rupture")
+    assert refused.returncode == 1 and "may only read" in refused.stderr
