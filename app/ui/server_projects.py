@@ -114,7 +114,9 @@ def open_server_project(
         try:
             return open_project(url)
         except ReadOnlyLocation:  # a role that may only read (an auditor's): read, search and compare
-            return open_project(url, read_only=True)
+            project = open_project(url, read_only=True)
+            project.read_only_reason = "your server role may only read this project"
+            return project
 
     def connected(project: Project | None) -> None:
         if project is not None:

@@ -125,3 +125,4 @@ def test_a_role_that_may_only_read_opens_the_project_read_only(
     project = window.context.project
     assert project is not None and project.read_only
     assert "(read-only)" in window.windowTitle() and not window.actions.import_.isEnabled()
+    assert "your server role may only read" in window.status.currentMessage()
