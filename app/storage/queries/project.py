@@ -51,3 +51,8 @@ def counts(session: Session, names: tuple[str, ...] | None = None) -> dict[str, 
         for name, model in models.items()
         if names is None or name in names
     }
+
+
+def server_database_bytes(session: Session) -> int:
+    """The size of a server project's database, in bytes (PostgreSQL only)."""
+    return int(session.scalar(select(func.pg_database_size(func.current_database()))) or 0)
