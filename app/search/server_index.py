@@ -1,0 +1,160 @@
+"""Searching a server project's index (app/storage/server_search_index.py): the same totals, hits and offsets.
+
+The PostgreSQL counterpart of index.py, returning the same IndexResults. Hits are turns by id (the order they
+were written, as the file project's index keeps them), then memos. Totals are exact counts. PostgreSQL's
+ts_headline counts bytes and words its own way, so match offsets are found in Python: the hit's text is split by
+FTS5's rules (fts5_words.py) and the positive words and phrases of the query are marked, a phrase as one span from
+its first word to its last, overlapping or touching spans merged, exactly as FTS5's highlight() marks them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+from sqlalchemy.orm import Session
+
+from app.domain.errors import SearchError
+from app.search import fts5_words
+from app.search.index import (
+    MEMO_KIND,
+    MEMOS,
+    TURNS,
+    Filters,
+    IndexHit,
+    IndexResults,
+    Span,
+    filter_conditions,
+)
+from app.search.query_language import BODY, Node, parse, positive_leaves
+from app.search.tsquery import Compiler, Matcher
+
+def search(session: Session, text: str, filters: Filters, limit: int | None) -> IndexResults:
+    connection = session.connection().connection.driver_connection
+    tree = parse(text)
+    kinds = filters.kinds
+    wants_turns = kinds is None or bool(kinds - {MEMO_KIND})
+    wants_memos = (kinds is None or MEMO_KIND in kinds) and filters.document_ids is None
+    total, hits = 0, []
+    try:
+        for target, wanted in ((TURNS, wants_turns), (MEMOS, wants_memos)):
+            if not wanted:
+                continue
+            left = None if limit is None else max(0, limit - len(hits))
+            found_total, found = _search_in(connection, tree, target, filters, left)
+            total += found_total
+            hits.extend(found)
+    except psycopg.errors.DataError as exc:  # a tsquery PostgreSQL cannot take (should not happen)
+        raise SearchError(f"The query {text!r} could not be run: {exc}") from None
+    return IndexResults(total, hits)
+
+
+def _search_in(
+    connection: Any, tree: Node, target, filters: Filters, limit: int | None
+) -> tuple[int, list[IndexHit]]:
+    table = target.fts_table  # the server's index tables have the FTS5 tables' names
+    compiler = Compiler(connection, table, target.columns)
+    compiled = compiler.compile(tree)
+    condition, params = compiled.as_sql("w")
+    conditions, filter_params = filter_conditions(target, filters, "%s")
+    if compiled.tsquery is not None and not conditions:  # count in the index alone
+        source, where = f"{table} w", condition
+        all_params = params
+    else:
+        source = f"{table} w JOIN {target.base} ON r.id = w.id{target.joins}"
+        where = " AND ".join(f"({part})" for part in (condition, *conditions))
+        all_params = params + filter_params
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {source} WHERE {where}", all_params)
+        total = cursor.fetchone()[0]
+        if limit == 0 or not total:
+            return total, []
+        if "JOIN" not in source:
+            source = f"{table} w JOIN {target.base} ON r.id = w.id"
+        cursor.execute(
+            f"SELECT {_select_columns(target)} FROM {source} WHERE {where} ORDER BY r.id"
+            + ("" if limit is None else f" LIMIT {int(limit)}"),
+            all_params,
+        )
+        rows = cursor.fetchall()
+    matchers = [
+        found
+        for leaf in positive_leaves(tree)
+        if leaf.field == BODY and (found := compiler.matcher(leaf)) is not None
+    ]
+    documents = _documents(connection, {row[1] for row in rows if row[1] is not None}, target is TURNS)
+    return total, [_hit(target, row, matchers, documents) for row in rows]
+
+
+def _select_columns(target) -> str:
+    if target is TURNS:
+        return 'r.id, r.document_id, r.start, r."end", r.speaker, NULL, NULL'
+    return "r.id, r.document_id, NULL, NULL, (SELECT name FROM coders WHERE id = r.author_id), r.title, r.text"
+
+
+def _memo_body(title: str | None, text: str | None) -> str:
+    if not title:
+        return text or ""
+    if not text:
+        return title
+    return f"{title}\n{text}"
+
+
+def _hit(target, row: Sequence, matchers: list[Matcher], documents: dict) -> IndexHit:
+    ident, document_id, start, end, speaker, title, memo_text = row
+    name, perspective, kind, document_text = documents.get(document_id, ("", None, "other", ""))
+    if target is MEMOS:
+        body = _memo_body(title, memo_text)
+        spans = tuple(marked_spans(body, matchers))
+        return IndexHit(
+            MEMO_KIND, document_id, ident, 0, len(body), speaker, perspective, MEMO_KIND, body, spans, name
+        )
+    body = document_text[start:end]
+    matches = tuple((start + s, start + e) for s, e in marked_spans(body, matchers))
+    return IndexHit("turn", document_id, None, start, end, speaker, perspective, kind, body, matches, name)
+
+
+def _documents(connection: Any, ids: set[int], with_text: bool) -> dict[int, tuple[str, str | None, str, str]]:
+    """{document id: (name, perspective, kind, text)} (the text only when turns need it)."""
+    text = "text" if with_text else "''"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, name, perspective, kind, {text} FROM documents WHERE id = ANY(%s)", [sorted(ids)]
+        )
+        return {row[0]: (row[1], row[2], row[3] or "other", row[4]) for row in cursor}
+
+
+def marked_spans(text: str, matchers: list[Matcher]) -> list[Span]:
+    """Code-point spans of every run of words the matchers find in `text`, overlapping or touching ones merged."""
+    if not matchers:
+        return []
+    words = fts5_words.words(text)
+    found: list[Span] = []
+    for matcher in matchers:
+        if matcher.alternatives:
+            found.extend((w.start, w.end) for w in words if w.folded in matcher.alternatives)
+            continue
+        size = len(matcher.words)
+        for first in range(len(words) - size + 1):
+            if _fits(words, first, matcher):
+                found.append((words[first].start, words[first + size - 1].end))
+    merged: list[Span] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _fits(words: list[fts5_words.Word], first: int, matcher: Matcher) -> bool:
+    last = len(matcher.words) - 1
+    for offset, wanted in enumerate(matcher.words):
+        word = words[first + offset].folded
+        if offset == last and matcher.prefix:
+            if not word.startswith(wanted):
+                return False
+        elif word != wanted:
+            return False
+    return True
