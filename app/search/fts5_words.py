@@ -105,11 +105,7 @@ def postgres_fold_arguments() -> tuple[str, str]:
 
 
 def probed_code_points() -> list[int]:
-    return [
-        code
-        for code in (*range(1, LAST_PROBED), *TAG_BLOCK)
-        if not 0xD800 <= code <= 0xDFFF
-    ]
+    return [code for code in (*range(1, LAST_PROBED), *TAG_BLOCK) if not 0xD800 <= code <= 0xDFFF]
 
 
 def derive_from_sqlite(codes: list[int] | None = None) -> WordRules:

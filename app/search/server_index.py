@@ -30,6 +30,7 @@ from app.search.index import (
 from app.search.query_language import BODY, Node, parse, positive_leaves
 from app.search.tsquery import Compiler, Matcher
 
+
 def search(session: Session, text: str, filters: Filters, limit: int | None) -> IndexResults:
     connection = session.connection().connection.driver_connection
     tree = parse(text)
@@ -90,7 +91,9 @@ def _search_in(
 def _select_columns(target) -> str:
     if target is TURNS:
         return 'r.id, r.document_id, r.start, r."end", r.speaker, NULL, NULL'
-    return "r.id, r.document_id, NULL, NULL, (SELECT name FROM coders WHERE id = r.author_id), r.title, r.text"
+    return (
+        "r.id, r.document_id, NULL, NULL, (SELECT name FROM coders WHERE id = r.author_id), r.title, r.text"
+    )
 
 
 def _memo_body(title: str | None, text: str | None) -> str:
@@ -115,7 +118,9 @@ def _hit(target, row: Sequence, matchers: list[Matcher], documents: dict) -> Ind
     return IndexHit("turn", document_id, None, start, end, speaker, perspective, kind, body, matches, name)
 
 
-def _documents(connection: Any, ids: set[int], with_text: bool) -> dict[int, tuple[str, str | None, str, str]]:
+def _documents(
+    connection: Any, ids: set[int], with_text: bool
+) -> dict[int, tuple[str, str | None, str, str]]:
     """{document id: (name, perspective, kind, text)} (the text only when turns need it)."""
     text = "text" if with_text else "''"
     with connection.cursor() as cursor:

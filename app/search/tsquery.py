@@ -16,7 +16,7 @@ from typing import Any
 
 from app.search import fts5_words
 from app.search.fts_query import MAX_EXPANDED_TERMS, fold
-from app.search.query_language import BODY, And, Everything, Node, Not, Or, Phrase, Term
+from app.search.query_language import BODY, Everything, Node, Not, Or, Phrase, Term
 
 COLUMNS = {BODY: "words", "speaker": "speaker_words"}
 
@@ -130,7 +130,7 @@ class Compiler:
                 return Compiled(column=column, tsquery=" | ".join(map(lexeme, sorted(found.alternatives))))
             query = " <-> ".join(map(lexeme, found.words))
             return Compiled(column=column, tsquery=query + (":*" if found.prefix else ""))
-        expression = f'coalesce(lower(CAST({self.columns[leaf.field]} AS TEXT) COLLATE "C"), \'\')'
+        expression = f"coalesce(lower(CAST({self.columns[leaf.field]} AS TEXT) COLLATE \"C\"), '')"
         value = leaf.text.lower()
         if isinstance(leaf, Term) and leaf.pattern:
             return Compiled(sql=f"{expression} ~ %s", params=[glob_to_regex(value)])

@@ -37,7 +37,7 @@ _MEMO_BODY = (
 )
 _MEMO_AUTHOR = "coalesce((SELECT name FROM coders WHERE id = {m}.author_id), '')"
 TRIGGERS = (
-    ("search_turn_changed", "turns", "AFTER INSERT OR UPDATE OF id, document_id, start, \"end\", speaker"),
+    ("search_turn_changed", "turns", 'AFTER INSERT OR UPDATE OF id, document_id, start, "end", speaker'),
     ("search_turn_removed", "turns", "AFTER DELETE"),
     ("search_text_changed", "documents", "AFTER UPDATE OF text"),
     ("search_memo_changed", "memos", "AFTER INSERT OR UPDATE OF id, title, text, author_id"),
@@ -81,9 +81,7 @@ def _turn_row(turn: str, text: str) -> str:
 
 
 def _memo_row(memo: str) -> str:
-    return (
-        f"{WORDS_FUNCTION}({_MEMO_BODY.format(m=memo)}), {WORDS_FUNCTION}({_MEMO_AUTHOR.format(m=memo)})"
-    )
+    return f"{WORDS_FUNCTION}({_MEMO_BODY.format(m=memo)}), {WORDS_FUNCTION}({_MEMO_AUTHOR.format(m=memo)})"
 
 
 def trigger_function_statements() -> list[str]:

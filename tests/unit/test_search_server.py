@@ -59,7 +59,8 @@ def studies(tmp_path_factory, pg_cluster):
     pg_cluster.drop_database(url)
 
 
-def both(studies, query: str, filters: Filters = Filters(), limit: int | None = None):
+def both(studies, query: str, filters: Filters | None = None, limit: int | None = None):
+    filters = filters or Filters()
     file_project, engine = studies
     with file_project.read() as session:
         on_file = index.search(session, query, filters, limit)
@@ -82,7 +83,7 @@ def test_the_battery_finds_a_lot(studies) -> None:
 
 
 def test_limits_and_filters_agree(studies) -> None:
-    file_project, engine = studies
+    file_project = studies[0]
     with file_project.read() as session:
         dyad = session.scalars(select(Dyad.id).where(Dyad.name == "X01")).one()
     cases = [
