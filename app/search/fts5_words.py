@@ -19,6 +19,7 @@ import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from app.search import fts5_word_table
 
@@ -26,8 +27,7 @@ LAST_PROBED = 0x30000  # above this (and outside the tag block) every assigned c
 TAG_BLOCK = range(0xE0000, 0xE1000)
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One indexed word: its code-point range in the text and its folded form."""
 
     start: int
@@ -65,13 +65,21 @@ def word_pattern() -> str:
 
 
 @functools.cache
-def _word_regex() -> re.Pattern[str]:
-    return re.compile(word_pattern())
+def _fold_table() -> dict[int, str]:
+    return dict(rules().folds)
 
 
 @functools.cache
-def _fold_table() -> dict[int, str]:
-    return dict(rules().folds)
+def _one_for_one() -> tuple[dict[int, str], re.Pattern[str]]:
+    """A table turning every separator into a space and folding every character that folds to one (the text
+    keeps its length, so offsets stay those of the original), and a regex of the characters it cannot fold."""
+    table = {code: " " for first, last in rules().separators for code in range(first, last + 1)}
+    table.update((code, folded) for code, folded in rules().folds.items() if folded)
+    dropped = "".join(re.escape(chr(code)) for code, folded in rules().folds.items() if not folded)
+    return table, re.compile(f"[{dropped}]")
+
+
+_RUN = re.compile(r"[^ ]+")
 
 
 def fold(word: str) -> str:
@@ -79,12 +87,22 @@ def fold(word: str) -> str:
     return word.translate(_fold_table())
 
 
+def spaced(text: str) -> str | None:
+    """`text` with every separator a space and every character folded, offsets unchanged; None when it holds a
+    character FTS5 drops (a lone combining accent), which one-for-one cannot express."""
+    table, dropped = _one_for_one()
+    mapped = text.translate(table)
+    return mapped if dropped.search(mapped) is None else None
+
+
 def words(text: str) -> list[Word]:
     """The indexed words of `text`, in order (a word that folds to nothing is no word, as in FTS5)."""
+    mapped = spaced(text)
+    if mapped is not None:  # nearly always
+        return [Word(match.start(), match.end(), match.group()) for match in _RUN.finditer(mapped)]
     found = []
-    for match in _word_regex().finditer(text):
-        folded = fold(match.group())
-        if folded:
+    for match in _RUN.finditer(text.translate(_one_for_one()[0])):
+        if folded := fold(match.group()):
             found.append(Word(match.start(), match.end(), folded))
     return found
 

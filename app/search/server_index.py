@@ -9,6 +9,8 @@ its first word to its last, overlapping or touching spans merged, exactly as FTS
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -54,38 +56,33 @@ def search(session: Session, text: str, filters: Filters, limit: int | None) -> 
 def _search_in(
     connection: Any, tree: Node, target, filters: Filters, limit: int | None
 ) -> tuple[int, list[IndexHit]]:
+    """The total and the first `limit` hits: one statement (the total rides on each row), and the texts of the
+    hits' documents."""
     table = target.fts_table  # the server's index tables have the FTS5 tables' names
     compiler = Compiler(connection, table, target.columns)
-    compiled = compiler.compile(tree)
-    condition, params = compiled.as_sql("w")
+    condition, params = compiler.compile(tree).as_sql("w")
     conditions, filter_params = filter_conditions(target, filters, "%s")
-    if compiled.tsquery is not None and not conditions:  # count in the index alone
-        source, where = f"{table} w", condition
-        all_params = params
-    else:
-        source = f"{table} w JOIN {target.base} ON r.id = w.id{target.joins}"
-        where = " AND ".join(f"({part})" for part in (condition, *conditions))
-        all_params = params + filter_params
+    source = f"{table} w JOIN {target.base} ON r.id = w.id{target.joins}"
+    where = " AND ".join(f"({part})" for part in (condition, *conditions))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {source} WHERE {where}", all_params)
-        total = cursor.fetchone()[0]
-        if limit == 0 or not total:
-            return total, []
-        if "JOIN" not in source:
-            source = f"{table} w JOIN {target.base} ON r.id = w.id"
+        if limit == 0:
+            cursor.execute(f"SELECT count(*) FROM {source} WHERE {where}", params + filter_params)
+            return cursor.fetchone()[0], []
         cursor.execute(
-            f"SELECT {_select_columns(target)} FROM {source} WHERE {where} ORDER BY r.id"
-            + ("" if limit is None else f" LIMIT {int(limit)}"),
-            all_params,
+            f"SELECT {_select_columns(target)}, d.name, d.perspective, d.kind, count(*) OVER ()"
+            f" FROM {source} WHERE {where} ORDER BY r.id" + ("" if limit is None else f" LIMIT {int(limit)}"),
+            params + filter_params,
         )
         rows = cursor.fetchall()
+    if not rows:
+        return 0, []
     matchers = [
         found
         for leaf in positive_leaves(tree)
         if leaf.field == BODY and (found := compiler.matcher(leaf)) is not None
     ]
-    documents = _documents(connection, {row[1] for row in rows if row[1] is not None}, target is TURNS)
-    return total, [_hit(target, row, matchers, documents) for row in rows]
+    texts = _texts(connection, {row[1] for row in rows}) if target is TURNS else {}
+    return rows[0][-1], [_hit(target, row, matchers, texts) for row in rows]
 
 
 def _select_columns(target) -> str:
@@ -104,46 +101,64 @@ def _memo_body(title: str | None, text: str | None) -> str:
     return f"{title}\n{text}"
 
 
-def _hit(target, row: Sequence, matchers: list[Matcher], documents: dict) -> IndexHit:
-    ident, document_id, start, end, speaker, title, memo_text = row
-    name, perspective, kind, document_text = documents.get(document_id, ("", None, "other", ""))
+def _hit(target, row: Sequence, matchers: list[Matcher], texts: dict[int, str]) -> IndexHit:
+    ident, document_id, start, end, speaker, title, memo_text, name, perspective, kind, _total = row
     if target is MEMOS:
         body = _memo_body(title, memo_text)
         spans = tuple(marked_spans(body, matchers))
         return IndexHit(
-            MEMO_KIND, document_id, ident, 0, len(body), speaker, perspective, MEMO_KIND, body, spans, name
+            MEMO_KIND,
+            document_id,
+            ident,
+            0,
+            len(body),
+            speaker,
+            perspective,
+            MEMO_KIND,
+            body,
+            spans,
+            name or "",
         )
-    body = document_text[start:end]
+    body = texts[document_id][start:end]
     matches = tuple((start + s, start + e) for s, e in marked_spans(body, matchers))
-    return IndexHit("turn", document_id, None, start, end, speaker, perspective, kind, body, matches, name)
+    return IndexHit(
+        "turn", document_id, None, start, end, speaker, perspective, kind or "other", body, matches, name
+    )
 
 
-def _documents(
-    connection: Any, ids: set[int], with_text: bool
-) -> dict[int, tuple[str, str | None, str, str]]:
-    """{document id: (name, perspective, kind, text)} (the text only when turns need it)."""
-    text = "text" if with_text else "''"
+def _texts(connection: Any, ids: set[int]) -> dict[int, str]:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, name, perspective, kind, {text} FROM documents WHERE id = ANY(%s)", [sorted(ids)]
-        )
-        return {row[0]: (row[1], row[2], row[3] or "other", row[4]) for row in cursor}
+        cursor.execute("SELECT id, text FROM documents WHERE id = ANY(%s)", [sorted(ids)])
+        return dict(cursor.fetchall())
 
 
 def marked_spans(text: str, matchers: list[Matcher]) -> list[Span]:
     """Code-point spans of every run of words the matchers find in `text`, overlapping or touching ones merged."""
     if not matchers:
         return []
+    mapped = fts5_words.spaced(text)
+    if mapped is not None:  # words are the runs between spaces: let regular expressions find them
+        found = [match.span(1) for matcher in matchers for match in _overlapping(matcher).finditer(mapped)]
+        return _merged(found)
     words = fts5_words.words(text)
+    folded = [word.folded for word in words]
     found: list[Span] = []
     for matcher in matchers:
         if matcher.alternatives:
             found.extend((w.start, w.end) for w in words if w.folded in matcher.alternatives)
-            continue
-        size = len(matcher.words)
-        for first in range(len(words) - size + 1):
-            if _fits(words, first, matcher):
-                found.append((words[first].start, words[first + size - 1].end))
+        elif len(matcher.words) == 1 and not matcher.prefix:
+            found.extend((w.start, w.end) for w in words if w.folded == matcher.words[0])
+        else:
+            size = len(matcher.words)
+            found.extend(
+                (words[first].start, words[first + size - 1].end)
+                for first in range(len(words) - size + 1)
+                if _fits(folded, first, matcher)
+            )
+    return _merged(found)
+
+
+def _merged(found: list[Span]) -> list[Span]:
     merged: list[Span] = []
     for start, end in sorted(found):
         if merged and start <= merged[-1][1]:
@@ -153,13 +168,23 @@ def marked_spans(text: str, matchers: list[Matcher]) -> list[Span]:
     return merged
 
 
-def _fits(words: list[fts5_words.Word], first: int, matcher: Matcher) -> bool:
+def _fits(folded: list[str], first: int, matcher: Matcher) -> bool:
     last = len(matcher.words) - 1
-    for offset, wanted in enumerate(matcher.words):
-        word = words[first + offset].folded
-        if offset == last and matcher.prefix:
-            if not word.startswith(wanted):
-                return False
-        elif word != wanted:
-            return False
-    return True
+    if folded[first + last] != matcher.words[last] and not (
+        matcher.prefix and folded[first + last].startswith(matcher.words[last])
+    ):
+        return False
+    return all(folded[first + offset] == wanted for offset, wanted in enumerate(matcher.words[:last]))
+
+
+@functools.lru_cache(maxsize=256)
+def _overlapping(matcher: Matcher) -> re.Pattern[str]:
+    """Every occurrence of the matcher's words in a `spaced()` text, as group 1, overlapping ones too."""
+    if matcher.alternatives:
+        body = "(?:" + "|".join(re.escape(word) for word in sorted(matcher.alternatives)) + ")"
+    else:
+        parts = [re.escape(word) for word in matcher.words]
+        if matcher.prefix:
+            parts[-1] += "[^ ]*"
+        body = " +".join(parts)
+    return re.compile(f"(?=(?<![^ ])({body})(?![^ ]))")
