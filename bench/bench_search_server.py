@@ -71,22 +71,25 @@ def run(documents: int = DOCUMENTS, words: int = WORDS) -> dict[str, object]:
     cluster = start_cluster()
     try:
         url = cluster.new_database("bench")
-        with tempfile.TemporaryDirectory() as folder, create_project(Path(folder) / "bench.rapport") as on_file:
-            with create_project(url) as on_server:
-                projects = {"file": on_file, "server": on_server}
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            create_project(Path(folder) / "bench.rapport") as on_file,
+            create_project(url) as on_server,
+        ):
+            projects = {"file": on_file, "server": on_server}
+            for name, project in projects.items():
+                result[f"{name}_import_s"] = round(_import(project, texts), 2)
+            for name, project in projects.items():
+                rebuild_ms, _ = _timed(lambda p=project: search.rebuild_index(p))
+                result[f"{name}_rebuild_s"] = round(rebuild_ms / 1000, 2)
+            for kind, queries in (("word", WORD_QUERIES), ("phrase", PHRASE_QUERIES)):
                 for name, project in projects.items():
-                    result[f"{name}_import_s"] = round(_import(project, texts), 2)
-                for name, project in projects.items():
-                    rebuild_ms, _ = _timed(lambda p=project: search.rebuild_index(p))
-                    result[f"{name}_rebuild_s"] = round(rebuild_ms / 1000, 2)
-                for kind, queries in (("word", WORD_QUERIES), ("phrase", PHRASE_QUERIES)):
-                    for name, project in projects.items():
-                        result[f"{name}_{kind}"] = _latencies(
-                            lambda q, p=project: search.search(p, q, limit=100), queries
-                        )
-                queries = WORD_QUERIES + PHRASE_QUERIES
-                result["same_results"] = _results(on_server, queries) == _results(on_file, queries)
-                result["hits_of_trust"] = search.search(on_server, "trust").total
+                    result[f"{name}_{kind}"] = _latencies(
+                        lambda q, p=project: search.search(p, q, limit=100), queries
+                    )
+            queries = WORD_QUERIES + PHRASE_QUERIES
+            result["same_results"] = _results(on_server, queries) == _results(on_file, queries)
+            result["hits_of_trust"] = search.search(on_server, "trust").total
     finally:
         cluster.stop()
     ratios = {
@@ -110,5 +113,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
-

@@ -26,6 +26,7 @@ from app.search.index import (
     Filters,
     IndexHit,
     IndexResults,
+    SearchIndexDamaged,
     Span,
     filter_conditions,
 )
@@ -50,6 +51,8 @@ def search(session: Session, text: str, filters: Filters, limit: int | None) -> 
             hits.extend(found)
     except psycopg.errors.DataError as exc:  # a tsquery PostgreSQL cannot take (should not happen)
         raise SearchError(f"The query {text!r} could not be run: {exc}") from None
+    except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn) as exc:  # dropped by hand
+        raise SearchIndexDamaged() from exc
     return IndexResults(total, hits)
 
 

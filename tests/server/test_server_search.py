@@ -114,3 +114,35 @@ def test_a_malformed_query_is_refused_on_the_server_too(pg_url) -> None:
         with pytest.raises(SearchError, match="unclosed quote"):
             search.search(project, '"felt')
         assert search.search(project, "trust").total == 0
+
+
+def test_the_command_line_searches_a_server_project(tmp_path, pg_url) -> None:
+    from tests.cli_runner import rapport
+
+    session = tmp_path / "D01_s1_session.txt"
+    session.write_text(
+        "Therapist: Do you trust her? 😀\nClient: I trusted my mother\nonce. Then I felt judged.\n",
+        encoding="utf-8",
+    )
+    assert rapport("new", pg_url).returncode == 0
+    assert rapport("import", pg_url, session, "--dyad", "D01", "--kind", "session").returncode == 0
+    data = rapport("search", pg_url, 'trust* OR "mother once"', "--json").json()
+    assert data["total"] == 2
+    text = rapport("text", pg_url, "D01_s1_session").stdout
+    words = sorted(text[s:e] for hit in data["hits"] for s, e in hit["matches"])
+    assert words == ["mother\nonce", "trust", "trusted"]
+    assert rapport("reindex", pg_url, "--json").json() == {"documents": 1, "memos": 0}
+    assert rapport("search", pg_url, "judged", "--json").json()["total"] == 1
+    refused = rapport("search", pg_url, '"felt')
+    assert refused.returncode == 1 and "unclosed quote" in refused.stderr
+
+
+def test_a_missing_index_asks_for_a_rebuild_and_the_rebuild_mends_it(pg_url) -> None:
+    with create_project(pg_url) as project:
+        import_text(project, name="D", text="Client: trust me\n", meta=DocumentMeta(kind="session"))
+        with project.write() as session:
+            session.execute(text("DROP TABLE search_turns"))
+        with pytest.raises(SearchError, match="Rebuild index"):
+            search.search(project, "trust")
+        rebuild_index(project)
+        assert search.search(project, "trust").total == 1
