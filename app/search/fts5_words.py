@@ -89,10 +89,36 @@ def fold(word: str) -> str:
 
 def spaced(text: str) -> str | None:
     """`text` with every separator a space and every character folded, offsets unchanged; None when it holds a
-    character FTS5 drops (a lone combining accent), which one-for-one cannot express."""
-    table, dropped = _one_for_one()
-    mapped = text.translate(table)
-    return mapped if dropped.search(mapped) is None else None
+    character FTS5 drops (a lone combining accent), which one-for-one cannot express.
+
+    The few distinct non-ASCII characters of a turn (curly quotes, dashes, accented letters) are replaced one by
+    one, and what is then ASCII goes through a 128-character table, CPython's fast path: a turn with curly
+    quotes costs what an ASCII one does. Other scripts take the full table."""
+    table = _one_for_one()[0]
+    if not text.isascii():
+        for char in set(text).difference(_ASCII):
+            if ord(char) in _dropped_codes():
+                return None
+            replacement = table.get(ord(char))
+            if replacement is not None and replacement != char:
+                text = text.replace(char, replacement)
+        if not text.isascii():
+            return text.translate(table)
+    return text.translate(_ascii_table())
+
+
+_ASCII = frozenset(map(chr, range(128)))
+
+
+@functools.cache
+def _dropped_codes() -> frozenset[int]:
+    return frozenset(code for code, folded in rules().folds.items() if not folded)
+
+
+@functools.cache
+def _ascii_table() -> dict[int, str]:
+    table = _one_for_one()[0]
+    return {code: table.get(code, chr(code)) for code in range(128)}
 
 
 def words(text: str) -> list[Word]:

@@ -59,33 +59,35 @@ def search(session: Session, text: str, filters: Filters, limit: int | None) -> 
 def _search_in(
     connection: Any, tree: Node, target, filters: Filters, limit: int | None
 ) -> tuple[int, list[IndexHit]]:
-    """The total and the first `limit` hits: one statement (the total rides on each row), and the texts of the
-    hits' documents."""
+    """The total (counted by the GIN index alone when nothing else restricts it) and the first `limit` hits."""
     table = target.fts_table  # the server's index tables have the FTS5 tables' names
     compiler = Compiler(connection, table, target.columns)
-    condition, params = compiler.compile(tree).as_sql("w")
+    compiled = compiler.compile(tree)
+    condition, params = compiled.as_sql("w")
     conditions, filter_params = filter_conditions(target, filters, "%s")
     source = f"{table} w JOIN {target.base} ON r.id = w.id{target.joins}"
     where = " AND ".join(f"({part})" for part in (condition, *conditions))
+    lean = compiled.tsquery is not None and not conditions
     with connection.cursor() as cursor:
-        if limit == 0:
-            cursor.execute(f"SELECT count(*) FROM {source} WHERE {where}", params + filter_params)
-            return cursor.fetchone()[0], []
         cursor.execute(
-            f"SELECT {_select_columns(target)}, d.name, d.perspective, d.kind, count(*) OVER ()"
+            f"SELECT count(*) FROM {f'{table} w' if lean else source} WHERE {where}", params + filter_params
+        )
+        total = cursor.fetchone()[0]
+        if limit == 0 or not total:
+            return total, []
+        cursor.execute(
+            f"SELECT {_select_columns(target)}, d.name, d.perspective, d.kind"
             f" FROM {source} WHERE {where} ORDER BY r.id" + ("" if limit is None else f" LIMIT {int(limit)}"),
             params + filter_params,
         )
         rows = cursor.fetchall()
-    if not rows:
-        return 0, []
     matchers = [
         found
         for leaf in positive_leaves(tree)
         if leaf.field == BODY and (found := compiler.matcher(leaf)) is not None
     ]
     texts = _texts(connection, {row[1] for row in rows}) if target is TURNS else {}
-    return rows[0][-1], [_hit(target, row, matchers, texts) for row in rows]
+    return total, [_hit(target, row, matchers, texts) for row in rows]
 
 
 def _select_columns(target) -> str:
@@ -105,7 +107,7 @@ def _memo_body(title: str | None, text: str | None) -> str:
 
 
 def _hit(target, row: Sequence, matchers: list[Matcher], texts: dict[int, str]) -> IndexHit:
-    ident, document_id, start, end, speaker, title, memo_text, name, perspective, kind, _total = row
+    ident, document_id, start, end, speaker, title, memo_text, name, perspective, kind = row
     if target is MEMOS:
         body = _memo_body(title, memo_text)
         spans = tuple(marked_spans(body, matchers))

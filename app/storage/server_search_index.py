@@ -176,6 +176,9 @@ def fill(connection: Any, progress: Callable[[int, int], None] | None = None, ba
     connection.exec_driver_sql(
         f"INSERT INTO {MEMOS_TABLE}(id, words, speaker_words) SELECT m.id, {_memo_row('m')} FROM memos m"
     )
+    # Fresh statistics, or the planner guesses how many turns a word is in (a coder who does not own the
+    # tables gets a warning, not an error, and autovacuum does it later).
+    connection.exec_driver_sql(f"ANALYZE {TURNS_TABLE}, {MEMOS_TABLE}")
     return len(document_ids)
 
 
