@@ -23,9 +23,21 @@ ALPHABET = (
 )
 
 
-def random_texts(count: int, seed: int) -> list[str]:
+ASCII_ALPHABET = "aBz09eE +-.,:/@<>&;'_\"#%()[]{}!?\t\n" + "x" * 5
+ASCII_CASES = [
+    "1e5 0x1F 12abc abc12 a1b2 3.14 1,000 -5 +7 v1.2.3 1E-3 007",
+    "http://x.org/a_b?c=d foo@bar.com <b>tag</b> &amp; &#39; don't O'Brien well-known",
+    "/usr/local/bin C:\\dir\\file.txt 10:30 2026-12-03 #1 $5 50% x_y",
+    "x" * 254 + " y",
+    "x" * 255 + " y",
+    "x" * 2047 + " y",
+    "x" * 2048 + " y z",
+]
+
+
+def random_texts(count: int, seed: int, alphabet: str = ALPHABET) -> list[str]:
     rng = random.Random(seed)
-    return ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 40))) for _ in range(count)]
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(count)]
 
 
 def test_the_table_is_what_fts5_does() -> None:
@@ -82,7 +94,13 @@ def expected_vector(connection, sample: str) -> str:
 
 
 def test_postgresql_splits_text_as_python_does(server) -> None:
-    texts = [*random_texts(600, 3), "O'Brien's café — naïve 1.5 3,000 don't", "x" * 3000 + " y", ""]
+    texts = [
+        *random_texts(400, 3),
+        *random_texts(400, 4, ASCII_ALPHABET),
+        *ASCII_CASES,
+        "O'Brien's café — naïve 1.5 3,000 don't",
+        "",
+    ]
     with server.connect() as connection:
         for sample in texts:
             got = connection.execute(text("SELECT rapport_search_words(:s)::text"), {"s": sample}).scalar()
