@@ -36,9 +36,19 @@ TRICKY = [
 ]
 
 
+# One turn too long for a tsvector's positions: "the" 300 times before the phrases, and over 16,383 words.
+MONOLOGUE = (
+    "Client: "
+    + "the cat sat on " * 300
+    + "the dream came back. "
+    + "and then nothing " * 5600
+    + "felt understood at last, the very end.\n"
+)
+
+
 def build_file_study(path: Path) -> Project:
     project = build_demo(path)
-    for name, text in TRICKY:
+    for name, text in [*TRICKY, ("X03", MONOLOGUE)]:
         import_text(project, name=name, text=text, meta=DocumentMeta(dyad=name, kind="session", session=1))
     with project.read() as session:
         author = session.scalars(select(Coder.id)).first()

@@ -2,15 +2,12 @@
 
 The PostgreSQL counterpart of index.py, returning the same IndexResults. Hits are turns by id (the order they
 were written, as the file project's index keeps them), then memos. Totals are exact counts. PostgreSQL's
-ts_headline counts bytes and words its own way, so match offsets are found in Python: the hit's text is split by
-FTS5's rules (fts5_words.py) and the positive words and phrases of the query are marked, a phrase as one span from
-its first word to its last, overlapping or touching spans merged, exactly as FTS5's highlight() marks them.
+ts_headline counts bytes and words its own way, so match offsets are found in Python (hit_marks.py), exactly
+where FTS5's highlight() puts them.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,7 +15,7 @@ import psycopg
 from sqlalchemy.orm import Session
 
 from app.domain.errors import SearchError
-from app.search import fts5_words
+from app.search.hit_marks import Marker
 from app.search.index import (
     MEMO_KIND,
     MEMOS,
@@ -27,11 +24,10 @@ from app.search.index import (
     IndexHit,
     IndexResults,
     SearchIndexDamaged,
-    Span,
     filter_conditions,
 )
-from app.search.query_language import BODY, Node, parse, positive_leaves
-from app.search.tsquery import Compiler, Matcher
+from app.search.query_language import Node, parse
+from app.search.tsquery import Compiler
 
 
 def search(session: Session, text: str, filters: Filters, limit: int | None) -> IndexResults:
@@ -67,7 +63,7 @@ def _search_in(
     conditions, filter_params = filter_conditions(target, filters, "%s")
     source = f"{table} w JOIN {target.base} ON r.id = w.id{target.joins}"
     where = " AND ".join(f"({part})" for part in (condition, *conditions))
-    lean = compiled.tsquery is not None and not conditions
+    lean = not compiled.study and not conditions  # the index alone can count it
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT count(*) FROM {f'{table} w' if lean else source} WHERE {where}", params + filter_params
@@ -81,13 +77,9 @@ def _search_in(
             params + filter_params,
         )
         rows = cursor.fetchall()
-    matchers = [
-        found
-        for leaf in positive_leaves(tree)
-        if leaf.field == BODY and (found := compiler.matcher(leaf)) is not None
-    ]
+    marker = Marker(tree, compiler)
     texts = _texts(connection, {row[1] for row in rows}) if target is TURNS else {}
-    return total, [_hit(target, row, matchers, texts) for row in rows]
+    return total, [_hit(target, row, marker, texts) for row in rows]
 
 
 def _select_columns(target) -> str:
@@ -106,11 +98,11 @@ def _memo_body(title: str | None, text: str | None) -> str:
     return f"{title}\n{text}"
 
 
-def _hit(target, row: Sequence, matchers: list[Matcher], texts: dict[int, str]) -> IndexHit:
+def _hit(target, row: Sequence, marker: Marker, texts: dict[int, str]) -> IndexHit:
     ident, document_id, start, end, speaker, title, memo_text, name, perspective, kind = row
     if target is MEMOS:
         body = _memo_body(title, memo_text)
-        spans = tuple(marked_spans(body, matchers))
+        spans = tuple(marker.marks(body, speaker))
         return IndexHit(
             MEMO_KIND,
             document_id,
@@ -125,7 +117,7 @@ def _hit(target, row: Sequence, matchers: list[Matcher], texts: dict[int, str]) 
             name or "",
         )
     body = texts[document_id][start:end]
-    matches = tuple((start + s, start + e) for s, e in marked_spans(body, matchers))
+    matches = tuple((start + s, start + e) for s, e in marker.marks(body, speaker))
     return IndexHit(
         "turn", document_id, None, start, end, speaker, perspective, kind or "other", body, matches, name
     )
@@ -135,61 +127,3 @@ def _texts(connection: Any, ids: set[int]) -> dict[int, str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, text FROM documents WHERE id = ANY(%s)", [sorted(ids)])
         return dict(cursor.fetchall())
-
-
-def marked_spans(text: str, matchers: list[Matcher]) -> list[Span]:
-    """Code-point spans of every run of words the matchers find in `text`, overlapping or touching ones merged."""
-    if not matchers:
-        return []
-    mapped = fts5_words.spaced(text)
-    if mapped is not None:  # words are the runs between spaces: let regular expressions find them
-        found = [match.span(1) for matcher in matchers for match in _overlapping(matcher).finditer(mapped)]
-        return _merged(found)
-    words = fts5_words.words(text)
-    folded = [word.folded for word in words]
-    found: list[Span] = []
-    for matcher in matchers:
-        if matcher.alternatives:
-            found.extend((w.start, w.end) for w in words if w.folded in matcher.alternatives)
-        elif len(matcher.words) == 1 and not matcher.prefix:
-            found.extend((w.start, w.end) for w in words if w.folded == matcher.words[0])
-        else:
-            size = len(matcher.words)
-            found.extend(
-                (words[first].start, words[first + size - 1].end)
-                for first in range(len(words) - size + 1)
-                if _fits(folded, first, matcher)
-            )
-    return _merged(found)
-
-
-def _merged(found: list[Span]) -> list[Span]:
-    merged: list[Span] = []
-    for start, end in sorted(found):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _fits(folded: list[str], first: int, matcher: Matcher) -> bool:
-    last = len(matcher.words) - 1
-    if folded[first + last] != matcher.words[last] and not (
-        matcher.prefix and folded[first + last].startswith(matcher.words[last])
-    ):
-        return False
-    return all(folded[first + offset] == wanted for offset, wanted in enumerate(matcher.words[:last]))
-
-
-@functools.lru_cache(maxsize=256)
-def _overlapping(matcher: Matcher) -> re.Pattern[str]:
-    """Every occurrence of the matcher's words in a `spaced()` text, as group 1, overlapping ones too."""
-    if matcher.alternatives:
-        body = "(?:" + "|".join(re.escape(word) for word in sorted(matcher.alternatives)) + ")"
-    else:
-        parts = [re.escape(word) for word in matcher.words]
-        if matcher.prefix:
-            parts[-1] += "[^ ]*"
-        body = " +".join(parts)
-    return re.compile(f"(?=(?<![^ ])({body})(?![^ ]))")

@@ -19,6 +19,7 @@ from app.search.fts_query import MAX_EXPANDED_TERMS, fold
 from app.search.query_language import BODY, Everything, Node, Not, Or, Phrase, Term
 
 COLUMNS = {BODY: "words", "speaker": "speaker_words"}
+_ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Compiled:
     tsquery: str | None = None
     sql: str | None = None
     params: list[object] = field(default_factory=list)
+    study: bool = False  # it reads the study's tables (dyad, session, perspective, kind), not only the index
 
     def as_sql(self, alias: str) -> tuple[str, list[object]]:
         if self.tsquery is not None:
@@ -95,7 +97,7 @@ class Compiler:
             if child.tsquery is not None:
                 return Compiled(column=child.column, tsquery=f"!({child.tsquery})")
             sql, params = child.as_sql("w")
-            return Compiled(sql=f"NOT ({sql})", params=params)
+            return Compiled(sql=f"NOT ({sql})", params=params, study=child.study)
         parts = [self.compile(child) for child in node.children]
         operator, joiner = (" | ", " OR ") if isinstance(node, Or) else (" & ", " AND ")
         columns = {part.column for part in parts}
@@ -106,7 +108,7 @@ class Compiler:
             sql, more = part.as_sql("w")
             pieces.append(f"({sql})")
             params.extend(more)
-        return Compiled(sql=joiner.join(pieces), params=params)
+        return Compiled(sql=joiner.join(pieces), params=params, study=any(part.study for part in parts))
 
     def matcher(self, leaf: Term | Phrase) -> Matcher | None:
         """How to find this body leaf's words in a hit's text (None when it can match nothing)."""
@@ -128,13 +130,28 @@ class Compiler:
                 return NOTHING
             if found.alternatives:
                 return Compiled(column=column, tsquery=" | ".join(map(lexeme, sorted(found.alternatives))))
-            query = " <-> ".join(map(lexeme, found.words))
-            return Compiled(column=column, tsquery=query + (":*" if found.prefix else ""))
+            last = ":*" if found.prefix else ""
+            query = " <-> ".join(map(lexeme, found.words)) + last
+            if len(found.words) == 1 or column != COLUMNS[BODY]:
+                return Compiled(column=column, tsquery=query)
+            return self._phrase(found, query, " & ".join(map(lexeme, found.words)) + last)
         expression = f"coalesce(lower(CAST({self.columns[leaf.field]} AS TEXT) COLLATE \"C\"), '')"
         value = leaf.text.lower()
         if isinstance(leaf, Term) and leaf.pattern:
-            return Compiled(sql=f"{expression} ~ %s", params=[glob_to_regex(value)])
-        return Compiled(sql=f"{expression} = %s", params=[value])
+            return Compiled(sql=f"{expression} ~ %s", params=[glob_to_regex(value)], study=True)
+        return Compiled(sql=f"{expression} = %s", params=[value], study=True)
+
+    @staticmethod
+    def _phrase(found: Matcher, phrase: str, every_word: str) -> Compiled:
+        """A phrase of the text: `<->` on positions, or, for a text too long for its tsvector's positions
+        (server_search_index.py), a regular expression over its words in order."""
+        words = " ".join(_ASCII_PUNCTUATION.sub(r"\\\g<0>", word) for word in found.words)  # none, really
+        pattern = "(^| )" + words + ("[^ ]*" if found.prefix else "") + "( |$)"
+        return Compiled(
+            sql="w.words @@ CAST(%s AS tsquery) AND CASE WHEN w.long_words IS NULL"
+            " THEN w.words @@ CAST(%s AS tsquery) ELSE w.long_words ~ %s END",
+            params=[every_word, phrase, pattern],
+        )
 
     def _expand(self, term: Term) -> list[str]:
         """The index's words that fit a pattern with a wildcard inside (`fath?r`), in code point order."""

@@ -32,7 +32,9 @@ QUERIES = [
     # phrases
     '"felt understood"', '"felt, understood"', '"understood felt"', '"very good"', '"very very"',
     '"i think"', '"I think I"', '"the the"', '"it’s fine"', '"le café"', '"good good"', '"closed naive"',
-    '"!!!"', '"fath er"',
+    '"!!!"', '"fath er"', '"the dream"', '"the very end"', '"at last"', '"nothing felt"', '"the dre*"',
+    "trust OR (felt NOT understood)", "(felt OR very) NOT understood", "felt AND (understood OR nothing)",
+    "trust speaker:client OR felt", "(trust OR very) speaker:client", '"the cat" NOT "the dream"', 'NOT "the dream"', '"the dream" OR trust', '"cat sat" "at last"',
     # boolean
     "trust AND felt", "trust felt", "trust OR felt", "trust NOT felt", "trust ANDNOT felt", "NOT trust",
     "(trust OR felt) AND NOT understood", "trust OR NOT felt", "(felt NOT understood) OR very",
@@ -74,6 +76,12 @@ def test_the_server_finds_what_the_file_finds(studies, query: str) -> None:
     on_file, on_server = both(studies, query)
     assert on_server.total == on_file.total
     assert on_server.hits == on_file.hits
+
+
+def test_only_the_monologue_needs_its_words_in_order(studies) -> None:
+    with studies[1].connect() as connection:
+        long_rows = connection.exec_driver_sql("SELECT id FROM search_turns WHERE long_words IS NOT NULL")
+        assert len(long_rows.all()) == 1
 
 
 def test_the_battery_finds_a_lot(studies) -> None:
