@@ -13,9 +13,9 @@ from __future__ import annotations
 import functools
 import re
 
-from app.search import fts5_words
 from app.search.query_language import BODY, And, Everything, Node, Not, Or, Phrase, Term, positive_leaves
 from app.search.tsquery import COLUMNS, Compiler, Matcher
+from app.storage import fts5_words
 
 Span = tuple[int, int]
 

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.search import fts5_words
 from app.search.fts_query import MAX_EXPANDED_TERMS, fold
 from app.search.query_language import BODY, Everything, Node, Not, Or, Phrase, Term
+from app.storage import fts5_words
 
 COLUMNS = {BODY: "words", "speaker": "speaker_words"}
 _ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")

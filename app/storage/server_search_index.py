@@ -7,7 +7,7 @@ holds one row a memo (id = memos.id): its title and text on separate lines, and 
 answer the queries (tsquery.py).
 
 Words are split and folded by `rapport_search_words(text)`, a SQL function made from FTS5's own rules
-(app/search/fts5_words.py) rather than PostgreSQL's parser, so a server project counts exactly the hits a file
+(app/storage/fts5_words.py) rather than PostgreSQL's parser, so a server project counts exactly the hits a file
 project counts: `café` and `CAFE` are one word, `don't` is two, `1.5` is two. Row triggers on turns, documents,
 memos and coders write the index in the same transaction as the text.
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app.search import fts5_words
+from app.storage import fts5_words
 
 TURNS_TABLE = "search_turns"
 MEMOS_TABLE = "search_memos"
