@@ -7,6 +7,8 @@ transaction: after them it equals an index rebuilt from scratch, and a search fi
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import text
 
@@ -16,7 +18,7 @@ from app.services.coding import rename_coder
 from app.services.editing import edit_document_text, split_turn
 from app.services.importing import DocumentMeta, import_text
 from app.services.memos import add_memo, delete_memo, update_memo
-from app.services.project import create_project
+from app.services.project import create_project, open_project
 from app.services.search_upkeep import rebuild_index
 from app.services.study import delete_documents, get_document
 from app.storage.models import Coder
@@ -146,3 +148,25 @@ def test_a_missing_index_asks_for_a_rebuild_and_the_rebuild_mends_it(pg_url) -> 
             search.search(project, "trust")
         rebuild_index(project)
         assert search.search(project, "trust").total == 1
+
+
+def test_a_coder_rebuilds_the_index_for_the_whole_team(pg_cluster) -> None:
+    """The lab's database belongs to a team role; a coder's rebuild leaves an index every coder can write."""
+    suffix = uuid.uuid4().hex[:8]
+    team, ana, ben = f"team_{suffix}", f"ana_{suffix}", f"ben_{suffix}"
+    pg_cluster.sql(
+        f"CREATE ROLE {team}; CREATE ROLE {ana} LOGIN IN ROLE {team}; CREATE ROLE {ben} LOGIN IN ROLE {team}"
+    )
+    database = f"lab_{suffix}"
+    pg_cluster.sql(f"CREATE DATABASE {database} OWNER {team}")
+    try:
+        with create_project(pg_cluster.url(database, ana)) as as_ana:
+            import_text(as_ana, name="A", text="Client: trust me\n", meta=DocumentMeta(kind="session"))
+        with open_project(pg_cluster.url(database, ben)) as as_ben:
+            rebuild_index(as_ben)
+            import_text(as_ben, name="B", text="Client: I trust you\n", meta=DocumentMeta(kind="session"))
+        with open_project(pg_cluster.url(database, ana)) as as_ana:
+            import_text(as_ana, name="C", text="Client: trust again\n", meta=DocumentMeta(kind="session"))
+            assert search.search(as_ana, "trust").total == 3
+    finally:
+        pg_cluster.drop_database(pg_cluster.url(database))
