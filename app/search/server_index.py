@@ -31,20 +31,23 @@ from app.search.tsquery import Compiler
 
 
 def search(session: Session, text: str, filters: Filters, limit: int | None) -> IndexResults:
+    """Every statement of the search goes in one pipeline: one round trip to the server, whatever the query."""
     connection = session.connection().connection.driver_connection
     tree = parse(text)
     kinds = filters.kinds
     wants_turns = kinds is None or bool(kinds - {MEMO_KIND})
     wants_memos = (kinds is None or MEMO_KIND in kinds) and filters.document_ids is None
-    total, hits = 0, []
+    targets = [target for target, wanted in ((TURNS, wants_turns), (MEMOS, wants_memos)) if wanted]
     try:
-        for target, wanted in ((TURNS, wants_turns), (MEMOS, wants_memos)):
-            if not wanted:
-                continue
-            left = None if limit is None else max(0, limit - len(hits))
-            found_total, found = _search_in(connection, tree, target, filters, left)
+        plans = [_Plan(connection, tree, target, filters, limit) for target in targets]
+        with connection.pipeline():
+            for plan in plans:
+                plan.send()
+        total, hits = 0, []
+        for plan in plans:
+            found_total, found = plan.results()
             total += found_total
-            hits.extend(found)
+            hits.extend(found if limit is None else found[: max(0, limit - len(hits))])
     except psycopg.errors.DataError as exc:  # a tsquery PostgreSQL cannot take (should not happen)
         raise SearchError(f"The query {text!r} could not be run: {exc}") from None
     except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn) as exc:  # dropped by hand
@@ -52,34 +55,51 @@ def search(session: Session, text: str, filters: Filters, limit: int | None) -> 
     return IndexResults(total, hits)
 
 
-def _search_in(
-    connection: Any, tree: Node, target, filters: Filters, limit: int | None
-) -> tuple[int, list[IndexHit]]:
-    """The total (counted by the GIN index alone when nothing else restricts it) and the first `limit` hits."""
-    table = target.fts_table  # the server's index tables have the FTS5 tables' names
-    compiler = Compiler(connection, table, target.columns)
-    compiled = compiler.compile(tree)
-    condition, params = compiled.as_sql("w")
-    conditions, filter_params = filter_conditions(target, filters, "%s")
-    source = f"{table} w JOIN {target.base} ON r.id = w.id{target.joins}"
-    where = " AND ".join(f"({part})" for part in (condition, *conditions))
-    lean = not compiled.study and not conditions  # the index alone can count it
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM {f'{table} w' if lean else source} WHERE {where}", params + filter_params
-        )
-        total = cursor.fetchone()[0]
-        if limit == 0 or not total:
-            return total, []
-        cursor.execute(
-            f"SELECT {_select_columns(target)}, d.name, d.perspective, d.kind"
-            f" FROM {source} WHERE {where} ORDER BY r.id" + ("" if limit is None else f" LIMIT {int(limit)}"),
-            params + filter_params,
-        )
-        rows = cursor.fetchall()
-    marker = Marker(tree, compiler)
-    texts = _texts(connection, {row[1] for row in rows}) if target is TURNS else {}
-    return total, [_hit(target, row, marker, texts) for row in rows]
+class _Plan:
+    """The statements of one target (turns or memos): the total (counted by the GIN index alone when nothing else
+    restricts it), the first `limit` hits, and the texts of their documents."""
+
+    def __init__(self, connection: Any, tree: Node, target, filters: Filters, limit: int | None) -> None:
+        self.connection = connection
+        self.target = target
+        table = target.fts_table  # the server's index tables have the FTS5 tables' names
+        self.compiler = Compiler(
+            connection, table, target.columns
+        )  # expands wildcards now, before the pipeline
+        self.marker = Marker(tree, self.compiler)
+        compiled = self.compiler.compile(tree)
+        condition, params = compiled.as_sql("w")
+        conditions, filter_params = filter_conditions(target, filters, "%s")
+        self.params = params + filter_params
+        source = f"{table} w JOIN {target.base} ON r.id = w.id{target.joins}"
+        where = " AND ".join(f"({part})" for part in (condition, *conditions))
+        lean = not compiled.study and not conditions  # the index alone can count it
+        self.count = f"SELECT count(*) FROM {f'{table} w' if lean else source} WHERE {where}"
+        self.rows = None
+        self.texts = None
+        if limit != 0:
+            ordered = f"FROM {source} WHERE {where} ORDER BY r.id" + (
+                "" if limit is None else f" LIMIT {int(limit)}"
+            )
+            self.rows = f"SELECT {_select_columns(target)}, d.name, d.perspective, d.kind {ordered}"
+            if target is TURNS:
+                self.texts = f"SELECT id, text FROM documents WHERE id IN (SELECT r.document_id {ordered})"
+        self.cursors: list[Any] = []
+
+    def send(self) -> None:
+        for statement in (self.count, self.rows, self.texts):
+            if statement is not None:
+                cursor = self.connection.cursor()
+                cursor.execute(statement, self.params)
+                self.cursors.append(cursor)
+
+    def results(self) -> tuple[int, list[IndexHit]]:
+        total = self.cursors[0].fetchone()[0]
+        rows = self.cursors[1].fetchall() if self.rows is not None else []
+        texts = dict(self.cursors[2].fetchall()) if self.texts is not None else {}
+        for cursor in self.cursors:
+            cursor.close()
+        return total, [_hit(self.target, row, self.marker, texts) for row in rows]
 
 
 def _select_columns(target) -> str:
@@ -121,9 +141,3 @@ def _hit(target, row: Sequence, marker: Marker, texts: dict[int, str]) -> IndexH
     return IndexHit(
         "turn", document_id, None, start, end, speaker, perspective, kind or "other", body, matches, name
     )
-
-
-def _texts(connection: Any, ids: set[int]) -> dict[int, str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id, text FROM documents WHERE id = ANY(%s)", [sorted(ids)])
-        return dict(cursor.fetchall())
