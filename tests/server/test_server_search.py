@@ -133,6 +133,12 @@ def test_the_command_line_searches_a_server_project(tmp_path, pg_url) -> None:
     text = rapport("text", pg_url, "D01_s1_session").stdout
     words = sorted(text[s:e] for hit in data["hits"] for s, e in hit["matches"])
     assert words == ["mother\nonce", "trust", "trusted"]
+    assert rapport("add-code", pg_url, "Trust").returncode == 0
+    args = ("search", pg_url, "trust*", "--code", "Trust", "--coder", "Ana", "--scope", "words", "--json")
+    assert rapport(*args).json()["coded"] == 2
+    assert rapport(*args).json()["skipped"] == 2
+    coded = rapport("codings", pg_url, "--code", "Trust", "--json").json()
+    assert sorted(c["text"] for c in coded) == ["trust", "trusted"]
     assert rapport("reindex", pg_url, "--json").json() == {"documents": 1, "memos": 0}
     assert rapport("search", pg_url, "judged", "--json").json()["total"] == 1
     refused = rapport("search", pg_url, '"felt')
