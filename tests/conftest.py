@@ -61,13 +61,58 @@ def project_path(tmp_path: Path) -> Path:
     return tmp_path / "study.rapport"
 
 
-@pytest.fixture
-def project(project_path: Path):
-    """A new, empty, open project in a real SQLite file."""
-    from app.services.project import create_project
+BACKENDS = ("file", "server")
 
-    with create_project(project_path) as opened:
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "both_backends: run the tests' `project` (and `backend`) on a project file and on a PostgreSQL server",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module or test marked `both_backends` runs once per backend: its `project` is a file, then a server."""
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_backends"):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """ "file" (the default), or "server" in the second run of a test marked `both_backends`."""
+    return getattr(request, "param", "file")
+
+
+@pytest.fixture
+def project_target(backend: str, project_path: Path, request: pytest.FixtureRequest):
+    """Where the `project` fixture's project lives: a file path (made by `project`), or (backend "server") the
+    URL of a database that already is a new, empty project."""
+    if backend != "server":
+        yield project_path
+        return
+    shared = request.getfixturevalue("pg_shared_project")
+    yield shared.url
+    shared.reset()
+
+
+@pytest.fixture
+def project(project_target: Path | str):
+    """A new, empty, open project: in a real SQLite file, or in a PostgreSQL database for `both_backends`."""
+    from app.services.project import create_project, open_project
+
+    opened = (
+        open_project(project_target) if isinstance(project_target, str) else create_project(project_target)
+    )
+    with opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def pg_shared_project(pg_cluster):
+    """The server project the `both_backends` tests take turns on (emptied after each; see SharedServerProject)."""
+    from tests.server.server_study import SharedServerProject
+
+    return SharedServerProject(pg_cluster)
 
 
 @pytest.fixture(scope="session")

@@ -190,6 +190,26 @@ class Project:
         return server.title_of(self.url) if self.url is not None else self.path.stem
 
 
+def is_server_address(target: object) -> bool:
+    """True for a `postgresql://` (or `postgres://`) URL: a project on a server, not a file."""
+    return server.is_server_address(target)
+
+
+def server_title(url: str) -> str:
+    """`database on host`: how a server project is named in titles and lists."""
+    return server.title_of(url)
+
+
+def redacted_address(url: str) -> str:
+    """The server URL without its password, fit to show or remember."""
+    return server.redacted(url)
+
+
+def is_empty_server_database(url: str) -> bool:
+    """True when the server database answers and holds nothing yet (`create_project` makes it a project)."""
+    return server_schema.is_empty_database(url)
+
+
 def project_target(target: Path | str) -> Path | str:
     """A project as the user gave it: a server URL stays a str, anything else is a file path."""
     return str(target).strip() if server.is_server_address(target) else Path(target)

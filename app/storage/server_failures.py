@@ -13,6 +13,7 @@ from collections.abc import Callable
 import psycopg
 
 from app.domain.errors import (
+    InvalidInput,
     ProjectInUse,
     ProjectMissing,
     RapportError,
@@ -34,6 +35,7 @@ INVALID_AUTHORIZATION = "28000"
 SERIALIZATION_FAILURE, DEADLOCK = "40001", "40P01"
 LOCK_NOT_AVAILABLE = "55P03"
 DISK_FULL, OUT_OF_MEMORY = "53100", "53200"
+VALUE_TOO_LONG, UNTRANSLATABLE_NUL = "22001", "22P05"
 SHUTDOWN_STATES = {"57P01", "57P02", "57P03"}  # admin or crash shutdown, cannot connect now
 
 
@@ -157,7 +159,31 @@ def _busy(error, message, url) -> RapportError | None:
     return None
 
 
-_RULES: list[Rule] = [_password, _database_missing, _unreachable, _refused, _permission, _read_only, _busy]
+def _value_refused(error, message, url) -> RapportError | None:
+    """Values SQLite stores and PostgreSQL refuses: a NUL character, a name longer than its column."""
+    if "nul (0x00)" in message or error.sqlstate == UNTRANSLATABLE_NUL:
+        return InvalidInput(
+            "A server project cannot store the NUL character (\\0) that this text holds; remove it and try "
+            "again. Nothing was changed."
+        )
+    if error.sqlstate == VALUE_TOO_LONG:
+        return InvalidInput(
+            f"A name or value is too long for the project ({_first_line(str(error))[:120]}); shorten it and try "
+            "again. Nothing was changed."
+        )
+    return None
+
+
+_RULES: list[Rule] = [
+    _value_refused,
+    _password,
+    _database_missing,
+    _unreachable,
+    _refused,
+    _permission,
+    _read_only,
+    _busy,
+]
 
 
 def explain_server_failure(exc: BaseException, url: str) -> RapportError | None:

@@ -52,6 +52,35 @@ def _revision_in(connection: Connection, url: str) -> str | None:
     return revision
 
 
+def align_id_sequences(connection: Connection) -> None:
+    """Move every table's id sequence past the largest id in it. Rows written with explicit ids (a copied
+    project, rows inserted by hand) do not advance PostgreSQL's sequences; the next insert would collide."""
+    for table in sorted(tables_of(connection)):
+        if not _has_id_column(connection, table):
+            continue
+        connection.execute(
+            text(
+                "SELECT setval(s.seq, COALESCE((SELECT MAX(id) FROM {t}), 0) + 1, false) "
+                "FROM (SELECT pg_get_serial_sequence(:table, 'id') AS seq) s WHERE s.seq IS NOT NULL".format(
+                    t='"' + table.replace('"', '""') + '"'
+                )
+            ),
+            {"table": f'"{table}"'},
+        )
+
+
+def _has_id_column(connection: Connection, table: str) -> bool:
+    return bool(
+        connection.execute(
+            text(
+                "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = :table AND column_name = 'id'"
+            ),
+            {"table": table},
+        ).scalar()
+    )
+
+
 def _act_as_database_owner(connection: Connection) -> None:
     """Create tables as the database's owner (a team role the user belongs to), not as the user."""
     owner, member = connection.execute(

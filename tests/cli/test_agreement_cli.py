@@ -8,17 +8,18 @@ from pathlib import Path
 import pytest
 from docx import Document as DocxDocument
 
-from app.services.project import create_project
 from tests.cli_runner import rapport
+from tests.server.server_study import new_project
 from tests.unit.test_agreement_service import build_study
+
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
 
 @pytest.fixture
-def study_path(tmp_path: Path) -> Path:
-    path = tmp_path / "study.rapport"
-    with create_project(path) as project:
+def study_path(project_target: Path | str) -> Path | str:
+    with new_project(project_target) as project:
         build_study(project)
-    return path
+    return project_target
 
 
 def test_json_shape(study_path: Path) -> None:

@@ -5,22 +5,24 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from app.services.importing import DocumentMeta, import_text
-from app.services.project import create_project
 from tests.cli_runner import rapport
+from tests.server.server_study import new_project
 
 TEXT = "Therapist: Welcome back.\nClient: I nearly did not come. 😀 But I did.\n"
 
 
-def make(tmp_path: Path) -> Path:
-    path = tmp_path / "s.rapport"
-    with create_project(path) as project:
+def make(path: Path | str) -> Path | str:
+    with new_project(path) as project:
         import_text(project, name="D1 s1", text=TEXT, meta=DocumentMeta(dyad="D1", session=1, kind="session"))
     return path
 
 
-def test_codebook_and_coding_round_trip(tmp_path: Path) -> None:
-    path = make(tmp_path)
+@pytest.mark.both_backends
+def test_codebook_and_coding_round_trip(project_target: Path | str) -> None:
+    path = make(project_target)
     added = rapport("add-code", str(path), "Bond", "--color", "#2e86de", "--definition", "The tie.", "--json")
     assert added.returncode == 0, added.stderr
     bond = json.loads(added.stdout)
@@ -48,8 +50,9 @@ def test_codebook_and_coding_round_trip(tmp_path: Path) -> None:
     assert info["memos"] == 1 and info["coders"] == 1
 
 
-def test_user_errors_are_exit_1_with_one_line(tmp_path: Path) -> None:
-    path = make(tmp_path)
+@pytest.mark.both_backends
+def test_user_errors_are_exit_1_with_one_line(project_target: Path | str) -> None:
+    path = make(project_target)
     rapport("add-code", str(path), "Bond")
     cases = [
         ("add-code", str(path), "Bond"),  # duplicate name
@@ -80,10 +83,13 @@ INFO_KEYS = {
 }
 
 
-def test_a_refused_coding_creates_no_coder_and_the_default_coder_is_the_user(tmp_path: Path) -> None:
+@pytest.mark.both_backends
+def test_a_refused_coding_creates_no_coder_and_the_default_coder_is_the_user(
+    project_target: Path | str,
+) -> None:
     import getpass
 
-    path = make(tmp_path)
+    path = make(project_target)
     rapport("add-code", str(path), "Hope")
     refused = rapport("code", str(path), "--document", "D1 s1", "--code", "Hope", "--start", "9", "--end", "3",
                       "--coder", "Newcomer")  # fmt: skip

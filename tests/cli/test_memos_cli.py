@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from app.services import memos
 from app.services.importing import DocumentMeta, import_text
-from app.services.project import create_project
 from tests.cli_runner import rapport
+from tests.server.server_study import new_project
 
 TEXT = "Therapist: Welcome back.\nClient: I nearly did not come. 😀 But I did.\n"
 
 
-def make(tmp_path: Path) -> tuple[Path, int]:
-    path = tmp_path / "s.rapport"
-    with create_project(path) as project:
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
+
+
+def make(path: Path | str) -> tuple[Path | str, int]:
+    with new_project(path) as project:
         doc = import_text(project, name="D1 s1", text=TEXT, meta=DocumentMeta(dyad="D1", session=1))
         other = import_text(project, name="D1 s2", text="Client: Fine.\n", meta=DocumentMeta(dyad="D1"))
         memos.add_memo(project, "project", text="Whole study")
@@ -24,8 +28,8 @@ def make(tmp_path: Path) -> tuple[Path, int]:
     return path, doc.id
 
 
-def test_memos_lists_every_target_with_its_document_and_range(tmp_path: Path) -> None:
-    path, _ = make(tmp_path)
+def test_memos_lists_every_target_with_its_document_and_range(project_target: Path | str) -> None:
+    path, _ = make(project_target)
     start = TEXT.index("I nearly")
     coded = rapport("code", str(path), "--document", "D1 s1", "--code", "1", "--start", str(start),
                     "--end", str(start + 8), "--coder", "Ana", "--memo", "ambivalence", "--json")  # fmt: skip
@@ -50,15 +54,15 @@ def test_memos_lists_every_target_with_its_document_and_range(tmp_path: Path) ->
     assert text.returncode == 0 and "document D1 s1 [" in text.stdout
 
 
-def test_unknown_document_is_one_line_and_exit_1(tmp_path: Path) -> None:
-    path, _ = make(tmp_path)
+def test_unknown_document_is_one_line_and_exit_1(project_target: Path | str) -> None:
+    path, _ = make(project_target)
     result = rapport("memos", str(path), "--document", "nope", "--json")
     assert result.returncode == 1 and result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
 
-def test_codes_list_their_anchor_excerpts(tmp_path: Path) -> None:
-    path, _ = make(tmp_path)
+def test_codes_list_their_anchor_excerpts(project_target: Path | str) -> None:
+    path, _ = make(project_target)
     rapport("add-code", str(path), "Bond", "--json").json()
     ids = [
         rapport("code", str(path), "--document", "D1 s1", "--code", "Bond", "--start", str(s), "--end",

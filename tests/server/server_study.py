@@ -9,3 +9,74 @@ COMPARE_OPTIONS = {
     "compare_type": True,
     "include_name": lambda name, type_, _parents: not (type_ == "table" and is_index_table(name)),
 }
+
+
+def after_explicit_ids(session) -> None:
+    """A test that inserts rows with explicit ids calls this: on a server the id sequences move past them (as
+    `rapport copy` does), on a file nothing is needed."""
+    if session.get_bind().dialect.name == "postgresql":
+        from app.storage.server_schema import align_id_sequences
+
+        align_id_sequences(session.connection())
+
+
+class SharedServerProject:
+    """One server project (made by `create_project`) that the `both_backends` tests take turns on: after each
+    test every table is emptied (TRUNCATE ... RESTART IDENTITY, triggers off for the admin's session) and the
+    project's facts are written back with a new project id. Much quicker than a database per test; a test that
+    still holds a lock when it ends makes the reset fall back to a fresh database."""
+
+    RESET_LOCK_TIMEOUT = "5s"
+
+    def __init__(self, cluster) -> None:
+        from app.services.project import create_project
+
+        self.cluster = cluster
+        self.url = cluster.new_database("rapport_shared")
+        create_project(self.url).close()
+        with self._admin() as connection:
+            self.meta = connection.execute("SELECT key, value FROM project_meta").fetchall()
+
+    def _admin(self):
+        import psycopg
+
+        return psycopg.connect(self.url, autocommit=True)
+
+    def reset(self) -> None:
+        import uuid
+
+        import psycopg
+
+        with self._admin() as connection:
+            tables = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                    "AND tablename <> 'alembic_version'"
+                )
+            ]
+            try:
+                connection.execute(f"SET lock_timeout = '{self.RESET_LOCK_TIMEOUT}'")
+                connection.execute("SET session_replication_role = replica")  # the audit log refuses TRUNCATE
+                with connection.transaction():
+                    connection.execute(
+                        "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+                    )
+                    with connection.cursor() as cursor:
+                        cursor.executemany(
+                            "INSERT INTO project_meta(key, value) VALUES (%s, %s)",
+                            [(k, str(uuid.uuid4()) if k == "project_id" else v) for k, v in self.meta],
+                        )
+                return
+            except psycopg.errors.LockNotAvailable:
+                pass
+        self.cluster.drop_database(self.url)  # something still holds the project: start over
+        self.__init__(self.cluster)
+
+
+def new_project(target):
+    """Open the new project at a `project_target`: create the file, or open the server database (which the
+    fixture already made a new, empty project)."""
+    from app.services.project import create_project, open_project
+
+    return open_project(target) if isinstance(target, str) else create_project(target)

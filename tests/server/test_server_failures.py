@@ -103,3 +103,16 @@ def test_a_server_that_goes_away_while_open(pg_cluster, pg_url) -> None:
         )
         codebook.add_code(project, "Trust")  # a dropped connection is replaced (pool_pre_ping)
         assert [c.name for c in codebook.list_codes(project)] == ["Trust"]
+
+
+def test_values_a_server_refuses_are_explained_and_change_nothing(pg_url) -> None:
+    from app.domain.errors import InvalidInput
+    from app.services import codebook, memos
+    from app.storage.models import Coder
+
+    with create_project(pg_url) as project:
+        with pytest.raises(InvalidInput, match="NUL character"):
+            memos.add_memo(project, "project", text="before\x00after")
+        with pytest.raises(InvalidInput, match="too long"), project.write() as session:
+            session.add(Coder(name="Ana", color="#" + "0" * 20))  # SQLite keeps it; PostgreSQL refuses
+        assert memos.list_memos(project) == [] and codebook.list_codes(project) == []

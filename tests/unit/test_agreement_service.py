@@ -16,6 +16,9 @@ from app.services import agreement_report
 from app.services.agreement import AgreementRequest, agreement_table, list_disagreements
 from app.storage.models import Code, Coder, Coding, Document, Dyad
 from app.storage.models import Session as StudySession
+from tests.server.server_study import after_explicit_ids
+
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
 TEXTS = {
     1: "Client: I did not trust you at first. Therapist: What changed? Client: You listened.",
@@ -60,6 +63,7 @@ def build_study(project) -> None:
                 {"document_id": 3, "code_id": 2, "coder_id": 2, "start": 8, "end": 15},
             ],
         )
+        after_explicit_ids(session)
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from app.services import codebook, coding
 from app.services.changes import Change, codings_change
 from app.services.importing import DocumentMeta, import_text
 
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
+
 TEXT = "Client: I felt safe with her from the start.\nTherapist: Good to hear.\n"
 
 

@@ -10,6 +10,8 @@ from app.services.code_sets import SetValueConflict
 from tests.cli_runner import rapport
 from tests.unit.code_set_study import build_set_study
 
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
+
 
 @pytest.fixture
 def rated(project):
@@ -71,10 +73,10 @@ def test_marking_and_numbers(project, rated) -> None:
         code_sets.set_value_number(project, "Intensity/None", float("nan"))
 
 
-def test_cli_code_refuses_then_replaces(project, project_path, rated) -> None:
+def test_cli_code_refuses_then_replaces(project, project_target, rated) -> None:
     first = coding.list_codings(project, coder="C1")[0]
     project.close()
-    args = ("code", str(project_path), "--document", first.document, "--code", "Intensity/None",
+    args = ("code", str(project_target), "--document", first.document, "--code", "Intensity/None",
             "--start", str(first.start), "--end", str(first.end), "--coder", "C1")  # fmt: skip
     refused = rapport(*args)
     assert refused.returncode == 1 and "one value per passage" in refused.stderr

@@ -20,6 +20,8 @@ TEXT = (
     "Therapist: What was different on Sunday?\n"
 )
 
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
+
 
 def everything(project: Project) -> tuple:
     """Every column of codes, codings and memos: before/after snapshots must be exactly equal."""

@@ -11,6 +11,8 @@ from app.services.importing import DocumentMeta, import_text
 from app.services.project import Project
 from app.storage.models import Code, Coding, Memo
 
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
+
 TEXT = "Therapist: How did last week feel?\nClient: I trusted you more after you said sorry. 😀 Really.\n"
 
 

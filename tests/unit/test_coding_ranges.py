@@ -10,6 +10,8 @@ from app.services.changes import Change, codings_change
 from app.services.importing import DocumentMeta, import_text
 from app.services.project import Project
 
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
+
 TEXT = "Client: Ich weiß nicht. 👍🏽 Maybe next week.\nTherapist: Next week, then.\n"
 
 

@@ -19,6 +19,8 @@ from app.services.compare_report import (
 from app.services.study import set_dyad_attributes
 from tests.compare_study import CLIENT_WORDS, build_study
 
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
+
 
 def test_docx_report_has_the_matrix_moments_and_one_sided_excerpts(project, tmp_path: Path) -> None:
     build_study(project)

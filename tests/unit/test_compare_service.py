@@ -20,6 +20,8 @@ from tests.compare_study import (
     build_study,
 )
 
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
+
 
 def test_matrix_counts_and_coverage_per_perspective(project) -> None:
     build_study(project)

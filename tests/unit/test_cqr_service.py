@@ -14,6 +14,8 @@ from app.services import cqr, cqr_audit, cqr_report
 from app.services.coding import delete_codings
 from tests.cqr_study import build_cqr_study
 
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
+
 
 @pytest.fixture
 def study(project):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -20,6 +21,8 @@ RECALL = (
     "Researcher: And a bit later? [video 00:14:02]\n"
     "Client: Relieved 😀 that she asked.\n"
 )
+
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
 
 def make_document(project: Project, text: str = RECALL) -> int:

@@ -20,6 +20,8 @@ from app.storage import models as m
 from tests.shared_samples import SHARED, require_shared
 from tests.unit.exchange_study import build_study, counts
 
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
+
 needs_schemas = pytest.mark.usefixtures("refi_schemas")
 
 

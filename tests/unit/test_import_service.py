@@ -15,6 +15,8 @@ from app.services.changes import Change
 from app.services.importing import DocumentMeta, import_attributes, import_files, import_text
 from app.services.project import info
 
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
+
 
 def dump(path: Path) -> list[str]:
     """Every row of every table (and the schema): equal dumps mean the project file is unchanged."""

@@ -10,6 +10,8 @@ from app.services.changes import Change
 from app.services.importing import DocumentMeta, import_text
 from app.services.project import Project, open_project
 
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
+
 TEXT = "Therapist: Shall we look at the week?\nClient: Can we not? I'd rather talk about my sister.\n"
 
 
@@ -85,7 +87,7 @@ def test_update_delete_restore_exactly_and_notify(project: Project, doc: int) ->
 
 
 def test_memo_of_a_deleted_coding_returns_with_it_and_survives_reopening(
-    project: Project, project_path, doc: int
+    project: Project, project_target, doc: int
 ) -> None:
     ana = coding.ensure_coder(project, "Ana")
     code = codebook.add_code(project, "Withdrawal")
@@ -96,5 +98,5 @@ def test_memo_of_a_deleted_coding_returns_with_it_and_survives_reopening(
     coding.restore_codings(project, removed)
     assert memos.list_memos(project) == [memo]
     project.close()
-    with open_project(project_path) as reopened:
+    with open_project(project_target) as reopened:
         assert memos.list_memos(reopened, "coding", record.id) == [memo]

@@ -14,6 +14,8 @@ from app.services.project import open_project
 from app.storage.models import Code, Coder, Coding, Memo
 from tests.unit.test_storage_migrations import make_old_project
 
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
+
 
 def test_upgrade_repairs_what_broke_the_rules_and_loses_nothing_visible(tmp_path: Path) -> None:
     path = tmp_path / "old.rapport"
