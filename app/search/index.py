@@ -86,16 +86,12 @@ class IndexResults:
     hits: list[IndexHit]
 
 
-SERVER_SEARCH_MISSING = (
-    "Search in a server project is not available in this version of Rapport yet; search a copy of the project "
-    "in a file meanwhile."
-)
-
-
 def search(session: Session, text: str, filters: Filters, limit: int | None) -> IndexResults:
     """Run the query in the session's transaction (raises SearchError when it is malformed or cannot be run)."""
-    if session.get_bind().dialect.name != "sqlite":  # PostgreSQL full-text search: issue 23 (i23search)
-        raise SearchError(SERVER_SEARCH_MISSING)
+    if session.get_bind().dialect.name == "postgresql":
+        from app.search import server_index  # a server project: PostgreSQL full-text search
+
+        return server_index.search(session, text, filters, limit)
     connection = session.connection().connection.driver_connection
     tree = parse(text)
     kinds = filters.kinds
@@ -121,12 +117,15 @@ def search(session: Session, text: str, filters: Filters, limit: int | None) -> 
         raise SearchIndexDamaged() from exc
 
 
-def _conditions(target: fts_query.Target, filters: Filters) -> tuple[list[str], list[object]]:
+def filter_conditions(
+    target: fts_query.Target, filters: Filters, mark: str = "?"
+) -> tuple[list[str], list[object]]:
+    """SQL conditions (with `mark` for each parameter) restricting the records to the filters."""
     conditions, params = [], []
 
     def one_of(expression: str, values) -> None:
         values = sorted(values, key=str)
-        conditions.append(f"{expression} IN ({', '.join('?' * len(values))})" if values else "0")
+        conditions.append(f"{expression} IN ({', '.join([mark] * len(values))})" if values else "1 = 0")
         params.extend(values)
 
     if filters.dyad_ids is not None:
@@ -147,7 +146,7 @@ def _search_in(
 ) -> tuple[int, list[IndexHit]]:
     compiled = fts_query.compile_query(connection, tree, target)
     table = target.fts_table
-    conditions, params = _conditions(target, filters)
+    conditions, params = filter_conditions(target, filters)
     if compiled.fts is not None:
         # One MATCH, answered from the index; its highlight() marks exactly the positive words and phrases of
         # the text column (a row holds no negated one, and speaker words are in the other column).

@@ -1,7 +1,8 @@
 """Full-text search across the study, with filters and exact match offsets.
 
 The index is an FTS5 table inside the project, written by triggers in the same transaction as the text
-(app/storage/search_index.py), so `search` never waits for indexing: it runs the query (words, "phrases",
+(app/storage/search_index.py; a server project's is PostgreSQL full-text search with the same words, totals
+and offsets, app/storage/server_search_index.py), so `search` never waits for indexing: it runs the query (words, "phrases",
 AND/OR/NOT, wildcards, `speaker:client`; app/search/query_language.py) and returns plain data. A hit is a
 speaker turn (or a memo); `matches` are exact code-point offsets into the document text, so `text[s:e]` is the
 matched word or phrase. Hits come in the order their turns were written (import order: a corrected or split

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.services import codebook, coding, search
 from app.services.importing import DocumentMeta, import_text
 from app.services.project import Project
+
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
 TEXT = "Client: I trust her now.\nClient: I did not trust anyone then.\n"
 

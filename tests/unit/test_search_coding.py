@@ -9,6 +9,8 @@ from app.services import coding, search, search_coding
 from app.services.codebook import add_code
 from app.services.importing import DocumentMeta, import_text
 
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
+
 SESSION = (
     "[00:00:05] Therapist: How have you been since we last met?\n"
     "[00:00:09] Client: I trusted my sister again. It felt safe to talk.\n"

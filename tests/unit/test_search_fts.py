@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from app.domain.errors import SearchError
 from app.search.query_language import And, Not, Or, Phrase, Term, parse
@@ -11,6 +12,8 @@ from app.services import search
 from app.services.importing import DocumentMeta, import_text
 from app.services.memos import add_memo, delete_memo
 from app.services.study import delete_documents, restore_documents
+
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
 # Non-BMP characters everywhere: emoji, a mathematical letter (a word character), a CJK extension B ideograph.
 TEXT = (
@@ -67,8 +70,9 @@ def test_not_alone_and_mixed_fields_run_as_sql(study) -> None:
 def test_every_write_path_is_searchable_at_once(study) -> None:
     project, document = study
     with project.write() as session:  # even SQL no service knows of: triggers keep the index current
-        session.connection().exec_driver_sql(
-            "UPDATE turns SET speaker = 'Dana' WHERE start = 0 AND document_id = ?", (document,)
+        session.execute(
+            text("UPDATE turns SET speaker = 'Dana' WHERE start = 0 AND document_id = :document"),
+            {"document": document},
         )
     assert search.search(project, "speaker:dana").total == 1
     memo = add_memo(project, "document", document, title="Rupture", text="A rupture, then repair.")

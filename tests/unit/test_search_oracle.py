@@ -14,12 +14,15 @@ import random
 import re
 import unicodedata
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.services import search
 from app.services.importing import DocumentMeta, import_text
 from app.services.study import get_document
+
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
 VOCABULARY = ["I", "think", "feel", "safe", "Café", "cafe", "zoë", "it's", "me"]
 SEPARATORS = [" ", " ", " ", ", ", "\n", " 😀 ", "… ", " — ", "🙂"]

@@ -19,6 +19,8 @@ from app.services.importing import DocumentMeta, import_text
 from app.services.memos import add_memo, update_memo
 from app.services.study import delete_documents, restore_documents, update_document
 
+pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
+
 SESSION_ONE = (
     "[00:00:05] Therapist: How have you been since we last met? 😀\n"
     "[00:00:09] Client: I trusted my sister again. It felt safe\n"

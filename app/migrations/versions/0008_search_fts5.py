@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from app.storage import search_index
+from app.storage import search_index, server_search_index
 
 revision = "0008_search_fts5"
 down_revision = "0007_audit_log"
@@ -24,7 +24,8 @@ depends_on = None
 
 def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
-        return  # a server project's search index: PostgreSQL full-text search (issue 23, i23search)
+        server_search_index.create(op.get_bind())  # a server project: PostgreSQL full-text search
+        return
     for statement in search_index.create_statements():
         op.execute(statement)
     connection = op.get_bind()
@@ -34,6 +35,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
+        for statement in server_search_index.drop_statements():
+            op.execute(statement)
         return
     for statement in search_index.drop_statements():
         op.execute(statement)

@@ -9,15 +9,21 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.domain.errors import SearchError
-from app.storage import search_index
+from app.storage import search_index, server_schema, server_search_index
 from app.storage.models import Code, Coding, Document, Memo
 
 
 def rebuild_search_index(session: Session, progress: Callable[[int, int], None]) -> tuple[int, int]:
     """Drop and recreate the FTS5 index and its triggers, index every turn and memo; (documents, memos)."""
     connection = session.connection()
-    if connection.dialect.name != "sqlite":  # a server's search index: issue 23 (i23search)
-        return 0, 0
+    if connection.dialect.name == "postgresql":  # a server project's tsvector index
+        # Made again as the database's owner (the lab's team role), as the migration made it, so that every
+        # coder can still write it afterwards.
+        server_schema._act_as_database_owner(connection)
+        for statement in [*server_search_index.drop_statements(), *server_search_index.create_statements()]:
+            connection.exec_driver_sql(statement)
+        documents = server_search_index.fill(connection, progress)
+        return documents, session.scalar(select(func.count()).select_from(Memo)) or 0
     try:
         for statement in search_index.drop_statements():
             connection.exec_driver_sql(statement)

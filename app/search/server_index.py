@@ -1,0 +1,143 @@
+"""Searching a server project's index (app/storage/server_search_index.py): the same totals, hits and offsets.
+
+The PostgreSQL counterpart of index.py, returning the same IndexResults. Hits are turns by id (the order they
+were written, as the file project's index keeps them), then memos. Totals are exact counts. PostgreSQL's
+ts_headline counts bytes and words its own way, so match offsets are found in Python (hit_marks.py), exactly
+where FTS5's highlight() puts them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+from sqlalchemy.orm import Session
+
+from app.domain.errors import SearchError
+from app.search.hit_marks import Marker
+from app.search.index import (
+    MEMO_KIND,
+    MEMOS,
+    TURNS,
+    Filters,
+    IndexHit,
+    IndexResults,
+    SearchIndexDamaged,
+    filter_conditions,
+)
+from app.search.query_language import Node, parse
+from app.search.tsquery import Compiler
+
+
+def search(session: Session, text: str, filters: Filters, limit: int | None) -> IndexResults:
+    """Every statement of the search goes in one pipeline: one round trip to the server, whatever the query."""
+    connection = session.connection().connection.driver_connection
+    tree = parse(text)
+    kinds = filters.kinds
+    wants_turns = kinds is None or bool(kinds - {MEMO_KIND})
+    wants_memos = (kinds is None or MEMO_KIND in kinds) and filters.document_ids is None
+    targets = [target for target, wanted in ((TURNS, wants_turns), (MEMOS, wants_memos)) if wanted]
+    try:
+        plans = [_Plan(connection, tree, target, filters, limit) for target in targets]
+        with connection.pipeline():
+            for plan in plans:
+                plan.send()
+        total, hits = 0, []
+        for plan in plans:
+            found_total, found = plan.results()
+            total += found_total
+            hits.extend(found if limit is None else found[: max(0, limit - len(hits))])
+    except psycopg.errors.DataError as exc:  # a tsquery PostgreSQL cannot take (should not happen)
+        raise SearchError(f"The query {text!r} could not be run: {exc}") from None
+    except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn) as exc:  # dropped by hand
+        raise SearchIndexDamaged() from exc
+    return IndexResults(total, hits)
+
+
+class _Plan:
+    """The statements of one target (turns or memos): the total (counted by the GIN index alone when nothing else
+    restricts it), the first `limit` hits, and the texts of their documents."""
+
+    def __init__(self, connection: Any, tree: Node, target, filters: Filters, limit: int | None) -> None:
+        self.connection = connection
+        self.target = target
+        table = target.fts_table  # the server's index tables have the FTS5 tables' names
+        self.compiler = Compiler(
+            connection, table, target.columns
+        )  # expands wildcards now, before the pipeline
+        self.marker = Marker(tree, self.compiler)
+        compiled = self.compiler.compile(tree)
+        condition, params = compiled.as_sql("w")
+        conditions, filter_params = filter_conditions(target, filters, "%s")
+        self.params = params + filter_params
+        source = f"{table} w JOIN {target.base} ON r.id = w.id{target.joins}"
+        where = " AND ".join(f"({part})" for part in (condition, *conditions))
+        lean = not compiled.study and not conditions  # the index alone can count it
+        self.count = f"SELECT count(*) FROM {f'{table} w' if lean else source} WHERE {where}"
+        self.rows = None
+        self.texts = None
+        if limit != 0:
+            ordered = f"FROM {source} WHERE {where} ORDER BY r.id" + (
+                "" if limit is None else f" LIMIT {int(limit)}"
+            )
+            self.rows = f"SELECT {_select_columns(target)}, d.name, d.perspective, d.kind {ordered}"
+            if target is TURNS:
+                self.texts = f"SELECT id, text FROM documents WHERE id IN (SELECT r.document_id {ordered})"
+        self.cursors: list[Any] = []
+
+    def send(self) -> None:
+        for statement in (self.count, self.rows, self.texts):
+            if statement is not None:
+                cursor = self.connection.cursor()
+                cursor.execute(statement, self.params)
+                self.cursors.append(cursor)
+
+    def results(self) -> tuple[int, list[IndexHit]]:
+        total = self.cursors[0].fetchone()[0]
+        rows = self.cursors[1].fetchall() if self.rows is not None else []
+        texts = dict(self.cursors[2].fetchall()) if self.texts is not None else {}
+        for cursor in self.cursors:
+            cursor.close()
+        return total, [_hit(self.target, row, self.marker, texts) for row in rows]
+
+
+def _select_columns(target) -> str:
+    if target is TURNS:
+        return 'r.id, r.document_id, r.start, r."end", r.speaker, NULL, NULL'
+    return (
+        "r.id, r.document_id, NULL, NULL, (SELECT name FROM coders WHERE id = r.author_id), r.title, r.text"
+    )
+
+
+def _memo_body(title: str | None, text: str | None) -> str:
+    if not title:
+        return text or ""
+    if not text:
+        return title
+    return f"{title}\n{text}"
+
+
+def _hit(target, row: Sequence, marker: Marker, texts: dict[int, str]) -> IndexHit:
+    ident, document_id, start, end, speaker, title, memo_text, name, perspective, kind = row
+    if target is MEMOS:
+        body = _memo_body(title, memo_text)
+        spans = tuple(marker.marks(body, speaker))
+        return IndexHit(
+            MEMO_KIND,
+            document_id,
+            ident,
+            0,
+            len(body),
+            speaker,
+            perspective,
+            MEMO_KIND,
+            body,
+            spans,
+            name or "",
+        )
+    body = texts[document_id][start:end]
+    matches = tuple((start + s, start + e) for s, e in marker.marks(body, speaker))
+    return IndexHit(
+        "turn", document_id, None, start, end, speaker, perspective, kind or "other", body, matches, name
+    )

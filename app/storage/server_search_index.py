@@ -1,0 +1,227 @@
+"""The full-text index of a server project: a `simple` tsvector per turn and per memo, kept current by triggers.
+
+The PostgreSQL counterpart of the file project's FTS5 tables (search_index.py), with the same names so that the
+schema comparison ignores both. `search_turns` holds one row a speaker turn (id = turns.id): `words`, the
+tsvector of the turn's text (the slice of its document's text), and `speaker_words`, the speaker's. `search_memos`
+holds one row a memo (id = memos.id): its title and text on separate lines, and its author's name. GIN indexes
+answer the queries (tsquery.py).
+
+Words are split and folded by `rapport_search_words(text)`, a SQL function made from FTS5's own rules
+(app/storage/fts5_words.py) rather than PostgreSQL's parser, so a server project counts exactly the hits a file
+project counts: `café` and `CAFE` are one word, `don't` is two, `1.5` is two. Row triggers on turns, documents,
+memos and coders write the index in the same transaction as the text.
+
+A tsvector keeps a word's first 256 positions and numbers words up to 16,383: a long monologue (a document
+without speaker labels is one turn) would lose phrases. For such a text `long_words` also holds all its words in
+order, one space apart, and its phrases are looked for there. A word of 2 KB or more is not indexed (FTS5 would).
+
+Revision 0008_search_fts5 runs `create(connection)` on PostgreSQL; `drop_statements()` undoes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from app.storage import fts5_words
+
+TURNS_TABLE = "search_turns"
+MEMOS_TABLE = "search_memos"
+WORDS_FUNCTION = "rapport_search_words"
+LONG_WORDS_FUNCTION = "rapport_search_long_words"
+LONGEST_WORD_BYTES = 2046  # tsvector refuses a longer lexeme
+LAST_POSITION = 16383  # tsvector numbers words up to this
+POSITIONS_KEPT = 256  # and keeps this many positions of a word
+
+_TURN_BODY = 'substr({text}, {turn}.start + 1, {turn}."end" - {turn}.start)'
+_MEMO_BODY = (
+    "CASE WHEN coalesce({m}.title, '') = '' THEN coalesce({m}.text, '')"
+    " WHEN coalesce({m}.text, '') = '' THEN {m}.title"
+    " ELSE {m}.title || chr(10) || {m}.text END"
+)
+_MEMO_AUTHOR = "coalesce((SELECT name FROM coders WHERE id = {m}.author_id), '')"
+_SET = "words = excluded.words, long_words = excluded.long_words, speaker_words = excluded.speaker_words"
+# A tsvector literal of one word at one position: 'word':7, quotes doubled and backslashes escaped.
+_LEXEME = r"'''' || replace(replace(word, '\', '\\'), '''', '''''') || ''':' || least(position, {last})"
+TRIGGERS = (
+    ("search_turn_changed", "turns", 'AFTER INSERT OR UPDATE OF id, document_id, start, "end", speaker'),
+    ("search_turn_removed", "turns", "AFTER DELETE"),
+    ("search_text_changed", "documents", "AFTER UPDATE OF text"),
+    ("search_memo_changed", "memos", "AFTER INSERT OR UPDATE OF id, title, text, author_id"),
+    ("search_memo_removed", "memos", "AFTER DELETE"),
+    ("search_author_renamed", "coders", "AFTER UPDATE OF name"),
+)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _numbered_words(body: str) -> str:
+    """A subquery of (word, position): FTS5's words of `body`, folded, numbered from 1 as FTS5 numbers them from 0.
+
+    A word is a run of non-separators; ASCII words are lowered with the C collation (exactly A-Z -> a-z), the
+    others folded by translate() (which drops the characters past the end of its third argument); a word left
+    empty is no word.
+    """
+    fold_from, fold_to = fts5_words.postgres_fold_arguments()
+    pattern = fts5_words.word_pattern()
+    return f"""(
+    SELECT word, row_number() OVER (ORDER BY n) AS position FROM (
+        SELECT CASE WHEN octet_length(m[1]) = length(m[1]) THEN lower(m[1] COLLATE "C")
+                    ELSE translate(m[1], {_literal(fold_from)}, {_literal(fold_to)}) END AS word, n
+        FROM regexp_matches({body}, {_literal(pattern)}, 'g') WITH ORDINALITY AS found(m, n)
+    ) folded WHERE word <> ''
+) numbered"""
+
+
+def words_function() -> str:
+    """`rapport_search_words(text) -> tsvector`: the words with their positions."""
+    return f"""
+CREATE OR REPLACE FUNCTION {WORDS_FUNCTION}(body text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $words$
+SELECT coalesce(string_agg({_LEXEME.format(last=LAST_POSITION)}, ' '), '')::tsvector
+FROM {_numbered_words("body")}
+WHERE octet_length(word) <= {LONGEST_WORD_BYTES}
+$words$"""
+
+
+def long_words_function() -> str:
+    """`rapport_search_long_words(text, tsvector) -> text`: NULL, or for a text whose tsvector lost positions (a
+    word 256 times or more, or a 16,383rd word) all its words in order, one space apart."""
+    lossy = (
+        f"SELECT 1 FROM unnest(words) AS entry WHERE array_length(entry.positions, 1) >= {POSITIONS_KEPT}"
+        f" OR entry.positions[array_length(entry.positions, 1)] >= {LAST_POSITION}"
+    )
+    return f"""
+CREATE OR REPLACE FUNCTION {LONG_WORDS_FUNCTION}(body text, words tsvector) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $words$
+SELECT CASE WHEN length(body) >= 2 * {POSITIONS_KEPT} - 1 AND EXISTS ({lossy})
+    THEN (SELECT string_agg(word, ' ' ORDER BY position) FROM {_numbered_words("body")}) END
+$words$"""
+
+
+def _indexed(body: str) -> str:
+    """A lateral subquery `v` of the body's `words` and `long_words`."""
+    return (
+        f"LATERAL (SELECT words, {LONG_WORDS_FUNCTION}(body, words) AS long_words FROM"
+        f" (SELECT body, {WORDS_FUNCTION}(body) AS words FROM (SELECT {body} AS body) b) w) v"
+    )
+
+
+def _turns_insert(turn: str, where: str) -> str:
+    """INSERT of the index rows of turns (`NEW`, or `t` of turns t) with their documents d, where `where`."""
+    source = "documents d" if turn == "NEW" else "turns t JOIN documents d ON d.id = t.document_id"
+    return (
+        f"INSERT INTO {TURNS_TABLE}(id, words, long_words, speaker_words)"
+        f" SELECT {turn}.id, v.words, v.long_words, {WORDS_FUNCTION}(coalesce({turn}.speaker, ''))"
+        f" FROM {source} CROSS JOIN {_indexed(_TURN_BODY.format(text='d.text', turn=turn))} WHERE {where}"
+    )
+
+
+def _memos_insert(memo: str) -> str:
+    """INSERT of the index rows of memos (`NEW`, or every memo `m`)."""
+    source = "" if memo == "NEW" else "memos m CROSS JOIN "
+    return (
+        f"INSERT INTO {MEMOS_TABLE}(id, words, long_words, speaker_words)"
+        f" SELECT {memo}.id, v.words, v.long_words, {WORDS_FUNCTION}({_MEMO_AUTHOR.format(m=memo)})"
+        f" FROM {source}{_indexed(_MEMO_BODY.format(m=memo))}"
+    )
+
+
+def trigger_function_statements() -> list[str]:
+    def function(name: str, body: str) -> str:
+        return (
+            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$"
+            f" BEGIN {body} RETURN NULL; END $body$"
+        )
+
+    new_text_body = _TURN_BODY.format(text="NEW.text", turn="t")
+    return [
+        function(
+            "search_turn_changed",
+            f"IF TG_OP = 'UPDATE' AND OLD.id <> NEW.id THEN DELETE FROM {TURNS_TABLE} WHERE id = OLD.id;"
+            f" END IF; {_turns_insert('NEW', 'd.id = NEW.document_id')} ON CONFLICT (id) DO UPDATE SET {_SET};",
+        ),
+        function("search_turn_removed", f"DELETE FROM {TURNS_TABLE} WHERE id = OLD.id;"),
+        function(
+            "search_text_changed",
+            f"UPDATE {TURNS_TABLE} s SET words = v.words, long_words = v.long_words"
+            f" FROM turns t CROSS JOIN {_indexed(new_text_body)} WHERE t.document_id = NEW.id AND s.id = t.id;",
+        ),
+        function(
+            "search_memo_changed",
+            f"IF TG_OP = 'UPDATE' AND OLD.id <> NEW.id THEN DELETE FROM {MEMOS_TABLE} WHERE id = OLD.id;"
+            f" END IF; {_memos_insert('NEW')} ON CONFLICT (id) DO UPDATE SET {_SET};",
+        ),
+        function("search_memo_removed", f"DELETE FROM {MEMOS_TABLE} WHERE id = OLD.id;"),
+        function(
+            "search_author_renamed",
+            f"UPDATE {MEMOS_TABLE} s SET speaker_words = {WORDS_FUNCTION}(coalesce(NEW.name, ''))"
+            f" FROM memos m WHERE m.author_id = NEW.id AND s.id = m.id;",
+        ),
+    ]
+
+
+def table_statements() -> list[str]:
+    return [
+        f"CREATE TABLE {table} (id bigint PRIMARY KEY, words tsvector NOT NULL, long_words text,"
+        " speaker_words tsvector NOT NULL)"
+        for table in (TURNS_TABLE, MEMOS_TABLE)
+    ] + [
+        f"CREATE INDEX {table}_{column}_gin ON {table} USING gin ({column})"
+        for table in (TURNS_TABLE, MEMOS_TABLE)
+        for column in ("words", "speaker_words")
+    ]
+
+
+def trigger_statements() -> list[str]:
+    return [
+        f"CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"
+        for name, table, when in TRIGGERS
+    ]
+
+
+def create_statements() -> list[str]:
+    return [
+        words_function(),
+        long_words_function(),
+        *table_statements(),
+        *trigger_function_statements(),
+        *trigger_statements(),
+    ]
+
+
+def drop_statements() -> list[str]:
+    return [
+        *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table, _ in TRIGGERS),
+        *(f"DROP FUNCTION IF EXISTS {name}()" for name, _, _ in TRIGGERS),
+        f"DROP TABLE IF EXISTS {TURNS_TABLE}",
+        f"DROP TABLE IF EXISTS {MEMOS_TABLE}",
+        f"DROP FUNCTION IF EXISTS {LONG_WORDS_FUNCTION}(text, tsvector)",
+        f"DROP FUNCTION IF EXISTS {WORDS_FUNCTION}(text)",
+    ]
+
+
+def fill(connection: Any, progress: Callable[[int, int], None] | None = None, batch: int = 20) -> int:
+    """Index every turn (a batch of documents at a time, telling `progress(done, total)`) and every memo.
+
+    `connection` is an SQLAlchemy Connection in a transaction; returns the number of documents."""
+    document_ids = [row[0] for row in connection.exec_driver_sql("SELECT id FROM documents ORDER BY id")]
+    for first in range(0, len(document_ids), batch):
+        chunk = document_ids[first : first + batch]
+        connection.exec_driver_sql(_turns_insert("t", "t.document_id = ANY(%(ids)s)"), {"ids": chunk})
+        if progress is not None:
+            progress(first + len(chunk), len(document_ids))
+    connection.exec_driver_sql(_memos_insert("m"))
+    # Fresh statistics, or the planner guesses how many turns a word is in (a coder who does not own the
+    # tables gets a warning, not an error, and autovacuum does it later).
+    connection.exec_driver_sql(f"ANALYZE {TURNS_TABLE}, {MEMOS_TABLE}")
+    return len(document_ids)
+
+
+def create(connection: Any) -> None:
+    """Make the index, its function and triggers, and index what the project already holds."""
+    for statement in create_statements():
+        connection.exec_driver_sql(statement)
+    fill(connection)

@@ -1,0 +1,178 @@
+"""Search in a server project, through the services: the same results as a file project, an index kept current.
+
+Both projects are made by the same service calls (so their ids agree); the server's index must follow every
+change the services make (corrections, splits, deleting documents, memos, renaming a coder) in the same
+transaction: after them it equals an index rebuilt from scratch, and a search finds exactly what the file finds.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from app.domain.errors import SearchError
+from app.services import search
+from app.services.coding import rename_coder
+from app.services.editing import edit_document_text, split_turn
+from app.services.importing import DocumentMeta, import_text
+from app.services.memos import add_memo, delete_memo, update_memo
+from app.services.project import create_project, open_project
+from app.services.search_upkeep import rebuild_index
+from app.services.study import delete_documents, get_document
+from app.storage.models import Coder
+from tests.server_search_study import TRICKY
+
+QUERIES = [
+    "trust",
+    "café",
+    '"felt understood"',
+    "fath?r",
+    "trust*",
+    "speaker:client trust",
+    "NOT trust",
+    "ella",
+]
+
+
+def build(project) -> None:
+    for name, body in TRICKY:
+        import_text(project, name=name, text=body, meta=DocumentMeta(dyad=name, kind="session", session=1))
+    with project.write() as session:
+        session.add(Coder(name="Ana Lima"))
+    with project.read() as session:
+        author = session.query(Coder.id).filter_by(name="Ana Lima").scalar()
+    add_memo(project, "project", title="Trust memo", text="Ella felt understood. Café.", author_id=author)
+    add_memo(project, "project", title="", text="trust again")
+
+
+def change(project) -> None:
+    first = get_document(project, "X01")
+    edit_document_text(
+        project, first.id, first.text.replace("trust trust", "ella trust").replace("café", "cafe")
+    )
+    split_turn(project, first.id, first.turns[1].start + 20)
+    memos = [row[0] for row in _rows(project, "SELECT id FROM memos ORDER BY id")]
+    update_memo(project, memos[0], text="Trust changed: father")
+    delete_memo(project, memos[1])
+    with project.read() as session:
+        author = session.query(Coder.id).filter_by(name="Ana Lima").scalar()
+    rename_coder(project, author, "Ella Ferreira")
+    delete_documents(project, [get_document(project, "X02").id])
+
+
+def _rows(project, sql: str) -> list[tuple]:
+    with project.read() as session:
+        return [tuple(row) for row in session.execute(text(sql))]
+
+
+def _index(project) -> list[tuple]:
+    return _rows(
+        project,
+        "SELECT 't', id, words::text, speaker_words::text FROM search_turns UNION ALL"
+        " SELECT 'm', id, words::text, speaker_words::text FROM search_memos ORDER BY 1, 2",
+    )
+
+
+def _results(project) -> list[tuple]:
+    found = []
+    for query in QUERIES:
+        result = search.search(project, query, limit=None)
+        found.append((query, result.total, [hit.as_dict() for hit in result.hits]))
+    return found
+
+
+@pytest.fixture
+def pair(tmp_path, pg_url):
+    with create_project(tmp_path / "study.rapport") as on_file, create_project(pg_url) as on_server:
+        assert on_server.is_server
+        yield on_file, on_server
+
+
+def test_a_server_project_searches_as_its_file_twin(pair) -> None:
+    on_file, on_server = pair
+    for project in pair:
+        build(project)
+    assert _results(on_server) == _results(on_file)
+    assert search.search(on_server, "café").total == 3  # X01, X02 (cafe + a combining accent), a memo
+
+
+def test_the_index_follows_every_change_in_the_same_transaction(pair) -> None:
+    on_file, on_server = pair
+    for project in pair:
+        build(project)
+        change(project)
+    assert _results(on_server) == _results(on_file)
+    current = _index(on_server)
+    assert any(kind == "m" and "ella" in speaker for kind, _, _, speaker in current)
+    report = rebuild_index(on_server)
+    assert report.rebuilt and report.indexed_documents == 1
+    assert _index(on_server) == current
+
+
+def test_a_malformed_query_is_refused_on_the_server_too(pg_url) -> None:
+    with create_project(pg_url) as project:
+        with pytest.raises(SearchError, match="unclosed quote"):
+            search.search(project, '"felt')
+        assert search.search(project, "trust").total == 0
+
+
+def test_the_command_line_searches_a_server_project(tmp_path, pg_url) -> None:
+    from tests.cli_runner import rapport
+
+    session = tmp_path / "D01_s1_session.txt"
+    session.write_text(
+        "Therapist: Do you trust her? 😀\nClient: I trusted my mother\nonce. Then I felt judged.\n",
+        encoding="utf-8",
+    )
+    assert rapport("new", pg_url).returncode == 0
+    assert rapport("import", pg_url, session, "--dyad", "D01", "--kind", "session").returncode == 0
+    data = rapport("search", pg_url, 'trust* OR "mother once"', "--json").json()
+    assert data["total"] == 2
+    text = rapport("text", pg_url, "D01_s1_session").stdout
+    words = sorted(text[s:e] for hit in data["hits"] for s, e in hit["matches"])
+    assert words == ["mother\nonce", "trust", "trusted"]
+    assert rapport("add-code", pg_url, "Trust").returncode == 0
+    args = ("search", pg_url, "trust*", "--code", "Trust", "--coder", "Ana", "--scope", "words", "--json")
+    assert rapport(*args).json()["coded"] == 2
+    assert rapport(*args).json()["skipped"] == 2
+    coded = rapport("codings", pg_url, "--code", "Trust", "--json").json()
+    assert sorted(c["text"] for c in coded) == ["trust", "trusted"]
+    assert rapport("reindex", pg_url, "--json").json() == {"documents": 1, "memos": 0}
+    assert rapport("search", pg_url, "judged", "--json").json()["total"] == 1
+    refused = rapport("search", pg_url, '"felt')
+    assert refused.returncode == 1 and "unclosed quote" in refused.stderr
+
+
+def test_a_missing_index_asks_for_a_rebuild_and_the_rebuild_mends_it(pg_url) -> None:
+    with create_project(pg_url) as project:
+        import_text(project, name="D", text="Client: trust me\n", meta=DocumentMeta(kind="session"))
+        with project.write() as session:
+            session.execute(text("DROP TABLE search_turns"))
+        with pytest.raises(SearchError, match="Rebuild index"):
+            search.search(project, "trust")
+        rebuild_index(project)
+        assert search.search(project, "trust").total == 1
+
+
+def test_a_coder_rebuilds_the_index_for_the_whole_team(pg_cluster) -> None:
+    """The lab's database belongs to a team role; a coder's rebuild leaves an index every coder can write."""
+    suffix = uuid.uuid4().hex[:8]
+    team, ana, ben = f"team_{suffix}", f"ana_{suffix}", f"ben_{suffix}"
+    pg_cluster.sql(
+        f"CREATE ROLE {team}; CREATE ROLE {ana} LOGIN IN ROLE {team}; CREATE ROLE {ben} LOGIN IN ROLE {team}"
+    )
+    database = f"lab_{suffix}"
+    pg_cluster.sql(f"CREATE DATABASE {database} OWNER {team}")
+    try:
+        with create_project(pg_cluster.url(database, ana)) as as_ana:
+            import_text(as_ana, name="A", text="Client: trust me\n", meta=DocumentMeta(kind="session"))
+        with open_project(pg_cluster.url(database, ben)) as as_ben:
+            rebuild_index(as_ben)
+            import_text(as_ben, name="B", text="Client: I trust you\n", meta=DocumentMeta(kind="session"))
+        with open_project(pg_cluster.url(database, ana)) as as_ana:
+            import_text(as_ana, name="C", text="Client: trust again\n", meta=DocumentMeta(kind="session"))
+            assert search.search(as_ana, "trust").total == 3
+    finally:
+        pg_cluster.drop_database(pg_cluster.url(database))
