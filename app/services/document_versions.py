@@ -1,0 +1,62 @@
+"""A version per document, so two coders correcting one transcript at once never undo each other's work.
+
+Every change of a document's text or turns moves its version on by one (`moved_on`). Codings and memos do not:
+coding a transcript while another coder corrects it is fine, since the correction moves codings with the text.
+A correction started from a version that is no longer current is refused (`check_version`) with a
+`DocumentChangedElsewhere` that names who corrected it and keeps the text that was not saved.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.domain.errors import DocumentChangedElsewhere, NotFound
+from app.storage.models import Document
+from app.storage.queries import editing as queries
+
+
+def locked(session: Session, document_id: int) -> Document:
+    """The document, read afresh and (on a server) locked until this action commits."""
+    document = queries.locked_document(session, document_id)
+    if document is None:
+        raise NotFound(f"There is no document {document_id} in this project.")
+    return document
+
+
+def check_version(
+    session: Session,
+    document: Document,
+    expected: int | None,
+    *,
+    kept_text: str | None = None,
+    undoing: bool = False,
+) -> None:
+    """Refuse to go on when the document is no longer at the `expected` version (None: no expectation)."""
+    if expected is None or document.version == expected:
+        return
+    who = queries.last_editor(session, document.id) or "Another coder"
+    name = f"“{document.name}”"
+    if undoing:
+        message = (
+            f"{who} changed {name} after your correction, so it cannot be undone without undoing theirs too. "
+            "Nothing was changed; correct the transcript again by hand if needed."
+        )
+    else:
+        message = (
+            f"{who} corrected {name} while you were editing it, so your corrections were not saved "
+            "(saving them would have undone theirs). Your corrected text is kept: copy it or save it as a memo, "
+            "then reopen the transcript and apply your corrections again."
+        )
+    raise DocumentChangedElsewhere(message, kept_text=kept_text, document_id=document.id)
+
+
+def moved_on(session: Session, document_id: int) -> int:
+    """Record that the document's text or turns changed; returns its new version."""
+    return queries.move_version_on(session, document_id)
+
+
+def current_version(session: Session, document_id: int) -> int:
+    version = queries.document_version(session, document_id)
+    if version is None:
+        raise NotFound(f"There is no document {document_id} in this project.")
+    return version
