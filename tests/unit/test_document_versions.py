@@ -82,7 +82,9 @@ def test_an_undo_after_another_coders_correction_is_refused(project: Project) ->
     doc = make_document(project)
     mine = editing.edit_document_text(project, doc, TEXT.replace("sad", "upset"), expected_version=1)
     alex = coding.ensure_coder(project, "Alex")
-    editing.edit_document_text(project, doc, TEXT.replace("sad", "upset").replace("hard", "tough"), coder_id=alex)
+    editing.edit_document_text(
+        project, doc, TEXT.replace("sad", "upset").replace("hard", "tough"), coder_id=alex
+    )
 
     with pytest.raises(DocumentChangedElsewhere, match="Alex changed “D01 s1” after your correction"):
         editing.restore_document(project, mine.snapshot, expected_version=mine.version)
