@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.domain.errors import DocumentChangedElsewhere, NotFound
+from app.domain.text_edits import diff_edits
 from app.storage.models import Document
 from app.storage.queries import editing as queries
 
@@ -28,11 +29,17 @@ def check_version(
     document: Document,
     expected: int | None,
     *,
+    expected_text_hash: str | None = None,
     kept_text: str | None = None,
     undoing: bool = False,
 ) -> None:
-    """Refuse to go on when the document is no longer at the `expected` version (None: no expectation)."""
-    if expected is None or document.version == expected:
+    """Refuse to go on when the document is no longer at the `expected` version (None: no expectation).
+
+    An undo or redo expects a text instead (`expected_text_hash`, the text its action left): the coder's own
+    turn tools in between move the version on but leave the text, and are no reason to refuse."""
+    if (expected is None or document.version == expected) and (
+        expected_text_hash is None or document.text_hash == expected_text_hash
+    ):
         return
     who = queries.last_editor(session, document.id) or "Another coder"
     name = f"“{document.name}”"
@@ -60,3 +67,28 @@ def current_version(session: Session, document_id: int) -> int:
     if version is None:
         raise NotFound(f"There is no document {document_id} in this project.")
     return version
+
+
+def unsaved_corrections_memo(loaded_text: str, corrected_text: str) -> str:
+    """A memo's text for corrections that could not be saved: each correction (what the coder changed in the
+    version they loaded), then their whole corrected transcript, so nothing they typed is lost."""
+    edits = diff_edits(loaded_text, corrected_text)
+    lines = ["Corrections that could not be saved because another coder changed the transcript meanwhile:"]
+    for edit in edits[:200]:
+        old = loaded_text[edit.start : edit.end]
+        where = f"near “{_context(loaded_text, edit.start)}”"
+        if old and edit.replacement:
+            lines.append(f"- replace “{old}” with “{edit.replacement}” {where}")
+        elif old:
+            lines.append(f"- delete “{old}” {where}")
+        else:
+            lines.append(f"- insert “{edit.replacement}” {where}")
+    if len(edits) > 200:
+        lines.append(f"- … and {len(edits) - 200} more")
+    lines += ["", "Your whole corrected transcript:", "", corrected_text]
+    return "\n".join(lines)
+
+
+def _context(text: str, position: int, width: int = 30) -> str:
+    start = max(0, position - width)
+    return " ".join(text[start : position + width].split())

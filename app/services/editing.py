@@ -55,7 +55,8 @@ class EditOutcome:
     edits: tuple[TextEdit, ...]
     removed_codings: tuple[RemovedCoding, ...]  # codings whose whole text was deleted: tell the user
     snapshot: DocumentSnapshot
-    version: int = 0  # the document's version after the edit (what its undo expects to find)
+    version: int = 0  # the document's version after the edit
+    text_hash: str = ""  # the hash of the text after the edit (what its undo expects to find)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ def edit_document_text(
     coder_id: int | None = None,
     summary: str = "",
     expected_version: int | None = None,
+    expected_text_hash: str | None = None,
 ) -> EditOutcome:
     """Replace a document's text by a corrected version; the differences become the recorded edits.
 
@@ -128,7 +130,9 @@ def edit_document_text(
         new_text = new_text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     with project.write() as session:
         document = versions.locked(session, document_id)
-        versions.check_version(session, document, expected_version, kept_text=new_text)
+        versions.check_version(
+            session, document, expected_version, expected_text_hash=expected_text_hash, kept_text=new_text
+        )
         edits = diff_edits(document.text, new_text)
         outcome = apply_in_session(session, document_id, edits, coder_id=coder_id, summary=summary)
     project.notify(Change(documents=frozenset({document_id}), codings=frozenset({document_id}), memos=True))
@@ -147,7 +151,7 @@ def apply_in_session(
     except ValueError as exc:
         raise InvalidInput(f"The correction does not fit {document.name}: {exc}.") from exc
     if not edits:
-        return EditOutcome(document_id, (), (), before, document.version)
+        return EditOutcome(document_id, (), (), before, document.version, document.text_hash)
 
     removed = _move_codings(session, before, edits)
     _move_memos(session, before, edits)
@@ -168,7 +172,7 @@ def apply_in_session(
     bump_content_version(session)
     version = versions.moved_on(session, document_id)
     snapshot = DocumentSnapshot(**{**before.__dict__, "history_id": history_id})
-    return EditOutcome(document_id, tuple(edits), tuple(removed), snapshot, version)
+    return EditOutcome(document_id, tuple(edits), tuple(removed), snapshot, version, _hash(new_text))
 
 
 def _move_codings(
@@ -283,19 +287,27 @@ def _short(text: str, limit: int = 40) -> str:
 
 
 def restore_document(
-    project: Project, snapshot: DocumentSnapshot, *, expected_version: int | None = None
-) -> None:
+    project: Project,
+    snapshot: DocumentSnapshot,
+    *,
+    expected_version: int | None = None,
+    expected_text_hash: str | None = None,
+) -> int:
     """Undo: the document's text, turns, codings and memos exactly as the snapshot holds them. With
-    `expected_version` (the version the edit left), refused when another coder changed the document since."""
+    `expected_text_hash` (the text the edit left) or `expected_version`, refused when another coder changed
+    the document since. Returns the document's new version."""
     with project.write() as session:
         document = versions.locked(session, snapshot.document_id)
-        versions.check_version(session, document, expected_version, undoing=True)
-        restore_in_session(session, snapshot)
+        versions.check_version(
+            session, document, expected_version, expected_text_hash=expected_text_hash, undoing=True
+        )
+        version = restore_in_session(session, snapshot)
     doc = frozenset({snapshot.document_id})
     project.notify(Change(documents=doc, codings=doc, memos=True))
+    return version
 
 
-def restore_in_session(session: Session, snapshot: DocumentSnapshot) -> None:
+def restore_in_session(session: Session, snapshot: DocumentSnapshot) -> int:
     _document(session, snapshot.document_id)
     queries.set_document_text(
         session, snapshot.document_id, snapshot.text, snapshot.text_hash, snapshot.modified_at
@@ -307,7 +319,7 @@ def restore_in_session(session: Session, snapshot: DocumentSnapshot) -> None:
     if snapshot.history_id is not None:
         queries.remove_history(session, snapshot.history_id)
     bump_content_version(session)
-    versions.moved_on(session, snapshot.document_id)
+    return versions.moved_on(session, snapshot.document_id)
 
 
 # -- turn structure: split, merge, relabel (no change to the text except for a relabel) ---------------

@@ -87,7 +87,7 @@ def test_an_undo_after_another_coders_correction_is_refused(project: Project) ->
     )
 
     with pytest.raises(DocumentChangedElsewhere, match="Alex changed “D01 s1” after your correction"):
-        editing.restore_document(project, mine.snapshot, expected_version=mine.version)
+        editing.restore_document(project, mine.snapshot, expected_text_hash=mine.text_hash)
     assert "tough" in study.get_document(project, doc).text
 
 
