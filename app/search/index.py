@@ -86,8 +86,16 @@ class IndexResults:
     hits: list[IndexHit]
 
 
+SERVER_SEARCH_MISSING = (
+    "Search in a server project is not available in this version of Rapport yet; search a copy of the project "
+    "in a file meanwhile."
+)
+
+
 def search(session: Session, text: str, filters: Filters, limit: int | None) -> IndexResults:
     """Run the query in the session's transaction (raises SearchError when it is malformed or cannot be run)."""
+    if session.get_bind().dialect.name != "sqlite":  # PostgreSQL full-text search: issue 23 (i23search)
+        raise SearchError(SERVER_SEARCH_MISSING)
     connection = session.connection().connection.driver_connection
     tree = parse(text)
     kinds = filters.kinds

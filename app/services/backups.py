@@ -18,6 +18,7 @@ from pathlib import Path
 
 from app.domain.errors import NotARapportProject, RapportError
 from app.paths import user_data_dir
+from app.services import server_limits
 from app.services.project import Project
 from app.storage import cipher, migrate
 from app.storage.lock import ProjectLock
@@ -55,7 +56,9 @@ def _folder_for(project: Project) -> Path:
 
 
 def make_backup(project: Project, reason: str = "auto", now: datetime | None = None) -> Path:
-    """Copy the project's committed state into its backup folder, then prune old copies."""
+    """Copy the project's committed state into its backup folder, then prune old copies. (A server project
+    is backed up by its administrator: refused.)"""
+    server_limits.refuse_on_server(project, server_limits.BACKUPS)
     when = now or datetime.now()
     folder = _folder_for(project)
     target = folder / f"{project.path.stem}-{when.strftime(_STAMP)}-{reason}.rapport"
@@ -115,7 +118,9 @@ def prune(folder: Path, now: datetime | None = None) -> list[Path]:
 
 def list_backups(project: Project) -> list[BackupInfo]:
     """The project's backups, newest first: its own folder's, and those an older Rapport kept in a folder named
-    by the id alone whose manifest names this file."""
+    by the id alone whose manifest names this file. A server project has none (pg_dump backs it up)."""
+    if project.path is None:
+        return []
     found = {info.path: info for info in _list_folder(_folder_for(project))}
     found.update({info.path: info for info in backups_for_path(project.path)})
     return sorted(found.values(), key=lambda info: (info.created, info.path.name), reverse=True)

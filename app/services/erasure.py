@@ -5,6 +5,8 @@ A dry run (`dry_run=True`) reports what would go and changes nothing. A real era
 with SQLite's secure_delete on, then VACUUMs the file and folds the WAL in, so the erased text is not left in
 free pages; the search index is thrown away (it is rebuilt on the next search). It is recorded in the audit
 log. Backups taken before the erasure still hold the data: they are listed, and `purge_backups` removes them.
+On a server project the tables are rewritten (VACUUM FULL) instead; its pg_dump backups and WAL archive are the
+administrator's to purge, which the report says.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from app.domain.text_edits import TextEdit
 from app.services import audit, backups, editing, search_upkeep
 from app.services.changes import EVERYTHING
 from app.services.project import Project, bump_content_version
+from app.storage import upkeep
 from app.storage.queries import erasure as queries
 from app.storage.queries import lookup
 
@@ -60,7 +63,7 @@ def erase_participant(
     try:
         with project.write() as session:
             if not dry_run:
-                session.connection().exec_driver_sql("PRAGMA secure_delete=ON")
+                upkeep.secure_delete(session)
             report = _erase(session, participant, dry_run)
             if dry_run:
                 raise _DryRun
@@ -68,13 +71,19 @@ def erase_participant(
     except _DryRun:
         pass
     assert report is not None
-    report.backups = [str(info.path) for info in backups.list_backups(project)] + [
-        str(p) for p in sorted(project.path.parent.glob(f"{project.path.stem}.backup-*{project.path.suffix}"))
-    ]
+    report.backups = _backups_holding_it(project)
     if not dry_run:
         _compact(project)
         project.notify(EVERYTHING)
     return report
+
+
+def _backups_holding_it(project: Project) -> list[str]:
+    if project.path is None:  # a server: Rapport keeps no backups of it
+        return [f"the server's own backups (pg_dump, WAL archive) of {project.location}: ask its administrator"]
+    return [str(info.path) for info in backups.list_backups(project)] + [
+        str(p) for p in sorted(project.path.parent.glob(f"{project.path.stem}.backup-*{project.path.suffix}"))
+    ]
 
 
 def _audit_detail(report: ErasureReport) -> dict[str, Any]:
@@ -137,14 +146,7 @@ def _compact(project: Project) -> None:
     """Rebuild the search index (its segments may still hold erased words until merged), then VACUUM (no
     erased bytes left in free pages) and fold the WAL in."""
     search_upkeep.rebuild_index(project)
-    raw = project.engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute("VACUUM")
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        cursor.close()
-    finally:
-        raw.close()
+    upkeep.vacuum(project.engine)
 
 
 def purge_backups(paths: list[str]) -> list[str]:

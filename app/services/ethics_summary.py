@@ -8,15 +8,15 @@ from pathlib import Path
 
 from app import __version__, paths
 from app.formats.ethics_docx import Section, write_ethics_docx
-from app.services import audit, backups, study
+from app.services import audit, backups, ethics_server, study
 from app.services.exchange_files import write_output
-from app.services.project import Project, info
+from app.services.project import Project, ProjectInfo, info
 from app.storage import cipher
 from app.storage.queries import audit as audit_queries
 
 
 def sections(project: Project) -> list[Section]:
-    encrypted = cipher.is_encrypted(project.path)
+    encrypted = project.path is not None and cipher.is_encrypted(project.path)
     facts = info(project)
     backup_list = backups.list_backups(project)
     records = audit.entries(project)
@@ -24,37 +24,10 @@ def sections(project: Project) -> list[Section]:
     with project.read() as session:
         coders = audit_queries.codings_per_coder(session)
     participants = study.list_participants(project)
-    size_mb = project.path.stat().st_size / 1e6
-
-    where = Section(
-        "Where the data lives",
-        [
-            f"The project is one file on this computer: {project.path} ({size_mb:.1f} MB). It holds "
-            f"{facts.documents} documents ({facts.turns} speaker turns) of {facts.dyads} dyads, "
-            f"{facts.participants} participants, {facts.codings} codings and {facts.memos} memos.",
-            "Rapport works offline: it has no account, no cloud service and makes no network connection. "
-            "Nothing leaves the computer unless a researcher exports it; every export is recorded in the audit log.",
-            "The search index is "
-            + (
-                "kept out of the user's cache folder while the project is encrypted (in memory-backed storage, "
-                "removed when Rapport closes)."
-                if encrypted
-                else f"derived data in the user's cache folder ({paths.user_cache_dir() / 'search'}), rebuilt "
-                "from the project whenever needed."
-            ),
-        ],
-    )
-    encryption = Section(
-        "Encryption at rest",
-        [
-            "The project file is encrypted with SQLCipher 4: AES-256 (CBC) with an HMAC-SHA512 on every page; the "
-            "key is derived from a passphrase with PBKDF2-HMAC-SHA512 (256,000 iterations). The passphrase is "
-            "never written to disk by Rapport. Its write-ahead log and its backups are encrypted too."
-            if encrypted
-            else "The project file is NOT encrypted. Encrypt it with `rapport encrypt` (SQLCipher 4, AES-256) "
-            "or keep it on an encrypted disk, as your institution's policy requires."
-        ],
-    )
+    if project.is_server:
+        where, encryption, retention = ethics_server.server_sections(project, facts)
+    else:
+        where, encryption, retention = _file_sections(project, facts, encrypted, backup_list)
     pseudonymisations = [r for r in records if r.action == "pseudonymise"]
     apart = [r for r in pseudonymisations if "map_file" in r.detail]
     pseudonyms = Section(
@@ -96,6 +69,44 @@ def sections(project: Project) -> list[Section]:
             "Erasures, exports and decrypted copies: "
             + "; ".join(f"{r.at} {r.action} by {r.coder} ({_short(r.detail)})" for r in erasures[-30:])
         )
+    return [where, encryption, pseudonyms, who_coded, audit_section, retention]
+
+
+def _file_sections(
+    project: Project, facts: ProjectInfo, encrypted: bool, backup_list: list[backups.BackupInfo]
+) -> tuple[Section, Section, Section]:
+    """Where a project file lives, its encryption, and Rapport's backups of it."""
+    size_mb = project.path.stat().st_size / 1e6
+
+    where = Section(
+        "Where the data lives",
+        [
+            f"The project is one file on this computer: {project.path} ({size_mb:.1f} MB). It holds "
+            f"{facts.documents} documents ({facts.turns} speaker turns) of {facts.dyads} dyads, "
+            f"{facts.participants} participants, {facts.codings} codings and {facts.memos} memos.",
+            "Rapport works offline: it has no account, no cloud service and makes no network connection. "
+            "Nothing leaves the computer unless a researcher exports it; every export is recorded in the audit log.",
+            "The search index is "
+            + (
+                "kept out of the user's cache folder while the project is encrypted (in memory-backed storage, "
+                "removed when Rapport closes)."
+                if encrypted
+                else f"derived data in the user's cache folder ({paths.user_cache_dir() / 'search'}), rebuilt "
+                "from the project whenever needed."
+            ),
+        ],
+    )
+    encryption = Section(
+        "Encryption at rest",
+        [
+            "The project file is encrypted with SQLCipher 4: AES-256 (CBC) with an HMAC-SHA512 on every page; the "
+            "key is derived from a passphrase with PBKDF2-HMAC-SHA512 (256,000 iterations). The passphrase is "
+            "never written to disk by Rapport. Its write-ahead log and its backups are encrypted too."
+            if encrypted
+            else "The project file is NOT encrypted. Encrypt it with `rapport encrypt` (SQLCipher 4, AES-256) "
+            "or keep it on an encrypted disk, as your institution's policy requires."
+        ],
+    )
     retention = Section(
         "Backups and retention",
         [
@@ -106,7 +117,7 @@ def sections(project: Project) -> list[Section]:
             "Erasing a participant lists the backups that still hold their data and can delete them.",
         ],
     )  # fmt: skip
-    return [where, encryption, pseudonyms, who_coded, audit_section, retention]
+    return where, encryption, retention
 
 
 def _short(detail: dict) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from app import paths
 from app.domain.errors import InvalidInput
-from app.services import audit
+from app.services import audit, server_limits
 from app.services import backups as backup_service
 from app.services.project import Project, open_project
 from app.storage import cipher
@@ -70,6 +70,7 @@ def new_passphrase(
 
 def encrypt_project(path: Path | str, passphrase: str, *, coder: str | None = None) -> dict[str, Any]:
     """Encrypt a plain project in place, with its backups; the plain search index is thrown away."""
+    server_limits.refuse_on_server(path, server_limits.ENCRYPTION)
     path = Path(path)
     cipher.check_new_passphrase(passphrase)
     if cipher.is_encrypted(path):
@@ -102,6 +103,7 @@ def encrypt_project(path: Path | str, passphrase: str, *, coder: str | None = No
 
 def decrypt_project(path: Path | str, out: Path | str, *, coder: str | None = None) -> dict[str, Any]:
     """Write a plain copy of an encrypted project to `out` (the project itself stays encrypted)."""
+    server_limits.refuse_on_server(path, server_limits.ENCRYPTION)
     path = Path(path)
     if not cipher.is_encrypted(path):
         raise InvalidInput(f"{path.name} is not encrypted.")
@@ -112,6 +114,7 @@ def decrypt_project(path: Path | str, out: Path | str, *, coder: str | None = No
 
 def write_decrypted_copy(project: Project, out: Path | str, *, coder: str | None = None) -> dict[str, Any]:
     """A plain copy of an open encrypted project (recorded in its audit log first, so the copy shows it)."""
+    server_limits.refuse_on_server(project, server_limits.ENCRYPTION)
     out = Path(out)
     if not cipher.is_encrypted(project.path):
         raise InvalidInput(f"{project.path.name} is not encrypted.")
@@ -147,6 +150,7 @@ def _check_new_file(out: Path) -> None:
 
 def change_passphrase(path: Path | str, new: str, *, coder: str | None = None) -> dict[str, Any]:
     """Re-encrypt a project (and its backups) under a new passphrase; the current one must open it."""
+    server_limits.refuse_on_server(path, server_limits.ENCRYPTION)
     path = Path(path)
     cipher.check_new_passphrase(new)
     if not cipher.is_encrypted(path):

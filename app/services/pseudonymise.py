@@ -17,7 +17,7 @@ from app.domain.text_edits import TextEdit
 from app.services import audit, editing
 from app.services.changes import Change
 from app.services.project import Project
-from app.storage import cipher, pseudonym_map
+from app.storage import cipher, pseudonym_map, upkeep
 from app.storage.queries import editing as queries
 
 CONTEXT_CHARS = 30
@@ -125,7 +125,7 @@ def pseudonymise(
     snapshots, removed = [], []
     with project.write() as session:
         if map_file is not None:  # freed pages are zeroed: the real names do not linger in the file
-            session.connection().exec_driver_sql("PRAGMA secure_delete=ON")
+            upkeep.secure_delete(session)
         for document_id, items in by_document.items():
             edits, shift = [], 0
             for item in items:  # sequential edits: each against the text the previous ones left
@@ -181,10 +181,8 @@ def view_map(map_file: Path, passphrase: str, project: Project | None = None) ->
 
 
 def _fold_wal(project: Project) -> None:
-    raw = project.engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        cursor.close()
-    finally:
-        raw.close()
+    """No real name may linger: in a file's write-ahead log (folded in), or in a server's old row versions."""
+    if project.is_server:
+        upkeep.vacuum(project.engine)
+    else:
+        upkeep.fold_write_ahead_log(project.engine)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.errors import InvalidInput, NotARapportProject, ReadOnlyProject
-from app.services import audit
+from app.services import audit, server_limits
 from app.services.changes import EVERYTHING
 from app.services.project import Project, open_project
 from app.storage import migrate
@@ -77,7 +77,9 @@ def _safe_file_part(name: str) -> str:
 
 
 def send_out_copies(project: Project, coders: list[str], folder: Path) -> list[Path]:
-    """One copy of the project per coder, holding only that coder's codings (blind coding)."""
+    """One copy of the project per coder, holding only that coder's codings (blind coding). A project file's
+    business: on a server the coders work in the project itself."""
+    server_limits.refuse_on_server(project, server_limits.SEND_OUT)
     folder = Path(folder)
     if not folder.is_dir():
         raise InvalidInput(f"The folder {folder} does not exist.")
@@ -146,7 +148,7 @@ def merge_copies(project: Project, copies: list[Path], *, dry_run: bool = False)
     data = []
     for path in copies:
         path = Path(path)
-        if path.resolve() == project.path:
+        if project.path is not None and path.resolve() == project.path:
             raise InvalidInput("A project cannot be merged into itself.")
         try:
             data.append((path, _read_copy(path)))

@@ -48,7 +48,7 @@ class BackupKeeper(QObject):
     def _on_project(self, project) -> None:
         self.last_backup, self.changed_since = None, False
         self._opening = True  # AppContext announces a newly opened project as a change to everything
-        if project is None or project.read_only:
+        if project is None or project.read_only or project.is_server:  # a server is backed up with pg_dump
             self.timer.stop()
             return
         self.backup_now("open")

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from app.services import codebook
 from app.ui.context import AppContext
 from app.ui.icons import app_icon, standard
-from app.ui.recent_projects import recent_projects
+from app.ui.recent_projects import recent_label, recent_projects
 from app.ui.views.transcript_editor import TranscriptEditor
 
 
@@ -81,7 +81,8 @@ class WelcomePage(QWidget):
     def refresh(self) -> None:
         self.recent.clear()
         for path in recent_projects():
-            item = QListWidgetItem(app_icon(), f"{path.stem}   ·   {path.parent}", self.recent)
+            name, where = recent_label(path)
+            item = QListWidgetItem(app_icon(), f"{name}   ·   {where}", self.recent)
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             item.setToolTip(str(path))
         self.recent.setVisible(self.recent.count() > 0)

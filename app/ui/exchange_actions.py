@@ -184,7 +184,9 @@ class ExchangeActions(QObject):
 
     def _folder(self, project: Project) -> Path:
         folder = recent.settings().value(_FOLDER_KEY)
-        return Path(folder) if folder and Path(str(folder)).is_dir() else project.path.parent
+        if folder and Path(str(folder)).is_dir():
+            return Path(folder)
+        return project.path.parent if project.path is not None else Path.home()
 
     def _remember_folder(self, path: Path) -> None:
         recent.settings().setValue(_FOLDER_KEY, str(path.parent))

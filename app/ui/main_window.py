@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import NotARapportProject, RapportError
+from app.domain.errors import NotARapportProject, NotOnServer, RapportError
 from app.paths import fresh_demo_path
-from app.services import backups
-from app.services.project import Project, needs_upgrade, open_project
-from app.ui import coder_choice, protection_actions, study_tree_menu
+from app.services import backups, server_limits
+from app.services.project import Project, is_server_address, needs_upgrade, open_project, redacted_address
+from app.ui import coder_choice, protection_actions, server_projects, study_tree_menu
 from app.ui import recent_projects as recent
 from app.ui.backup_support import BackupKeeper, RestoreBackupDialog, restore_into
 from app.ui.context import AppContext
@@ -63,6 +63,8 @@ class MainWindow(QMainWindow):
         self.dialogs: list[QWidget] = []
         self.demo_task: Task | None = None
         self.open_task: Task | None = None  # opening a project from an older Rapport (upgraded first)
+        self.server_task: Task | None = None  # connecting to a server project, or creating one
+        self.ask_create_server_project = lambda url: server_projects.ask_create_in_empty(self, url)
         self._shown_once = False
         self._layout_restored = False
         self.docks: dict[str, QDockWidget] = {}
@@ -237,7 +239,7 @@ class MainWindow(QMainWindow):
         self.codebook.editor.save()
         self.context.set_project(project)
         if project is not None:
-            recent.add_recent(project.path)
+            recent.add_recent(project.location if project.is_server else project.path)
             coder_choice.choose_on_open(self, project)
             protection_actions.record_open(self.context, project)
             if project.upgraded_from_backup:
@@ -250,7 +252,10 @@ class MainWindow(QMainWindow):
                 )
 
     def open_path(self, path: Path | str) -> bool:
-        """Open a project; the one open now stays open if the new one cannot be opened."""
+        """Open a project (a file, or a server's URL); the one open now stays open if the new one cannot be
+        opened."""
+        if is_server_address(path):
+            return self.open_server_url(str(path))
         path = Path(path)
         if self.context.project is not None and self.context.project.path == path.resolve():
             return True
@@ -284,6 +289,28 @@ class MainWindow(QMainWindow):
 
         self.open_task = run_in_background(self, "Open project", work, self.set_project)
         return self.open_task
+
+    def open_server_url(self, url: str) -> bool:
+        """Connect off the GUI thread; True when the connection started (the project opens when it answers)."""
+        current = self.context.project
+        if current is not None and current.is_server and current.location == redacted_address(url):
+            return True
+        self.codebook.editor.save()
+
+        def done(project: Project | None) -> None:
+            if project is not None:
+                self.set_project(project)
+
+        def failed(error: BaseException) -> None:
+            report_error(self, error, "Open server project")
+
+        self.server_task = server_projects.open_server_project(self, url, done, failed)
+        return True
+
+    def open_server_dialog(self) -> None:
+        dialog = server_projects.ServerProjectDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.open_path(dialog.address())
 
     def open_project_dialog(self) -> None:
         start = str(recent.last_project().parent) if recent.last_project() else str(Path.home())
@@ -336,6 +363,9 @@ class MainWindow(QMainWindow):
         return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def restore_from_backup(self) -> bool:
+        if self.context.project is not None and self.context.project.is_server:
+            report_error(self, NotOnServer(server_limits.BACKUPS), "Restore from backup")
+            return False
         if self.context.project is not None:
             path = self.context.project.path
         else:
@@ -416,6 +446,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(project is not None)
         for action in self.actions.writable_only:
             action.setEnabled(project is not None and not project.read_only)
+        for action in (self.actions.send_out, self.actions.restore_backup):  # a project file's business
+            action.setEnabled(project is None or not project.is_server)
         if (
             project is not None
             and self.study_model.rowCount()
@@ -450,8 +482,8 @@ class MainWindow(QMainWindow):
             return
         suffix = " (read-only)" if project.read_only else ""
         suffix += " · BLIND CODING" if self.context.blind else ""
-        self.setWindowTitle(f"{project.name}{suffix} — Rapport")
-        self.setWindowFilePath(str(project.path))
+        self.setWindowTitle(f"{project.title}{suffix} — Rapport")
+        self.setWindowFilePath("" if project.is_server else str(project.path))
 
     def restore_layout(self) -> None:
         settings = recent.settings()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMenu, QToolBar
 from app.ui.exchange_actions import ExchangeActions
 from app.ui.icons import standard
 from app.ui.protection_actions import ProtectionActions
-from app.ui.recent_projects import clear_recent, recent_projects
+from app.ui.recent_projects import clear_recent, recent_label, recent_projects
 from app.ui.toolbar_actions import steady_copy
 
 if TYPE_CHECKING:
@@ -65,7 +65,11 @@ def build_menus(window: MainWindow) -> SimpleNamespace:
     a.quit = _action(window, "&Quit", window.close, "Quit Rapport", keys.Quit)
     a.quit.setMenuRole(QAction.MenuRole.QuitRole)
     file_menu = bar.addMenu("&File")
-    file_menu.addActions([a.new, a.open])
+    a.open_server = _action(
+        window, "Open &server project…", window.open_server_dialog,
+        "Open a project in a PostgreSQL database your lab shares (postgresql://user@host/database)",
+    )  # fmt: skip
+    file_menu.addActions([a.new, a.open, a.open_server])
     a.recent_menu = file_menu.addMenu("Open &recent")
     a.recent_menu.aboutToShow.connect(lambda: fill_recent_menu(window, a.recent_menu))
     file_menu.addAction(a.demo)
@@ -212,7 +216,8 @@ def fill_recent_menu(window: MainWindow, menu: QMenu) -> None:
     menu.clear()
     paths = recent_projects()
     for number, path in enumerate(paths, start=1):
-        action = menu.addAction(f"&{number % 10}  {path.stem}", lambda p=path: window.open_path(p))
+        name, _where = recent_label(path)
+        action = menu.addAction(f"&{number % 10}  {name}", lambda p=path: window.open_path(p))
         action.setStatusTip(str(path))
         action.setToolTip(str(path))
     if not paths:

@@ -54,6 +54,11 @@ def ask_confirm(parent: QWidget | None, title: str, text: str, detail: str = "")
     return box.clickedButton() is go
 
 
+def _beside(project, name: str) -> Path:
+    """A suggested output file: beside a project file, in the home folder for a server project."""
+    return project.path.with_name(name) if project.path is not None else Path.home() / name
+
+
 # -- opening ------------------------------------------------------------------------------------------
 def ensure_passphrase(parent: QWidget | None, path: Path) -> bool:
     """Before opening `path`: when it is encrypted and no passphrase is known, ask for it (a few tries).
@@ -110,8 +115,9 @@ class ProtectionActions(QObject):
     def update_actions(self) -> None:
         project = self.context.project
         writable = project is not None and not project.read_only
-        encrypted = project is not None and protection.is_encrypted(project.path)
-        self.encrypt.setEnabled(writable and not encrypted)
+        on_file = project is not None and not project.is_server  # a server is protected by its administrator
+        encrypted = on_file and protection.is_encrypted(project.path)
+        self.encrypt.setEnabled(writable and on_file and not encrypted)
         self.change.setEnabled(writable and encrypted)
         self.decrypt.setEnabled(writable and encrypted)
         self.audit.setEnabled(project is not None)
@@ -200,7 +206,7 @@ class ProtectionActions(QObject):
         project = self.context.project
         if project is None:
             return None
-        suggested = project.path.with_name(f"{project.path.stem} ethics summary.docx")
+        suggested = _beside(project, f"{project.name} ethics summary.docx")
         out = ask_save_path(self.window, "Ethics summary", suggested, "Word document (*.docx)")
         if out is None:
             return None

@@ -1,10 +1,16 @@
-"""Recently opened projects and per-project choices, remembered with QSettings between sessions."""
+"""Recently opened projects and per-project choices, remembered with QSettings between sessions.
+
+A recent project is a file (a Path, listed while it exists) or a server project (its URL without any password, a
+str, always listed: whether the server answers is found out by opening it).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+
+from app.services.project import is_server_address, redacted_address, server_title
 
 MAX_RECENT = 10
 RECENT_KEY = "recent/projects"
@@ -15,22 +21,46 @@ def settings() -> QSettings:
     return QSettings()
 
 
-def recent_projects() -> list[Path]:
-    """Recent project files that still exist, newest first."""
+RecentProject = Path | str
+
+
+def recent_projects() -> list[RecentProject]:
+    """Recent projects, newest first: files that still exist, and server addresses."""
     values = settings().value(RECENT_KEY, [], list) or []
-    paths = [Path(str(v)) for v in values if v]
-    return [p for p in paths if p.exists()]
+    entries = [_entry(str(v)) for v in values if v]
+    return [e for e in entries if isinstance(e, str) or e.exists()]
 
 
-def add_recent(path: Path) -> None:
-    path = Path(path).resolve()
-    paths = [p for p in recent_projects() if p.resolve() != path]
-    settings().setValue(RECENT_KEY, [str(p) for p in [path, *paths][:MAX_RECENT]])
+def _entry(value: str | Path) -> RecentProject:
+    if is_server_address(value):
+        return redacted_address(str(value))  # never a password, even from an older list
+    return Path(value)
 
 
-def forget_recent(path: Path) -> None:
-    path = Path(path).resolve()
-    settings().setValue(RECENT_KEY, [str(p) for p in recent_projects() if p.resolve() != path])
+def _same(a: RecentProject, b: RecentProject) -> bool:
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    return a.resolve() == b.resolve()
+
+
+def add_recent(project: Path | str) -> None:
+    entry = _entry(project)
+    if isinstance(entry, Path):
+        entry = entry.resolve()
+    entries = [e for e in recent_projects() if not _same(e, entry)]
+    settings().setValue(RECENT_KEY, [str(e) for e in [entry, *entries][:MAX_RECENT]])
+
+
+def forget_recent(project: Path | str) -> None:
+    entry = _entry(project)
+    settings().setValue(RECENT_KEY, [str(e) for e in recent_projects() if not _same(e, entry)])
+
+
+def recent_label(entry: RecentProject) -> tuple[str, str]:
+    """(name, where) of a recent project: a file's name and folder, or `database on host` and its address."""
+    if isinstance(entry, str):
+        return server_title(entry), entry
+    return entry.stem, str(entry.parent)
 
 
 def clear_recent() -> None:
@@ -38,8 +68,9 @@ def clear_recent() -> None:
 
 
 def last_project() -> Path | None:
-    recent = recent_projects()
-    return recent[0] if recent else None
+    """The project file opened last (server projects have no folder to start a file dialog in)."""
+    files = [e for e in recent_projects() if isinstance(e, Path)]
+    return files[0] if files else None
 
 
 def remembered_coder(project_id: str) -> str | None:

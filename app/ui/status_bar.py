@@ -72,8 +72,8 @@ class StatusBar(QStatusBar):
 
     def refresh(self) -> None:
         project = self.context.project
-        self.project_label.setText(project.name if project else "No project open")
-        self.project_label.setToolTip(str(project.path) if project else "")
+        self.project_label.setText(project.title if project else "No project open")
+        self.project_label.setToolTip(project.location if project else "")
         self.read_only_label.setVisible(bool(project and project.read_only))
         self.refresh_counts()
         self.refresh_coders()

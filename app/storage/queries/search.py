@@ -16,6 +16,8 @@ from app.storage.models import Code, Coding, Document, Memo
 def rebuild_search_index(session: Session, progress: Callable[[int, int], None]) -> tuple[int, int]:
     """Drop and recreate the FTS5 index and its triggers, index every turn and memo; (documents, memos)."""
     connection = session.connection()
+    if connection.dialect.name != "sqlite":  # a server's search index: issue 23 (i23search)
+        return 0, 0
     try:
         for statement in search_index.drop_statements():
             connection.exec_driver_sql(statement)
