@@ -10,7 +10,15 @@ from app.domain.text_edits import TextEdit
 from app.services import coding, editing, study
 from app.services.codebook import add_code
 from app.services.importing import DocumentMeta, import_text
-from app.services.project import Project
+from app.services.project import Project, create_project
+
+@pytest.fixture(params=["file", "server"])
+def project(request, project_path):
+    """The same tests on a project file and on a database of the test PostgreSQL cluster."""
+    target = project_path if request.param == "file" else request.getfixturevalue("pg_url")
+    with create_project(target) as opened:
+        yield opened
+
 
 TEXT = "Client: I felt sad about it.\nTherapist: Tell me more.\nClient: It was hard.\n"
 
