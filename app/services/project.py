@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -11,8 +12,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.domain.errors import NotOnServer, RapportError, ReadOnlyLocation, ReadOnlyProject
+from app.services import live_changes
 from app.services.changes import Change
-from app.storage import migrate, server, server_schema
+from app.storage import migrate, notifications, server, server_schema
 from app.storage.db import make_engine, session_factory, unit_of_work
 from app.storage.failures import explain_storage_failure, location_is_read_only
 from app.storage.lock import ProjectLock
@@ -55,6 +57,7 @@ class Project:
         self.read_only = read_only
         self.upgraded_from_backup = backup  # set when opening upgraded an older file (kept as backup)
         self._local = threading.local()  # .action: the ActionState of this thread's action, if any
+        self.sender_id = uuid.uuid4().hex  # on a server, marks the changes this Project sends to the others
         self._lock: ProjectLock | None = lock
         # Why a read-only project is read-only, for the window's status bar.
         self.read_only_reason = "" if not read_only else self._why_read_only()
@@ -127,6 +130,7 @@ class Project:
             yield state
             if state.session is not None:
                 with storage_failures_explained(self.target):
+                    self._send_to_others(state.session, state.change)
                     state.session.commit()
         except BaseException:
             if state.session is not None:
@@ -157,7 +161,22 @@ class Project:
         if action is not None:
             action.change = action.change | change
             return
+        if self.is_server and not change.is_empty():  # the write is committed: tell the others now
+            with self.write() as session:
+                self._send_to_others(session, change)
         self._broadcast(change)
+
+    def _send_to_others(self, session: Session, change: Change) -> None:
+        """On a server, the change goes to the other coders' windows when (and only if) this commits."""
+        if self.is_server and not change.is_empty():
+            notifications.send(session, live_changes.encode(change, self.sender_id))
+
+    def watch(self, deliver: Listener) -> live_changes.LiveChanges | None:
+        """On a server, start hearing the changes other coders commit (`deliver` runs on a listener thread;
+        stop the returned watcher when done). None for a project file: nobody else writes to it."""
+        if self.url is None:
+            return None
+        return live_changes.LiveChanges(self.url, self.sender_id, deliver).start()
 
     def _broadcast(self, change: Change) -> None:
         for listener in list(self._listeners):

@@ -12,6 +12,7 @@ from app.services.codebook import add_code
 from app.services.importing import DocumentMeta, import_text
 from app.services.project import Project, create_project
 
+
 @pytest.fixture(params=["file", "server"])
 def project(request, project_path):
     """The same tests on a project file and on a database of the test PostgreSQL cluster."""
