@@ -16,6 +16,7 @@ from app.domain.errors import InvalidInput, NotFound
 from app.services import code_sets
 from app.services.changes import Change, codings_change
 from app.services.project import Project
+from app.storage.concurrent_writes import names_in_turn
 from app.storage.models import Code, Coder, Coding, Document, Memo, new_guid, utcnow
 from app.storage.queries import codings as queries
 from app.storage.queries import lookup
@@ -106,6 +107,7 @@ def ensure_coder(project: Project, name: str) -> int:
     if not clean:
         raise InvalidInput("A coder needs a name.")
     with project.write() as session:
+        names_in_turn(session, "coders")  # two coders' windows adding one name at once make one coder
         found = lookup.optional_coder_by_name(session, clean)
         if found is not None:
             return found.id
@@ -154,6 +156,7 @@ def rename_coder(project: Project, coder_id: int, name: str) -> str:
         coder = session.get(Coder, coder_id)
         if coder is None:
             raise NotFound(f"There is no coder {coder_id}.")
+        names_in_turn(session, "coders")
         other = lookup.optional_coder_by_name(session, clean)
         if other is not None and other.id != coder_id:
             raise InvalidInput(f"There is already a coder called {clean!r}; merge the two instead.")

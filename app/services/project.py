@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,7 @@ from app.domain.errors import NotOnServer, RapportError, ReadOnlyLocation, ReadO
 from app.services import live_changes
 from app.services.changes import Change
 from app.storage import migrate, notifications, server, server_schema
+from app.storage.concurrent_writes import is_retryable
 from app.storage.db import make_engine, session_factory, unit_of_work
 from app.storage.failures import explain_storage_failure, location_is_read_only
 from app.storage.lock import ProjectLock
@@ -23,6 +25,9 @@ from app.storage.server import make_server_engine
 from app.storage.server_failures import explain_server_failure
 
 Listener = Callable[[Change], None]
+T = TypeVar("T")
+# On a server, an action the server rolled back because it deadlocked with another coder's is run again.
+ACTION_RETRIES = 3
 
 
 @dataclass
@@ -142,6 +147,20 @@ class Project:
                 state.session.close()
         if not state.change.is_empty():
             self._broadcast(state.change.with_initiator(initiator))
+
+    def run_action(self, work: Callable[[], T], initiator: object = None) -> T:
+        """`work()` as one user action (see `action`). On a server, when the server rolled the action back
+        because it deadlocked with another coder's (or could not serialise it), it runs again from the start in
+        a new transaction, up to ACTION_RETRIES times, before the failure reaches the user."""
+        retries = ACTION_RETRIES if self.is_server and self._action() is None else 0
+        for attempt in range(retries + 1):
+            try:
+                with self.action(initiator):
+                    return work()
+            except Exception as exc:
+                if attempt == retries or not is_retryable(exc):
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _action(self) -> ActionState | None:
         return getattr(self._local, "action", None)
