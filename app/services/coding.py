@@ -7,13 +7,13 @@ GUI's undo does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from app.domain.errors import InvalidInput, NotFound
-from app.services import code_sets
+from app.services import code_sets, document_versions
 from app.services.changes import Change, codings_change
 from app.services.project import Project
 from app.storage.concurrent_writes import names_in_turn
@@ -180,8 +180,17 @@ def set_coder_color(project: Project, coder_id: int, color: str) -> str:
 # -- codings ---------------------------------------------------------------------------------------
 
 
-def add_codings(project: Project, specs: Sequence[CodingSpec], coder_id: int) -> list[CodingRecord]:
+def add_codings(
+    project: Project,
+    specs: Sequence[CodingSpec],
+    coder_id: int,
+    *,
+    seen_versions: Mapping[int, int] | None = None,
+) -> list[CodingRecord]:
     """Apply codes for one coder, in one transaction. Exact duplicates of existing codings are skipped.
+
+    `seen_versions` ({document id: version}) are the versions the positions were read from (the editor's):
+    when another coder corrected one of those documents since, nothing is coded (DocumentChangedElsewhere).
 
     A second value of a marked code set on a passage the coder already gave another value of that set is
     refused (`code_sets.SetValueConflict`); `replace_set_values` replaces the first value instead.
@@ -192,6 +201,7 @@ def add_codings(project: Project, specs: Sequence[CodingSpec], coder_id: int) ->
     with project.write() as session:
         if session.get(Coder, coder_id) is None:
             raise NotFound(f"There is no coder {coder_id}.")
+        document_versions.check_seen_versions(session, seen_versions)
         lengths = queries.document_lengths(session, (s.document_id for s in specs))
         known_codes = queries.existing_ids(session, Code, (s.code_id for s in specs))
         for spec in specs:

@@ -8,6 +8,8 @@ A correction started from a version that is no longer current is refused (`check
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy.orm import Session
 
 from app.domain.errors import DocumentChangedElsewhere, NotFound
@@ -55,6 +57,24 @@ def check_version(
             "then reopen the transcript and apply your corrections again."
         )
     raise DocumentChangedElsewhere(message, kept_text=kept_text, document_id=document.id)
+
+
+def check_seen_versions(session: Session, seen: Mapping[int, int] | None) -> None:
+    """Refuse to code positions read from a version of a document that is no longer current: another coder
+    corrected the transcript meanwhile, so the passage chosen may have moved (nothing is written)."""
+    if not seen:
+        return
+    current = queries.shared_versions(session, list(seen))
+    moved = [doc for doc, version in seen.items() if doc in current and current[doc] != version]
+    if not moved:
+        return
+    document = session.get(Document, moved[0])
+    who = queries.last_editor(session, moved[0]) or "Another coder"
+    raise DocumentChangedElsewhere(
+        f"{who} corrected “{document.name}” a moment ago, so the passage you chose may have moved. Nothing was "
+        "coded: the transcript now shows the corrected text; choose the passage again.",
+        document_id=moved[0],
+    )
 
 
 def moved_on(session: Session, document_id: int) -> int:

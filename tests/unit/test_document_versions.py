@@ -113,3 +113,24 @@ def test_codings_added_by_another_coder_while_editing_follow_the_correction(proj
 
     [moved] = coding.codings_by_ids(project, [added.id])
     assert corrected[moved.start : moved.end] == "hard"
+
+
+def test_coding_positions_read_from_an_older_version_are_refused(project: Project) -> None:
+    doc = make_document(project)
+    code = add_code(project, "Sadness").id
+    bea = coding.ensure_coder(project, "Bea")
+    seen = {doc: version(project, doc)}  # Bea's window shows version 1 and she selects "sad"...
+    alex = coding.ensure_coder(project, "Alex")
+    editing.edit_document_text(project, doc, "Session 1\n" + TEXT, coder_id=alex)  # ...Alex inserts a line
+
+    start = TEXT.index("sad")
+    with pytest.raises(DocumentChangedElsewhere, match="Alex corrected “D01 s1” a moment ago"):
+        coding.add_codings(project, [coding.CodingSpec(doc, code, start, start + 3)], bea, seen_versions=seen)
+    assert coding.codings_for_document(project, doc) == []
+
+    seen = {doc: version(project, doc)}  # her window shows the corrected text: she codes again
+    start = ("Session 1\n" + TEXT).index("sad")
+    [made] = coding.add_codings(
+        project, [coding.CodingSpec(doc, code, start, start + 3)], bea, seen_versions=seen
+    )
+    assert (made.start, made.end) == (start, start + 3)

@@ -118,6 +118,15 @@ def locked_document(session: Session, document_id: int) -> Document | None:
     return session.scalars(statement).first()
 
 
+def shared_versions(session: Session, document_ids: list[int]) -> dict[int, int]:
+    """Versions of these documents, each row share-locked until the transaction ends on a server: a correction
+    under way finishes first, and no correction starts before this transaction commits."""
+    statement = (
+        select(Document.id, Document.version).where(Document.id.in_(document_ids)).with_for_update(read=True)
+    )
+    return {row.id: row.version for row in session.execute(statement)}
+
+
 def document_version(session: Session, document_id: int) -> int | None:
     return session.scalar(select(Document.version).where(Document.id == document_id))
 
