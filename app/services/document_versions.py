@@ -53,8 +53,8 @@ def check_version(
     else:
         message = (
             f"{who} corrected {name} while you were editing it, so your corrections were not saved "
-            "(saving them would have undone theirs). Your corrected text is kept: copy it or save it as a memo, "
-            "then reopen the transcript and apply your corrections again."
+            "(saving them would have undone theirs). Your corrected text is kept: save it as a memo or copy it, "
+            "then apply your corrections again to the transcript as it is now."
         )
     raise DocumentChangedElsewhere(message, kept_text=kept_text, document_id=document.id)
 
