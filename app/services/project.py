@@ -16,7 +16,7 @@ from app.domain.errors import NotOnServer, RapportError, ReadOnlyLocation, ReadO
 from app.services import live_changes
 from app.services.changes import Change
 from app.storage import migrate, notifications, server, server_schema
-from app.storage.concurrent_writes import is_retryable
+from app.storage.concurrent_writes import is_retryable, unique_race
 from app.storage.db import make_engine, session_factory, unit_of_work
 from app.storage.failures import explain_storage_failure, location_is_read_only
 from app.storage.lock import ProjectLock
@@ -150,8 +150,9 @@ class Project:
 
     def run_action(self, work: Callable[[], T], initiator: object = None) -> T:
         """`work()` as one user action (see `action`). On a server, when the server rolled the action back
-        because it deadlocked with another coder's (or could not serialise it), it runs again from the start in
-        a new transaction, up to ACTION_RETRIES times, before the failure reaches the user."""
+        because it deadlocked with another coder's (or could not serialise it, or another coder took the same
+        unique name first), it runs again from the start in a new transaction, up to ACTION_RETRIES times,
+        before the failure reaches the user."""
         retries = ACTION_RETRIES if self.is_server and self._action() is None else 0
         for attempt in range(retries + 1):
             try:
@@ -301,7 +302,7 @@ def storage_failures_explained(path: Path | str) -> Iterator[None]:
 def explain_failure(exc: BaseException, path: Path | str) -> RapportError | None:
     """What a storage failure means for the user (None for anything else: a bug)."""
     if server.is_server_address(path):
-        return explain_server_failure(exc, str(path))
+        return explain_server_failure(exc, str(path)) or unique_race(exc)
     return explain_storage_failure(exc, Path(path))
 
 

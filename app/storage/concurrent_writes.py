@@ -16,10 +16,20 @@ import psycopg
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.domain.errors import RapportError
+
 NAMES_LOCK_CLASS = 7_262_302  # the first key of pg_advisory_xact_lock(int, int): Rapport's names
+UNIQUE_VIOLATION = "23505"
 # PostgreSQL aborts one of two transactions that wait for each other (a deadlock) or, under serializable
-# isolation, that cannot both stand. Running the loser again, from the start, is the documented remedy.
-RETRYABLE_STATES = frozenset({"40001", "40P01"})
+# isolation, that cannot both stand: running the loser again, from the start, is the documented remedy. So for a
+# unique name another coder's transaction took first: run again, the action finds their row and uses it (or
+# says clearly that the name is taken).
+RETRYABLE_STATES = frozenset({"40001", "40P01", UNIQUE_VIOLATION})
+# What a researcher calls the rows whose unique names or numbers two coders may add at the same moment.
+_NOUNS = {
+    "codes": "code", "coders": "coder", "dyads": "dyad", "documents": "document", "sessions": "session",
+    "participants": "participant", "codings": "coding", "code_sets": "code set", "attribute_definitions": "attribute",
+}  # fmt: skip
 
 
 def names_in_turn(session: Session, kind: str) -> None:
@@ -30,9 +40,7 @@ def names_in_turn(session: Session, kind: str) -> None:
     session.execute(text("SELECT pg_advisory_xact_lock(:cls, :key)"), {"cls": NAMES_LOCK_CLASS, "key": key})
 
 
-def is_retryable(exc: BaseException) -> bool:
-    """True when `exc` (or what caused it) is a deadlock or serialization failure the server rolled back: the
-    same action, run again in a new transaction, will normally succeed."""
+def _psycopg_errors(exc: BaseException):
     seen: set[int] = set()
     todo: list[BaseException | None] = [exc]
     while todo:
@@ -40,7 +48,25 @@ def is_retryable(exc: BaseException) -> bool:
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, psycopg.Error) and current.sqlstate in RETRYABLE_STATES:
-            return True
+        if isinstance(current, psycopg.Error):
+            yield current
         todo += [getattr(current, "orig", None), current.__cause__, current.__context__]
-    return False
+
+
+def unique_race(exc: BaseException) -> RapportError | None:
+    """On a server, a unique name or number another coder's transaction took first: what to tell the user."""
+    for error in _psycopg_errors(exc):
+        if error.sqlstate == UNIQUE_VIOLATION:
+            noun = _NOUNS.get(error.diag.table_name or "", "item")
+            return RapportError(
+                f"Another coder added the same {noun} at the same moment, so this was not saved and nothing "
+                "was changed. The project now shows theirs; try again if you still need it."
+            )
+    return None
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True when `exc` (or what caused it) is a deadlock, a serialization failure or a unique value taken by
+    another transaction at the same moment: the same action, run again in a new transaction, will normally
+    succeed or be refused with a clear message."""
+    return any(error.sqlstate in RETRYABLE_STATES for error in _psycopg_errors(exc))

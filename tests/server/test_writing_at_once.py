@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import text
 
-from app.domain.errors import InvalidInput
+from app.domain.errors import InvalidInput, RapportError
 from app.services import coding, memos
 from app.services.codebook import add_code, list_codes
 from app.services.importing import DocumentMeta, import_text
@@ -124,3 +124,32 @@ def test_an_action_rolled_back_for_a_deadlock_runs_again(server_project) -> None
 
     assert results == [None, None]  # both actions landed; nobody was told to try again
     assert len(attempts) == 3  # the one the server chose as the deadlock's victim ran twice
+
+
+def test_a_new_dyad_imported_by_several_coders_at_once(server_project) -> None:
+    """Each import creates its dyad unless it exists: all but one find the name taken at commit. Through a user
+    action they run again and use it; a bare service call (the CLI) is told clearly, never with a traceback."""
+    url, project, _document, _code = server_project
+    projects = [open_project(url) for _ in range(CODERS)]
+
+    def importing(number: int, opened: Project, dyad: str, through_action: bool):
+        meta = DocumentMeta(dyad=dyad, session=1, perspective="client", kind="session")
+        work = lambda: import_text(opened, name=f"{dyad} coder {number}", text=LINE, meta=meta)  # noqa: E731
+        return opened.run_action(work) if through_action else work()
+
+    try:
+        in_actions = run_at_once(
+            [lambda n=n, p=p: importing(n, p, "D09", True) for n, p in enumerate(projects)]
+        )
+        bare = run_at_once([lambda n=n, p=p: importing(n, p, "D10", False) for n, p in enumerate(projects)])
+    finally:
+        for opened in projects:
+            opened.close()
+
+    assert not [r for r in in_actions if isinstance(r, Exception)], in_actions
+    told = [r for r in bare if isinstance(r, Exception)]
+    assert all(isinstance(r, RapportError) for r in told), told
+    assert all("Another coder added the same dyad at the same moment" in str(r) for r in told)
+    facts = info(project)
+    assert facts.dyads == 3  # D01, D09 and D10, once each
+    assert facts.documents == 1 + CODERS + (CODERS - len(told))
