@@ -99,8 +99,10 @@ class LiveChanges:
     def wait_until_listening(self, timeout: float = 10.0) -> bool:
         return self.listener.wait_until_listening(timeout)
 
-    def stop(self) -> None:
-        self.listener.stop()
+    def stop(self, timeout: float = 1.0) -> None:
+        """Stop listening; waits at most `timeout` (a thread still connecting to a server that does not answer
+        ends by itself, unheard, once libpq gives up)."""
+        self.listener.stop(timeout)
 
     def _received(self, payload: str) -> None:
         sender, change = decode(payload)
