@@ -2,8 +2,9 @@
 
 Starts a throwaway PostgreSQL cluster (tests/pg_cluster.py), makes a small study in one database and opens it
 twice: coder A codes, coder B's Project watches. Measured in one run:
-- `delivery_ms`: from the end of A's commit to B's listener handing over the Change (median and worst of
-  `--actions` single-coding actions). The issue's promise is 2 s: `delivery_ratio_to_goal` = worst / 2000 ms.
+- `delivery_ms`: from the start of A's action (one coding) to B's listener handing over its Change: the coding
+  action itself, its commit and the delivery (median and worst of `--actions` actions). The issue's promise is
+  2 s: `delivery_ratio_to_goal` = worst / 2000 ms.
 - `notify_cost`: the median time of one coding action with its change sent by pg_notify, as a ratio to the same
   action with sending switched off (alternating rounds, so a busy machine slows both alike).
 
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
                 began = code_line(index, 0)
                 committed = time.perf_counter()
                 arrived, _change = heard.get(timeout=10)
-                delays.append((arrived - committed) * 1000)
+                delays.append((arrived - began) * 1000)
                 with_notify.append(committed - began)
                 send = coder_a._send_to_others
                 coder_a._send_to_others = lambda session, change: None  # the same action, nothing sent
