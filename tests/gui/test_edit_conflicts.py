@@ -77,3 +77,22 @@ def test_undo_of_a_correction_another_coder_built_on_is_refused(workspace, qtbot
 
     assert failures and "Alex changed “D01 session 3” after your correction" in str(failures[0])
     assert study.get_document(w.context.project, w.doc).text == mine + "Alex's note.\n"
+
+
+def test_a_long_correction_saved_in_the_background_meets_the_conflict_too(
+    workspace, qtbot, monkeypatch
+) -> None:
+    from app.ui.views import edit_mode as edit_mode_module
+
+    monkeypatch.setattr(edit_mode_module, "BACKGROUND_FROM_CHARS", 0)  # every transcript counts as long
+    w = workspace
+    alexs = start_conflict(w, qtbot)
+    mode = w.editor.edit_mode
+    mode.ask_conflict_choice = lambda error: edit_conflicts.KEEP_AS_MEMO
+    mode.toggle_action.trigger()
+    assert mode.saving  # on a worker thread; the refusal comes back to the GUI thread
+    qtbot.waitUntil(lambda: not mode.saving, timeout=20_000)
+
+    assert not mode.active and study.get_document(w.context.project, w.doc).text == alexs
+    [memo] = memos.list_memos(w.context.project, "document", w.doc)
+    assert TEXT.replace("Honestly", "Honestly very") in memo.text
