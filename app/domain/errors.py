@@ -100,6 +100,16 @@ class WrongPassphrase(RapportError):
     """The passphrase given does not open the encrypted project."""
 
 
+class DocumentChangedElsewhere(RapportError):
+    """Another coder corrected a transcript (its version moved) while this one was editing it. Nothing was
+    saved; `kept_text` holds the text this coder wanted to save (None when there was none, e.g. an undo)."""
+
+    def __init__(self, message: str, *, kept_text: str | None = None, document_id: int | None = None) -> None:
+        super().__init__(message)
+        self.kept_text = kept_text
+        self.document_id = document_id
+
+
 class ServerUnavailable(StorageUnavailable):
     """The PostgreSQL server of a server project does not answer, or cannot serve us now."""
 

@@ -18,6 +18,7 @@ from app.domain.names import normalise_name
 from app.paths import resources_dir
 from app.services.changes import Change
 from app.services.project import Project
+from app.storage.concurrent_writes import names_in_turn
 from app.storage.models import Code, Coding, Memo, SetMember, new_guid
 from app.storage.queries import codebook as queries
 
@@ -170,6 +171,7 @@ def add_code(
     with project.write() as session:
         if parent is not None and session.get(Code, parent) is None:
             raise NotFound(f"There is no parent code {parent}.")
+        names_in_turn(session, "codes")  # two coders adding one name at once: the second is told
         if queries.sibling_named(session, parent, clean) is not None:
             where = "at the top level" if parent is None else "under that code"
             raise InvalidInput(f"A code called {clean!r} already exists {where}.")
@@ -203,6 +205,7 @@ def update_code(project: Project, code_id: int, **values: Any) -> CodeData:
         before = _data({c: getattr(code, c) for c in queries.CODE_COLUMNS})
         if "name" in values:
             values["name"] = _clean_name(values["name"])
+            names_in_turn(session, "codes")
             if queries.sibling_named(session, code.parent_id, values["name"], exclude=code_id) is not None:
                 raise InvalidInput(f"A sibling code is already called {values['name']!r}.")
         if "color" in values:

@@ -7,15 +7,16 @@ GUI's undo does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from app.domain.errors import InvalidInput, NotFound
-from app.services import code_sets
+from app.services import code_sets, document_versions
 from app.services.changes import Change, codings_change
 from app.services.project import Project
+from app.storage.concurrent_writes import names_in_turn
 from app.storage.models import Code, Coder, Coding, Document, Memo, new_guid, utcnow
 from app.storage.queries import codings as queries
 from app.storage.queries import lookup
@@ -106,6 +107,7 @@ def ensure_coder(project: Project, name: str) -> int:
     if not clean:
         raise InvalidInput("A coder needs a name.")
     with project.write() as session:
+        names_in_turn(session, "coders")  # two coders' windows adding one name at once make one coder
         found = lookup.optional_coder_by_name(session, clean)
         if found is not None:
             return found.id
@@ -154,6 +156,7 @@ def rename_coder(project: Project, coder_id: int, name: str) -> str:
         coder = session.get(Coder, coder_id)
         if coder is None:
             raise NotFound(f"There is no coder {coder_id}.")
+        names_in_turn(session, "coders")
         other = lookup.optional_coder_by_name(session, clean)
         if other is not None and other.id != coder_id:
             raise InvalidInput(f"There is already a coder called {clean!r}; merge the two instead.")
@@ -177,8 +180,17 @@ def set_coder_color(project: Project, coder_id: int, color: str) -> str:
 # -- codings ---------------------------------------------------------------------------------------
 
 
-def add_codings(project: Project, specs: Sequence[CodingSpec], coder_id: int) -> list[CodingRecord]:
+def add_codings(
+    project: Project,
+    specs: Sequence[CodingSpec],
+    coder_id: int,
+    *,
+    seen_versions: Mapping[int, int] | None = None,
+) -> list[CodingRecord]:
     """Apply codes for one coder, in one transaction. Exact duplicates of existing codings are skipped.
+
+    `seen_versions` ({document id: version}) are the versions the positions were read from (the editor's):
+    when another coder corrected one of those documents since, nothing is coded (DocumentChangedElsewhere).
 
     A second value of a marked code set on a passage the coder already gave another value of that set is
     refused (`code_sets.SetValueConflict`); `replace_set_values` replaces the first value instead.
@@ -189,6 +201,7 @@ def add_codings(project: Project, specs: Sequence[CodingSpec], coder_id: int) ->
     with project.write() as session:
         if session.get(Coder, coder_id) is None:
             raise NotFound(f"There is no coder {coder_id}.")
+        document_versions.check_seen_versions(session, seen_versions)
         lengths = queries.document_lengths(session, (s.document_id for s in specs))
         known_codes = queries.existing_ids(session, Code, (s.code_id for s in specs))
         for spec in specs:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.text_edits import TextEdit, apply_edits, diff_edits, map_spans, map_tiling
 from app.domain.transcript import find_video_markers, parse_transcript, split_label
+from app.services import document_versions as versions
 from app.services.changes import Change
 from app.services.project import Project, bump_content_version
 from app.storage.models import Document, utcnow
@@ -54,6 +55,8 @@ class EditOutcome:
     edits: tuple[TextEdit, ...]
     removed_codings: tuple[RemovedCoding, ...]  # codings whose whole text was deleted: tell the user
     snapshot: DocumentSnapshot
+    version: int = 0  # the document's version after the edit
+    text_hash: str = ""  # the hash of the text after the edit (what its undo expects to find)
 
 
 @dataclass(frozen=True)
@@ -96,26 +99,44 @@ def apply_text_edits(
     *,
     coder_id: int | None = None,
     summary: str = "",
+    expected_version: int | None = None,
 ) -> EditOutcome:
-    """Apply edits (each against the text the previous ones left) as one action, moving everything anchored."""
+    """Apply edits (each against the text the previous ones left) as one action, moving everything anchored.
+    With `expected_version`, refused (DocumentChangedElsewhere) when the document moved past it meanwhile."""
     edits = tuple(edits)
     with project.write() as session:
+        versions.check_version(session, versions.locked(session, document_id), expected_version)
         outcome = apply_in_session(session, document_id, edits, coder_id=coder_id, summary=summary)
     project.notify(Change(documents=frozenset({document_id}), codings=frozenset({document_id}), memos=True))
     return outcome
 
 
 def edit_document_text(
-    project: Project, document_id: int, new_text: str, *, coder_id: int | None = None, summary: str = ""
+    project: Project,
+    document_id: int,
+    new_text: str,
+    *,
+    coder_id: int | None = None,
+    summary: str = "",
+    expected_version: int | None = None,
+    expected_text_hash: str | None = None,
 ) -> EditOutcome:
-    """Replace a document's text by a corrected version; the differences become the recorded edits."""
-    with project.read() as session:
-        old_text = _document(session, document_id).text
+    """Replace a document's text by a corrected version; the differences become the recorded edits.
+
+    `expected_version` is the version the corrected text was made from (the editor's): when another coder
+    changed the document since, nothing is saved and `DocumentChangedElsewhere` keeps `new_text` for the user.
+    The differences are taken against the text in the same transaction, so no concurrent correction is undone."""
     if "\r" in new_text or new_text.startswith("\ufeff"):
         new_text = new_text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return apply_text_edits(
-        project, document_id, diff_edits(old_text, new_text), coder_id=coder_id, summary=summary
-    )
+    with project.write() as session:
+        document = versions.locked(session, document_id)
+        versions.check_version(
+            session, document, expected_version, expected_text_hash=expected_text_hash, kept_text=new_text
+        )
+        edits = diff_edits(document.text, new_text)
+        outcome = apply_in_session(session, document_id, edits, coder_id=coder_id, summary=summary)
+    project.notify(Change(documents=frozenset({document_id}), codings=frozenset({document_id}), memos=True))
+    return outcome
 
 
 def apply_in_session(
@@ -130,7 +151,7 @@ def apply_in_session(
     except ValueError as exc:
         raise InvalidInput(f"The correction does not fit {document.name}: {exc}.") from exc
     if not edits:
-        return EditOutcome(document_id, (), (), before)
+        return EditOutcome(document_id, (), (), before, document.version, document.text_hash)
 
     removed = _move_codings(session, before, edits)
     _move_memos(session, before, edits)
@@ -149,8 +170,9 @@ def apply_in_session(
         },
     )
     bump_content_version(session)
+    version = versions.moved_on(session, document_id)
     snapshot = DocumentSnapshot(**{**before.__dict__, "history_id": history_id})
-    return EditOutcome(document_id, tuple(edits), tuple(removed), snapshot)
+    return EditOutcome(document_id, tuple(edits), tuple(removed), snapshot, version, _hash(new_text))
 
 
 def _move_codings(
@@ -264,15 +286,28 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def restore_document(project: Project, snapshot: DocumentSnapshot) -> None:
-    """Undo: the document's text, turns, codings and memos exactly as the snapshot holds them."""
+def restore_document(
+    project: Project,
+    snapshot: DocumentSnapshot,
+    *,
+    expected_version: int | None = None,
+    expected_text_hash: str | None = None,
+) -> int:
+    """Undo: the document's text, turns, codings and memos exactly as the snapshot holds them. With
+    `expected_text_hash` (the text the edit left) or `expected_version`, refused when another coder changed
+    the document since. Returns the document's new version."""
     with project.write() as session:
-        restore_in_session(session, snapshot)
+        document = versions.locked(session, snapshot.document_id)
+        versions.check_version(
+            session, document, expected_version, expected_text_hash=expected_text_hash, undoing=True
+        )
+        version = restore_in_session(session, snapshot)
     doc = frozenset({snapshot.document_id})
     project.notify(Change(documents=doc, codings=doc, memos=True))
+    return version
 
 
-def restore_in_session(session: Session, snapshot: DocumentSnapshot) -> None:
+def restore_in_session(session: Session, snapshot: DocumentSnapshot) -> int:
     _document(session, snapshot.document_id)
     queries.set_document_text(
         session, snapshot.document_id, snapshot.text, snapshot.text_hash, snapshot.modified_at
@@ -284,24 +319,32 @@ def restore_in_session(session: Session, snapshot: DocumentSnapshot) -> None:
     if snapshot.history_id is not None:
         queries.remove_history(session, snapshot.history_id)
     bump_content_version(session)
+    return versions.moved_on(session, snapshot.document_id)
 
 
 # -- turn structure: split, merge, relabel (no change to the text except for a relabel) ---------------
 
 
 def _turn_change(
-    project: Project, document_id: int, change, summary: str, coder_id: int | None
+    project: Project,
+    document_id: int,
+    change,
+    summary: str,
+    coder_id: int | None,
+    expected_version: int | None = None,
 ) -> DocumentSnapshot:
     """Rewrite a document's turns with `change(rows, text)`; rows without an "id" are new turns. The change is
     recorded in the document's history and the content version moves on (so the search index follows)."""
     with project.write() as session:
-        document = _document(session, document_id)
+        document = versions.locked(session, document_id)
+        versions.check_version(session, document, expected_version)
         before = _snapshot(session, document)
         rows = [dict(t) for t in before.turns]
         change(rows, document.text)
         queries.replace_turns(session, document_id, rows)
         history_id = _record(session, document_id, coder_id, summary)
         bump_content_version(session)
+        versions.moved_on(session, document_id)
     project.notify(Change(documents=frozenset({document_id})))
     return DocumentSnapshot(**{**before.__dict__, "history_id": history_id})
 
@@ -321,7 +364,12 @@ def _record(session: Session, document_id: int, coder_id: int | None, summary: s
 
 
 def split_turn(
-    project: Project, document_id: int, position: int, *, coder_id: int | None = None
+    project: Project,
+    document_id: int,
+    position: int,
+    *,
+    coder_id: int | None = None,
+    expected_version: int | None = None,
 ) -> DocumentSnapshot:
     """Split the turn containing `position` there; the new turn reads its own speaker label if it has one."""
 
@@ -336,11 +384,18 @@ def split_turn(
                 return
         raise InvalidInput("Place the cursor inside a turn, not at its edge, to split it.")
 
-    return _turn_change(project, document_id, change, f"Split a turn at {position}", coder_id)
+    return _turn_change(
+        project, document_id, change, f"Split a turn at {position}", coder_id, expected_version
+    )
 
 
 def merge_turn_with_next(
-    project: Project, document_id: int, turn_start: int, *, coder_id: int | None = None
+    project: Project,
+    document_id: int,
+    turn_start: int,
+    *,
+    coder_id: int | None = None,
+    expected_version: int | None = None,
 ) -> DocumentSnapshot:
     """Merge the turn starting at `turn_start` with the one after it (the first turn's speaker stays)."""
 
@@ -354,7 +409,12 @@ def merge_turn_with_next(
         raise InvalidInput("That turn has no following turn to merge with.")
 
     return _turn_change(
-        project, document_id, change, f"Merged the turn at {turn_start} with the next", coder_id
+        project,
+        document_id,
+        change,
+        f"Merged the turn at {turn_start} with the next",
+        coder_id,
+        expected_version,
     )
 
 
@@ -365,11 +425,18 @@ def restore_turns(project: Project, snapshot: DocumentSnapshot) -> None:
         if snapshot.history_id is not None:
             queries.remove_history(session, snapshot.history_id)
         bump_content_version(session)
+        versions.moved_on(session, snapshot.document_id)
     project.notify(Change(documents=frozenset({snapshot.document_id})))
 
 
 def relabel_speaker(
-    project: Project, document_id: int, turn_start: int, new_label: str, *, coder_id: int | None = None
+    project: Project,
+    document_id: int,
+    turn_start: int,
+    new_label: str,
+    *,
+    coder_id: int | None = None,
+    expected_version: int | None = None,
 ) -> EditOutcome:
     """Change a turn's speaker. When the label is written in the text (`Client:`), the text changes too."""
     label = " ".join(new_label.split())
@@ -390,6 +457,7 @@ def relabel_speaker(
             edits.append(TextEdit(turn["start"] + offset, turn["start"] + offset + len(old), label))
     summary = f"Speaker “{old or '—'}” → “{label}”"
     with project.write() as session:
+        versions.check_version(session, versions.locked(session, document_id), expected_version)
         outcome = apply_in_session(session, document_id, edits, coder_id=coder_id, summary=summary)
         rows = [dict(t) for t in queries.turns(session, document_id)]
         for row in rows:
@@ -398,13 +466,14 @@ def relabel_speaker(
         queries.replace_turns(session, document_id, rows)
         if not edits:  # only the turn changed: record it here (apply_in_session records text edits)
             history_id = _record(session, document_id, coder_id, summary)
+            bump_content_version(session)
             outcome = EditOutcome(
                 document_id,
                 (),
                 (),
                 DocumentSnapshot(**{**outcome.snapshot.__dict__, "history_id": history_id}),
+                versions.moved_on(session, document_id),
             )
-            bump_content_version(session)
     project.notify(Change(documents=frozenset({document_id}), codings=frozenset({document_id})))
     return outcome
 

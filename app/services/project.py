@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from app.domain.errors import NotOnServer, RapportError, ReadOnlyLocation, ReadOnlyProject
+from app.services import live_changes
 from app.services.changes import Change
-from app.storage import migrate, server, server_schema
+from app.storage import migrate, notifications, server, server_schema
+from app.storage.concurrent_writes import is_retryable, unique_race
 from app.storage.db import make_engine, session_factory, unit_of_work
 from app.storage.failures import explain_storage_failure, location_is_read_only
 from app.storage.lock import ProjectLock
@@ -21,6 +25,9 @@ from app.storage.server import make_server_engine
 from app.storage.server_failures import explain_server_failure
 
 Listener = Callable[[Change], None]
+T = TypeVar("T")
+# On a server, an action the server rolled back because it deadlocked with another coder's is run again.
+ACTION_RETRIES = 3
 
 
 @dataclass
@@ -55,6 +62,7 @@ class Project:
         self.read_only = read_only
         self.upgraded_from_backup = backup  # set when opening upgraded an older file (kept as backup)
         self._local = threading.local()  # .action: the ActionState of this thread's action, if any
+        self.sender_id = uuid.uuid4().hex  # on a server, marks the changes this Project sends to the others
         self._lock: ProjectLock | None = lock
         # Why a read-only project is read-only, for the window's status bar.
         self.read_only_reason = "" if not read_only else self._why_read_only()
@@ -127,6 +135,7 @@ class Project:
             yield state
             if state.session is not None:
                 with storage_failures_explained(self.target):
+                    self._send_to_others(state.session, state.change)
                     state.session.commit()
         except BaseException:
             if state.session is not None:
@@ -138,6 +147,21 @@ class Project:
                 state.session.close()
         if not state.change.is_empty():
             self._broadcast(state.change.with_initiator(initiator))
+
+    def run_action(self, work: Callable[[], T], initiator: object = None) -> T:
+        """`work()` as one user action (see `action`). On a server, when the server rolled the action back
+        because it deadlocked with another coder's (or could not serialise it, or another coder took the same
+        unique name first), it runs again from the start in a new transaction, up to ACTION_RETRIES times,
+        before the failure reaches the user."""
+        retries = ACTION_RETRIES if self.is_server and self._action() is None else 0
+        for attempt in range(retries + 1):
+            try:
+                with self.action(initiator):
+                    return work()
+            except Exception as exc:
+                if attempt == retries or not is_retryable(exc):
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _action(self) -> ActionState | None:
         return getattr(self._local, "action", None)
@@ -157,7 +181,22 @@ class Project:
         if action is not None:
             action.change = action.change | change
             return
+        if self.is_server and not change.is_empty():  # the write is committed: tell the others now
+            with self.write() as session:
+                self._send_to_others(session, change)
         self._broadcast(change)
+
+    def _send_to_others(self, session: Session, change: Change) -> None:
+        """On a server, the change goes to the other coders' windows when (and only if) this commits."""
+        if self.is_server and not change.is_empty():
+            notifications.send(session, live_changes.encode(change, self.sender_id))
+
+    def watch(self, deliver: Listener) -> live_changes.LiveChanges | None:
+        """On a server, start hearing the changes other coders commit (`deliver` runs on a listener thread;
+        stop the returned watcher when done). None for a project file: nobody else writes to it."""
+        if self.url is None:
+            return None
+        return live_changes.LiveChanges(self.url, self.sender_id, deliver).start()
 
     def _broadcast(self, change: Change) -> None:
         for listener in list(self._listeners):
@@ -263,7 +302,7 @@ def storage_failures_explained(path: Path | str) -> Iterator[None]:
 def explain_failure(exc: BaseException, path: Path | str) -> RapportError | None:
     """What a storage failure means for the user (None for anything else: a bug)."""
     if server.is_server_address(path):
-        return explain_server_failure(exc, str(path))
+        return explain_server_failure(exc, str(path)) or unique_race(exc)
     return explain_storage_failure(exc, Path(path))
 
 

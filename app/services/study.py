@@ -72,6 +72,7 @@ class DocumentData:
     session: int | None
     turns: list[TurnData]
     source_name: str = ""
+    version: int = 1  # moves on with every change of the text or turns (see document_versions)
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,7 @@ def get_document(project: Project, doc: str | int) -> DocumentData:
             session=study_session.number if study_session else None,
             turns=turns,
             source_name=found.source_name,
+            version=found.version,
         )
 
 

@@ -199,6 +199,8 @@ class Document(Base):
     source_name: Mapped[str] = mapped_column(Text, default="")  # original file name
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     modified_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Moves on every change of the text or turns: a correction started from an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     turns: Mapped[list[Turn]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="Turn.start"

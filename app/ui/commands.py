@@ -18,7 +18,6 @@ with their original ids, so later commands on the stack stay valid (orange-canva
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import nullcontext
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -53,8 +52,7 @@ class ProjectCommand(QUndoCommand):
 
     def run_first(self) -> None:
         """Perform the action before the command is pushed; exceptions reach the caller."""
-        with self._action(self.initiator):
-            self.perform()
+        self._run(self.perform, self.initiator)
         self._skip_first_redo = True
 
     def redo(self) -> None:
@@ -66,17 +64,20 @@ class ProjectCommand(QUndoCommand):
     def undo(self) -> None:
         self._guard(self.revert)
 
-    def _action(self, initiator: object = None):
+    def _run(self, work: Callable[[], None], initiator: object = None) -> None:
+        """One Project.action (run again when a server rolled it back for a deadlock with another coder's)."""
         project = getattr(self.context, "project", None)
-        return project.action(initiator) if project is not None else nullcontext()
+        if project is None:
+            work()
+        else:
+            project.run_action(work, initiator)
 
     def _guard(self, action: Callable[[], None]) -> None:
         # Qt calls redo/undo from C++: an exception must not vanish there. Report it instead.
         # An undo or redo is started by the history, not by the view that ran the action: no initiator, so
         # that view updates itself from the change like every other.
         try:
-            with self._action():
-                action()
+            self._run(action)
         except Exception as exc:
             self.setObsolete(True)  # QUndoStack drops it; the others are cleared just after
             if self.context is not None:

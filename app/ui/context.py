@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from app.services.changes import EVERYTHING, Change
 from app.services.project import Project
 from app.ui.commands import ProjectCommand
+from app.ui.live_updates import LiveUpdates
 from app.ui.recent_projects import remember_blind, remembered_blind
 
 NOBODY = -1  # the coder id views filter by in blind mode before anyone is chosen: no coder has it
@@ -39,8 +40,10 @@ class AppContext(QObject):
         self.undo_stack = QUndoStack(self)
         self.active_coder_id: int | None = None
         self.blind = False
+        self.live = LiveUpdates(self)  # on a team server: the other coders' changes, as they commit them
 
     def set_project(self, project: Project | None) -> None:
+        self.live.follow(None)
         if self.project is not None:
             self.project.unsubscribe(self._on_change)
             self.project.close()
@@ -49,6 +52,7 @@ class AppContext(QObject):
         self.active_coder_id = None
         if project is not None:
             project.subscribe(self._on_change)
+            self.live.follow(project)
         self.set_blind(project is not None and remembered_blind(project.project_id), remember=False)
         self.projectChanged.emit(project)
         self.changed.emit(EVERYTHING)

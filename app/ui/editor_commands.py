@@ -60,13 +60,18 @@ class NewCoderCommand(DoneCommand):
 class AddCodingsCommand(DoneCommand):
     """Code ranges of documents for one coder."""
 
-    def __init__(self, project: Project, specs: list, coder_id: int, text: str) -> None:
+    def __init__(
+        self, project: Project, specs: list, coder_id: int, text: str, seen_versions: dict | None = None
+    ) -> None:
         super().__init__(text)
         self.project, self.specs, self.coder_id = project, specs, coder_id
+        self.seen_versions = seen_versions  # {document: version} the positions were read from
         self.records: list = []
 
     def run(self) -> None:
-        self.records = coding.add_codings(self.project, self.specs, self.coder_id)
+        self.records = coding.add_codings(
+            self.project, self.specs, self.coder_id, seen_versions=self.seen_versions
+        )
 
     def again(self) -> None:
         coding.restore_codings(self.project, self.records)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.storage.models import Coding, Document, DocumentEdit, Memo, Turn
+from app.storage.models import Coder, Coding, Document, DocumentEdit, Memo, Turn
 from app.storage.queries.rows import CODING_COLUMNS, MEMO_COLUMNS, TURN_COLUMNS
 from app.storage.queries.rows import rows as _rows
 
@@ -104,3 +104,51 @@ def document_texts(session: Session) -> list[tuple[int, str, str]]:
         tuple(row)
         for row in session.execute(select(Document.id, Document.name, Document.text).order_by(Document.id))
     ]
+
+
+def locked_document(session: Session, document_id: int) -> Document | None:
+    """The document, its row locked until the transaction ends on a server (two corrections of one document
+    wait for each other there; SQLite writers are serialised anyway). Read afresh, not from the session."""
+    statement = (
+        select(Document)
+        .where(Document.id == document_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return session.scalars(statement).first()
+
+
+def shared_versions(session: Session, document_ids: list[int]) -> dict[int, int]:
+    """Versions of these documents, each row share-locked until the transaction ends on a server: a correction
+    under way finishes first, and no correction starts before this transaction commits."""
+    statement = (
+        select(Document.id, Document.version).where(Document.id.in_(document_ids)).with_for_update(read=True)
+    )
+    return {row.id: row.version for row in session.execute(statement)}
+
+
+def document_version(session: Session, document_id: int) -> int | None:
+    return session.scalar(select(Document.version).where(Document.id == document_id))
+
+
+def move_version_on(session: Session, document_id: int) -> int:
+    """The document's text or turns changed: its version moves on by one; returns the new version."""
+    statement = (
+        update(Document)
+        .where(Document.id == document_id)
+        .values(version=Document.version + 1)
+        .returning(Document.version)
+    )
+    return session.execute(statement).scalar_one()
+
+
+def last_editor(session: Session, document_id: int) -> str | None:
+    """The name of the coder behind the document's latest recorded correction, if one was named."""
+    statement = (
+        select(Coder.name)
+        .join(DocumentEdit, DocumentEdit.coder_id == Coder.id)
+        .where(DocumentEdit.document_id == document_id)
+        .order_by(DocumentEdit.id.desc())
+        .limit(1)
+    )
+    return session.scalar(statement)

@@ -24,13 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import RapportError
-from app.services import editing
+from app.domain.errors import DocumentChangedElsewhere, RapportError
+from app.services import editing, study
 from app.ui.background_commands import push_in_background
 from app.ui.coding_index import CodingIndex
 from app.ui.commands import ServiceCommand
 from app.ui.dialogs.crash_dialog import report_error
 from app.ui.text_positions import TextPositions
+from app.ui.views import edit_conflicts
 
 # From this length on, Finish saves in the background. The service re-anchors every coding and turn and
 # re-indexes the text: 324 ms for 100,000 words (about 600,000 characters) with 5,000 codings, so a transcript
@@ -173,27 +174,64 @@ class EditMode:
             self._commit_in_background(new_text)
             return True
         if not self._commit_text(new_text):
-            self._set_checked(True)
+            if self.active:  # refused, still editing (a conflict may have ended edit mode)
+                self._set_checked(True)
             return False
         self._leave()
         self._show_outcome()
         return True
 
+    def _loaded_version(self, document_id: int | None = None) -> int | None:
+        """The version of the text on screen (while editing, changes from elsewhere do not reload it); None
+        when the editor shows another document (a redo from the history), which expects nothing."""
+        document = self.editor.document
+        if document is None or (document_id is not None and document.id != document_id):
+            return None
+        return document.version
+
+    def follow_version(self) -> None:
+        """The document changed while being edited (a turn tool's undo, another coder). When its text is still
+        the one the corrections started from, they apply to the new version as well; otherwise say at once
+        that finishing will be refused, rather than only when the coder finishes."""
+        editor = self.editor
+        try:
+            current = study.get_document(editor.context.project, editor.current_document_id)
+        except RapportError:
+            return  # the document is gone: finishing says so
+        if current.text == editor.view.stored_text():
+            editor.document = current
+        elif not self.saving:
+            self.banner.message.setText(
+                "<b>Another coder changed this transcript while you were editing it.</b> Your corrections "
+                "cannot be saved over theirs: when you finish, you can keep them as a memo or copy them."
+            )
+
     def _command(self, new_text: str) -> ServiceCommand:
+        """The correction, made from the version on screen. Its undo expects the text the correction left and
+        its redo the text the undo left, so neither silently reverts what another coder did in between."""
         editor = self.editor
         project, document_id = editor.context.project, editor.current_document_id
         coder = editor.context.active_coder_id
-        return ServiceCommand(
-            "Correct transcript",
-            lambda: editing.edit_document_text(project, document_id, new_text, coder_id=coder),
-            lambda outcome: editing.restore_document(project, outcome.snapshot),
-        )
+        expect = {"expected_version": self._loaded_version()}
+
+        def do():
+            return editing.edit_document_text(project, document_id, new_text, coder_id=coder, **expect)
+
+        def undo(outcome) -> None:
+            editing.restore_document(project, outcome.snapshot, expected_text_hash=outcome.text_hash)
+            expect.clear()
+            expect["expected_text_hash"] = outcome.snapshot.text_hash
+
+        return ServiceCommand("Correct transcript", do, undo)
 
     def _commit_text(self, new_text: str) -> bool:
         editor = self.editor
         command = self._command(new_text)
         try:
             editor.context.push(command)
+        except DocumentChangedElsewhere as error:
+            edit_conflicts.handle_conflict(self, error, editor.view.stored_text())
+            return False
         except RapportError as error:
             editor.report_error(error)
             return False
@@ -232,7 +270,9 @@ class EditMode:
         self._enable_banner_buttons(True)
         self.editor.view.setReadOnly(False)
         self.banner.message.setText("<b>Editing the transcript.</b> The correction was not saved.")
-        if isinstance(error, RapportError):
+        if isinstance(error, DocumentChangedElsewhere):
+            edit_conflicts.handle_conflict(self, error, self.editor.view.stored_text())
+        elif isinstance(error, RapportError):
             self.editor.report_error(error)
         else:
             report_error(self.editor, error, "Correct transcript")
@@ -319,6 +359,10 @@ class EditMode:
             self.editor.report_error(error)
         self.editor.reload_document()
 
+    def ask_conflict_choice(self, error: DocumentChangedElsewhere) -> str:
+        """Overridable in tests: keep unsaved corrections as a memo, copy them, or go on editing."""
+        return edit_conflicts.ask_what_to_keep(self.editor, error)
+
     def split_here(self) -> None:
         project, document_id = self.editor.context.project, self.editor.current_document_id
         coder = self.editor.context.active_coder_id
@@ -326,7 +370,13 @@ class EditMode:
             "Split turn",
             lambda position: self._push(
                 "Split turn",
-                lambda: editing.split_turn(project, document_id, position, coder_id=coder),
+                lambda: editing.split_turn(
+                    project,
+                    document_id,
+                    position,
+                    coder_id=coder,
+                    expected_version=self._loaded_version(document_id),
+                ),
                 lambda snapshot: editing.restore_turns(project, snapshot),
             ),
         )
@@ -340,7 +390,13 @@ class EditMode:
             if turn is not None:
                 self._push(
                     "Merge turns",
-                    lambda: editing.merge_turn_with_next(project, document_id, turn.start, coder_id=coder),
+                    lambda: editing.merge_turn_with_next(
+                        project,
+                        document_id,
+                        turn.start,
+                        coder_id=coder,
+                        expected_version=self._loaded_version(document_id),
+                    ),
                     lambda snapshot: editing.restore_turns(project, snapshot),
                 )
 
@@ -356,7 +412,14 @@ class EditMode:
             if label:
                 self._push(
                     f"Relabel speaker as “{label}”",
-                    lambda: editing.relabel_speaker(project, document_id, turn.start, label, coder_id=coder),
+                    lambda: editing.relabel_speaker(
+                        project,
+                        document_id,
+                        turn.start,
+                        label,
+                        coder_id=coder,
+                        expected_version=self._loaded_version(document_id),
+                    ),
                     lambda outcome: editing.restore_document(project, outcome.snapshot),
                 )
 

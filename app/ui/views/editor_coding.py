@@ -170,7 +170,9 @@ class EditorCoding:
             coder_id = self._coder_id()
             if coder_id is None:
                 return False
-            command = AddCodingsCommand(project, [spec], coder_id, label)
+            shown = self.host.document  # the version whose text the passage was chosen in
+            seen = {doc: shown.version} if shown is not None and shown.id == doc else None
+            command = AddCodingsCommand(project, [spec], coder_id, label, seen)
             # As the initiator, the editor grows its index from the command's records instead of re-reading.
             try:
                 run_and_push(self.context, command, self.host)

@@ -266,8 +266,12 @@ class TranscriptEditor(QWidget):
 
     def _on_change(self, change: Change) -> None:
         doc = self.current_document_id
-        if self.context.project is None or self.edit_mode.active:
-            return  # while editing, the text on screen is the truth; finishing reloads
+        if self.context.project is None:
+            return
+        if self.edit_mode.active:  # while editing, the text on screen is the truth; finishing reloads
+            if doc is not None and (change.everything or doc in change.documents):
+                self.edit_mode.follow_version()
+            return
         if change.everything or change.codebook or change.coders:
             self.coding.forget_tables()
         if doc is None:

@@ -1,0 +1,104 @@
+"""Two coders' windows on one server project: what one commits shows in the other within 2 seconds, without
+reloading (the code tree's count, the editor's stripes), and blind mode keeps hiding the other coder's work."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from app.services import coding, live_changes
+from app.services.project import open_project
+from app.ui.context import AppContext
+from app.ui.main_window import MainWindow
+from tests.gui.conftest import SESSION
+from tests.gui.test_server_project_window import open_and_wait, server_study
+
+__all__ = ["server_study"]
+LIVE_WITHIN_MS = 2000
+
+
+@pytest.fixture
+def bens_window(qtbot, qapp, server_study):
+    """Ben's window on the server study, showing D01 session 2; Anna codes from another Rapport."""
+    qapp.setOrganizationName("Rapport")
+    qapp.setApplicationName("Rapport")
+    QSettings().clear()
+    context = AppContext()
+    win = MainWindow(context)
+    win.ask_coder = lambda names, current: "Ben"
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    open_and_wait(win, qtbot, server_study)
+    assert context.live.watcher is not None and context.live.watcher.wait_until_listening()
+    with open_project(server_study) as annas:
+        yield win, annas
+    context.undo_stack.clear()
+    context.set_project(None)
+
+
+def ids(project):
+    from app.services import codebook, study
+
+    documents = {d.name: d.id for d in study.list_documents(project)}
+    codes = {c.name: c.id for c in codebook.list_codes(project)}
+    coders = {c.name: c.id for c in coding.list_coders(project)}
+    return documents, codes, coders
+
+
+def anna_codes(annas, words: str, code: str = "Repair") -> coding.CodingRecord:
+    documents, codes, coders = ids(annas)
+    start = SESSION.index(words)
+    spec = coding.CodingSpec(documents["D01 session 2"], codes[code], start, start + len(words))
+    with annas.action():  # one user action in Anna's window
+        [record] = coding.add_codings(annas, [spec], coders["Anna"])
+    return record
+
+
+def test_another_coders_coding_shows_in_the_code_tree_and_the_stripes(bens_window, qtbot) -> None:
+    win, annas = bens_window
+    documents, codes, _coders = ids(annas)
+    win.show_document(documents["D01 session 2"])
+    win.pane.view.shown_coders.set_filter("all")
+    tree = win.codebook.model
+    repair_before = tree.usage(codes["Repair"])
+    shown_before = len(win.pane.view.index.codings)
+
+    with qtbot.waitSignal(win.context.live.applied, timeout=LIVE_WITHIN_MS) as arrived:
+        record = anna_codes(annas, "Welcome back")
+
+    change = arrived.args[0]
+    assert change.initiator is live_changes.REMOTE and change.coding_ids_added == {record.id}
+    assert tree.usage(codes["Repair"])[0] == repair_before[0] + 1
+    shown = win.pane.view.index.codings
+    assert shown_before > 0 and len(shown) == shown_before + 1 and record.id in {c.id for c in shown}
+
+
+def test_new_codes_and_memos_arrive_too(bens_window, qtbot) -> None:
+    from app.services import codebook, memos
+
+    win, annas = bens_window
+    tree = win.codebook.model
+    rows_before = tree.rowCount()
+    with qtbot.waitSignal(win.context.live.applied, timeout=LIVE_WITHIN_MS), annas.action():
+        codebook.add_code(annas, "Humour")
+    assert tree.rowCount() == rows_before + 1
+    with qtbot.waitSignal(win.context.live.applied, timeout=LIVE_WITHIN_MS) as arrived, annas.action():
+        memos.add_memo(annas, "project", text="Anna's plan")
+    assert arrived.args[0].memos
+
+
+def test_blind_mode_keeps_the_other_coders_codings_hidden(bens_window, qtbot) -> None:
+    win, annas = bens_window
+    documents, _codes, coders = ids(annas)
+    win.context.set_active_coder(coders["Ben"])
+    win.context.set_blind(True)
+    win.show_document(documents["D01 session 2"])
+    assert {c.coder_id for c in win.pane.view.index.codings} <= {coders["Ben"]}
+
+    with qtbot.waitSignal(win.context.live.applied, timeout=LIVE_WITHIN_MS):
+        record = anna_codes(annas, "Welcome back")
+
+    assert record.id not in {c.id for c in win.pane.view.index.codings}
+    assert {c.coder_id for c in win.pane.view.index.codings} <= {coders["Ben"]}
