@@ -1,0 +1,211 @@
+"""Move a project between a file and a team server database (or file to file), unchanged.
+
+Every row of every table travels with its id: GUIDs, codings, memos, correction histories, anchors, code sets,
+CQR work, the audit log (whose hash chain still verifies) and project_meta (the project id is kept). The target
+must be new: a file that does not exist yet, or an empty database. The whole copy is one transaction on the
+target (on a file: a working copy renamed into place at the end), so a failure or a cancel leaves nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.domain.errors import OperationCancelled, RapportError
+from app.services.project import Project, explain_failure, open_project
+from app.storage import migrate, table_copy
+from app.storage.db import make_engine
+from app.storage.models import Base
+
+Progress = Callable[[int, int, str], None]
+Cancelled = Callable[[], bool]
+SERVER_PREFIXES = ("postgresql://", "postgres://")
+
+
+class CopyRefused(RapportError):
+    """The copy cannot be made (the target is not new, the server refused...); nothing was written."""
+
+
+@dataclass(frozen=True)
+class CopyReport:
+    source: str
+    target: str
+    tables: dict[str, int]
+
+    @property
+    def rows(self) -> int:
+        return sum(self.tables.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        counts = {name: self.tables.get(name, 0) for name in _COUNTED}
+        return {
+            "source": self.source,
+            "target": self.target,
+            "rows": self.rows,
+            **counts,
+            "tables": self.tables,
+        }
+
+
+# The counts a researcher recognises, printed beside the per-table figures.
+_COUNTED = {
+    "documents": "documents",
+    "turns": "turns",
+    "codes": "codes",
+    "codings": "codings",
+    "memos": "memos",
+    "audit_log": "audit entries",
+}
+
+
+def is_server_address(target: str | Path) -> bool:
+    return isinstance(target, str) and target.startswith(SERVER_PREFIXES)
+
+
+def redacted(address: str) -> str:
+    """A server address without its password, fit for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(address).render_as_string(hide_password=True)
+    except Exception:  # an unparsable address is shown by its scheme only
+        return address.split("://", 1)[0] + "://…"
+
+
+def location_of(target: str | Path) -> str:
+    return redacted(str(target)) if is_server_address(target) else str(Path(target))
+
+
+def copy_project(
+    source: str | Path,
+    target: str | Path,
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> CopyReport:
+    """Copy the project at `source` (a file or a server address) to `target`, a new file or empty database."""
+    if str(source) == str(target):
+        raise CopyRefused("The source and the target are the same project; name a new file or database.")
+    _refuse_unusable_target(target)
+    project = open_project(source, read_only=True)
+    with closing(project):
+        return copy_open_project(project, target, progress=progress, cancelled=cancelled)
+
+
+def copy_open_project(
+    project: Project,
+    target: str | Path,
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> CopyReport:
+    """Copy an open project (the window's, say) to `target`, reading it in one consistent snapshot."""
+    _refuse_unusable_target(target)
+    with _snapshot(project.engine) as source:
+        if is_server_address(target):
+            tables = _copy_to_server(source, str(target), progress, cancelled)
+        else:
+            tables = _copy_to_file(source, Path(target), progress, cancelled)
+    return CopyReport(_project_location(project), location_of(target), tables)
+
+
+def _project_location(project: Project) -> str:
+    return str(getattr(project, "location", None) or project.path)
+
+
+def _refuse_unusable_target(target: str | Path) -> None:
+    if is_server_address(target):
+        return
+    path = Path(target)
+    if path.exists():
+        raise CopyRefused(f"{path} already exists; a copy is written to a new file only. Choose a new name.")
+    if not path.parent.is_dir():
+        raise CopyRefused(f"The folder {path.parent} does not exist.")
+
+
+@contextmanager
+def _snapshot(engine: Engine):
+    """One read transaction over the whole source, so rows written meanwhile never half-appear."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin():
+            yield connection
+
+
+def _copy_to_file(source: Connection, path: Path, progress, cancelled) -> dict[str, int]:
+    work = path.with_name(path.name + ".copying")
+    _remove_with_companions(work)
+    try:
+        migrate.create_project_file(work)
+        engine = make_engine(work)
+        try:
+            with engine.begin() as target:
+                tables = _copy_rows(source, target, progress, cancelled, path.name)
+        finally:
+            engine.dispose()
+        os.replace(work, path)
+    except BaseException as exc:
+        _remove_with_companions(work)
+        if isinstance(exc, (RapportError, KeyboardInterrupt)):
+            raise
+        explained = explain_failure(exc, path)
+        if explained is not None:
+            raise explained from exc
+        raise
+    return tables
+
+
+def _remove_with_companions(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def _copy_to_server(source: Connection, address: str, progress, cancelled) -> dict[str, int]:
+    where = redacted(address)
+    engine = _server_engine(address)
+    try:
+        with engine.begin() as target:
+            if not table_copy.is_empty_database(target):
+                raise CopyRefused(
+                    f"The database {where} is not empty; a project is copied into a new, empty database only "
+                    "(createdb NAME, then copy again)."
+                )
+            _create_schema(target)
+            return _copy_rows(source, target, progress, cancelled, where)
+    except SQLAlchemyError as exc:
+        raise CopyRefused(f"The copy to {where} failed, nothing was written: {_reason(exc)}") from exc
+    finally:
+        engine.dispose()
+
+
+def _server_engine(address: str) -> Engine:
+    _scheme, rest = address.split("://", 1)
+    return create_engine(f"postgresql+psycopg://{rest}", hide_parameters=True)
+
+
+def _create_schema(target: Connection) -> None:
+    Base.metadata.create_all(target)
+
+
+def _copy_rows(source: Connection, target: Connection, progress, cancelled, where: str) -> dict[str, int]:
+    def report(done: int, total: int, table: str) -> None:
+        if progress is not None:
+            progress(done, total, f"Copying {table or 'the project'} to {where}…")
+
+    try:
+        return table_copy.copy_rows(source, target, on_progress=report, cancelled=cancelled)
+    except table_copy.CopyInterrupted:
+        raise OperationCancelled("Copy cancelled; nothing was written.") from None
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
