@@ -12,7 +12,7 @@ from app.services.coding import ensure_coder, list_codings
 from app.services.demo import build_demo
 from app.services.project import Project
 from app.services.study import get_document, list_documents
-from app.storage import table_copy
+from app.storage.queries import table_copy
 
 
 def build_edited_study(path: Path) -> Project:

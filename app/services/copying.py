@@ -20,9 +20,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.errors import OperationCancelled, RapportError
 from app.services.project import Project, explain_failure, open_project
-from app.storage import migrate, table_copy
+from app.storage import cipher, migrate
 from app.storage.db import make_engine
 from app.storage.models import Base
+from app.storage.queries import table_copy
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
@@ -112,7 +113,7 @@ def copy_open_project(
         if is_server_address(target):
             tables = _copy_to_server(source, str(target), progress, cancelled)
         else:
-            tables = _copy_to_file(source, Path(target), progress, cancelled)
+            tables = _copy_to_file(source, Path(target), _passphrase_of(project), progress, cancelled)
     return CopyReport(_project_location(project), location_of(target), tables)
 
 
@@ -140,11 +141,22 @@ def _snapshot(engine: Engine):
             yield connection
 
 
-def _copy_to_file(source: Connection, path: Path, progress, cancelled) -> dict[str, int]:
+def _passphrase_of(project: Project) -> str | None:
+    """An encrypted project file's passphrase: its copy in a file is encrypted with it too (a server keeps its
+    data under the lab's own protection: TLS, roles, disk encryption)."""
+    path = getattr(project, "path", None)
+    if getattr(project, "is_server", False) or path is None or not cipher.is_encrypted(Path(path)):
+        return None
+    return cipher.passphrase_for(Path(path))
+
+
+def _copy_to_file(
+    source: Connection, path: Path, passphrase: str | None, progress, cancelled
+) -> dict[str, int]:
     work = path.with_name(path.name + ".copying")
     _remove_with_companions(work)
     try:
-        migrate.create_project_file(work)
+        migrate.create_project_file(work, passphrase)
         engine = make_engine(work)
         try:
             with engine.begin() as target:
@@ -152,6 +164,8 @@ def _copy_to_file(source: Connection, path: Path, progress, cancelled) -> dict[s
         finally:
             engine.dispose()
         os.replace(work, path)
+        if passphrase is not None:
+            cipher.remember_passphrase(path, passphrase)
     except BaseException as exc:
         _remove_with_companions(work)
         if isinstance(exc, (RapportError, KeyboardInterrupt)):

@@ -1,0 +1,73 @@
+"""`rapport copy SOURCE TARGET`: counts on stdout, progress on stderr, one-line refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.services import protection
+from tests.cli_runner import rapport
+from tests.copy_study import table_contents
+
+PASSPHRASE = "copy passphrase 23"
+
+
+@pytest.fixture(autouse=True)
+def _clean(monkeypatch):
+    monkeypatch.delenv("RAPPORT_PASSPHRASE", raising=False)
+    yield
+    protection.forget_passphrases()
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.rapport"
+    assert rapport("demo", path).returncode == 0
+    return path
+
+
+def test_copy_to_a_new_file_prints_counts_and_progress(demo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "copy.rapport"
+    run = rapport("copy", demo, target, "--json")
+    data = run.json()
+    assert data["codings"] == rapport("info", demo, "--json").json()["codings"] > 0
+    assert data["rows"] == sum(data["tables"].values())
+    assert "copying 100%" in run.stderr and "Traceback" not in run.stderr
+    assert table_contents(target) == table_contents(demo)
+    assert rapport("audit", target, "--verify").returncode == 0
+
+
+def test_copy_refuses_an_existing_target_in_one_line(demo: Path, tmp_path: Path) -> None:
+    run = rapport("copy", demo, demo)
+    assert run.returncode == 1 and run.stderr.count("\n") == 1
+    other = tmp_path / "other.rapport"
+    other.write_text("notes", encoding="utf-8")
+    run = rapport("copy", demo, other, "--quiet")
+    assert run.returncode == 1 and "already exists" in run.stderr and run.stderr.count("\n") == 1
+    assert other.read_text(encoding="utf-8") == "notes"
+
+
+def test_an_encrypted_project_copies_with_its_passphrase_into_an_encrypted_file(
+    demo: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("RAPPORT_PASSPHRASE", PASSPHRASE)
+    assert rapport("encrypt", demo).returncode == 0
+    monkeypatch.delenv("RAPPORT_PASSPHRASE")
+    target = tmp_path / "copy.rapport"
+    run = rapport("copy", demo, target, "--quiet")
+    assert run.returncode == 1 and "passphrase" in run.stderr and not target.exists()
+    monkeypatch.setenv("RAPPORT_PASSPHRASE", PASSPHRASE)
+    assert rapport("copy", demo, target, "--quiet").returncode == 0
+    assert protection.is_encrypted(target)
+    assert rapport("info", target, "--json").json() == rapport("info", demo, "--json").json()
+
+
+def test_copy_to_a_server_database_then_refuse_a_second_copy_there(
+    demo: Path, tmp_path: Path, pg_url: str
+) -> None:
+    run = rapport("copy", demo, pg_url, "--json", "--quiet")
+    assert run.json()["target"] == pg_url
+    assert table_contents(pg_url) == table_contents(demo)
+    run = rapport("copy", demo, pg_url)
+    assert run.returncode == 1 and "not empty" in run.stderr and run.stderr.count("\n") == 1
