@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.errors import OperationCancelled, RapportError
+from app.services import audit
 from app.services.project import Project, explain_failure, open_project
 from app.storage import cipher, migrate
 from app.storage.db import make_engine
@@ -80,8 +81,17 @@ def redacted(address: str) -> str:
         return address.split("://", 1)[0] + "://…"
 
 
+def with_password(address: str, password: str) -> str:
+    """`address` with `password` put in it for one connection (never stored; empty: libpq's ~/.pgpass)."""
+    if not password:
+        return address
+    from sqlalchemy.engine import make_url
+
+    return make_url(address).set(password=password).render_as_string(hide_password=False)
+
+
 def location_of(target: str | Path) -> str:
-    return redacted(str(target)) if is_server_address(target) else str(Path(target))
+    return redacted(str(target)) if is_server_address(target) else str(Path(target).resolve())
 
 
 def copy_project(
@@ -90,14 +100,16 @@ def copy_project(
     *,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    coder: str | None = None,
 ) -> CopyReport:
-    """Copy the project at `source` (a file or a server address) to `target`, a new file or empty database."""
+    """Copy the project at `source` (a file or a server address) to `target`, a new file or empty database.
+    The source's audit log then records the copy (an export: what, where to, by whom)."""
     if str(source) == str(target):
         raise CopyRefused("The source and the target are the same project; name a new file or database.")
     _refuse_unusable_target(target)
     project = open_project(source, read_only=True)
     with closing(project):
-        return copy_open_project(project, target, progress=progress, cancelled=cancelled)
+        return copy_open_project(project, target, progress=progress, cancelled=cancelled, coder=coder)
 
 
 def copy_open_project(
@@ -106,15 +118,19 @@ def copy_open_project(
     *,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    coder: str | None = None,
 ) -> CopyReport:
-    """Copy an open project (the window's, say) to `target`, reading it in one consistent snapshot."""
+    """Copy an open project (the window's, say) to `target`, reading it in one consistent snapshot. The copy
+    holds the project as it was before the copy; the project's own audit log then records the copy."""
     _refuse_unusable_target(target)
     with _snapshot(project.engine) as source:
         if is_server_address(target):
             tables = _copy_to_server(source, str(target), progress, cancelled)
         else:
             tables = _copy_to_file(source, Path(target), _passphrase_of(project), progress, cancelled)
-    return CopyReport(_project_location(project), location_of(target), tables)
+    report = CopyReport(_project_location(project), location_of(target), tables)
+    audit.record_event(project, "export", {"what": "project copy", "to": report.target}, coder)
+    return report
 
 
 def _project_location(project: Project) -> str:

@@ -29,13 +29,18 @@ def demo(tmp_path: Path) -> Path:
 
 def test_copy_to_a_new_file_prints_counts_and_progress(demo: Path, tmp_path: Path) -> None:
     target = tmp_path / "copy.rapport"
+    before = table_contents(demo)
     run = rapport("copy", demo, target, "--json")
     data = run.json()
     assert data["codings"] == rapport("info", demo, "--json").json()["codings"] > 0
     assert data["rows"] == sum(data["tables"].values())
     assert "copying 100%" in run.stderr and "Traceback" not in run.stderr
-    assert table_contents(target) == table_contents(demo)
+    assert table_contents(target) == before
     assert rapport("audit", target, "--verify").returncode == 0
+    assert rapport("audit", demo, "--json").json()[-1]["detail"] == {
+        "what": "project copy",
+        "to": str(target),
+    }
 
 
 def test_copy_refuses_an_existing_target_in_one_line(demo: Path, tmp_path: Path) -> None:
@@ -66,8 +71,9 @@ def test_an_encrypted_project_copies_with_its_passphrase_into_an_encrypted_file(
 def test_copy_to_a_server_database_then_refuse_a_second_copy_there(
     demo: Path, tmp_path: Path, pg_url: str
 ) -> None:
+    before = table_contents(demo)
     run = rapport("copy", demo, pg_url, "--json", "--quiet")
     assert run.json()["target"] == pg_url
-    assert table_contents(pg_url) == table_contents(demo)
+    assert table_contents(pg_url) == before
     run = rapport("copy", demo, pg_url)
     assert run.returncode == 1 and "not empty" in run.stderr and run.stderr.count("\n") == 1
