@@ -20,7 +20,7 @@ from typing import Any
 from app import __version__
 from app.domain.errors import RapportError, ReadOnlyProject
 from app.services import protection
-from app.services.project import Project, explain_failure, open_project
+from app.services.project import Project, explain_failure, open_project, project_target
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -91,8 +91,9 @@ def command_names() -> list[str]:
 
 @contextmanager
 def project_for(args: argparse.Namespace, *, write: bool) -> Iterator[Project]:
-    """Open `args.project`: writable for commands that change it, read-only (when possible) otherwise."""
-    path = Path(args.project)
+    """Open `args.project` (a file or a server URL): writable for commands that change it, read-only (when
+    possible) otherwise."""
+    path = project_target(args.project)
     if write:
         project = open_project(path)
     else:
@@ -115,7 +116,11 @@ def exported(args: argparse.Namespace, what: str, path: Path | str) -> Path:
 
 
 def add_project_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("project", metavar="PROJECT", help="the project file (.rapport)")
+    parser.add_argument(
+        "project",
+        metavar="PROJECT",
+        help="the project file (.rapport), or a server database: postgresql://user@host[:port]/database",
+    )
 
 
 def render_text(data: Any) -> str:

@@ -19,9 +19,10 @@ def register(commands: Commands) -> None:
 
 
 def demo(args: argparse.Namespace) -> Result:
-    path = Path(args.project)
-    if path.exists():
+    path = project_service.project_target(args.project)
+    if isinstance(path, Path) and path.exists():
         raise InvalidInput(f"{path} already exists; the demo study needs a new file name.")
     with build_demo(path) as project:
         data = project_service.info(project).as_dict()
-    return Result(data, f"Created the demo study in {path}.\n{render_text(data)}")
+        where = project.location if project.is_server else str(path)
+    return Result(data, f"Created the demo study in {where}.\n{render_text(data)}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from app.cli import Commands, Result, add_project_argument, project_for, render_text
 from app.services import project as project_service
@@ -17,11 +16,12 @@ def register(commands: Commands) -> None:
 
 
 def new(args: argparse.Namespace) -> Result:
-    path = Path(args.project)
-    with project_service.create_project(path) as project:
+    target = project_service.project_target(args.project)
+    with project_service.create_project(target) as project:
         schema = project_service.info(project).schema
-    data = {"project": str(path), "schema": schema}
-    return Result(data, f"Created {path} (schema {schema}).")
+        where = project.location  # a server's address without its password
+    data = {"project": where if project.is_server else str(target), "schema": schema}
+    return Result(data, f"Created {data['project']} (schema {schema}).")
 
 
 def info(args: argparse.Namespace) -> Result:

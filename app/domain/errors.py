@@ -98,3 +98,16 @@ class PassphraseRequired(RapportError):
 
 class WrongPassphrase(RapportError):
     """The passphrase given does not open the encrypted project."""
+
+
+class ServerUnavailable(StorageUnavailable):
+    """The PostgreSQL server of a server project does not answer, or cannot serve us now."""
+
+
+class ServerRefused(RapportError):
+    """The PostgreSQL server refused us: a wrong or missing password, an unknown user, no permission."""
+
+
+class NotOnServer(RapportError):
+    """Something that only makes sense for a project file (a backup, encryption, a send-out copy) was asked of
+    a project on a server."""

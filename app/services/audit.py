@@ -78,6 +78,7 @@ def record(
     session: Session, action: str, detail: dict[str, Any] | None = None, coder: str | None = None
 ) -> int:
     """Append one entry inside the caller's transaction; returns its id."""
+    queries.lock_for_append(session)
     previous = queries.last(session)
     entry_id = (previous.id if previous else 0) + 1
     previous_hash = previous.hash if previous else GENESIS
@@ -103,7 +104,7 @@ def record_event(
             record(session, action, detail, coder)
         return True
     try:
-        writable = open_project(project.path)
+        writable = open_project(project.target)
     except RapportError:
         return False
     with contextlib.closing(writable), writable.write() as session:

@@ -29,6 +29,7 @@ from app.services.demo_cqr import add_cqr_examples
 from app.services.importing import DocumentMeta, import_attributes, import_text
 from app.services.project import Project, create_project, open_project
 from app.services.study import get_document, list_dyads
+from app.storage.server import is_server_address
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
@@ -109,9 +110,18 @@ def build_demo(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> Project:
-    """Create the demo study at `path` (which must not exist yet) and return it open for writing."""
-    path = Path(path)
+    """Create the demo study at `path` (which must not exist yet; or in an empty server database, given its
+    URL) and return it open for writing."""
     source = source or demo_dir()
+    if is_server_address(path):
+        project = create_project(str(path))
+        try:
+            _populate(project, source, progress or (lambda done, total, message: None), cancelled)
+        except BaseException:
+            project.close()
+            raise
+        return project
+    path = Path(path)
     if path.exists():
         raise NotARapportProject(f"{path} already exists; choose a new file name for the demo study.")
     work = path.with_name(path.name + ".building")

@@ -10,13 +10,15 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.domain.errors import RapportError, ReadOnlyLocation, ReadOnlyProject
+from app.domain.errors import NotOnServer, RapportError, ReadOnlyLocation, ReadOnlyProject
 from app.services.changes import Change
-from app.storage import migrate
+from app.storage import migrate, server, server_schema
 from app.storage.db import make_engine, session_factory, unit_of_work
 from app.storage.failures import explain_storage_failure, location_is_read_only
 from app.storage.lock import ProjectLock
 from app.storage.queries import project as project_queries
+from app.storage.server import make_server_engine
+from app.storage.server_failures import explain_server_failure
 
 Listener = Callable[[Change], None]
 
@@ -31,34 +33,39 @@ class ActionState:
 
 
 class Project:
-    """An open project file: its engine, its write lock, and the listeners told about every change."""
+    """An open project: a file or a database on a PostgreSQL server (`target` is then its URL, a str). It holds
+    the engine, the file's write lock, and the listeners told about every change.
+
+    A server has no lock file: PostgreSQL's transactions let coders write at once."""
 
     def __init__(
         self,
-        path: Path,
+        target: Path | str,
         *,
         read_only: bool = False,
         lock: ProjectLock | None = None,
         backup: Path | None = None,
     ) -> None:
-        self.path = Path(path).resolve()
+        self.is_server = server.is_server_address(target)
+        # `path` is the project file (None on a server); `url` the server's address (None for a file), which may
+        # hold a password: show `location` instead, never `url`.
+        self.url: str | None = server.libpq_url(str(target)) if self.is_server else None
+        self.path: Path | None = None if self.is_server else Path(target).resolve()
+        self.location = server.redacted(str(target)) if self.is_server else str(self.path)
         self.read_only = read_only
         self.upgraded_from_backup = backup  # set when opening upgraded an older file (kept as backup)
         self._local = threading.local()  # .action: the ActionState of this thread's action, if any
-        # Why a read-only project is read-only, for the window's status bar.
-        self.read_only_reason = (
-            ""
-            if not read_only
-            else "it is on a read-only disk or folder"
-            if location_is_read_only(self.path)
-            else "another Rapport is writing to this project"
-        )
         self._lock: ProjectLock | None = lock
-        if not read_only and lock is None:
-            self._lock = ProjectLock(self.path)
-            self._lock.acquire()
+        # Why a read-only project is read-only, for the window's status bar.
+        self.read_only_reason = "" if not read_only else self._why_read_only()
         try:
-            self.engine = make_engine(self.path, read_only=read_only)
+            if self.path is not None and not read_only and lock is None:
+                self._lock = ProjectLock(self.path)
+                self._lock.acquire()
+            if self.url is not None:
+                self.engine = make_server_engine(self.url, read_only=read_only)
+            else:
+                self.engine = make_engine(self.path, read_only=read_only)
             self._factory = session_factory(self.engine)
             with self.read() as session:
                 self.project_id = project_queries.meta(session, "project_id") or ""
@@ -67,18 +74,30 @@ class Project:
             raise
         self._listeners: list[Listener] = []
 
+    def _why_read_only(self) -> str:
+        if self.path is None:
+            return "it was opened read-only"
+        if location_is_read_only(self.path):
+            return "it is on a read-only disk or folder"
+        return "another Rapport is writing to this project"
+
+    @property
+    def target(self) -> Path | str:
+        """What opens this project again: its file's path, or its server URL."""
+        return self.url if self.url is not None else self.path
+
     # -- transactions -----------------------------------------------------------------------------
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One user action: a single transaction, committed to disk when the block ends normally."""
         if self.read_only:
-            raise ReadOnlyProject(f"{self.path.name} is open read-only; nothing can be changed.")
-        with storage_failures_explained(self.path), self._session() as session:
+            raise ReadOnlyProject(f"{self.name} is open read-only; nothing can be changed.")
+        with storage_failures_explained(self.target), self._session() as session:
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with storage_failures_explained(self.path), self._session() as session:
+        with storage_failures_explained(self.target), self._session() as session:
             yield session
 
     @contextmanager
@@ -107,7 +126,7 @@ class Project:
         try:
             yield state
             if state.session is not None:
-                with storage_failures_explained(self.path):
+                with storage_failures_explained(self.target):
                     state.session.commit()
         except BaseException:
             if state.session is not None:
@@ -149,8 +168,9 @@ class Project:
         engine = getattr(self, "engine", None)
         if engine is not None:
             engine.dispose()
-        if self._lock is not None:
-            self._lock.release()
+        lock = getattr(self, "_lock", None)
+        if lock is not None:
+            lock.release()
             self._lock = None
 
     def __enter__(self) -> Project:
@@ -161,11 +181,31 @@ class Project:
 
     @property
     def name(self) -> str:
-        return self.path.stem
+        """The file's name without its extension, or the server database's name."""
+        return server.database_name(self.url) if self.url is not None else self.path.stem
+
+    @property
+    def title(self) -> str:
+        """How a window title names the project: the file name, or `database on host`."""
+        return server.title_of(self.url) if self.url is not None else self.path.stem
+
+
+def project_target(target: Path | str) -> Path | str:
+    """A project as the user gave it: a server URL stays a str, anything else is a file path."""
+    return str(target).strip() if server.is_server_address(target) else Path(target)
 
 
 def create_project(path: Path | str, *, passphrase: str | None = None) -> Project:
-    """Create an empty project file at the newest schema and open it; encrypted when given a passphrase."""
+    """Create an empty project at the newest schema and open it: a new file (encrypted when given a passphrase),
+    or, given a `postgresql://` URL, an empty database on a server."""
+    if server.is_server_address(path):
+        if passphrase is not None:
+            raise NotOnServer(
+                "A server project is not encrypted by Rapport: its administrator protects it (TLS, disk "
+                "encryption, roles). Create it without a passphrase."
+            )
+        server_schema.create_server_project(str(path))
+        return Project(str(path))
     path = Path(path)
     migrate.create_project_file(path, passphrase)
     return Project(path)
@@ -173,7 +213,10 @@ def create_project(path: Path | str, *, passphrase: str | None = None) -> Projec
 
 def needs_upgrade(path: Path | str) -> bool:
     """True for a project file an older Rapport wrote (opening it for writing backs it up and upgrades it).
-    False for everything else, including files that are no project: opening those says what is wrong."""
+    False for everything else, including files that are no project: opening those says what is wrong.
+    A server project is upgraded in one transaction with no backup copy: never "needs" one here."""
+    if server.is_server_address(path):
+        return False
     try:
         revision = migrate.read_revision(Path(path))
     except RapportError:
@@ -183,14 +226,15 @@ def needs_upgrade(path: Path | str) -> bool:
 
 @contextmanager
 def storage_failures_explained(path: Path | str) -> Iterator[None]:
-    """Turn SQLite and disk failures inside the block into the `RapportError` that names their cause
-    (full disk, read-only disk, locked, missing, failing drive, damaged file)."""
+    """Turn SQLite, disk and server failures inside the block into the `RapportError` that names their cause
+    (full disk, read-only disk, locked, missing, failing drive, damaged file; server down, refused, no such
+    database, no permission). `path` is a project file or a server URL."""
     try:
         yield
     except RapportError:
         raise
     except Exception as exc:
-        explained = explain_storage_failure(exc, Path(path))
+        explained = explain_failure(exc, path)
         if explained is None:
             raise
         raise explained from exc
@@ -198,6 +242,8 @@ def storage_failures_explained(path: Path | str) -> Iterator[None]:
 
 def explain_failure(exc: BaseException, path: Path | str) -> RapportError | None:
     """What a storage failure means for the user (None for anything else: a bug)."""
+    if server.is_server_address(path):
+        return explain_server_failure(exc, str(path))
     return explain_storage_failure(exc, Path(path))
 
 
@@ -205,7 +251,11 @@ def open_project(path: Path | str, *, read_only: bool = False) -> Project:
     """Open a project, upgrading it first (after a timestamped backup) if an older Rapport wrote it.
 
     A project on a read-only disk cannot be opened for writing: `ReadOnlyLocation` says so, and the caller
-    may open it read-only instead."""
+    may open it read-only instead. Given a `postgresql://` URL, opens that server database (upgrading it in one
+    transaction if an older Rapport made it; refusing an empty database, anything not Rapport's, and a newer
+    schema)."""
+    if server.is_server_address(path):
+        return _open_server_project(str(path), read_only=read_only)
     path = Path(path)
     revision = migrate.read_revision(path)  # refuses non-projects before a lock file appears beside them
     if not read_only and location_is_read_only(path.resolve()):
@@ -230,6 +280,19 @@ def open_project(path: Path | str, *, read_only: bool = False) -> Project:
     except BaseException:
         lock.release()
         raise
+
+
+def _open_server_project(url: str, *, read_only: bool) -> Project:
+    if read_only:
+        revision = server_schema.read_server_revision(url)
+        migrate.refuse_if_newer(server.title_of(url), revision)
+        if revision != migrate.head_revision():
+            raise ReadOnlyProject(
+                f"{server.title_of(url)} was made by an older Rapport and must be upgraded; open it once for writing."
+            )
+        return Project(url, read_only=True)
+    server_schema.prepare_server_for_open(url)
+    return Project(url)
 
 
 @dataclass(frozen=True)

@@ -182,19 +182,21 @@ def _revision_number(revision: str) -> int | None:
     return int(prefix) if prefix.isdigit() else None
 
 
-def refuse_if_newer(path: Path, revision: str) -> None:
-    """Refuse a schema this Rapport does not know, saying whether it is newer or an unknown older one."""
+def refuse_if_newer(path: Path | str, revision: str) -> None:
+    """Refuse a schema this Rapport does not know, saying whether it is newer or an unknown older one.
+    `path` is a project file, or (a str) how a server project is named in messages."""
     if revision in known_revisions():
         return
+    name, what = (path.name, "file") if isinstance(path, Path) else (str(path), "database")
     number, head = _revision_number(revision), _revision_number(head_revision())
     if number is not None and head is not None and number <= head:
         raise ProjectFromNewerVersion(
-            f"{path.name} has schema {revision}, which no released Rapport wrote (a test or development "
-            f"version?); Rapport {__version__} cannot upgrade it. The file was not changed."
+            f"{name} has schema {revision}, which no released Rapport wrote (a test or development "
+            f"version?); Rapport {__version__} cannot upgrade it. The {what} was not changed."
         )
     raise ProjectFromNewerVersion(
-        f"{path.name} was saved by a newer version of Rapport (schema {revision}). "
-        f"This is Rapport {__version__}; update Rapport to open it. The file was not changed."
+        f"{name} was saved by a newer version of Rapport (schema {revision}). "
+        f"This is Rapport {__version__}; update Rapport to open it. The {what} was not changed."
     )
 
 

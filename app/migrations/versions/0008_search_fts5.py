@@ -23,6 +23,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return  # a server project's search index: PostgreSQL full-text search (issue 23, i23search)
     for statement in search_index.create_statements():
         op.execute(statement)
     connection = op.get_bind()
@@ -31,5 +33,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
     for statement in search_index.drop_statements():
         op.execute(statement)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.storage.models import AuditEntry
+
+
+def lock_for_append(session: Session) -> None:
+    """On a server, coders append at once: hold the log until this transaction ends, so two entries never
+    claim the same place in the chain. (A project file has one writer at a time anyway.)"""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"))
 
 
 def last(session: Session) -> AuditEntry | None:
