@@ -15,20 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.errors import OperationCancelled, RapportError
 from app.services import audit
 from app.services.project import Project, explain_failure, open_project
-from app.storage import cipher, migrate
+from app.storage import cipher, migrate, server, server_schema
 from app.storage.db import make_engine
-from app.storage.models import Base
 from app.storage.queries import table_copy
+from app.storage.server import is_server_address
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
-SERVER_PREFIXES = ("postgresql://", "postgres://")
 
 
 class CopyRefused(RapportError):
@@ -56,29 +55,8 @@ class CopyReport:
         }
 
 
-# The counts a researcher recognises, printed beside the per-table figures.
-_COUNTED = {
-    "documents": "documents",
-    "turns": "turns",
-    "codes": "codes",
-    "codings": "codings",
-    "memos": "memos",
-    "audit_log": "audit entries",
-}
-
-
-def is_server_address(target: str | Path) -> bool:
-    return isinstance(target, str) and target.startswith(SERVER_PREFIXES)
-
-
-def redacted(address: str) -> str:
-    """A server address without its password, fit for messages."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(address).render_as_string(hide_password=True)
-    except Exception:  # an unparsable address is shown by its scheme only
-        return address.split("://", 1)[0] + "://…"
+# The tables a researcher recognises, counted beside the per-table figures.
+_COUNTED = ("documents", "turns", "codes", "codings", "memos", "audit_log")
 
 
 def with_password(address: str, password: str) -> str:
@@ -91,7 +69,7 @@ def with_password(address: str, password: str) -> str:
 
 
 def location_of(target: str | Path) -> str:
-    return redacted(str(target)) if is_server_address(target) else str(Path(target).resolve())
+    return server.redacted(str(target)) if is_server_address(target) else str(Path(target).resolve())
 
 
 def copy_project(
@@ -134,7 +112,7 @@ def copy_open_project(
 
 
 def _project_location(project: Project) -> str:
-    return str(getattr(project, "location", None) or project.path)
+    return project.location
 
 
 def _refuse_unusable_target(target: str | Path) -> None:
@@ -160,10 +138,9 @@ def _snapshot(engine: Engine):
 def _passphrase_of(project: Project) -> str | None:
     """An encrypted project file's passphrase: its copy in a file is encrypted with it too (a server keeps its
     data under the lab's own protection: TLS, roles, disk encryption)."""
-    path = getattr(project, "path", None)
-    if getattr(project, "is_server", False) or path is None or not cipher.is_encrypted(Path(path)):
+    if project.path is None or not cipher.is_encrypted(project.path):
         return None
-    return cipher.passphrase_for(Path(path))
+    return cipher.passphrase_for(project.path)
 
 
 def _copy_to_file(
@@ -199,30 +176,37 @@ def _remove_with_companions(path: Path) -> None:
 
 
 def _copy_to_server(source: Connection, address: str, progress, cancelled) -> dict[str, int]:
-    where = redacted(address)
-    engine = _server_engine(address)
+    """Schema and rows in one server transaction: a failed copy leaves the database as empty as it was."""
+    where = server.title_of(address)
+    engine = server.make_server_engine(address)
     try:
         with engine.begin() as target:
-            if not table_copy.is_empty_database(target):
+            target.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": server_schema.SCHEMA_LOCK_KEY})
+            if server_schema.tables_of(target):
                 raise CopyRefused(
                     f"The database {where} is not empty; a project is copied into a new, empty database only "
-                    "(createdb NAME, then copy again)."
+                    "(createdb NAME, then copy again). Nothing was written."
                 )
-            _create_schema(target)
+            _create_schema_in(target)
             return _copy_rows(source, target, progress, cancelled, where)
-    except SQLAlchemyError as exc:
-        raise CopyRefused(f"The copy to {where} failed, nothing was written: {_reason(exc)}") from exc
+    except RapportError:
+        raise
+    except Exception as exc:
+        explained = explain_failure(exc, address)
+        if explained is not None:
+            raise explained from exc
+        if isinstance(exc, SQLAlchemyError):
+            raise CopyRefused(f"The copy to {where} failed, nothing was written: {_reason(exc)}") from exc
+        raise
     finally:
         engine.dispose()
 
 
-def _server_engine(address: str) -> Engine:
-    _scheme, rest = address.split("://", 1)
-    return create_engine(f"postgresql+psycopg://{rest}", hide_parameters=True)
-
-
-def _create_schema(target: Connection) -> None:
-    Base.metadata.create_all(target)
+def _create_schema_in(target: Connection) -> None:
+    """The newest schema, made by the same migrations as `rapport new URL`, inside the copy's transaction (the
+    tables belong to the database's owner role, as i23core's create_server_project makes them)."""
+    server_schema._act_as_database_owner(target)
+    server_schema._upgrade_in(target)
 
 
 def _copy_rows(source: Connection, target: Connection, progress, cancelled, where: str) -> dict[str, int]:

@@ -52,7 +52,7 @@ class CopyActions(QObject):
         address = ask_server_address(self.window, project.name)
         if address is None:
             return None
-        where = copying.redacted(address)
+        where = copying.location_of(address)
         self.task = run_in_background(
             self.window,
             "Copy to server",

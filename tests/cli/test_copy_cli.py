@@ -77,3 +77,10 @@ def test_copy_to_a_server_database_then_refuse_a_second_copy_there(
     assert table_contents(pg_url) == before
     run = rapport("copy", demo, pg_url)
     assert run.returncode == 1 and "not empty" in run.stderr and run.stderr.count("\n") == 1
+
+
+def test_a_server_that_does_not_answer_is_one_line_without_the_password(demo: Path, pg_cluster) -> None:
+    unused = f"postgresql://ana:hunter22@127.0.0.1:{pg_cluster.port + 1}/nowhere?connect_timeout=2"
+    run = rapport("copy", demo, unused, "--quiet")
+    assert run.returncode == 1 and run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
+    assert "hunter22" not in run.stderr

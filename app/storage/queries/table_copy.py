@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Table, delete, func, inspect, select, text
+from sqlalchemy import Connection, Integer, Table, delete, func, select, text
 
 from app.storage.models import Base
 
@@ -134,8 +134,3 @@ def reset_sequences(connection: Connection, tables: Iterable[Table]) -> None:
             ),
             {"table": f'"{table.name}"', "column": column},
         )
-
-
-def is_empty_database(connection: Connection) -> bool:
-    """True when the database holds no table at all (a new database, made for the copy)."""
-    return not inspect(connection).get_table_names()
