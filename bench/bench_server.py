@@ -24,6 +24,7 @@ Run: .venv/bin/python -m bench.bench_server [--scale 0.25] [--writes 25]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import statistics
@@ -189,7 +190,7 @@ def _writer(target, name: str, writes: int, document_id: int, code_id: int, leng
             coder_id = coding.ensure_coder(project, name)
             rng = random.Random(name)
             saved: list[int] = []
-            ready.wait()
+            opened.wait()  # every writer has its project open: the clock starts now
             for k in range(writes):
                 start = (k * 37) % (length - 200)  # a new span each time: nothing is skipped as a duplicate
                 spec = coding.CodingSpec(document_id, code_id, start, start + rng.randint(10, 150))
@@ -197,14 +198,15 @@ def _writer(target, name: str, writes: int, document_id: int, code_id: int, leng
             out[name] = saved
     except Exception as exc:  # reported, never lost in a thread
         out[name] = exc
+        opened.abort()
 
 
-ready = threading.Event()
+opened = threading.Barrier(1)
 
 
 def run_writers(target, writers: int, writes: int, document_id: int, code_id: int, length: int):
-    global ready
-    ready = threading.Event()
+    global opened
+    opened = threading.Barrier(writers + 1)
     out: dict[str, object] = {}
     threads = [
         threading.Thread(
@@ -215,9 +217,9 @@ def run_writers(target, writers: int, writes: int, document_id: int, code_id: in
     ]
     for thread in threads:
         thread.start()
-    time.sleep(0.5)  # let every writer open its project before the clock starts
+    with contextlib.suppress(threading.BrokenBarrierError):  # a writer failed to open: its error is in `out`
+        opened.wait()
     started = time.perf_counter()
-    ready.set()
     for thread in threads:
         thread.join()
     return time.perf_counter() - started, out

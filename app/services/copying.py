@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.domain.errors import OperationCancelled, RapportError
+from app.domain.errors import OperationCancelled, RapportError, ReadOnlyProject
 from app.services import audit
 from app.services.project import Project, explain_failure, open_project
 from app.storage import cipher, migrate, server, server_schema
@@ -85,7 +85,10 @@ def copy_project(
     if str(source) == str(target):
         raise CopyRefused("The source and the target are the same project; name a new file or database.")
     _refuse_unusable_target(target)
-    project = open_project(source, read_only=True)
+    try:
+        project = open_project(source, read_only=True)
+    except ReadOnlyProject:
+        project = open_project(source)  # an older file: upgraded first (after a backup), as every command does
     with closing(project):
         return copy_open_project(project, target, progress=progress, cancelled=cancelled, coder=coder)
 
@@ -107,7 +110,10 @@ def copy_open_project(
         else:
             tables = _copy_to_file(source, Path(target), _passphrase_of(project), progress, cancelled)
     report = CopyReport(_project_location(project), location_of(target), tables)
-    audit.record_event(project, "export", {"what": "project copy", "to": report.target}, coder)
+    try:
+        audit.record_event(project, "export", {"what": "project copy", "to": report.target}, coder)
+    except RapportError:
+        pass  # a reader's role on a server may not write the log; the copy itself is whole
     return report
 
 

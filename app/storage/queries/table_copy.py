@@ -41,7 +41,12 @@ def rows_in_order(connection: Connection, table: Table) -> list[dict[str, Any]]:
 
 
 def _ordered_select(table: Table):
-    return select(table).order_by(*table.primary_key.columns)
+    return select(*_stored_columns(table)).order_by(*table.primary_key.columns)
+
+
+def _stored_columns(table: Table) -> list:
+    """The columns a copy writes: not those the database computes itself (a generated column)."""
+    return [column for column in table.columns if column.computed is None]
 
 
 def _self_references(table: Table) -> list[tuple[str, str]]:
