@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.errors import OperationCancelled, RapportError, ReadOnlyProject
 from app.services import audit
-from app.services.project import Project, explain_failure, open_project
+from app.services.project import Project, explain_failure, open_project, storage_failures_explained
 from app.storage import cipher, migrate, server, server_schema
 from app.storage.db import make_engine
 from app.storage.queries import table_copy
@@ -88,7 +88,9 @@ def copy_project(
     try:
         project = open_project(source, read_only=True)
     except ReadOnlyProject:
-        project = open_project(source)  # an older file: upgraded first (after a backup), as every command does
+        project = open_project(
+            source
+        )  # an older file: upgraded first (after a backup), as every command does
     with closing(project):
         return copy_open_project(project, target, progress=progress, cancelled=cancelled, coder=coder)
 
@@ -104,16 +106,15 @@ def copy_open_project(
     """Copy an open project (the window's, say) to `target`, reading it in one consistent snapshot. The copy
     holds the project as it was before the copy; the project's own audit log then records the copy."""
     _refuse_unusable_target(target)
-    with _snapshot(project.engine) as source:
+    # the target's failures are explained where they happen; what is left comes from reading the source
+    with storage_failures_explained(project.target), _snapshot(project.engine) as source:
         if is_server_address(target):
             tables = _copy_to_server(source, str(target), progress, cancelled)
         else:
             tables = _copy_to_file(source, Path(target), _passphrase_of(project), progress, cancelled)
     report = CopyReport(_project_location(project), location_of(target), tables)
-    try:
+    with suppress(RapportError):  # a reader's role on a server may not write the log; the copy is whole
         audit.record_event(project, "export", {"what": "project copy", "to": report.target}, coder)
-    except RapportError:
-        pass  # a reader's role on a server may not write the log; the copy itself is whole
     return report
 
 
@@ -218,7 +219,8 @@ def _create_schema_in(target: Connection) -> None:
 def _copy_rows(source: Connection, target: Connection, progress, cancelled, where: str) -> dict[str, int]:
     def report(done: int, total: int, table: str) -> None:
         if progress is not None:
-            progress(done, total, f"Copying {table or 'the project'} to {where}…")
+            what = table.replace("_", " ") if table else "the project"
+            progress(done, total, f"Copying {what} to {where}…")
 
     try:
         return table_copy.copy_rows(source, target, on_progress=report, cancelled=cancelled)
