@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from app.domain.errors import OperationCancelled, RapportError, ReadOnlyProject
 from app.services import audit
@@ -173,6 +173,8 @@ def _copy_to_file(
         explained = explain_failure(exc, path)
         if explained is not None:
             raise explained from exc
+        if isinstance(exc, (IntegrityError, DataError)):  # the source's data does not fit the schema
+            raise CopyRefused(f"The copy to {path.name} failed, nothing was written: {_reason(exc)}") from exc
         raise
     return tables
 

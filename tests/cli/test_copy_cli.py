@@ -84,3 +84,25 @@ def test_a_server_that_does_not_answer_is_one_line_without_the_password(demo: Pa
     run = rapport("copy", demo, unused, "--quiet")
     assert run.returncode == 1 and run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
     assert "hunter22" not in run.stderr
+
+
+def test_a_source_that_is_no_project_is_refused_in_one_line(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.rapport"
+    notes.write_text("not a project", encoding="utf-8")
+    run = rapport("copy", notes, tmp_path / "copy.rapport")
+    assert run.returncode == 1 and run.stderr.count("\n") == 1 and "not a Rapport project" in run.stderr
+    assert not (tmp_path / "copy.rapport").exists()
+
+
+def test_a_file_whose_rows_break_the_schema_is_refused_and_nothing_is_written(
+    demo: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    with sqlite3.connect(demo) as connection:  # a damaged file: a coding of a code that does not exist
+        connection.execute("PRAGMA foreign_keys=OFF")
+        connection.execute("UPDATE codings SET code_id = 99999 WHERE id = (SELECT min(id) FROM codings)")
+    connection.close()
+    run = rapport("copy", demo, tmp_path / "copy.rapport", "--quiet")
+    assert run.returncode == 1 and run.stderr.count("\n") == 1 and "nothing was written" in run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if "copy" in p.name) == []
