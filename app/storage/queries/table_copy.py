@@ -112,13 +112,30 @@ def copy_rows(
         for batch in _batches(source, table, batch_rows):
             if cancelled is not None and cancelled():
                 raise CopyInterrupted
-            target.execute(table.insert(), list(batch))
+            _insert(target, table, batch)
             done += len(batch)
             if on_progress is not None:
                 on_progress(done, total, table.name)
     if target.dialect.name == "postgresql":
         reset_sequences(target, tables)
     return counts
+
+
+def _insert(target: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """A batch of rows into `table`: PostgreSQL's COPY on a server (the rows stream in one command), a bulk
+    INSERT elsewhere. Either way inside the target's one transaction."""
+    if target.dialect.name != "postgresql":
+        target.execute(table.insert(), list(rows))
+        return
+    names = [column.name for column in _stored_columns(table)]
+    quoted = ", ".join(f'"{name}"' for name in names)
+    cursor = target.connection.dbapi_connection.cursor()
+    try:
+        with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as stream:
+            for row in rows:
+                stream.write_row([row[name] for name in names])
+    finally:
+        cursor.close()
 
 
 class CopyInterrupted(Exception):
