@@ -17,12 +17,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from app.domain.errors import OperationCancelled, RapportError, ReadOnlyProject
 from app.services import audit
 from app.services.project import Project, explain_failure, open_project, storage_failures_explained
-from app.storage import cipher, migrate, search_index, server, server_schema
+from app.storage import cipher, migrate, server, server_schema
 from app.storage.db import make_engine
+from app.storage.queries import search as search_queries
 from app.storage.queries import table_copy
 from app.storage.server import is_server_address
 
@@ -160,9 +162,7 @@ def _copy_to_file(
         engine = make_engine(work)
         try:
             with engine.begin() as target:
-                _drop_search_index(target)
                 tables = _copy_rows(source, target, progress, cancelled, path.name)
-                _build_search_index(target, sum(tables.values()), progress, path.name)
         finally:
             engine.dispose()
         os.replace(work, path)
@@ -179,22 +179,6 @@ def _copy_to_file(
             raise CopyRefused(f"The copy to {path.name} failed, nothing was written: {_reason(exc)}") from exc
         raise
     return tables
-
-
-def _drop_search_index(target: Connection) -> None:
-    """Without its index the copy's rows go in fast; the index is then built once (an FTS5 trigger a turn cuts
-    the turn from its whole document each time: minutes on a large study)."""
-    for statement in search_index.drop_statements():
-        target.exec_driver_sql(statement)
-
-
-def _build_search_index(target: Connection, rows: int, progress: Progress | None, where: str) -> None:
-    if progress is not None:  # every row is in: the bar stays full while the index is built
-        progress(rows, rows, f"Indexing {where} for search…")
-    for statement in search_index.create_statements():
-        target.exec_driver_sql(statement)
-    document_ids = [row[0] for row in target.exec_driver_sql("SELECT id FROM documents ORDER BY id")]
-    search_index.fill(target, document_ids)
 
 
 def _remove_with_companions(path: Path) -> None:
@@ -237,15 +221,27 @@ def _create_schema_in(target: Connection) -> None:
 
 
 def _copy_rows(source: Connection, target: Connection, progress, cancelled, where: str) -> dict[str, int]:
+    """The rows go in with the search index's triggers off (a trigger a turn cuts the turn from its whole
+    transcript each time: minutes on a large study); the index is then built once, in the same transaction."""
+
     def report(done: int, total: int, table: str) -> None:
         if progress is not None:
             what = table.replace("_", " ") if table else "the project"
             progress(done, total, f"Copying {what} to {where}…")
 
+    indexed = table_copy.has_search_index(target)
     try:
-        return table_copy.copy_rows(source, target, on_progress=report, cancelled=cancelled)
+        with table_copy.row_triggers_off(target):
+            tables = table_copy.copy_rows(source, target, on_progress=report, cancelled=cancelled)
     except table_copy.CopyInterrupted:
         raise OperationCancelled("Copy cancelled; nothing was written.") from None
+    if indexed:
+        rows = sum(tables.values())
+        if progress is not None:  # every row is in: the bar stays full while the index is built
+            progress(rows, rows, f"Indexing {where} for search…")
+        with Session(bind=target) as session:  # joins the target's transaction
+            search_queries.rebuild_search_index(session, lambda _done, _total: None)
+    return tables
 
 
 def _reason(exc: SQLAlchemyError) -> str:

@@ -76,6 +76,12 @@ def test_a_server_copy_keeps_parents_before_children_and_fresh_ids_after_the_cop
 
         new_coder = ensure_coder(project, "Newcomer")
     assert new_coder == max(row["id"] for row in contents["coders"]) + 1
+    engine = create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:  # the triggers turned off for the copy are on again: the audit log stays append-only
+        with pytest.raises(Exception, match="append-only"), engine.begin() as connection:
+            connection.execute(text("UPDATE audit_log SET coder = 'someone else'"))
+    finally:
+        engine.dispose()
 
 
 def test_a_copy_never_overwrites_an_existing_file(edited_study, tmp_path):

@@ -12,10 +12,12 @@ transaction, so a failed or cancelled copy leaves nothing behind.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Table, delete, func, select, text
+from sqlalchemy import Connection, Integer, Table, delete, func, inspect, select, text
 
+from app.storage import search_index
 from app.storage.models import Base
 
 BATCH_ROWS = 2000
@@ -136,6 +138,28 @@ def _insert(target: Connection, table: Table, rows: Sequence[dict[str, Any]]) ->
                 stream.write_row([row[name] for name in names])
     finally:
         cursor.close()
+
+
+def has_search_index(connection: Connection) -> bool:
+    """True when the database holds the search index (a file always; a server once it has full-text search)."""
+    return search_index.TURNS_TABLE in inspect(connection).get_table_names()
+
+
+@contextmanager
+def row_triggers_off(target: Connection) -> Iterator[None]:
+    """The search index's row triggers off while rows are copied in: on a file its FTS5 tables and triggers
+    are dropped (the caller rebuilds them); on a server the tables' own triggers are disabled and enabled again
+    (constraints stay checked). Both inside the target's transaction."""
+    if target.dialect.name != "postgresql":
+        for statement in search_index.drop_statements():
+            target.exec_driver_sql(statement)
+        yield
+        return
+    for table in copied_tables():
+        target.exec_driver_sql(f'ALTER TABLE "{table.name}" DISABLE TRIGGER USER')
+    yield
+    for table in copied_tables():
+        target.exec_driver_sql(f'ALTER TABLE "{table.name}" ENABLE TRIGGER USER')
 
 
 class CopyInterrupted(Exception):
