@@ -283,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from app.services import copying, study
     from app.services.project import open_project
+    from app.storage.migrate import copy_database
 
     cache = Path(tempfile.gettempdir()) / f"rapport-bench-server-v1-{args.scale:g}.rapport"
     report: dict[str, object] = {"benchmark": "server", "scale": args.scale}
@@ -293,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "bench.rapport"
-            copying.copy_project(cache, path)
+            copy_database(cache, path)  # the cached study stays as built (no audit entry)
             url = cluster.new_database("bench")
             started = time.perf_counter()
             copied = copying.copy_project(path, url)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -65,8 +66,6 @@ def with_password(address: str, password: str) -> str:
     """`address` with `password` put in it for one connection (never stored; empty: libpq's ~/.pgpass)."""
     if not password:
         return address
-    from sqlalchemy.engine import make_url
-
     return make_url(address).set(password=password).render_as_string(hide_password=False)
 
 
@@ -89,10 +88,8 @@ def copy_project(
     _refuse_unusable_target(target)
     try:
         project = open_project(source, read_only=True)
-    except ReadOnlyProject:
-        project = open_project(
-            source
-        )  # an older file: upgraded first (after a backup), as every command does
+    except ReadOnlyProject:  # an older file: upgraded first (after a backup), as every command does
+        project = open_project(source)
     with closing(project):
         return copy_open_project(project, target, progress=progress, cancelled=cancelled, coder=coder)
 
@@ -114,14 +111,10 @@ def copy_open_project(
             tables = _copy_to_server(source, str(target), progress, cancelled)
         else:
             tables = _copy_to_file(source, Path(target), _passphrase_of(project), progress, cancelled)
-    report = CopyReport(_project_location(project), location_of(target), tables)
+    report = CopyReport(project.location, location_of(target), tables)
     with suppress(RapportError):  # a reader's role on a server may not write the log; the copy is whole
         audit.record_event(project, "export", {"what": "project copy", "to": report.target}, coder)
     return report
-
-
-def _project_location(project: Project) -> str:
-    return project.location
 
 
 def _refuse_unusable_target(target: str | Path) -> None:
