@@ -1,9 +1,10 @@
 """Copy every row of a project from one database to another, unchanged: the same ids, GUIDs and values.
 
 Generic over the models: the tables are visited in `Base.metadata.sorted_tables` order (a table after the
-tables it refers to), each read in primary-key order in batches and written with Core bulk inserts. A table
-that refers to itself (the codebook's parent codes) is written parents first, whatever its ids. On PostgreSQL
-the id sequences are then moved past the copied ids, so the next row a coder adds gets a fresh id.
+tables it refers to), each read in primary-key order in batches and written with Core bulk inserts (on
+PostgreSQL with COPY). A table that refers to itself (the codebook's parent codes) is written parents first,
+whatever its ids. On PostgreSQL the id sequences are then moved past the copied ids, so the next row a coder
+adds gets a fresh id. Row triggers (the search index's) are off while the rows go in; see `row_triggers_off`.
 
 The caller owns the transactions: the source is read in one snapshot and the target written in one
 transaction, so a failed or cancelled copy leaves nothing behind.
