@@ -1,20 +1,23 @@
 """File ▸ Copy to server…: copy the open project into an empty PostgreSQL database, off the GUI thread, with a
-progress dialog and Cancel (a cancelled or failed copy leaves the database as empty as it was).
+progress dialog and Cancel (a cancelled or failed copy leaves the database as empty as it was). File ▸ Save a
+copy as file…: the same copy into a new project file (a server project's snapshot for an archive or a laptop).
 
-`app.services.copying` does the work. The question is a module-level function (`ask_server_address`) that
-tests replace; `announce` shows the outcome (tests replace it too).
+`app.services.copying` does the work. The questions are module-level functions (`ask_server_address`,
+`ask_file_path`) that tests replace; `announce` shows the outcome (tests replace it too).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from app.services import copying
 from app.ui.context import AppContext
 from app.ui.dialogs import copy_to_server_dialog
+from app.ui.protection_actions import coder_name
 from app.ui.tasks import Task, run_in_background
 
 if TYPE_CHECKING:
@@ -23,6 +26,13 @@ if TYPE_CHECKING:
 
 def ask_server_address(parent: QWidget | None, project_name: str) -> str | None:
     return copy_to_server_dialog.ask_server_address(parent, project_name)
+
+
+def ask_file_path(parent: QWidget | None, suggested: Path) -> Path | None:
+    chosen, _ = QFileDialog.getSaveFileName(
+        parent, "Save a copy as file", str(suggested), "Rapport projects (*.rapport)"
+    )
+    return Path(chosen) if chosen else None
 
 
 def announce(parent: QWidget | None, title: str, text: str) -> None:
@@ -39,11 +49,14 @@ class CopyActions(QObject):
         self.copy_to_server.setStatusTip(
             "Copy the project, unchanged, into an empty PostgreSQL database for a team to code at once"
         )
+        self.copy_to_file = file_menu.addAction("Save a copy as &file…", self.copy_project_to_file)
+        self.copy_to_file.setStatusTip("Copy the project, unchanged, into a new project file")
         context.projectChanged.connect(lambda _project: self.update_actions())
         self.update_actions()
 
     def update_actions(self) -> None:
         self.copy_to_server.setEnabled(self.context.project is not None)
+        self.copy_to_file.setEnabled(self.context.project is not None)
 
     def copy_project_to_server(self) -> Task | None:
         project = self.context.project
@@ -52,23 +65,39 @@ class CopyActions(QObject):
         address = ask_server_address(self.window, project.name)
         if address is None:
             return None
-        where = copying.location_of(address)
+        after = "Coders open the server copy with File ▸ Open server project and its address."
+        return self._copy("Copy to server", address, after)
+
+    def copy_project_to_file(self) -> Task | None:
+        project = self.context.project
+        if project is None:
+            return None
+        folder = project.path.parent if project.path is not None else Path.home()
+        path = ask_file_path(self.window, folder / f"{project.name} (copy).rapport")
+        if path is None:
+            return None
+        return self._copy("Save a copy as file", path, "Open it with File ▸ Open.")
+
+    def _copy(self, title: str, target: str | Path, after: str) -> Task:
+        project = self.context.project
+        where = copying.location_of(target)
+        coder = coder_name(self.context)  # the copy goes in the project's audit log under their name
         self.task = run_in_background(
             self.window,
-            "Copy to server",
+            title,
             lambda progress, cancelled: copying.copy_open_project(
-                project, address, progress=progress, cancelled=cancelled
+                project, target, progress=progress, cancelled=cancelled, coder=coder
             ),
-            lambda report: self._copied(report, where),
+            lambda report: self._copied(title, report, where, after),
         )
         return self.task
 
-    def _copied(self, report: copying.CopyReport, where: str) -> None:
+    def _copied(self, title: str, report: copying.CopyReport, where: str, after: str) -> None:
         counts = report.as_dict()
         text = (
             f"Copied {report.source} to {where}: {counts['documents']} documents, {counts['codings']} codings, "
             f"{counts['memos']} memos, {counts['audit_log']} audit entries ({report.rows} rows in all).\n\n"
-            "Coders open the server copy with File ▸ Open and its address. This file stays as it was."
+            f"{after} The project you have open stays as it was."
         )
         self.window.status.show_message(f"Copied the project to {where}", 10000)
-        announce(self.window, "Copy to server", text)
+        announce(self.window, title, text)

@@ -6,11 +6,13 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialogButtonBox
 
+from app.services import audit
 from app.services.project import create_project
 from app.ui import copy_actions
 from app.ui.context import AppContext
 from app.ui.dialogs.copy_to_server_dialog import CopyToServerDialog
 from app.ui.main_window import MainWindow
+from app.ui.protection_actions import coder_name
 from tests.copy_study import table_contents
 from tests.gui.conftest import build_study
 
@@ -91,3 +93,19 @@ def table_contents_or_empty(address: str) -> dict:
     finally:
         engine.dispose()
     return table_contents(address) if tables else {}
+
+
+def test_save_a_copy_as_file_from_the_menu(window, study_file, tmp_path, qtbot, monkeypatch):
+    assert window.open_path(study_file)
+    before = table_contents(study_file)
+    target = tmp_path / "archive.rapport"
+    told: list[str] = []
+    monkeypatch.setattr(copy_actions, "ask_file_path", lambda parent, suggested: target)
+    monkeypatch.setattr(copy_actions, "announce", lambda parent, title, text: told.append(text))
+    task = window.actions.copying.copy_project_to_file()
+    qtbot.waitUntil(lambda: task.done, timeout=60000)
+    assert task.error is None and "4 documents" in told[0]
+    assert table_contents(target) == before
+    entry = audit.entries(window.context.project)[-1]
+    assert entry.detail == {"what": "project copy", "to": str(target)}
+    assert entry.coder == coder_name(window.context) != ""  # recorded under the active coder's name
