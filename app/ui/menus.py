@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
+from app.ui.copy_actions import CopyActions
 from app.ui.exchange_actions import ExchangeActions
 from app.ui.icons import standard
 from app.ui.protection_actions import ProtectionActions
@@ -79,6 +80,7 @@ def build_menus(window: MainWindow) -> SimpleNamespace:
     a.team_menu = file_menu.addMenu("&Team")
     a.send_out = a.team_menu.addAction("Send out copies for coders…", window.send_out_copies)
     a.merge_copies = a.team_menu.addAction("Merge coders' copies…", window.merge_copies)
+    a.copying = CopyActions(window, window.context, file_menu)  # Copy to server…
     a.protection = ProtectionActions(window, window.context, file_menu)  # Protection ▸
     a.restore_backup = _action(
         window, "Restore from &backup…", window.restore_from_backup,
