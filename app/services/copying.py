@@ -209,8 +209,8 @@ def _copy_to_server(source: Connection, address: str, progress, cancelled) -> di
 def _create_schema_in(target: Connection) -> None:
     """The newest schema, made by the same migrations as `rapport new URL`, inside the copy's transaction (the
     tables belong to the database's owner role, as i23core's create_server_project makes them)."""
-    server_schema._act_as_database_owner(target)
-    server_schema._upgrade_in(target)
+    server_schema.act_as_database_owner(target)
+    server_schema.upgrade_in(target)
 
 
 def _copy_rows(source: Connection, target: Connection, progress, cancelled, where: str) -> dict[str, int]:

@@ -79,7 +79,7 @@ def _has_id_column(connection: Connection, table: str) -> bool:
     return found.scalar() is not None
 
 
-def _act_as_database_owner(connection: Connection) -> None:
+def act_as_database_owner(connection: Connection) -> None:
     """Create tables as the database's owner (a team role the user belongs to), not as the user."""
     owner, member = connection.execute(
         text(
@@ -92,7 +92,7 @@ def _act_as_database_owner(connection: Connection) -> None:
         connection.execute(text(f'SET LOCAL ROLE "{quoted}"'))
 
 
-def _upgrade_in(connection: Connection) -> None:
+def upgrade_in(connection: Connection) -> None:
     cfg = migrate.alembic_config()
     cfg.attributes["connection"] = connection
     command.upgrade(cfg, "head")
@@ -112,8 +112,8 @@ def create_server_project(url: str) -> None:
                 raise NotARapportProject(
                     f"The database {title_of(url)} already holds a Rapport project; open it instead."
                 )
-            _act_as_database_owner(connection)
-            _upgrade_in(connection)
+            act_as_database_owner(connection)
+            upgrade_in(connection)
             connection.execute(
                 text("INSERT INTO project_meta(key, value) VALUES (:key, :value)"),
                 [
@@ -195,8 +195,8 @@ def prepare_server_for_open(url: str) -> migrate.OpenCheck:
         with engine.begin() as connection:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
             if _revision_in(connection, url) != head:  # another Rapport may have upgraded it meanwhile
-                _act_as_database_owner(connection)
-                _upgrade_in(connection)
+                act_as_database_owner(connection)
+                upgrade_in(connection)
     except RapportError as exc:
         raise MigrationFailed(
             f"Upgrading {title_of(url)} failed: {exc} The project was left as it was."

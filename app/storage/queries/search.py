@@ -19,7 +19,7 @@ def rebuild_search_index(session: Session, progress: Callable[[int, int], None])
     if connection.dialect.name == "postgresql":  # a server project's tsvector index
         # Made again as the database's owner (the lab's team role), as the migration made it, so that every
         # coder can still write it afterwards.
-        server_schema._act_as_database_owner(connection)
+        server_schema.act_as_database_owner(connection)
         for statement in [*server_search_index.drop_statements(), *server_search_index.create_statements()]:
             connection.exec_driver_sql(statement)
         documents = server_search_index.fill(connection, progress)
