@@ -19,7 +19,7 @@ def _editor_coders(editor: TranscriptEditor) -> set[int]:
 def test_blind_mode_hides_the_other_coder_in_the_editor_and_comes_back(context, study, qtbot):
     editor = TranscriptEditor(context)
     qtbot.addWidget(editor)
-    editor.show_document(study.docs["d01_s1"])
+    editor.show_document(study.documents["d01_s1"])
     editor.set_coder_filter("all")
     anna, ben = study.coders["anna"], study.coders["ben"]
     assert _editor_coders(editor) == {anna, ben}
@@ -159,7 +159,7 @@ def test_blind_mode_before_a_coder_is_chosen_shows_nobodys_codings(context, stud
     context.set_active_coder(None)
     editor = TranscriptEditor(context)
     qtbot.addWidget(editor)
-    editor.show_document(study.docs["d01_s1"])
+    editor.show_document(study.documents["d01_s1"])
     editor.set_coder_filter("all")
     view = ExcerptsView(context)
     qtbot.addWidget(view)
