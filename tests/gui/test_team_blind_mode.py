@@ -135,9 +135,9 @@ def test_edit_menu_switches_blind_mode_and_the_window_remembers_it(qtbot, qapp, 
 def test_blind_mode_limits_the_session_timeline_to_my_codings(project, qtbot):
     from app.services import coding
     from app.ui.views.timeline_view import TimelineView
-    from tests.compare_study import build_study as build_compare_study
+    from tests.study_presets import comparison_study
 
-    ids = build_compare_study(project)
+    ids = comparison_study(project)
     context = AppContext()
     context.project = project
     ben = next(c.id for c in coding.list_coders(project) if c.name == "Ben")
