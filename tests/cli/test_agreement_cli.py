@@ -10,14 +10,14 @@ from docx import Document as DocxDocument
 
 from app.services.project import create_project
 from tests.cli_runner import rapport
-from tests.unit.test_agreement_service import build_study
+from tests.study_presets import agreement_study
 
 
 @pytest.fixture
 def study_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.rapport"
     with create_project(path) as project:
-        build_study(project)
+        agreement_study(project)
     return path
 
 
