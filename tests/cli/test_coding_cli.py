@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.services.importing import DocumentMeta, import_text
 from app.services.project import create_project
 from tests.cli_runner import rapport
+from tests.study import StudyBuilder
 
 TEXT = "Therapist: Welcome back.\nClient: I nearly did not come. 😀 But I did.\n"
 
@@ -15,7 +15,7 @@ TEXT = "Therapist: Welcome back.\nClient: I nearly did not come. 😀 But I did.
 def make(tmp_path: Path) -> Path:
     path = tmp_path / "s.rapport"
     with create_project(path) as project:
-        import_text(project, name="D1 s1", text=TEXT, meta=DocumentMeta(dyad="D1", session=1, kind="session"))
+        StudyBuilder(project).document("D1 s1", TEXT, dyad="D1", session=1, kind="session")
     return path
 
 

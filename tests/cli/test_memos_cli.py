@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.services import memos
-from app.services.importing import DocumentMeta, import_text
 from app.services.project import create_project
 from tests.cli_runner import rapport
+from tests.study import StudyBuilder
 
 TEXT = "Therapist: Welcome back.\nClient: I nearly did not come. 😀 But I did.\n"
 
@@ -15,13 +14,16 @@ TEXT = "Therapist: Welcome back.\nClient: I nearly did not come. 😀 But I did.
 def make(tmp_path: Path) -> tuple[Path, int]:
     path = tmp_path / "s.rapport"
     with create_project(path) as project:
-        doc = import_text(project, name="D1 s1", text=TEXT, meta=DocumentMeta(dyad="D1", session=1))
-        other = import_text(project, name="D1 s2", text="Client: Fine.\n", meta=DocumentMeta(dyad="D1"))
-        memos.add_memo(project, "project", text="Whole study")
-        memos.add_memo(project, "document", other.id, text="Short session")
-        start = TEXT.index("😀")
-        memos.add_memo(project, "document", doc.id, text="The emoji", start=start, end=start + 1)
-    return path, doc.id
+        built = (
+            StudyBuilder(project)
+            .document("D1 s1", TEXT, dyad="D1", session=1)
+            .document("D1 s2", "Client: Fine.\n", dyad="D1")
+            .memo("project", text="Whole study")
+            .memo("document", "D1 s2", text="Short session")
+            .memo("document", "D1 s1", phrase="😀", text="The emoji")
+            .study
+        )
+    return path, built.documents["D1 s1"]
 
 
 def test_memos_lists_every_target_with_its_document_and_range(tmp_path: Path) -> None:
