@@ -24,11 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from app.services import code_sets, codebook, coding, memos, session_video
 from app.services import study as study_service
-from app.services.importing import DocumentMeta, import_text
+from app.services.importing import DocumentMeta, import_files, import_text
 from app.services.project import Project
 
 Key = Hashable
@@ -89,6 +90,27 @@ class StudyBuilder:
         imported = import_text(self.project, name=name or str(key), text=text, meta=meta)
         self.study.documents[key] = imported.id
         self.study.texts[key] = study_service.get_document(self.project, imported.id).text
+        return self
+
+    def files(
+        self,
+        *paths: Path,
+        dyad: str | None = None,
+        session: int | None = None,
+        perspective: str | None = None,
+        kind: str = "other",
+        participant: str | None = None,
+    ) -> StudyBuilder:
+        """Import transcript files (DOCX, TXT, subtitles) in one batch as the import dialog does, all with the
+        same place in the study; each document is keyed by its file's stem. A file that fails fails the test."""
+        meta = DocumentMeta(
+            dyad=dyad, session=session, perspective=perspective, kind=kind, participant=participant
+        )
+        report = import_files(self.project, list(paths), meta)
+        assert report.ok, report.failures
+        for path, imported in zip(paths, report.documents, strict=True):
+            self.study.documents[path.stem] = imported.id
+            self.study.texts[path.stem] = study_service.get_document(self.project, imported.id).text
         return self
 
     def participant(self, name: str, role: str, dyad: str | None = None, **attributes: Any) -> StudyBuilder:

@@ -55,6 +55,21 @@ def test_documents_are_imported_with_their_place_in_the_study_and_their_turns(pr
     ]
 
 
+def test_files_are_imported_in_one_batch_keyed_by_their_stems(project, tmp_path) -> None:
+    (tmp_path / "D01_s1.txt").write_text(SESSION, encoding="utf-8")
+    (tmp_path / "D01_r1.txt").write_text(RECALL, encoding="utf-8")
+    built = (
+        StudyBuilder(project)
+        .files(tmp_path / "D01_s1.txt", tmp_path / "D01_r1.txt", dyad="D01", session=1, perspective="client",
+               participant="C01")
+        .study
+    )  # fmt: skip
+    assert built.texts == {"D01_s1": SESSION, "D01_r1": RECALL}
+    assert [d.dyad for d in study.list_documents(project)] == ["D01", "D01"]
+    with pytest.raises(AssertionError):
+        StudyBuilder(project).files(tmp_path / "missing.txt")
+
+
 def test_people_dyads_and_videos_get_their_attributes(project) -> None:
     (
         StudyBuilder(project)
