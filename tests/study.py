@@ -57,6 +57,18 @@ class Study:
     memos: dict[Key, int] = field(default_factory=dict)
     sets: dict[Key, int] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, project: Project) -> Study:
+        """What `project` holds already, keyed by names: documents, codes (by path, "Parent/Child"), coders;
+        to continue, with a builder, a study made elsewhere (by the CLI, or an earlier step of a test)."""
+        found = cls(project)
+        for document in study_service.list_documents(project):
+            found.documents[document.name] = document.id
+            found.texts[document.name] = study_service.get_document(project, document.id).text
+        found.codes = {code.path: code.id for code in codebook.list_codes(project, with_usage=False)}
+        found.coders = {coder.name: coder.id for coder in coding.list_coders(project)}
+        return found
+
     def span(self, document: Key, phrase: str, occurrence: int = 0) -> tuple[int, int]:
         return span_of(self.texts[document], phrase, occurrence)
 

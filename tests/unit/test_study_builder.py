@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.services import code_sets, codebook, coding, memos, session_video, study
 from app.storage import models as m
-from tests.study import StudyBuilder, span_of
+from tests.study import Study, StudyBuilder, span_of
 from tests.study_presets import (
     agreement_study,
     comparison_study,
@@ -150,6 +150,15 @@ def test_a_builder_continues_a_study_it_is_given(project) -> None:
     built = StudyBuilder(project).document("s1", SESSION).code("trust", "Trust").study
     StudyBuilder(project, built).coder("ana", "Ana").coding("s1", "trust", "trust you", coder="ana", key="k")
     assert coding.codings_by_ids(project, [built.codings["k"]])[0].code_id == built.codes["trust"]
+
+
+def test_a_study_made_elsewhere_is_found_by_names(project) -> None:
+    built = StudyBuilder(project).document("s1", SESSION, name="D01 s1").code("bond", "Bond")
+    built = built.code("trust", "Trust", parent="bond").coder("ana", "Ana").study
+    found = Study.of(project)
+    assert found.documents == {"D01 s1": built.documents["s1"]} and found.texts == {"D01 s1": SESSION}
+    assert found.codes == {"Bond": built.codes["bond"], "Bond/Trust": built.codes["trust"]}
+    assert found.coders == {"Ana": built.coders["ana"]}
 
 
 # -- the presets hold what they promise --------------------------------------------------------------------
