@@ -22,7 +22,7 @@ tests/study_presets.py.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -183,11 +183,15 @@ class StudyBuilder:
             self.code(name, parent=parent)
         return self
 
-    def value_set(self, parent: Key, *values: str) -> StudyBuilder:
-        """A marked code set: the code keyed `parent` with `values` as its sub-codes (keyed by their names)."""
-        for value in values:
-            self.code(value, parent=parent)
-        code_sets.mark_code_set(self.project, self.study.codes[parent])
+    def large_codebook(self, size: int, themes: int = 40, colors: Sequence[str] = ()) -> StudyBuilder:
+        """A benchmark-sized codebook: `themes` top-level codes "Theme i", then "Code i" under the themes in
+        turn, `size` codes in all, keyed by their names (in that order), coloured from `colors` in turn."""
+        for i in range(min(themes, size)):
+            self.code(f"Theme {i}", color=colors[i % len(colors)] if colors else None)
+        for i in range(size - themes):
+            self.code(
+                f"Code {i}", parent=f"Theme {i % themes}", color=colors[i % len(colors)] if colors else None
+            )
         return self
 
     def mark_set(self, parent: Key, marked: bool = True) -> StudyBuilder:
@@ -225,6 +229,15 @@ class StudyBuilder:
         (record,) = coding.add_codings(self.project, [spec], self.study.coders[coder])
         if key is not None:
             self.study.codings[key] = record.id
+        return self
+
+    def codings(self, coder: Key, spans: Iterable[tuple[Key, Key, int, int]]) -> StudyBuilder:
+        """Many codings by one coder in one call, as a bulk action makes them: (document, code, start, end)."""
+        if coder not in self.study.coders:
+            self.coder(coder)
+        documents, codes = self.study.documents, self.study.codes
+        specs = [coding.CodingSpec(documents[d], codes[c], start, end) for d, c, start, end in spans]
+        coding.add_codings(self.project, specs, self.study.coders[coder])
         return self
 
     def memo(
