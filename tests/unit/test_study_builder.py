@@ -161,6 +161,31 @@ def test_a_study_made_elsewhere_is_found_by_names(project) -> None:
     assert found.coders == {"Ana": built.coders["ana"]}
 
 
+def test_a_large_codebook_and_bulk_codings(project) -> None:
+    build = (
+        StudyBuilder(project)
+        .document("s1", SESSION)
+        .large_codebook(7, themes=3, colors=["#111111", "#222222"])
+    )
+    assert list(build.study.codes) == [
+        "Theme 0",
+        "Theme 1",
+        "Theme 2",
+        "Code 0",
+        "Code 1",
+        "Code 2",
+        "Code 3",
+    ]
+    code_3 = codebook.code_fields(project, build.study.codes["Code 3"])
+    assert (code_3.parent_id, code_3.color) == (build.study.codes["Theme 0"], "#222222")
+    build.codings("Bench", [("s1", "Code 0", 0, 5), ("s1", "Theme 1", 3, 9)])
+    records = coding.codings_for_document(project, build.study.documents["s1"])
+    assert [(r.code_id, r.start, r.end, r.coder_id) for r in records] == [
+        (build.study.codes["Code 0"], 0, 5, build.study.coders["Bench"]),
+        (build.study.codes["Theme 1"], 3, 9, build.study.coders["Bench"]),
+    ]
+
+
 # -- the presets hold what they promise --------------------------------------------------------------------
 
 
