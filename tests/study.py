@@ -18,6 +18,10 @@ the caller's choosing (strings or tuples); a coding is placed by a phrase of its
 occurrence, or the `occurrence`-th) or by an explicit (start, end). Only REFI-QDA sets of codes and documents
 are written as rows, as no service creates one (they arrive by import). Named studies built with it live in
 tests/study_presets.py.
+
+Also: `files(...)` imports real transcript files in one batch; `large_codebook` and `codings` (one bulk call)
+build benchmark-sized studies; `Study.of(project)` continues, keyed by names, a study made elsewhere (by the
+CLI, or by an earlier step of the test), and `StudyBuilder(project, study)` continues a Study.
 """
 
 from __future__ import annotations
