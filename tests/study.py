@@ -230,9 +230,10 @@ class StudyBuilder:
         if coder not in self.study.coders:
             self.coder(coder)
         spec = coding.CodingSpec(self.study.documents[document], self.study.codes[code], start, end)
-        (record,) = coding.add_codings(self.project, [spec], self.study.coders[coder])
+        records = coding.add_codings(self.project, [spec], self.study.coders[coder])
+        assert records, f"{coder!r} had already coded {start}-{end} of {document!r} with {code!r}"
         if key is not None:
-            self.study.codings[key] = record.id
+            self.study.codings[key] = records[0].id
         return self
 
     def codings(self, coder: Key, spans: Iterable[tuple[Key, Key, int, int]]) -> StudyBuilder:

@@ -144,6 +144,8 @@ def test_codings_by_phrase_or_span_with_coders_memos_and_sets(project) -> None:
     )
     with pytest.raises(TypeError):
         StudyBuilder(project, built).coding("s1", "trust", "I trust", span=(0, 1), coder="ana")
+    with pytest.raises(AssertionError, match="already coded"):
+        StudyBuilder(project, built).coding("s1", "trust", span=(0, 10), coder="Ben")
 
 
 def test_a_builder_continues_a_study_it_is_given(project) -> None:
