@@ -108,6 +108,15 @@ def test_zip_entries_leaving_the_archive_are_refused(entry: str, message: str) -
         SafeZip(data, "evil.qdpx")
 
 
+def test_an_entry_without_a_name_is_skipped_not_a_crash() -> None:
+    """A damaged header can leave an entry's name empty (found by the fuzz test below): it names nothing."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("project.qde", project_qde())
+        archive.writestr(zipfile.ZipInfo(""), b"x")
+    assert SafeZip(buffer.getvalue(), "nameless.qdpx").names() == ["project.qde"]
+
+
 def test_symlink_entry_is_refused() -> None:
     data = make_zip({"project.qde": project_qde()}, symlink=f"sources/{GUID}.txt")
     with pytest.raises(UnsafeFile, match="symbolic link"):
