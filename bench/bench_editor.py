@@ -104,37 +104,23 @@ def _ms(seconds: float) -> float:
 
 
 def build_project(folder: Path):
-    from app.services import codebook, coding
-    from app.services.importing import DocumentMeta, import_text
+    """The transcript, 1,000 coloured codes under 40 themes, 5,000 codings by one coder over the first 60."""
     from app.services.project import create_project
+    from tests.study import StudyBuilder
 
     project = create_project(folder / "bench.rapport")
     text = make_transcript()
-    document = import_text(
-        project,
-        name="Long session",
-        text=text,
-        meta=DocumentMeta(dyad="D01", session=1, perspective="client", kind="session"),
-    )
-    rng = random.Random(11)
     palette = ["#2e86de", "#e74c3c", "#27ae60", "#8e44ad", "#f39c12", "#16a085", "#d35400", "#7f8c8d"]
-    top = [codebook.add_code(project, f"Theme {i}", color=palette[i % len(palette)]) for i in range(40)]
-    codes = list(top)
-    for i in range(CODES - len(top)):
-        codes.append(
-            codebook.add_code(
-                project, f"Code {i}", parent=top[i % len(top)].id, color=palette[i % len(palette)]
-            )
-        )
-    coder = coding.ensure_coder(project, "Bench")
-    specs = []
+    build = StudyBuilder(project).document("long", text, name="Long session", dyad="D01", session=1,
+                                           perspective="client", kind="session")  # fmt: skip
+    codes = list(build.large_codebook(CODES, colors=palette).study.codes)
+    rng = random.Random(11)
+    spans = []
     for _ in range(CODINGS):
         start = rng.randrange(0, len(text) - 600)
-        specs.append(
-            coding.CodingSpec(document.id, rng.choice(codes[:60]).id, start, start + rng.randint(20, 600))
-        )
-    coding.add_codings(project, specs, coder)
-    return project, document.id, text, coder, codes
+        spans.append(("long", rng.choice(codes[:60]), start, start + rng.randint(20, 600)))
+    study = build.codings("Bench", spans).study
+    return project, study.documents["long"], text, study.coders["Bench"], list(study.codes.values())
 
 
 def measure_plain(text: str) -> dict[str, float]:
@@ -184,7 +170,7 @@ def measure_services(project, doc_id: int, text: str, coder: int, codes) -> dict
     position = len(text) // 3
     started = time.perf_counter()
     records = coding.add_codings(
-        project, [coding.CodingSpec(doc_id, codes[1].id, position, position + 40)], coder
+        project, [coding.CodingSpec(doc_id, codes[1], position, position + 40)], coder
     )
     applied = time.perf_counter() - started
     coding.delete_codings(project, [r.id for r in records])
@@ -215,7 +201,7 @@ def measure_editor(project, doc_id: int, text: str, coder: int, codes) -> dict[s
         editor.select_range(position, position + 60)
         QApplication.processEvents()
         started = time.perf_counter()
-        editor.apply_code(codes[n].id)
+        editor.apply_code(codes[n])
         editor.view.viewport().repaint()
         editor.stripes.repaint()
         samples.append(time.perf_counter() - started)

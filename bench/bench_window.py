@@ -45,32 +45,24 @@ def _ms(seconds: float) -> float:
 
 def build_project(folder: Path):
     """The transcript, 1,000 codes under 40 themes, 5,000 codings: 2,000 with code 0, the rest over 59."""
-    from app.services import codebook, coding
-    from app.services.importing import DocumentMeta, import_text
     from app.services.project import create_project
+    from tests.study import StudyBuilder
 
     project = create_project(folder / "bench.rapport")
     text = make_transcript()
-    document = import_text(
-        project,
-        name="Long session",
-        text=text,
-        meta=DocumentMeta(dyad="D01", session=1, perspective="client", kind="session"),
-    )
-    top = [codebook.add_code(project, f"Theme {i}") for i in range(40)]
-    codes = list(top)
-    codes += [codebook.add_code(project, f"Code {i}", parent=top[i % 40].id) for i in range(CODES - 40)]
-    coder = coding.ensure_coder(project, "Bench")
+    build = StudyBuilder(project).document("long", text, name="Long session", dyad="D01", session=1,
+                                           perspective="client", kind="session")  # fmt: skip
+    codes = list(build.large_codebook(CODES).study.codes)
     rng = random.Random(11)
-    specs = []
+    spans = []
     for n in range(CODINGS):
         start = rng.randrange(0, len(text) - 600)
         code = codes[0] if n < BIG_CODE_CODINGS else rng.choice(codes[1:60])
-        specs.append(coding.CodingSpec(document.id, code.id, start, start + rng.randint(20, 600)))
-    coding.add_codings(project, specs, coder)
+        spans.append(("long", code, start, start + rng.randint(20, 600)))
+    study = build.codings("Bench", spans).study
     path = project.path
     project.close()
-    return path, document.id, text, [c.id for c in codes]
+    return path, study.documents["long"], text, list(study.codes.values())
 
 
 def open_window(path: Path):

@@ -46,39 +46,31 @@ CACHE = Path(tempfile.gettempdir()) / "rapport-bench-study-v1.rapport"
 
 
 def build_study(path: Path) -> None:
-    from app.services import codebook, coding
-    from app.services.importing import DocumentMeta, import_text
     from app.services.project import create_project
+    from tests.study import StudyBuilder
 
     partial = path.with_suffix(".partial")
     partial.unlink(missing_ok=True)
     project = create_project(partial)
     rng = random.Random(15)
-    documents: list[tuple[int, int]] = []
+    build = StudyBuilder(project)
+    lengths: dict[int, int] = {}
     for n in range(TRANSCRIPTS):
         text = transcript_text(1_000 + n, WORDS)
-        meta = DocumentMeta(
-            dyad=f"D{n % DYADS + 1:02d}",
-            session=n // DYADS + 1,
-            perspective="client" if n % 2 else "therapist",
-            kind="session",
-        )
-        documents.append(
-            (import_text(project, name=f"Transcript {n + 1}", text=text, meta=meta).id, len(text))
-        )
-    top = [codebook.add_code(project, f"Theme {i}") for i in range(40)]
-    codes = [c.id for c in top]
-    codes += [codebook.add_code(project, f"Code {i}", parent=top[i % 40].id).id for i in range(CODES - 40)]
-    coder = coding.ensure_coder(project, "Bench")
+        build.document(n, text, name=f"Transcript {n + 1}", dyad=f"D{n % DYADS + 1:02d}", session=n // DYADS + 1,
+                       perspective="client" if n % 2 else "therapist", kind="session")  # fmt: skip
+        lengths[n] = len(text)
+    codes = list(build.large_codebook(CODES).study.codes)
+    build.coder("Bench")
     per_document = CODINGS // TRANSCRIPTS
     big_per_document = BIG_CODE_CODINGS // TRANSCRIPTS
-    for document_id, length in documents:
-        specs = []
+    for n, length in lengths.items():
+        spans = []
         for k in range(per_document):
             start = rng.randrange(0, length - 600)
             code = codes[0] if k < big_per_document else rng.choice(codes[1:])
-            specs.append(coding.CodingSpec(document_id, code, start, start + rng.randint(20, 600)))
-        coding.add_codings(project, specs, coder)
+            spans.append((n, code, start, start + rng.randint(20, 600)))
+        build.codings("Bench", spans)
     project.close()
     partial.replace(path)
 

@@ -91,7 +91,7 @@ class SafeZip:
                 raise ImportFailed(f"{name} holds an encrypted entry ({info.filename!r}); it cannot be read.")
             declared += max(info.file_size, 0)
             self._check_ratio(info.file_size, info.compress_size, info.filename)
-            if info.is_dir() or not clean:
+            if not clean or info.is_dir():  # an empty name (a damaged header) names nothing to read
                 continue
             self._entries[clean] = info
         if declared > self.limits.max_total_bytes:

@@ -10,7 +10,7 @@ from docx import Document as DocxDocument
 
 from tests.cli_runner import rapport
 from tests.server.server_study import new_project
-from tests.unit.test_agreement_service import build_study
+from tests.study_presets import agreement_study
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.both_backends  # each test runs on a project file and o
 @pytest.fixture
 def study_path(project_target: Path | str) -> Path | str:
     with new_project(project_target) as project:
-        build_study(project)
+        agreement_study(project)
     return project_target
 
 

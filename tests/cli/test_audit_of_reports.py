@@ -8,7 +8,7 @@ from app.services import audit
 from app.services.project import create_project, open_project
 from app.services.study import set_dyad_attributes
 from tests.cli_runner import rapport
-from tests.compare_study import build_study
+from tests.study_presets import comparison_study
 
 
 def exports(path: Path) -> list[dict]:
@@ -19,7 +19,7 @@ def exports(path: Path) -> list[dict]:
 def test_comparison_group_and_cross_analysis_reports_are_in_the_audit_log(tmp_path: Path) -> None:
     path = tmp_path / "s.rapport"
     with create_project(path) as project:
-        build_study(project)
+        comparison_study(project)
         set_dyad_attributes(project, "D01", {"outcome": "good"})
     assert exports(path) == []
     assert rapport("compare", path, "--dyad", "D01", "--report", tmp_path / "d01.docx").returncode == 0

@@ -10,7 +10,8 @@ from docx import Document as DocxDocument
 
 from app.services.project import create_project
 from tests.cli_runner import rapport
-from tests.unit.code_set_study import build_set_study
+from tests.study import StudyBuilder
+from tests.study_presets import rating_study
 from tests.unit.test_agreement_sets import WIKIPEDIA_FLEISS
 from tests.unit.test_agreement_stats import KRIPPENDORFF_2011
 
@@ -19,7 +20,7 @@ from tests.unit.test_agreement_stats import KRIPPENDORFF_2011
 def krippendorff_path(tmp_path: Path) -> Path:
     path = tmp_path / "ratings.rapport"
     with create_project(path) as project:
-        build_set_study(project, KRIPPENDORFF_2011)
+        rating_study(project, KRIPPENDORFF_2011)
     return path
 
 
@@ -54,7 +55,7 @@ def test_fleiss_worked_example_through_the_cli(tmp_path: Path) -> None:
             table[coder][unit] = value
     path = tmp_path / "fleiss.rapport"
     with create_project(path) as project:
-        build_set_study(project, table)
+        rating_study(project, table)
     coders = [f"C{i + 1}" for i in range(14)]
     data = rapport("agreement", str(path), "--coders", *coders, "--set", "Intensity", "--json").json()
     assert data["unit"] == "presence" and data["level"] == "nominal"
@@ -65,7 +66,7 @@ def test_fleiss_worked_example_through_the_cli(tmp_path: Path) -> None:
 def test_named_values_need_numbers_for_interval(tmp_path: Path) -> None:
     path = tmp_path / "named.rapport"
     with create_project(path) as project:
-        build_set_study(project, [[1, 2, 3, 3], [1, 2, 2, 3]], values=("Low", "Medium", "High"))
+        rating_study(project, [[1, 2, 3, 3], [1, 2, 2, 3]], values=("Low", "Medium", "High"))
     args = ("agreement", str(path), "--coders", "C1", "C2", "--set", "Intensity", "--level", "interval")
     refused = rapport(*args)
     assert refused.returncode == 1
@@ -114,16 +115,12 @@ def test_the_overall_row_says_it_pools_yes_no_over_codes(krippendorff_path: Path
 
 def test_segment_unit_pairs_overlapping_codings_whatever_their_value(tmp_path: Path) -> None:
     """Two coders code the same passages of one document; they disagree on one value; one passage only A coded."""
-    from app.services import coding
-
     path = tmp_path / "segments.rapport"
     with create_project(path) as project:
-        ids = build_set_study(project, [[1], [1]], values=("Withdrawal", "Confrontation"))
-        document = coding.list_codings(project)[0].document_id
-        a, b = coding.ensure_coder(project, "C1"), coding.ensure_coder(project, "C2")
-        coding.add_codings(project, [coding.CodingSpec(document, ids["Withdrawal"], 0, 10)], a)
-        coding.add_codings(project, [coding.CodingSpec(document, ids["Confrontation"], 0, 11)], b)
-        coding.add_codings(project, [coding.CodingSpec(document, ids["Confrontation"], 62, 70)], a)
+        rated = rating_study(project, [[1], [1]], values=("Withdrawal", "Confrontation"))
+        build = StudyBuilder(project, rated).coding(0, "Withdrawal", span=(0, 10), coder="C1")
+        build.coding(0, "Confrontation", span=(0, 11), coder="C2")
+        build.coding(0, "Confrontation", span=(62, 70), coder="C1")
     data = rapport(
         "agreement", str(path), "--coders", "C1", "C2", "--set", "Intensity", "--unit", "segment",
         "--threshold", "0.8", "--json",

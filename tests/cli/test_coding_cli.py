@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from app.services.importing import DocumentMeta, import_text
 from tests.cli_runner import rapport
 from tests.server.server_study import new_project
+from tests.study import StudyBuilder
 
 TEXT = "Therapist: Welcome back.\nClient: I nearly did not come. 😀 But I did.\n"
 
 
 def make(path: Path | str) -> Path | str:
     with new_project(path) as project:
-        import_text(project, name="D1 s1", text=TEXT, meta=DocumentMeta(dyad="D1", session=1, kind="session"))
+        StudyBuilder(project).document("D1 s1", TEXT, dyad="D1", session=1, kind="session")
     return path
 
 

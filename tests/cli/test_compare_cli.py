@@ -10,13 +10,13 @@ import docx
 from app.services.project import create_project
 from app.services.study import set_dyad_attributes
 from tests.cli_runner import rapport
-from tests.compare_study import build_study
+from tests.study_presets import comparison_study
 
 
 def _study(tmp_path: Path) -> tuple[Path, dict[str, int]]:
     path = tmp_path / "study.rapport"
     with create_project(path) as project:
-        study = build_study(project)
+        study = comparison_study(project)
         set_dyad_attributes(project, "D01", {"outcome": "positive"})
     return path, study.codings
 

@@ -9,14 +9,15 @@ import pytest
 
 from app.services.project import create_project
 from tests.cli_runner import rapport
-from tests.cqr_study import CqrStudy, build_cqr_study
+from tests.study import Study
+from tests.study_presets import cqr_study
 
 
 @pytest.fixture
-def study_file(tmp_path: Path) -> tuple[Path, CqrStudy]:
+def study_file(tmp_path: Path) -> tuple[Path, Study]:
     path = tmp_path / "study.rapport"
     with create_project(path) as project:
-        study = build_cqr_study(project)
+        study = cqr_study(project)
     return path, study
 
 

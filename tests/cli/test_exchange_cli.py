@@ -14,7 +14,7 @@ from app.services.project import open_project
 from tests.cli_runner import BinaryCliResult
 from tests.cli_runner import rapport_binary as rapport
 from tests.shared_samples import SAMPLES, require_shared
-from tests.unit.exchange_study import build_study, counts
+from tests.study_presets import exchange_study, row_counts
 from tests.unit.test_refi_safety import BILLION_LAUGHS, make_zip, project_qde
 
 
@@ -28,7 +28,7 @@ def study(tmp_path: Path) -> Path:
     path = tmp_path / "study.rapport"
     assert rapport("new", path).returncode == 0
     with open_project(path) as project:
-        build_study(project)
+        exchange_study(project)
     return path
 
 
@@ -71,7 +71,7 @@ def test_export_by_suffix_then_import_round_trip(study: Path, tmp_path: Path) ->
         open_project(copy, read_only=True) as imported_project,
         open_project(study, read_only=True) as original,
     ):
-        assert counts(imported_project) == counts(original)
+        assert row_counts(imported_project) == row_counts(original)
 
     merged = as_json(rapport("import-refi", copy, tmp_path / "codebook.qdc", "--json"))
     assert (merged["added"], merged["updated"], merged["unchanged"]) == (0, 0, 4)
@@ -113,7 +113,7 @@ def test_hostile_input_exits_1_with_one_line_and_the_project_untouched(
     study: Path, tmp_path: Path, name: str, data: bytes, message: str
 ) -> None:
     with open_project(study, read_only=True) as project:
-        before = counts(project)
+        before = row_counts(project)
     path = tmp_path / name
     path.write_bytes(data)
     result = rapport("import-refi", study, path)
@@ -122,7 +122,7 @@ def test_hostile_input_exits_1_with_one_line_and_the_project_untouched(
     assert error.count("\n") == 1 and message in error and "Traceback" not in error
     assert result.stdout == b""
     with open_project(study, read_only=True) as project:
-        assert counts(project) == before
+        assert row_counts(project) == before
 
 
 def test_usage_errors(study: Path, tmp_path: Path) -> None:

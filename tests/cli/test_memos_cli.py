@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from app.services import memos
-from app.services.importing import DocumentMeta, import_text
 from tests.cli_runner import rapport
 from tests.server.server_study import new_project
+from tests.study import StudyBuilder
 
 TEXT = "Therapist: Welcome back.\nClient: I nearly did not come. 😀 But I did.\n"
 
@@ -19,13 +18,16 @@ pytestmark = pytest.mark.both_backends  # each test runs on a project file and o
 
 def make(path: Path | str) -> tuple[Path | str, int]:
     with new_project(path) as project:
-        doc = import_text(project, name="D1 s1", text=TEXT, meta=DocumentMeta(dyad="D1", session=1))
-        other = import_text(project, name="D1 s2", text="Client: Fine.\n", meta=DocumentMeta(dyad="D1"))
-        memos.add_memo(project, "project", text="Whole study")
-        memos.add_memo(project, "document", other.id, text="Short session")
-        start = TEXT.index("😀")
-        memos.add_memo(project, "document", doc.id, text="The emoji", start=start, end=start + 1)
-    return path, doc.id
+        built = (
+            StudyBuilder(project)
+            .document("D1 s1", TEXT, dyad="D1", session=1)
+            .document("D1 s2", "Client: Fine.\n", dyad="D1")
+            .memo("project", text="Whole study")
+            .memo("document", "D1 s2", text="Short session")
+            .memo("document", "D1 s1", phrase="😀", text="The emoji")
+            .study
+        )
+    return path, built.documents["D1 s1"]
 
 
 def test_memos_lists_every_target_with_its_document_and_range(project_target: Path | str) -> None:

@@ -7,19 +7,17 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.services.importing import DocumentMeta, import_text
 from app.services.project import create_project, open_project
 from app.storage.models import Code, Coder, Coding, Document
 from tests.cli_runner import rapport
+from tests.study import StudyBuilder
 
 TEXT = "Therapist: Hello Maria.\nClient: Hi. Maria is my sister's name too.\n"
 
 
 def make_study(path: Path) -> None:
     with create_project(path) as project:
-        import_text(project, name="D1 s1", text=TEXT, meta=DocumentMeta(dyad="D1", session=1, kind="session"))
-        with project.write() as session:
-            session.add(Code(name="Trust"))
+        StudyBuilder(project).document("D1 s1", TEXT, dyad="D1", session=1, kind="session").code("Trust")
 
 
 def add_coding(path: Path, coder: str) -> None:

@@ -14,14 +14,14 @@ from app.storage.models import Coder, Coding
 from app.ui.context import AppContext
 from app.ui.dialogs.agreement_window import AgreementWindow
 from app.ui.models.agreement_table import LOW_COLOUR, AgreementTableModel, DisagreementsModel
-from tests.unit.test_agreement_service import build_study
+from tests.study_presets import agreement_study
 
 
 @pytest.fixture
 def context(qtbot, tmp_path: Path):
     ctx = AppContext()
     project = create_project(tmp_path / "study.rapport")
-    build_study(project)
+    agreement_study(project)
     ctx.set_project(project)
     yield ctx
     ctx.set_project(None)

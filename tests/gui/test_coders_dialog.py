@@ -7,7 +7,7 @@ from app.services import coding, team
 from app.services.project import open_project
 from app.ui.dialogs.coders_dialog import CodersDialog, coding_count
 from app.ui.dialogs.team_dialogs import MergeDialog
-from tests.gui.conftest import SESSION
+from tests.study_presets import SMALL_SESSION
 
 
 def _coders(project) -> dict[str, str]:
@@ -100,8 +100,10 @@ def _coded_copies(study, folder) -> list:
     paths = team.send_out_copies(study.project, ["Anna", "Ben"], folder)
     for path, name, words in zip(paths, ["Anna", "Ben"], ["Welcome back", "I'm glad you came"], strict=True):
         with open_project(path) as copy:
-            start = SESSION.index(words)
-            spec = coding.CodingSpec(study.docs["d01_s1"], study.codes["repair"], start, start + len(words))
+            start = SMALL_SESSION.index(words)
+            spec = coding.CodingSpec(
+                study.documents["d01_s1"], study.codes["repair"], start, start + len(words)
+            )
             coding.add_codings(copy, [spec], coding.ensure_coder(copy, name))
     return paths
 

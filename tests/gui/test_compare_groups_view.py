@@ -12,14 +12,14 @@ from app.services import compare as service
 from app.services.study import set_dyad_attributes
 from app.ui.context import AppContext
 from app.ui.views.groups_view import GroupsView
-from tests.compare_study import add_dyad, build_study
+from tests.study_presets import add_outcome_dyad, comparison_study
 
 
 def test_groups_matrix_chart_and_export(project, qtbot, qtmodeltester, tmp_path: Path) -> None:
-    study = build_study(project)
+    study = comparison_study(project)
     set_dyad_attributes(project, "D01", {"outcome": "positive"})
-    add_dyad(project, "D02", "troubled", study.codes, {"client": ["Rupture"], "therapist": ["Trust"]})
-    add_dyad(project, "D03", "troubled", study.codes, {"client": ["Rupture"], "therapist": []})
+    add_outcome_dyad(study, "D02", "troubled", {"client": ["Rupture"], "therapist": ["Trust"]})
+    add_outcome_dyad(study, "D03", "troubled", {"client": ["Rupture"], "therapist": []})
     context = AppContext()
     context.project = project
     view = GroupsView(context)
@@ -50,9 +50,9 @@ def test_groups_matrix_chart_and_export(project, qtbot, qtmodeltester, tmp_path:
 
 
 def test_blind_mode_counts_only_my_codings_in_the_groups(project, qtbot) -> None:
-    study = build_study(project)
+    study = comparison_study(project)
     set_dyad_attributes(project, "D01", {"outcome": "positive"})
-    add_dyad(project, "D02", "troubled", study.codes, {"client": ["Rupture"], "therapist": ["Trust"]})
+    add_outcome_dyad(study, "D02", "troubled", {"client": ["Rupture"], "therapist": ["Trust"]})
     context = AppContext()
     context.project = project
     view = GroupsView(context)
@@ -68,11 +68,11 @@ def test_blind_mode_counts_only_my_codings_in_the_groups(project, qtbot) -> None
 
 
 def test_it_opens_on_the_outcome_and_names_yes_no_groups(project, qtbot) -> None:
-    study = build_study(project)
+    study = comparison_study(project)
     set_dyad_attributes(
         project, "D01", {"interpreted": "false", "outcome": "positive", "sessions_planned": "8"}
     )
-    add_dyad(project, "D02", "troubled", study.codes, {"client": ["Rupture"], "therapist": ["Trust"]})
+    add_outcome_dyad(study, "D02", "troubled", {"client": ["Rupture"], "therapist": ["Trust"]})
     set_dyad_attributes(project, "D02", {"interpreted": "true"})
     context = AppContext()
     context.project = project
@@ -93,9 +93,9 @@ def test_it_opens_on_the_outcome_and_names_yes_no_groups(project, qtbot) -> None
 def test_a_shown_view_recomputes_codings_in_the_background_and_a_hidden_one_when_shown(
     project, qtbot
 ) -> None:
-    study = build_study(project)
+    study = comparison_study(project)
     set_dyad_attributes(project, "D01", {"outcome": "positive"})
-    add_dyad(project, "D02", "troubled", study.codes, {"client": ["Rupture"], "therapist": []})
+    add_outcome_dyad(study, "D02", "troubled", {"client": ["Rupture"], "therapist": []})
     context = AppContext()
     context.project = project
     project.subscribe(context._on_change)
@@ -113,7 +113,7 @@ def test_a_shown_view_recomputes_codings_in_the_background_and_a_hidden_one_when
         qtbot.waitUntil(lambda: view.model.index_of_code(rupture).isValid() is False or cell() == "0/1 (0%)")
         view.hide()
         before = view.comparison
-        add_dyad(project, "D03", "troubled", study.codes, {"client": ["Trust"], "therapist": []})
+        add_outcome_dyad(study, "D03", "troubled", {"client": ["Trust"], "therapist": []})
         assert view.comparison is before  # hidden: nothing recomputed
         view.show()
         qtbot.waitUntil(lambda: view.comparison is not before)

@@ -15,12 +15,12 @@ from app.services.study import set_dyad_attributes
 from app.ui.context import AppContext
 from app.ui.models.compare_matrix import CODE_ID_ROLE, SHADE_ROLE
 from app.ui.views.compare_view import CompareView
-from tests.compare_study import build_study
+from tests.study_presets import comparison_study
 
 
 @pytest.fixture
 def view_and_study(project, qtbot):
-    study = build_study(project)
+    study = comparison_study(project)
     context = AppContext()
     context.project = project  # the fixture owns (and closes) the project
     project.subscribe(context._on_change)
@@ -195,7 +195,7 @@ def test_starts_without_a_project_and_follows_the_one_opened(project, qtbot) -> 
     assert view.dyad_combo.count() == 0
     assert view.matrix_model.rowCount() == 0
     assert "No dyad" in view.status.text()
-    build_study(project)
+    comparison_study(project)
     context.project = project
     context.projectChanged.emit(project)
     assert view.dyad_combo.currentText() == "D01"
@@ -222,7 +222,7 @@ def test_shared_moments_and_one_sided_themes_show_whole_code_names(view_and_stud
 
 
 def test_opening_the_comparison_compares_the_dyad_once(project, qtbot, monkeypatch) -> None:
-    build_study(project)
+    comparison_study(project)
     calls: list[tuple] = []
     compare_dyad = service.compare_dyad
 

@@ -14,7 +14,7 @@ from app.ui.dialogs.copy_to_server_dialog import CopyToServerDialog
 from app.ui.main_window import MainWindow
 from app.ui.protection_actions import coder_name
 from tests.copy_study import table_contents
-from tests.gui.conftest import build_study
+from tests.study_presets import small_study
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def window(qtbot, qapp):
 def study_file(tmp_path):
     path = tmp_path / "clinic.rapport"
     with create_project(path) as project:
-        build_study(project)
+        small_study(project)
     return path
 
 

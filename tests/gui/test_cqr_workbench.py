@@ -14,7 +14,7 @@ from app.services import cqr, cqr_audit
 from app.services.coding import CodingSpec, add_codings, ensure_coder
 from app.ui.context import AppContext
 from app.ui.views.cqr_workbench import CqrWorkbench
-from tests.cqr_study import TEXT, build_cqr_study
+from tests.study_presets import CQR_TEXT, cqr_study
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +24,7 @@ def _cross_analysis_on_this_thread(monkeypatch):
 
 
 def _workbench(project, qtbot):
-    study = build_cqr_study(project)
+    study = cqr_study(project)
     context = AppContext()
     context.project = project
     project.subscribe(context._on_change)
@@ -47,7 +47,7 @@ def test_cross_analysis_table_by_group(project, qtbot, qtmodeltester) -> None:
     assert model.headerData(1, Qt.Orientation.Horizontal) == "all (n = 6)"
     assert model.index(_row(model, "Bond"), 1).data() == "Typical (4)"
     assert model.index(_row(model, "Competence"), 1).data() == "– (1)"
-    text = TEXT["therapist"]  # a coding made elsewhere (the editor) reaches the workbench
+    text = CQR_TEXT["therapist"]  # a coding made elsewhere (the editor) reaches the workbench
     start = text.index("skilful")
     spec = CodingSpec(study.documents[("D2", "therapist")], study.codes["Competence"], start, start + 7)
     add_codings(project, [spec], ensure_coder(project, "Ana"))

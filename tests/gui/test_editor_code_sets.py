@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import code_sets, codebook, coding
+from app.services import coding
 from tests.gui.test_transcript_editor import select_words, stored, workspace  # noqa: F401  (fixture)
+from tests.study import StudyBuilder
 
 
 @pytest.fixture
 def rupture_types(workspace):  # noqa: F811
-    project = workspace.context.project
-    parent = codebook.add_code(project, "Rupture type")
-    values = {
-        name: codebook.add_code(project, name, parent=parent.id).id
-        for name in ("Withdrawal", "Confrontation")
-    }
-    code_sets.mark_code_set(project, parent.id)
-    return values
+    values = ("Withdrawal", "Confrontation")
+    build = StudyBuilder(workspace.context.project).code("Rupture type").codes(*values, parent="Rupture type")
+    codes = build.mark_set("Rupture type").study.codes
+    return {name: codes[name] for name in values}
 
 
 def test_declining_keeps_the_first_value(workspace, rupture_types) -> None:  # noqa: F811

@@ -10,8 +10,8 @@ from app.services import coding, live_changes
 from app.services.project import open_project
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
-from tests.gui.conftest import SESSION
 from tests.gui.test_server_project_window import open_and_wait, server_study
+from tests.study_presets import SMALL_SESSION as SESSION
 
 __all__ = ["server_study"]
 LIVE_WITHIN_MS = 2000

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from app.services import codebook, coding, memos
+from app.services import codebook, memos
 from app.services.importing import DocumentMeta, import_text
 from app.services.project import open_project
 from app.ui.context import AppContext
 from app.ui.views.memo_panel import MemoPanel, push_memo_text
+from tests.study import StudyBuilder
 
 TEXT = "Client: I felt 😀 safe.\nTherapist: Good.\n"
 
@@ -85,15 +86,13 @@ def test_switching_targets_saves_pending_text(project, qtbot) -> None:
 
 
 def test_coding_memo_from_the_editor_helper(project, qtbot) -> None:
-    doc = import_text(project, name="D01 s1", text=TEXT, meta=DocumentMeta(dyad="D01", session=1))
-    code = codebook.add_code(project, "Safety")
-    coder = coding.ensure_coder(project, "Anna")
-    [record] = coding.add_codings(project, [coding.CodingSpec(doc.id, code.id, 8, 16)], coder)
+    build = StudyBuilder(project).document("D01 s1", TEXT, dyad="D01", session=1).code("Safety").coder("Anna")
+    coding_id = build.coding("D01 s1", "Safety", span=(8, 16), coder="Anna", key="k").study.codings["k"]
     panel, context = open_panel(qtbot, project)
-    push_memo_text(context, "coding", record.id, "The emoji carries the feeling.")
-    panel.show_for("coding", record.id)
+    push_memo_text(context, "coding", coding_id, "The emoji carries the feeling.")
+    panel.show_for("coding", coding_id)
     assert panel.text_edit.toPlainText() == "The emoji carries the feeling."
-    push_memo_text(context, "coding", record.id, "")  # emptied: the memo goes
+    push_memo_text(context, "coding", coding_id, "")  # emptied: the memo goes
     assert panel.listing.count() == 0
     context.undo_stack.undo()
     assert panel.listing.count() == 1

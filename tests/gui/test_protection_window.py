@@ -17,7 +17,7 @@ from app.ui.dialogs.audit_dialog import AuditDialog
 from app.ui.dialogs.passphrase_dialog import PassphraseDialog
 from app.ui.main_window import MainWindow
 from app.ui.models.audit_model import AuditTableModel
-from tests.gui.conftest import build_study
+from tests.study_presets import small_study
 
 PASSPHRASE = "window passphrase"
 
@@ -60,7 +60,7 @@ def window(qtbot, qapp):
 def encrypted_study(tmp_path: Path) -> Path:
     path = tmp_path / "clinic.rapport"
     with create_project(path, passphrase=PASSPHRASE) as project:
-        build_study(project)
+        small_study(project)
     protection.forget_passphrases()
     return path
 
@@ -83,7 +83,7 @@ def test_cancelling_the_passphrase_opens_nothing(window, answers, tmp_path) -> N
 def test_encrypt_from_the_menu_closes_encrypts_and_reopens(window, answers, tmp_path, qtbot) -> None:
     path = tmp_path / "study.rapport"
     with create_project(path) as project:
-        build_study(project)
+        small_study(project)
     assert window.open_path(path)
     actions = window.actions.protection
     actions.update_actions()
@@ -127,7 +127,7 @@ def test_passphrase_dialog_wants_a_long_passphrase_typed_twice(qtbot) -> None:
 def test_audit_view_lists_entries_and_shows_the_chain(tmp_path, qtbot, qtmodeltester) -> None:
     path = tmp_path / "s.rapport"
     with create_project(path) as project:
-        build_study(project)
+        small_study(project)
         audit.record_event(project, "open", {"via": "test"}, coder="Anna")
     with open_project(path, read_only=True) as project:
         dialog = AuditDialog(project)

@@ -10,7 +10,7 @@ from app.services import codebook, coding
 from app.services.importing import DocumentMeta, import_text
 from app.ui.models.search_hits import SNIPPET_COLUMN, SNIPPET_HTML_ROLE, SearchHitsModel
 from app.ui.views.search_panel import CODED_WITH, NOT_CODED_WITH, CodeAllHitsDialog, SearchPanel
-from tests.gui.conftest import SESSION
+from tests.study_presets import SMALL_SESSION
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_search_lists_hits_with_highlighted_snippets(panel, qtbot, study) -> Non
 def test_filters_narrow_the_hits(panel, qtbot, study) -> None:
     panel.set_filters(session=2)
     search_for(panel, qtbot, "trust OR safe")
-    assert {h.document_id for h in panel.result.hits} == {study.docs["d01_s2"]}
+    assert {h.document_id for h in panel.result.hits} == {study.documents["d01_s2"]}
     panel.set_filters(perspective="interpreter")
     search_for(panel, qtbot, "listen")
     assert [h.speaker for h in panel.result.hits] == ["Therapist", "Interpreter"]
@@ -61,10 +61,13 @@ def test_filters_narrow_the_hits(panel, qtbot, study) -> None:
     assert panel.result.total == 1
     panel.set_filters(coded=CODED_WITH, code_id=study.codes["alliance"])  # Trust is below Alliance
     search_for(panel, qtbot, "trust OR safe")
-    assert {h.document_id for h in panel.result.hits} == {study.docs["d01_s1"], study.docs["d01_s2"]}
+    assert {h.document_id for h in panel.result.hits} == {
+        study.documents["d01_s1"],
+        study.documents["d01_s2"],
+    }
     panel.set_filters(coded=NOT_CODED_WITH, code_id=study.codes["safety"])
     search_for(panel, qtbot, "safe")
-    assert panel.result.total == 1 and panel.result.hits[0].document_id == study.docs["d01_s2"]
+    assert panel.result.total == 1 and panel.result.hits[0].document_id == study.documents["d01_s2"]
 
 
 def test_malformed_query_shows_a_message(panel, qtbot) -> None:
@@ -81,19 +84,21 @@ def test_double_click_opens_the_document_at_the_match(panel, qtbot, study) -> No
         qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     document_id, start, end = signal.args
-    assert document_id == study.docs["d01_s1"] and SESSION[start:end] == "takes time"
+    assert document_id == study.documents["d01_s1"] and SMALL_SESSION[start:end] == "takes time"
 
 
 def test_double_click_hands_on_every_match_in_the_document(panel, qtbot, study) -> None:
     search_for(panel, qtbot, "safe OR takes OR glad")
     rows = [panel.model.hit(r) for r in range(panel.model.rowCount())]
-    row = next(r for r, hit in enumerate(rows) if SESSION[hit.start : hit.end].startswith("[00:00:40]"))
+    row = next(r for r, hit in enumerate(rows) if SMALL_SESSION[hit.start : hit.end].startswith("[00:00:40]"))
     with qtbot.waitSignal(panel.context.matchesRequested) as signal:
         panel.open_hit(panel.model.index(row, 0))
     document_id, matches, current = signal.args
-    assert document_id == study.docs["d01_s1"]
-    assert [SESSION[s:e] for s, e in matches] == ["safe", "glad", "takes"]
-    assert SESSION[slice(*matches[current])] == "glad"  # the double-clicked hit's match is the current one
+    assert document_id == study.documents["d01_s1"]
+    assert [SMALL_SESSION[s:e] for s, e in matches] == ["safe", "glad", "takes"]
+    assert (
+        SMALL_SESSION[slice(*matches[current])] == "glad"
+    )  # the double-clicked hit's match is the current one
 
 
 def test_results_follow_an_import(panel, qtbot, context) -> None:
@@ -206,5 +211,7 @@ def test_a_renamed_code_reaches_the_code_filter_when_the_filter_is_next_used(pan
     panel.coded_mode_box.setCurrentIndex(panel.coded_mode_box.findData(CODED_WITH))
     assert "Break" in code_filter_names(panel) and "Rupture" not in code_filter_names(panel)
     panel.coded_code_box.setCurrentIndex(panel.coded_code_box.findData(study.codes["rupture"]))
-    codebook.update_code(context.project, study.codes["rupture"], name="Tear")  # in use: refilled, choice kept
+    codebook.update_code(
+        context.project, study.codes["rupture"], name="Tear"
+    )  # in use: refilled, choice kept
     assert panel.coded_code_box.currentText() == "Tear"

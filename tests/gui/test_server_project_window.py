@@ -14,7 +14,7 @@ from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from app.ui.recent_projects import recent_label, recent_projects
 from app.ui.server_projects import ServerProjectDialog
-from tests.gui.conftest import build_study
+from tests.study_presets import small_study
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def window(qtbot, qapp):
 @pytest.fixture
 def server_study(pg_url: str) -> str:
     with create_project(pg_url) as project:
-        build_study(project)
+        small_study(project)
     return pg_url
 
 

@@ -13,7 +13,7 @@ from app.ui.context import AppContext
 from app.ui.dialogs.agreement_window import AgreementWindow
 from app.ui.models.agreement_table import LOW_COLOUR
 from app.ui.models.set_agreement_models import SetFiguresModel, SetValuesModel
-from tests.unit.code_set_study import build_set_study
+from tests.study_presets import rating_study
 from tests.unit.test_agreement_stats import KRIPPENDORFF_2011
 
 
@@ -21,7 +21,7 @@ from tests.unit.test_agreement_stats import KRIPPENDORFF_2011
 def context(qtbot, tmp_path: Path):
     ctx = AppContext()
     project = create_project(tmp_path / "ratings.rapport")
-    build_set_study(project, KRIPPENDORFF_2011)
+    rating_study(project, KRIPPENDORFF_2011)
     code_sets.mark_code_set(project, "Intensity")
     ctx.set_project(project)
     yield ctx

@@ -17,7 +17,7 @@ from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from app.ui.models.study_tree import DOCUMENT_ID_ROLE
 from app.ui.recent_projects import recent_projects
-from tests.gui.conftest import SESSION
+from tests.study_presets import SMALL_SESSION
 from tests.unit.test_storage_migrations import make_old_project
 
 
@@ -77,17 +77,17 @@ def test_selecting_a_document_in_the_study_tree_shows_the_transcript(
 ) -> None:
     window.open_path(closed_study)
     tree, model = window.study_tree, window.study_model
-    index = model.index_of_document(study.docs["d01_s2"])
+    index = model.index_of_document(study.documents["d01_s2"])
     assert index.isValid() and tree.isExpanded(index.parent())
     tree.scrollTo(index)
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualRect(index).center())
-    assert window.pane.current_document_id == study.docs["d01_s2"]
+    assert window.pane.current_document_id == study.documents["d01_s2"]
     text = document_text(window)
     assert "Therapist" in text and "Trust takes time." in text
     # Any view can ask for a document at a range; the tree follows.
-    window.context.documentRequested.emit(study.docs["d02_s1"], 3, 8)
-    assert window.pane.current_document_id == study.docs["d02_s1"]
-    assert tree.currentIndex().data(DOCUMENT_ID_ROLE) == study.docs["d02_s1"]
+    window.context.documentRequested.emit(study.documents["d02_s1"], 3, 8)
+    assert window.pane.current_document_id == study.documents["d02_s1"]
+    assert tree.currentIndex().data(DOCUMENT_ID_ROLE) == study.documents["d02_s1"]
     assert "Interpreter" in document_text(window)
 
 
@@ -96,10 +96,10 @@ def test_search_matches_are_highlighted_in_the_document_and_f3_steps_through_the
 ) -> None:
     window.open_path(closed_study)
     editor = window.pane.view
-    text = SESSION
+    text = SMALL_SESSION
     matches = [(text.index(word), text.index(word) + len(word)) for word in ("safe", "glad", "Trust")]
-    window.context.documentRequested.emit(study.docs["d01_s1"], *matches[1])
-    window.context.matchesRequested.emit(study.docs["d01_s1"], matches, 1)
+    window.context.documentRequested.emit(study.documents["d01_s1"], *matches[1])
+    window.context.matchesRequested.emit(study.documents["d01_s1"], matches, 1)
     painted = editor.view.extraSelections()
     assert [selection.cursor.selectedText() for selection in painted] == ["safe", "glad", "Trust"]
     assert editor.view.textCursor().selectedText() == "glad"
@@ -107,26 +107,26 @@ def test_search_matches_are_highlighted_in_the_document_and_f3_steps_through_the
     qtbot.keyClick(editor.view, Qt.Key.Key_F3)
     assert editor.view.textCursor().selectedText() == "Trust"
     # Matches for a document not shown are ignored.
-    window.context.matchesRequested.emit(study.docs["d02_s1"], [(0, 3)], 0)
+    window.context.matchesRequested.emit(study.documents["d02_s1"], [(0, 3)], 0)
     assert editor.view.textCursor().selectedText() == "Trust"
 
 
 def test_clicking_a_code_codes_the_selection_and_edit_undo_removes_it(window, closed_study, study) -> None:
     window.open_path(closed_study)
-    window.show_document(study.docs["d01_s2"])
+    window.show_document(study.documents["d01_s2"])
     view = window.pane.view.view
     cursor = view.document().find("I felt safe here")
     view.setTextCursor(QTextCursor(cursor))
-    old = {r.id for r in coding.codings_for_document(window.context.project, study.docs["d01_s2"])}
+    old = {r.id for r in coding.codings_for_document(window.context.project, study.documents["d01_s2"])}
     before = len(old)
     window.codebook.codeActivated.emit(study.codes["safety"])
-    after = coding.codings_for_document(window.context.project, study.docs["d01_s2"])
+    after = coding.codings_for_document(window.context.project, study.documents["d01_s2"])
     [new] = [r for r in after if r.id not in old]
     assert (new.code_id, new.coder_id) == (study.codes["safety"], window.context.active_coder_id)
     window.actions.undo.trigger()
-    assert len(coding.codings_for_document(window.context.project, study.docs["d01_s2"])) == before
+    assert len(coding.codings_for_document(window.context.project, study.documents["d01_s2"])) == before
     window.actions.redo.trigger()
-    assert len(coding.codings_for_document(window.context.project, study.docs["d01_s2"])) == before + 1
+    assert len(coding.codings_for_document(window.context.project, study.documents["d01_s2"])) == before + 1
     assert window.undo_view.model().rowCount() == 2  # "Project opened" and the coding
 
 
@@ -281,7 +281,7 @@ def test_memos_on_a_dyad_a_code_and_the_project_are_reached_from_the_window(
     window.open_path(closed_study)
     panel = window.hosted("memos")
     tree, model = window.study_tree, window.study_model
-    dyad_index = model.index_of_document(study.docs["d01_s1"]).parent().parent()
+    dyad_index = model.index_of_document(study.documents["d01_s1"]).parent().parent()
     assert dyad_index.data(Qt.ItemDataRole.DisplayRole) == "D01"
     menu = study_tree_menu.menu_for(tree, window.context, tree.visualRect(dyad_index).center())
     assert [a.text() for a in menu.actions()] == ["Memos on dyad D01", "Memos on the project"]
@@ -302,9 +302,11 @@ def test_memos_on_a_dyad_a_code_and_the_project_are_reached_from_the_window(
 
 def test_showing_two_coders_puts_both_coders_codings_in_the_editor(window, closed_study, study) -> None:
     window.open_path(closed_study)
-    window.show_document(study.docs["d01_s1"])
+    window.show_document(study.documents["d01_s1"])
     editor = window.pane.view
-    coders = {c.coder_id for c in coding.codings_for_document(window.context.project, study.docs["d01_s1"])}
+    coders = {
+        c.coder_id for c in coding.codings_for_document(window.context.project, study.documents["d01_s1"])
+    }
     assert len(coders) == 2
     window.context.set_active_coder(min(coders))
     editor.set_coder_filter("mine")

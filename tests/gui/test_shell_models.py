@@ -32,13 +32,13 @@ def test_study_tree_is_dyads_sessions_documents_with_kind_and_perspective(
     session_1 = model.index(0, 0, d01)
     assert labels(model, session_1) == ["D01 session 1", "D01 session 1 client recall"]
     recall = model.index(1, 0, session_1)
-    assert recall.data(DOCUMENT_ID_ROLE) == study.docs["d01_s1_client_recall"]
+    assert recall.data(DOCUMENT_ID_ROLE) == study.documents["d01_s1_client_recall"]
     assert recall.siblingAtColumn(1).data() == "Recall"
     assert "Recall interview" in recall.data(Qt.ItemDataRole.ToolTipRole)
     assert "client" in recall.data(Qt.ItemDataRole.ToolTipRole)
     assert not recall.data(Qt.ItemDataRole.DecorationRole).isNull()
     assert d01.data(NODE_KIND_ROLE) == "dyad"
-    assert model.index_of_document(study.docs["d02_s1"]).data() == "D02 session 1"
+    assert model.index_of_document(study.documents["d02_s1"]).data() == "D02 session 1"
 
 
 def test_study_tree_follows_imports_and_keeps_documents_without_dyad(context, study, qtmodeltester) -> None:

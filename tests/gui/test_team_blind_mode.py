@@ -19,7 +19,7 @@ def _editor_coders(editor: TranscriptEditor) -> set[int]:
 def test_blind_mode_hides_the_other_coder_in_the_editor_and_comes_back(context, study, qtbot):
     editor = TranscriptEditor(context)
     qtbot.addWidget(editor)
-    editor.show_document(study.docs["d01_s1"])
+    editor.show_document(study.documents["d01_s1"])
     editor.set_coder_filter("all")
     anna, ben = study.coders["anna"], study.coders["ben"]
     assert _editor_coders(editor) == {anna, ben}
@@ -135,9 +135,9 @@ def test_edit_menu_switches_blind_mode_and_the_window_remembers_it(qtbot, qapp, 
 def test_blind_mode_limits_the_session_timeline_to_my_codings(project, qtbot):
     from app.services import coding
     from app.ui.views.timeline_view import TimelineView
-    from tests.compare_study import build_study as build_compare_study
+    from tests.study_presets import comparison_study
 
-    ids = build_compare_study(project)
+    ids = comparison_study(project)
     context = AppContext()
     context.project = project
     ben = next(c.id for c in coding.list_coders(project) if c.name == "Ben")
@@ -159,7 +159,7 @@ def test_blind_mode_before_a_coder_is_chosen_shows_nobodys_codings(context, stud
     context.set_active_coder(None)
     editor = TranscriptEditor(context)
     qtbot.addWidget(editor)
-    editor.show_document(study.docs["d01_s1"])
+    editor.show_document(study.documents["d01_s1"])
     editor.set_coder_filter("all")
     view = ExcerptsView(context)
     qtbot.addWidget(view)

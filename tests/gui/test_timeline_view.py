@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.ui.context import AppContext
 from app.ui.views.timeline_view import LANE_HEIGHT, TOP, TimelineView
-from tests.compare_study import build_study
+from tests.study_presets import comparison_study
 
 
 def _view(project, qtbot) -> tuple[TimelineView, AppContext]:
@@ -33,7 +33,7 @@ def _click_mark(qtbot, view: TimelineView, coding_id: int) -> None:
 
 
 def test_marks_sit_in_their_lane_at_their_moment(project, qtbot) -> None:
-    study = build_study(project)
+    study = comparison_study(project)
     view, _context = _view(project, qtbot)
     view.show_session("D01", 1)
     marks = {m.excerpt.coding_id: m for m in view.mark_items()}
@@ -51,7 +51,7 @@ def test_marks_sit_in_their_lane_at_their_moment(project, qtbot) -> None:
 
 
 def test_click_without_video_opens_the_transcript_at_that_moment(project, qtbot) -> None:
-    study = build_study(project)
+    study = comparison_study(project)
     view, context = _view(project, qtbot)
     view.show_session("D01", 1)
     with qtbot.waitSignal(context.documentRequested) as signal:
@@ -91,7 +91,7 @@ def record_players(view: TimelineView, qtbot) -> list[RecordingPlayer]:
 def test_click_with_a_video_plays_it_from_the_moment(project, qtbot, tmp_path: Path) -> None:
     video = tmp_path / "session1.mp4"
     video.write_bytes(b"\x00")
-    study = build_study(project, media_path=str(video))
+    study = comparison_study(project, media_path=str(video))
     view, context = _view(project, qtbot)
     players = record_players(view, qtbot)
     view.show_session("D01", 1)
@@ -107,7 +107,7 @@ def test_click_with_a_video_plays_it_from_the_moment(project, qtbot, tmp_path: P
 def test_a_video_that_cannot_play_falls_back_to_the_transcript(project, qtbot, tmp_path: Path) -> None:
     video = tmp_path / "damaged.mp4"
     video.write_bytes(b"\x00")
-    study = build_study(project, media_path=str(video))
+    study = comparison_study(project, media_path=str(video))
     view, context = _view(project, qtbot)
     players = record_players(view, qtbot)
     view.show_session("D01", 1)
@@ -120,7 +120,7 @@ def test_a_video_that_cannot_play_falls_back_to_the_transcript(project, qtbot, t
 
 
 def test_a_missing_video_file_opens_the_transcript(project, qtbot, tmp_path: Path) -> None:
-    study = build_study(project, media_path=str(tmp_path / "elsewhere.mp4"))
+    study = comparison_study(project, media_path=str(tmp_path / "elsewhere.mp4"))
     view, context = _view(project, qtbot)
     view.show_session("D01", 1)
     with qtbot.waitSignal(context.documentRequested) as signal:
@@ -130,7 +130,7 @@ def test_a_missing_video_file_opens_the_transcript(project, qtbot, tmp_path: Pat
 
 
 def test_shared_moments_are_shaded_across_the_lanes(project, qtbot) -> None:
-    build_study(project)
+    comparison_study(project)
     view, _context = _view(project, qtbot)
     view.show_session("D01", 1)
     assert [(m.code, m.time_ms, m.end_ms) for m in view.timeline.moments] == [
@@ -149,7 +149,7 @@ def test_shared_moments_are_shaded_across_the_lanes(project, qtbot) -> None:
 def test_choosing_a_session_video_is_undoable_and_makes_clicks_play_it(
     project, qtbot, tmp_path: Path
 ) -> None:
-    study = build_study(project)
+    study = comparison_study(project)
     video = tmp_path / "session1.mp4"
     video.write_bytes(b"\x00")
     view, context = _view(project, qtbot)
@@ -173,7 +173,7 @@ def test_choosing_a_session_video_is_undoable_and_makes_clicks_play_it(
 def test_the_session_fits_the_width_with_code_labels_and_a_legend(project, qtbot) -> None:
     from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
-    build_study(project)
+    comparison_study(project)
     view, _context = _view(project, qtbot)
     view.show_session("D01", 1)
     texts = [i.text() for i in view.scene.items() if isinstance(i, QGraphicsSimpleTextItem)]

@@ -15,6 +15,7 @@ from app.services.importing import DocumentMeta, import_text
 from app.ui.context import AppContext
 from app.ui.views.text_view import CODE_IDS_MIME
 from app.ui.views.transcript_editor import TranscriptEditor
+from tests.study import StudyBuilder
 
 TEXT = (
     "Session 3 of dyad D01.\n"
@@ -29,31 +30,26 @@ TEXT = (
 @pytest.fixture
 def workspace(project, qtbot):
     """A real project with the emoji transcript, three codes and the active coder, shown in the editor."""
-    document = import_text(
-        project,
-        name="D01 session 3",
-        text=TEXT,
-        meta=DocumentMeta(dyad="D01", session=3, perspective="client", kind="session"),
-    )
-    trust = codebook.add_code(project, "Trust", color="#2e86de")
-    safety = codebook.add_code(project, "Safety", color="#f39c12")
-    rupture = codebook.add_code(project, "Rupture", color="#e74c3c")
-    codebook.update_code(project, safety.id, shortcut=3)
+    built = (
+        StudyBuilder(project)
+        .document("s3", TEXT, name="D01 session 3", dyad="D01", session=3, perspective="client",
+                  kind="session")
+        .code("trust", "Trust", color="#2e86de")
+        .code("safety", "Safety", color="#f39c12", shortcut=3)
+        .code("rupture", "Rupture", color="#e74c3c")
+        .coder("anna", "Anna")
+        .study
+    )  # fmt: skip
     context = AppContext()
     context.set_project(project)
-    context.set_active_coder(coding.ensure_coder(project, "Anna"))
+    context.set_active_coder(built.coders["anna"])
     editor = TranscriptEditor(context)
     qtbot.addWidget(editor)
     editor.resize(900, 600)
     editor.show()
     qtbot.waitExposed(editor)
-    editor.show_document(document.id)
-    yield SimpleNamespace(
-        editor=editor,
-        context=context,
-        doc=document.id,
-        codes={"trust": trust.id, "safety": safety.id, "rupture": rupture.id},
-    )
+    editor.show_document(built.documents["s3"])
+    yield SimpleNamespace(editor=editor, context=context, doc=built.documents["s3"], codes=built.codes)
     context.undo_stack.clear()
 
 

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.errors import InvalidInput
-from app.services.importing import DocumentMeta, import_text
 from app.services.project import create_project, open_project
 from app.storage.models import Code, Coder, Coding, Document
 from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
 from app.ui.dialogs.pseudonymise_dialog import PseudonymiseDialog
 from app.ui.dialogs.team_dialogs import MergeDialog, SendOutDialog
+from tests.study import StudyBuilder
 
 TEXT = "Therapist: Hello Maria, how are you?\nClient: Tired. Maria's week was long.\n"
 
@@ -23,9 +23,8 @@ TEXT = "Therapist: Hello Maria, how are you?\nClient: Tired. Maria's week was lo
 def context(qtbot, tmp_path: Path):
     ctx = AppContext()
     project = create_project(tmp_path / "study.rapport")
-    import_text(project, name="D1 s1", text=TEXT, meta=DocumentMeta(dyad="D1", session=1, kind="session"))
-    with project.write() as session:
-        session.add_all([Code(name="Trust"), Coder(name="Lead")])
+    build = StudyBuilder(project).document("D1 s1", TEXT, dyad="D1", session=1, kind="session")
+    build.code("Trust").coder("Lead")
     ctx.set_project(project)
     yield ctx
     ctx.set_project(None)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings
 
-from app.services import codebook, coding
-from app.services.importing import DocumentMeta, import_text
+from app.services import coding
 from app.ui import coder_choice
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from app.ui.views.transcript_editor import TranscriptEditor
 from tests.gui.test_transcript_editor import TEXT, select_words
+from tests.study import StudyBuilder
 
 
 @pytest.fixture
@@ -52,10 +52,12 @@ def test_cancelling_the_question_credits_nobody(window, tmp_path) -> None:
 
 @pytest.fixture
 def editor_without_coder(project, qtbot):
-    document = import_text(
-        project, name="D01 session 3", text=TEXT, meta=DocumentMeta(dyad="D01", session=3, kind="session")
+    built = (
+        StudyBuilder(project)
+        .document("s3", TEXT, name="D01 session 3", dyad="D01", session=3, kind="session")
+        .code("Trust")
+        .study
     )
-    trust = codebook.add_code(project, "Trust")
     context = AppContext()
     context.set_project(project)
     editor = TranscriptEditor(context)
@@ -63,8 +65,8 @@ def editor_without_coder(project, qtbot):
     editor.resize(900, 600)
     editor.show()
     qtbot.waitExposed(editor)
-    editor.show_document(document.id)
-    yield editor, context, trust.id
+    editor.show_document(built.documents["s3"])
+    yield editor, context, built.codes["Trust"]
     context.undo_stack.clear()
 
 

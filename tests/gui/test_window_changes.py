@@ -34,7 +34,7 @@ def window(qtbot, qapp, study, project_path: Path):
     win.show()
     qtbot.waitExposed(win)
     win.open_path(project_path)
-    win.show_document(study.docs["d01_s2"])
+    win.show_document(study.documents["d01_s2"])
     win.codebook.select_code(study.codes["safety"])  # the applied code is the one the Excerpts view lists
     win.heard = []
     context.changed.connect(win.heard.append)
@@ -128,16 +128,16 @@ def test_a_failed_undo_is_reported_rolled_back_and_clears_the_history(window, st
 
     def undo_half_then_fail(_result) -> None:
         coding.delete_codings(
-            project, [r.id for r in coding.codings_for_document(project, study.docs["d01_s2"])]
+            project, [r.id for r in coding.codings_for_document(project, study.documents["d01_s2"])]
         )
         raise InvalidInput("The coding changed in the meantime.")
 
     context.push(ServiceCommand("Fragile", lambda: None, undo_half_then_fail))
-    before = coding.codings_for_document(project, study.docs["d01_s2"])
+    before = coding.codings_for_document(project, study.documents["d01_s2"])
     window.heard.clear()
     context.undo_stack.undo()
     assert [str(e) for e in errors] == ["The coding changed in the meantime."]
-    assert coding.codings_for_document(project, study.docs["d01_s2"]) == before  # rolled back
+    assert coding.codings_for_document(project, study.documents["d01_s2"]) == before  # rolled back
     assert window.heard == []  # nothing committed, nothing announced
     qtbot.waitUntil(lambda: context.undo_stack.count() == 0)
     assert messages and "cleared" in messages[0]
@@ -171,7 +171,7 @@ def test_excerpts_view_patches_rows_after_a_service_change(qtbot, context, study
     spy = spies(view.model)
     [record] = coding.add_codings(
         context.project,
-        [coding.CodingSpec(study.docs["d01_s1"], study.codes["trust"], 0, 10)],
+        [coding.CodingSpec(study.documents["d01_s1"], study.codes["trust"], 0, 10)],
         study.coders["anna"],
     )
     assert spy["rowsInserted"].count() == 1 and spy["modelReset"].count() == 0

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import docx
 
-from app.services import codebook, coding, memos
-from app.services.importing import DocumentMeta, import_files
 from app.services.project import Project
 from app.storage import cipher
+from tests.study import StudyBuilder
 
 
 def unique_sentences() -> list[str]:
@@ -45,17 +44,17 @@ def fill(project: Project, sources: Path, sentences: list[str], participant: str
     docx_path = write_docx(sources / f"{participant}_s1_client.docx", sentences)
     txt_path = sources / f"{participant}_s1_therapist.txt"
     txt_path.write_text("\n".join(f"T: {s}" for s in sentences), encoding="utf-8")
-    meta = DocumentMeta(
-        dyad=f"D-{participant}", session=1, perspective="client", kind="session", participant=participant
-    )
-    report = import_files(project, [docx_path, txt_path], meta)
-    assert report.ok, report.failures
-    document_id = report.documents[0].id
-    code = codebook.add_code(project, f"Disclosure {participant}")
-    coder = coding.ensure_coder(project, "Ana")
-    coding.add_codings(project, [coding.CodingSpec(document_id, code.id, 0, 30)], coder)
-    memos.add_memo(project, "document", document_id, text=f"Note: {sentences[1]}")
-    return document_id
+    built = (
+        StudyBuilder(project)
+        .files(docx_path, txt_path, dyad=f"D-{participant}", session=1, perspective="client", kind="session",
+               participant=participant)
+        .code("disclosure", f"Disclosure {participant}")
+        .coder("Ana")
+        .coding(docx_path.stem, "disclosure", span=(0, 30), coder="Ana")
+        .memo("document", docx_path.stem, text=f"Note: {sentences[1]}")
+        .study
+    )  # fmt: skip
+    return built.documents[docx_path.stem]
 
 
 def files_rapport_writes(*folders: Path) -> list[Path]:

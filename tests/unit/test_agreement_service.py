@@ -8,75 +8,33 @@ from pathlib import Path
 
 import pytest
 from docx import Document as DocxDocument
-from sqlalchemy import insert
 
 from app.domain.agreement_stats import Table2x2
 from app.domain.errors import InvalidInput, NotFound
 from app.services import agreement_report
 from app.services.agreement import AgreementRequest, agreement_table, list_disagreements
-from app.storage.models import Code, Coder, Coding, Document, Dyad
-from app.storage.models import Session as StudySession
-from tests.server.server_study import after_explicit_ids
+from app.storage.models import Coder, Coding
+from tests.study import Study, StudyBuilder
+from tests.study_presets import AGREEMENT_TEXTS, agreement_study
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
-TEXTS = {
-    1: "Client: I did not trust you at first. Therapist: What changed? Client: You listened.",
-    2: "Therapist: She seemed guarded. Then we repaired the rupture together.",
-    3: "Client: Nothing much happened today.",
-}
 
-
-def build_study(project) -> None:
-    """Two dyads, three documents, a small code tree and two coders' codings, written through project.write()."""
-    with project.write() as session:
-        session.execute(insert(Dyad), [{"id": 1, "name": "D01"}, {"id": 2, "name": "D02"}])
-        session.execute(
-            insert(StudySession), [{"id": 1, "dyad_id": 1, "number": 1}, {"id": 2, "dyad_id": 2, "number": 2}]
-        )
-        session.execute(
-            insert(Document),
-            [
-                {"id": 1, "name": "D01 s1 client", "text": TEXTS[1], "text_hash": "", "dyad_id": 1, "session_id": 1, "perspective": "client"},
-                {"id": 2, "name": "D01 s1 therapist", "text": TEXTS[2], "text_hash": "", "dyad_id": 1, "session_id": 1, "perspective": "therapist"},
-                {"id": 3, "name": "D02 s2 client", "text": TEXTS[3], "text_hash": "", "dyad_id": 2, "session_id": 2, "perspective": "client"},
-            ],
-        )  # fmt: skip
-        session.execute(
-            insert(Code),
-            [
-                {"id": 1, "name": "Alliance", "position": 0},
-                {"id": 2, "name": "Trust", "parent_id": 1, "position": 0},
-                {"id": 3, "name": "Rupture", "parent_id": 1, "position": 1},
-                {"id": 4, "name": "Unused", "position": 1},
-            ],
-        )
-        session.execute(insert(Coder), [{"id": 1, "name": "Ana"}, {"id": 2, "name": "Ben"}])
-        session.execute(
-            insert(Coding),
-            [
-                {"document_id": 1, "code_id": 2, "coder_id": 1, "start": 8, "end": 38},
-                {"document_id": 1, "code_id": 2, "coder_id": 2, "start": 8, "end": 38},
-                {"document_id": 1, "code_id": 3, "coder_id": 1, "start": 70, "end": 83},
-                {"document_id": 2, "code_id": 3, "coder_id": 1, "start": 31, "end": 69},
-                {"document_id": 2, "code_id": 2, "coder_id": 2, "start": 31, "end": 69},
-                {"document_id": 3, "code_id": 2, "coder_id": 2, "start": 8, "end": 15},
-            ],
-        )
-        after_explicit_ids(session)
+@pytest.fixture
+def built(project) -> Study:
+    return agreement_study(project)
 
 
 @pytest.fixture
-def study(project):
-    build_study(project)
-    return project
+def study(built):
+    return built.project
 
 
 def test_table_per_code_in_tree_order_with_pooled_units(study) -> None:
     report = agreement_table(study, AgreementRequest(coders=("Ana", "Ben"), replicates=100))
     assert [row.code for row in report.codes] == ["Alliance/Trust", "Alliance/Rupture"]
     trust = report.codes[0]
-    total = sum(len(t) for t in TEXTS.values())
+    total = sum(len(t) for t in AGREEMENT_TEXTS.values())
     assert trust.table == Table2x2(both=30, only_a=0, only_b=38 + 7, neither=total - 30 - 45)
     assert trust.n_units == total
     assert report.overall.n_units == 2 * total
@@ -129,7 +87,7 @@ def test_disagreements_name_both_coders_codes_and_the_text(study) -> None:
     rupture_vs_trust = found[1]
     assert [name for _id, name in rupture_vs_trust.codes_a] == ["Alliance/Rupture"]
     assert [name for _id, name in rupture_vs_trust.codes_b] == ["Alliance/Trust"]
-    assert rupture_vs_trust.text == TEXTS[2][31:69]
+    assert rupture_vs_trust.text == AGREEMENT_TEXTS[2][31:69]
     assert found[0].codes_b == ()
 
 
@@ -163,16 +121,12 @@ def test_exports_csv_and_docx(study, tmp_path: Path) -> None:
     assert shaded, "values under 0.8 must be flagged"
 
 
-def test_three_coders_give_fleiss_kappa_and_alpha(study, tmp_path: Path) -> None:
-    with study.write() as session:
-        session.execute(insert(Coder), [{"id": 3, "name": "Cleo"}])
-        session.execute(
-            insert(Coding), [{"document_id": 1, "code_id": 2, "coder_id": 3, "start": 8, "end": 38}]
-        )
+def test_three_coders_give_fleiss_kappa_and_alpha(study, built, tmp_path: Path) -> None:
+    StudyBuilder(study, built).coder("Cleo").coding(1, "Trust", span=(8, 38), coder="Cleo")
     report = agreement_table(study, AgreementRequest(coders=("Ana", "Ben", "Cleo"), replicates=50))
     assert [c.name for c in report.coders] == ["Ana", "Ben", "Cleo"]
     trust = report.codes[0]
-    total = sum(len(t) for t in TEXTS.values())
+    total = sum(len(t) for t in AGREEMENT_TEXTS.values())
     # 30 characters coded by all three, 45 by Ben alone, the rest by nobody
     assert trust.histogram == (total - 75, 45, 0, 30)
     assert trust.table is None and trust.kappa is not None and trust.alpha is not None
@@ -191,9 +145,9 @@ def test_per_document_rows_and_csv(study, tmp_path: Path) -> None:
     report = agreement_table(study, AgreementRequest(coders=("Ana", "Ben"), replicates=0))
     rows = report.document_rows(2)  # Trust
     assert [(r.document, r.n_units) for r in rows] == [
-        ("D01 s1 client", len(TEXTS[1])),
-        ("D01 s1 therapist", len(TEXTS[2])),
-        ("D02 s2 client", len(TEXTS[3])),
+        ("D01 s1 client", len(AGREEMENT_TEXTS[1])),
+        ("D01 s1 therapist", len(AGREEMENT_TEXTS[2])),
+        ("D02 s2 client", len(AGREEMENT_TEXTS[3])),
     ]
     assert rows[0].percent_agreement == 1 and rows[0].kappa == pytest.approx(1)
     assert sum((r.table for r in rows), Table2x2()) == report.codes[0].table

@@ -12,12 +12,12 @@ import pytest
 from app.domain.errors import NotARapportProject, ProjectInUse
 from app.services import backups
 from app.services.project import Project, create_project, info, open_project
-from app.storage.models import Dyad
+from tests.study import StudyBuilder
 
 
 def add_dyad(project: Project, name: str) -> None:
-    with project.write() as session:
-        session.add(Dyad(name=name))
+    """A new dyad (with its client): a change a backup either holds or not."""
+    StudyBuilder(project).participant(f"{name} client", "client", name)
 
 
 def test_a_backup_holds_the_committed_state_of_an_open_project(project: Project) -> None:

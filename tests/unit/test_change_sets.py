@@ -7,7 +7,7 @@ import pytest
 from app.domain.errors import InvalidInput
 from app.services import codebook, coding
 from app.services.changes import Change, codings_change
-from app.services.importing import DocumentMeta, import_text
+from tests.study import StudyBuilder
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
@@ -17,10 +17,10 @@ TEXT = "Client: I felt safe with her from the start.\nTherapist: Good to hear.\n
 @pytest.fixture
 def heard(project):
     """The project with one document, two codes and a coder; `heard.changes` collects every announcement."""
-    doc = import_text(project, name="D1", text=TEXT, meta=DocumentMeta(dyad="D1", session=1)).id
-    trust = codebook.add_code(project, "Trust").id
-    safety = codebook.add_code(project, "Safety").id
-    anna = coding.ensure_coder(project, "Anna")
+    build = StudyBuilder(project).document("D1", TEXT, dyad="D1", session=1)
+    built = build.codes("Trust", "Safety").coder("Anna").study
+    doc, anna = built.documents["D1"], built.coders["Anna"]
+    trust, safety = built.codes["Trust"], built.codes["Safety"]
     changes: list[Change] = []
     project.subscribe(changes.append)
 

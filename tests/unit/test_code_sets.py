@@ -8,14 +8,14 @@ from app.domain.errors import InvalidInput
 from app.services import code_sets, coding
 from app.services.code_sets import SetValueConflict
 from tests.cli_runner import rapport
-from tests.unit.code_set_study import build_set_study
+from tests.study_presets import rating_study
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
 
 @pytest.fixture
 def rated(project):
-    ids = build_set_study(project, [[1, 2], [1, None]], values=("Withdrawal", "Confrontation", "None"))
+    ids = rating_study(project, [[1, 2], [1, None]], values=("Withdrawal", "Confrontation", "None"))
     code_sets.mark_code_set(project, "Intensity")
     return ids
 
@@ -29,33 +29,33 @@ def test_a_second_value_on_the_same_passage_is_refused_and_nothing_changes(proje
     before = _codings(project, "C1")
     document = coding.list_codings(project, coder="C1")[0].document_id
     with pytest.raises(SetValueConflict, match="already has 'Withdrawal' of the set 'Intensity'"):
-        coding.add_codings(project, [coding.CodingSpec(document, rated["Confrontation"], 40, 50)], coder)
+        coding.add_codings(project, [coding.CodingSpec(document, rated.codes["Confrontation"], 40, 50)], coder)
     assert _codings(project, "C1") == before
     # another coder, the same value again, or a passage that does not overlap: all allowed
     other = coding.ensure_coder(project, "C3")
-    assert coding.add_codings(project, [coding.CodingSpec(document, rated["Confrontation"], 40, 50)], other)
-    assert coding.add_codings(project, [coding.CodingSpec(document, rated["Withdrawal"], 40, 50)], coder)
-    assert coding.add_codings(project, [coding.CodingSpec(document, rated["Confrontation"], 0, 10)], coder)
+    assert coding.add_codings(project, [coding.CodingSpec(document, rated.codes["Confrontation"], 40, 50)], other)
+    assert coding.add_codings(project, [coding.CodingSpec(document, rated.codes["Withdrawal"], 40, 50)], coder)
+    assert coding.add_codings(project, [coding.CodingSpec(document, rated.codes["Confrontation"], 0, 10)], coder)
 
 
 def test_replacing_a_value_removes_the_first_and_undo_restores_it(project, rated) -> None:
     coder = coding.ensure_coder(project, "C1")
     first = coding.list_codings(project, coder="C1")[0]
-    spec = coding.CodingSpec(first.document_id, rated["None"], first.start, first.end)
+    spec = coding.CodingSpec(first.document_id, rated.codes["None"], first.start, first.end)
     removed, added = coding.replace_set_values(project, [spec], coder)
     assert [r.id for r in removed] == [first.id]
     now = coding.list_codings(project, document=first.document_id, coder="C1")
-    assert [(v.code_id, v.start, v.end) for v in now] == [(rated["None"], first.start, first.end)]
+    assert [(v.code_id, v.start, v.end) for v in now] == [(rated.codes["None"], first.start, first.end)]
     coding.delete_codings(project, [r.id for r in added])  # what the window's undo does
     coding.restore_codings(project, removed)
     assert first.id in {v.id for v in coding.list_codings(project, coder="C1")}
 
 
 def test_unmarked_parents_allow_several_values(project) -> None:
-    ids = build_set_study(project, [[1]], values=("A", "B"))
+    ids = rating_study(project, [[1]], values=("A", "B"))
     coder = coding.ensure_coder(project, "C1")
     document = coding.list_codings(project, coder="C1")[0].document_id
-    assert coding.add_codings(project, [coding.CodingSpec(document, ids["B"], 34, 60)], coder)
+    assert coding.add_codings(project, [coding.CodingSpec(document, ids.codes["B"], 34, 60)], coder)
 
 
 def test_marking_and_numbers(project, rated) -> None:
@@ -88,7 +88,7 @@ def test_deleting_and_restoring_a_set_keeps_its_mark_and_numbers(project, rated)
     from app.services import codebook
 
     code_sets.set_value_number(project, "Intensity/None", 0)
-    snapshot = codebook.delete_code(project, rated["Intensity"])
+    snapshot = codebook.delete_code(project, rated.codes["Intensity"])
     codebook.restore_code(project, snapshot)
     restored = code_sets.read_code_set(project, "Intensity")
     assert restored.marked and restored.numbers == [None, None, 0]

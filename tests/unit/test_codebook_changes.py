@@ -10,9 +10,9 @@ from sqlalchemy import select
 from app.domain.errors import InvalidInput, NotFound
 from app.services import codebook, coding, memos
 from app.services.changes import Change
-from app.services.importing import DocumentMeta, import_text
 from app.services.project import Project
 from app.storage.models import Code, Coding, Memo
+from tests.study import StudyBuilder
 
 TEXT = (
     "Therapist: You said last week that the homework felt pointless.\n"
@@ -39,13 +39,13 @@ def span(words: str, text: str = TEXT) -> tuple[int, int]:
 
 @pytest.fixture
 def docs(project: Project) -> tuple[int, int]:
-    first = import_text(
-        project, name="D1 s1", text=TEXT, meta=DocumentMeta(dyad="D1", session=1, kind="session")
+    built = (
+        StudyBuilder(project)
+        .document("D1 s1", TEXT, dyad="D1", session=1, kind="session")
+        .document("D1 s2", TEXT, dyad="D1", session=2, kind="session")
+        .study
     )
-    second = import_text(
-        project, name="D1 s2", text=TEXT, meta=DocumentMeta(dyad="D1", session=2, kind="session")
-    )
-    return first.id, second.id
+    return built.documents["D1 s1"], built.documents["D1 s2"]
 
 
 def test_list_codes_counts_codings_and_documents_per_coder(project: Project, docs: tuple[int, int]) -> None:

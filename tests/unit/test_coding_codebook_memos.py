@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from app.domain.errors import InvalidInput, NotFound
 from app.services import codebook, coding, memos
-from app.services.importing import DocumentMeta, import_text
 from app.services.project import Project
 from app.storage.models import Code, Coding, Memo
+from tests.study import StudyBuilder
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
@@ -30,9 +30,8 @@ def dump(project: Project) -> tuple:
 
 @pytest.fixture
 def doc(project: Project) -> int:
-    return import_text(
-        project, name="D1 s1", text=TEXT, meta=DocumentMeta(dyad="D1", session=1, kind="session")
-    ).id
+    built = StudyBuilder(project).document("D1 s1", TEXT, dyad="D1", session=1, kind="session").study
+    return built.documents["D1 s1"]
 
 
 def span(words: str) -> tuple[int, int]:

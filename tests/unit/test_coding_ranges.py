@@ -9,6 +9,7 @@ from app.services import codebook, coding, study
 from app.services.changes import Change, codings_change
 from app.services.importing import DocumentMeta, import_text
 from app.services.project import Project
+from tests.study import StudyBuilder
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
@@ -17,10 +18,11 @@ TEXT = "Client: Ich weiß nicht. 👍🏽 Maybe next week.\nTherapist: Next week
 
 @pytest.fixture
 def setup(project: Project) -> tuple[int, int, int]:
-    doc = import_text(
-        project, name="D2 s1", text=TEXT, meta=DocumentMeta(dyad="D2", session=1, kind="session")
-    )
-    return doc.id, codebook.add_code(project, "Deferral").id, coding.ensure_coder(project, "Ben")
+    built = (
+        StudyBuilder(project).document("D2 s1", TEXT, dyad="D2", session=1, kind="session")
+        .code("Deferral").coder("Ben").study
+    )  # fmt: skip
+    return built.documents["D2 s1"], built.codes["Deferral"], built.coders["Ben"]
 
 
 def test_ranges_are_code_points_and_must_fit(project: Project, setup: tuple[int, int, int]) -> None:

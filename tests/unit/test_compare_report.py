@@ -17,13 +17,13 @@ from app.services.compare_report import (
     write_groups_csv,
 )
 from app.services.study import set_dyad_attributes
-from tests.compare_study import CLIENT_WORDS, build_study
+from tests.study_presets import COMPARE_CLIENT_WORDS, comparison_study
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
 
 def test_docx_report_has_the_matrix_moments_and_one_sided_excerpts(project, tmp_path: Path) -> None:
-    build_study(project)
+    comparison_study(project)
     out = write_comparison_report(compare_dyad(project, "D01"), tmp_path / "d01.docx")
     report = docx.Document(str(out))
     table = report.tables[0]
@@ -38,11 +38,11 @@ def test_docx_report_has_the_matrix_moments_and_one_sided_excerpts(project, tmp_
         "Therapist coverage",
     ]
     assert [r[0].strip() for r in rows[1:]] == ["Alliance", "Trust", "Rupture", "Competence"]
-    assert rows[2][1:] == ["2", "1", f"{5 / CLIENT_WORDS * 100:.1f}%", "1", "1", "17.2%"]
+    assert rows[2][1:] == ["2", "1", f"{5 / COMPARE_CLIENT_WORDS * 100:.1f}%", "1", "1", "17.2%"]
     assert rows[2][0].startswith("\u00a0")  # Trust is indented under Alliance
     text = "\n".join(p.text for p in report.paragraphs)
     assert "Perspective comparison: dyad D01" in text
-    assert f"client {CLIENT_WORDS} words in 2 documents; therapist 29 words in 1 document." in text
+    assert f"client {COMPARE_CLIENT_WORDS} words in 2 documents; therapist 29 words in 1 document." in text
     assert "Alliance/Trust: session 1, video 00:00:12 to 00:00:20" in text
     assert "“did not trust her”" in text and "“I felt no trust yet”" in text  # both sides of the moment
     assert "Competence: only the therapist" in text and "“I felt competent”" in text
@@ -50,7 +50,7 @@ def test_docx_report_has_the_matrix_moments_and_one_sided_excerpts(project, tmp_
 
 
 def test_csv_report_in_long_format(project, tmp_path: Path) -> None:
-    build_study(project)
+    comparison_study(project)
     out = write_comparison_report(compare_dyad(project, "D01", sessions=1), tmp_path / "d01.csv")
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -69,7 +69,7 @@ def test_csv_report_in_long_format(project, tmp_path: Path) -> None:
 
 
 def test_groups_csv(project, tmp_path: Path) -> None:
-    build_study(project)
+    comparison_study(project)
     set_dyad_attributes(project, "D01", {"outcome": "positive"})
     out = write_groups_csv(compare_groups(project, "outcome"), tmp_path / "groups.csv")
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
@@ -84,7 +84,7 @@ def test_groups_csv(project, tmp_path: Path) -> None:
 
 
 def test_unknown_report_type_and_unwritable_place(project, tmp_path: Path) -> None:
-    build_study(project)
+    comparison_study(project)
     result = compare_dyad(project, "D01")
     with pytest.raises(ExportFailed, match=r"\.docx or \.csv"):
         write_comparison_report(result, tmp_path / "d01.pdf")

@@ -12,24 +12,24 @@ from app.services.compare import (
     session_timeline,
     side_by_side,
 )
-from tests.compare_study import (
-    CLIENT_WORDS,
-    CLIENT_WORDS_SESSION_1,
-    THERAPIST_WORDS,
-    add_dyad,
-    build_study,
+from tests.study_presets import (
+    COMPARE_CLIENT_WORDS,
+    COMPARE_CLIENT_WORDS_SESSION_1,
+    COMPARE_THERAPIST_WORDS,
+    add_outcome_dyad,
+    comparison_study,
 )
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
 
 def test_matrix_counts_and_coverage_per_perspective(project) -> None:
-    build_study(project)
+    comparison_study(project)
     result = compare_dyad(project, "D01")
     assert result.perspectives == ("client", "therapist")
     assert {p: (c.documents, c.words) for p, c in result.corpora.items()} == {
-        "client": (2, CLIENT_WORDS),
-        "therapist": (1, THERAPIST_WORDS),
+        "client": (2, COMPARE_CLIENT_WORDS),
+        "therapist": (1, COMPARE_THERAPIST_WORDS),
     }
     assert [r.path for r in result.rows] == ["Alliance", "Alliance/Trust", "Rupture", "Competence"]
     trust = result.row(result.rows[1].code_id)
@@ -39,21 +39,21 @@ def test_matrix_counts_and_coverage_per_perspective(project) -> None:
         2,
         1,
         5,
-        CLIENT_WORDS,
+        COMPARE_CLIENT_WORDS,
     )
     assert (therapist.codings, therapist.documents, therapist.coded_words) == (1, 1, 5)
-    assert therapist.coverage == pytest.approx(5 / THERAPIST_WORDS)
+    assert therapist.coverage == pytest.approx(5 / COMPARE_THERAPIST_WORDS)
     assert result.rows[0].cells == trust.cells  # Alliance rolls up its only child
     rupture = result.rows[2].cells["client"]
     assert (rupture.codings, rupture.documents, rupture.coded_words) == (2, 2, 5)  # transcript coding ignored
 
 
 def test_one_session_and_a_range(project) -> None:
-    study = build_study(project)
+    study = comparison_study(project)
     first = compare_dyad(project, "D01", sessions=1)
     assert first.sessions == (1,)
     rupture = next(r for r in first.rows if r.name == "Rupture").cells["client"]
-    assert (rupture.codings, rupture.total_words) == (1, CLIENT_WORDS_SESSION_1)
+    assert (rupture.codings, rupture.total_words) == (1, COMPARE_CLIENT_WORDS_SESSION_1)
     second = compare_dyad(project, "D01", sessions="2")
     assert second.perspectives == ("client",)
     assert [r.name for r in second.rows] == ["Rupture"]
@@ -67,7 +67,7 @@ def test_one_session_and_a_range(project) -> None:
 
 
 def test_shared_moment_inside_the_window_and_not_outside(project) -> None:
-    study = build_study(project)
+    study = comparison_study(project)
     moments = compare_dyad(project, "D01").shared_moments
     assert len(moments) == 1
     moment = moments[0]
@@ -88,7 +88,7 @@ def test_shared_moment_inside_the_window_and_not_outside(project) -> None:
 
 
 def test_recall_reference_is_inherited_by_the_answer_turn(project) -> None:
-    study = build_study(project)
+    study = comparison_study(project)
     result = compare_dyad(project, "D01")
     client_trust = result.excerpt(study.codings["trust_c_ana"])
     assert client_trust is not None
@@ -100,7 +100,7 @@ def test_recall_reference_is_inherited_by_the_answer_turn(project) -> None:
 
 
 def test_one_sided_themes(project) -> None:
-    build_study(project)
+    comparison_study(project)
     result = compare_dyad(project, "D01")
     assert [(o.code, o.perspective) for o in result.one_sided] == [
         ("Rupture", "client"),
@@ -109,7 +109,7 @@ def test_one_sided_themes(project) -> None:
 
 
 def test_coder_filter_and_unknown_names(project) -> None:
-    build_study(project)
+    comparison_study(project)
     ben = compare_dyad(project, "D01", coders=["Ben"])
     assert [r.path for r in ben.rows] == ["Alliance", "Alliance/Trust"]
     assert ben.rows[1].cells["client"].coded_words == 3  # "trust her yet"
@@ -136,7 +136,7 @@ def test_parse_sessions() -> None:
 
 
 def test_side_by_side_aligns_by_video_moment(project) -> None:
-    study = build_study(project)
+    study = comparison_study(project)
     view = side_by_side(project, "D01", "Alliance")  # the parent includes Trust
     assert view.perspectives == ("client", "therapist")
     cells = [{p: (e.coding_id if e else None) for p, e in row.cells.items()} for row in view.rows]
@@ -156,7 +156,7 @@ def test_side_by_side_aligns_by_video_moment(project) -> None:
 
 
 def test_session_timeline(project) -> None:
-    study = build_study(project, media_path="/nowhere/session1.mp4")
+    study = comparison_study(project, media_path="/nowhere/session1.mp4")
     timeline = session_timeline(project, "D01", 1)
     assert timeline.media_path == "/nowhere/session1.mp4"
     assert timeline.perspectives == ("client", "therapist")
@@ -170,11 +170,10 @@ def test_session_timeline(project) -> None:
 
 
 def test_grouping_by_attribute(project) -> None:
-    study = build_study(project)
-    codes = study.codes
-    add_dyad(project, "D02", "troubled", codes, {"client": ["Rupture"], "therapist": ["Rupture", "Trust"]})
-    add_dyad(project, "D03", "positive", codes, {"client": ["Trust"], "therapist": ["Competence"]})
-    add_dyad(project, "D04", None, codes, {"client": ["Trust"]})
+    study = comparison_study(project)
+    add_outcome_dyad(study, "D02", "troubled", {"client": ["Rupture"], "therapist": ["Rupture", "Trust"]})
+    add_outcome_dyad(study, "D03", "positive", {"client": ["Trust"], "therapist": ["Competence"]})
+    add_outcome_dyad(study, "D04", None, {"client": ["Trust"]})
     from app.services.study import set_dyad_attributes
 
     set_dyad_attributes(project, "D01", {"outcome": "positive"})

@@ -12,14 +12,14 @@ from app.domain.cqr import GENERAL, TYPICAL, VARIANT, LabelRules
 from app.domain.errors import InvalidInput, NotFound
 from app.services import cqr, cqr_audit, cqr_report
 from app.services.coding import delete_codings
-from tests.cqr_study import build_cqr_study
+from tests.study_presets import cqr_study
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
 
 @pytest.fixture
 def study(project):
-    return build_cqr_study(project)
+    return cqr_study(project)
 
 
 def cells(result, code: str) -> dict[str, tuple[int, str | None]]:

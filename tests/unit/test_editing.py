@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.domain.text_edits import TextEdit
-from app.services import editing
-from app.services.importing import DocumentMeta, import_text
+from app.services import editing, study
 from app.services.project import Project
-from app.storage.models import Code, Coder, Coding, Document, Memo, Turn
+from app.storage.models import Coding, Document, Memo, Turn
+from tests.study import Study, StudyBuilder
 
 RECALL = (
     "Researcher: What were you feeling here? [video 00:12:31]\n"
@@ -26,28 +26,19 @@ pytestmark = pytest.mark.both_backends  # each test runs on a project file and o
 
 
 def make_document(project: Project, text: str = RECALL) -> int:
-    meta = DocumentMeta(dyad="D01", session=1, perspective="client", kind="recall")
-    return import_text(project, name="D01 s1 client recall", text=text, meta=meta).id
+    build = StudyBuilder(project).document(
+        "D01 s1 client recall", text, dyad="D01", session=1, perspective="client", kind="recall"
+    )
+    return build.study.documents["D01 s1 client recall"]
 
 
 def code_words(project: Project, doc_id: int, words: str, code: str = "Rupture", coder: str = "Ana") -> int:
-    with project.write() as session:
-        text = session.get(Document, doc_id).text
-        code_row = session.scalars(select(Code).where(Code.name == code)).first() or Code(name=code)
-        coder_row = session.scalars(select(Coder).where(Coder.name == coder)).first() or Coder(name=coder)
-        session.add_all([code_row, coder_row])
-        session.flush()
-        start = text.index(words)
-        coding = Coding(
-            document_id=doc_id,
-            code_id=code_row.id,
-            coder_id=coder_row.id,
-            start=start,
-            end=start + len(words),
-        )
-        session.add(coding)
-        session.flush()
-        return coding.id
+    """`coder` codes the first `words` of the document with `code` (both made when new); the coding's id."""
+    build = StudyBuilder(project, Study.of(project))
+    if code not in build.study.codes:
+        build.code(code)
+    document = study.get_document(project, doc_id).name
+    return build.coding(document, code, words, coder=coder, key="new").study.codings["new"]
 
 
 def coded_text(project: Project, coding_id: int) -> str | None:

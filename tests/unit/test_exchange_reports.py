@@ -15,7 +15,7 @@ from app.formats.codebook_csv import COLUMNS
 from app.services import anchors, coding, exchange, reports
 from app.services.project import create_project
 from app.storage import models as m
-from tests.unit.exchange_study import build_study, counts
+from tests.study_presets import exchange_study, row_counts
 
 
 def paragraphs(path: Path) -> list[tuple[str, str]]:
@@ -23,7 +23,7 @@ def paragraphs(path: Path) -> list[tuple[str, str]]:
 
 
 def test_docx_codebook_has_title_contents_and_every_field(project, tmp_path: Path) -> None:
-    build_study(project)
+    exchange_study(project)
     path = exchange.export_codebook_docx(project, tmp_path / "codebook.docx", title="Alliance codebook")
     found = paragraphs(path)
     texts = [t for _, t in found]
@@ -69,10 +69,10 @@ def test_docx_codebook_has_title_contents_and_every_field(project, tmp_path: Pat
 
 
 def test_docx_codebook_anchor_excerpts_chosen_by_the_analyst(project, tmp_path: Path) -> None:
-    ids = build_study(project)
+    ids = exchange_study(project)
     with project.read() as s:
         rupture_codings = s.scalars(
-            select(m.Coding).where(m.Coding.code_id == ids["rupture"]).order_by(m.Coding.id)
+            select(m.Coding).where(m.Coding.code_id == ids.codes["rupture"]).order_by(m.Coding.id)
         ).all()
         chosen = rupture_codings[0].id  # "I felt you didn't get me last time." (not the first in the text)
     texts = [
@@ -94,10 +94,10 @@ def test_docx_codebook_anchor_excerpts_chosen_by_the_analyst(project, tmp_path: 
 
 
 def test_anchor_excerpts_chosen_in_the_project_are_used_and_limited_to_three(project, tmp_path: Path) -> None:
-    ids = build_study(project)
+    ids = exchange_study(project)
     with project.read() as s:
         rupture_codings = s.scalars(
-            select(m.Coding).where(m.Coding.code_id == ids["rupture"]).order_by(m.Coding.id)
+            select(m.Coding).where(m.Coding.code_id == ids.codes["rupture"]).order_by(m.Coding.id)
         ).all()
         chosen, others = rupture_codings[0].id, [c.id for c in s.scalars(select(m.Coding)).all()]
     assert anchors.set_anchor(project, chosen, True) is False
@@ -109,7 +109,7 @@ def test_anchor_excerpts_chosen_in_the_project_are_used_and_limited_to_three(pro
     for other in rupture_codings[1:]:  # the code's two other codings: three anchors in all
         anchors.set_anchor(project, other.id, True)
     [fourth] = coding.add_codings(
-        project, [coding.CodingSpec(ids["session_doc"], ids["rupture"], 0, 5)], ids["alice"]
+        project, [coding.CodingSpec(ids.documents["session_doc"], ids.codes["rupture"], 0, 5)], ids.coders["alice"]
     )
     with pytest.raises(InvalidInput, match="Rupture already has 3 anchor excerpts"):
         anchors.set_anchor(project, fourth.id, True)
@@ -120,7 +120,7 @@ def test_anchor_excerpts_chosen_in_the_project_are_used_and_limited_to_three(pro
 
 
 def test_codebook_csv_round_trip_and_merge(project, tmp_path: Path) -> None:
-    build_study(project)
+    exchange_study(project)
     path = exchange.export_codebook_csv(project, tmp_path / "codebook.csv")
     rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
     assert list(rows[0]) == list(COLUMNS)
@@ -156,16 +156,16 @@ def test_codebook_csv_round_trip_and_merge(project, tmp_path: Path) -> None:
 def test_bad_codebook_csv_is_refused_and_changes_nothing(
     project, tmp_path: Path, content: str, message: str
 ) -> None:
-    build_study(project)
-    before = counts(project)
+    exchange_study(project)
+    before = row_counts(project)
     (tmp_path / "bad.csv").write_text(content, encoding="utf-8")
     with pytest.raises(ImportFailed, match=message):
         exchange.import_codebook_csv(project, tmp_path / "bad.csv")
-    assert counts(project) == before
+    assert row_counts(project) == before
 
 
 def test_excerpts_docx_groups_by_code_dyad_and_perspective(project, tmp_path: Path) -> None:
-    build_study(project)
+    exchange_study(project)
     found = paragraphs(reports.export_excerpts_docx(project, tmp_path / "excerpts.docx"))
     structure = [(s, t) for s, t in found if s.startswith("Heading")]
     assert structure == [
@@ -191,7 +191,7 @@ def test_excerpts_docx_groups_by_code_dyad_and_perspective(project, tmp_path: Pa
 
 
 def test_codings_csv_has_one_row_a_coding_with_exact_text(project, tmp_path: Path) -> None:
-    build_study(project)
+    exchange_study(project)
     path = reports.export_codings_csv(project, tmp_path / "codings.csv", codes=["Alliance/Trust"])
     rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
     assert len(rows) == 1

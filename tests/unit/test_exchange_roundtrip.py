@@ -18,7 +18,7 @@ from app.services import exchange
 from app.services.project import create_project
 from app.storage import models as m
 from tests.shared_samples import SHARED, require_shared
-from tests.unit.exchange_study import build_study, counts
+from tests.study_presets import exchange_study, row_counts
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
@@ -165,7 +165,7 @@ def canonical(project) -> dict[str, Any]:
 
 @needs_schemas
 def test_round_trip_keeps_everything(project, tmp_path: Path) -> None:
-    build_study(project)
+    exchange_study(project)
     with project.write() as s:  # a session date and a media file travel too
         session = s.scalars(select(m.Session)).first()
         session.date, session.media_path = "2026-03-01", "videos/d01s1.mp4"
@@ -188,7 +188,7 @@ def test_round_trip_keeps_everything(project, tmp_path: Path) -> None:
 
 @needs_schemas
 def test_export_is_stable_and_exports_of_other_tools_round_trip(project, tmp_path: Path) -> None:
-    build_study(project)
+    exchange_study(project)
     first = exchange.export_codebook_qdc(project, tmp_path / "a.qdc").read_bytes()
     second = exchange.export_codebook_qdc(project, tmp_path / "b.qdc").read_bytes()
     assert first == second  # GUIDs and order are stable across exports
@@ -224,7 +224,7 @@ def test_description_layout_round_trips_the_four_fields() -> None:
 
 
 def test_codebook_qdc_merge_reports_added_updated_and_left_alone(project, tmp_path: Path) -> None:
-    ids = build_study(project)
+    ids = exchange_study(project)
     exported = exchange.export_codebook_qdc(project, tmp_path / "book.qdc")
     with create_project(tmp_path / "other.rapport") as other:
         with other.write() as s:  # the other team already has "Alliance/Trust" under another GUID
@@ -248,7 +248,7 @@ def test_codebook_qdc_merge_reports_added_updated_and_left_alone(project, tmp_pa
 def test_a_code_renamed_in_the_file_keeps_its_project_name_and_the_report_says_both(
     project, tmp_path: Path
 ) -> None:
-    build_study(project)
+    exchange_study(project)
     first = exchange.export_codebook_qdc(project, tmp_path / "first.qdc")
     with create_project(tmp_path / "other.rapport") as other:
         exchange.import_codebook_qdc(other, first)  # same GUIDs on both sides now
@@ -262,9 +262,9 @@ def test_a_code_renamed_in_the_file_keeps_its_project_name_and_the_report_says_b
 
 
 def test_failed_project_import_changes_nothing(project, tmp_path: Path) -> None:
-    build_study(project)
+    exchange_study(project)
     out = exchange.export_project_qdpx(project, tmp_path / "study.qdpx")
-    before = counts(project)
+    before = row_counts(project)
     calls = []
 
     def cancel_after_first_document() -> bool:
@@ -273,19 +273,19 @@ def test_failed_project_import_changes_nothing(project, tmp_path: Path) -> None:
 
     with pytest.raises(OperationCancelled):
         exchange.import_project_qdpx(project, out, cancelled=cancel_after_first_document)
-    assert counts(project) == before
+    assert row_counts(project) == before
     (tmp_path / "not.qdpx").write_bytes(b"PK\x03\x04 this is not a zip")
     with pytest.raises(ImportFailed):
         exchange.import_project_qdpx(project, tmp_path / "not.qdpx")
-    assert counts(project) == before
+    assert row_counts(project) == before
 
 
 def test_reimporting_a_project_adds_copies_without_touching_the_original(project, tmp_path: Path) -> None:
-    build_study(project)
+    exchange_study(project)
     before = canonical(project)
     out = exchange.export_project_qdpx(project, tmp_path / "study.qdpx")
     report = exchange.import_project_qdpx(project, out)
-    after = counts(project)
+    after = row_counts(project)
     assert (report.documents, report.codes_added, report.coders) == (3, 0, 0)
     assert after["documents"] == 6 and after["codings"] == 8 and after["codes"] == 4
     current = canonical(project)
@@ -299,7 +299,7 @@ def test_without_rapports_extension_the_structure_comes_from_variables_and_cases
     project, tmp_path: Path
 ) -> None:
     """A file re-saved by another tool loses rapport/extension.json: the standard parts still carry the study."""
-    build_study(project)
+    exchange_study(project)
     before = canonical(project)
     out = exchange.export_project_qdpx(project, tmp_path / "study.qdpx")
     stripped = tmp_path / "stripped.qdpx"

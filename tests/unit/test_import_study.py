@@ -9,8 +9,8 @@ import pytest
 
 from app.domain.errors import InvalidInput, NotFound
 from app.services import study
-from app.services.importing import DocumentMeta, import_text
-from app.storage.models import Code, Coder, Coding, Memo
+from app.storage.models import Coding, Memo
+from tests.study import StudyBuilder
 
 
 def dump(path: Path) -> list[str]:
@@ -27,31 +27,24 @@ def dump(path: Path) -> list[str]:
 
 @pytest.fixture
 def two_documents(project):
-    first = import_text(
-        project, name="D01 s1", text="T: hi\nC: ok\n", meta=DocumentMeta(dyad="D01", session=1)
+    built = (
+        StudyBuilder(project)
+        .document("D01 s1", "T: hi\nC: ok\n", dyad="D01", session=1)
+        .document("D02 s1", "T: hello\n", dyad="D02", session=1)
+        .coder("Anna")
+        .code("Trust")
+        .coding("D01 s1", "Trust", span=(0, 5), coder="Anna", key="hi")
+        .memo("coding", "hi", text="why")
+        .memo("document", "D01 s1", phrase="T:", text="note")
+        .study
     )
-    second = import_text(project, name="D02 s1", text="T: hello\n", meta=DocumentMeta(dyad="D02", session=1))
-    with project.write() as session:
-        coder = Coder(name="Anna")
-        code = Code(name="Trust")
-        session.add_all([coder, code])
-        session.flush()
-        coding = Coding(document_id=first.id, code_id=code.id, coder_id=coder.id, start=0, end=5)
-        session.add(coding)
-        session.flush()
-        session.add_all(
-            [
-                Memo(target="coding", coding_id=coding.id, text="why"),
-                Memo(target="document", document_id=first.id, start=0, end=2, text="note"),
-            ]
-        )
-    return first, second
+    return built.documents["D01 s1"], built.documents["D02 s1"]
 
 
 def test_delete_and_restore_documents_with_codings_and_memos(project, project_path, two_documents) -> None:
     first, _ = two_documents
     before = dump(project_path)
-    snapshot = study.delete_documents(project, [first.id])
+    snapshot = study.delete_documents(project, [first])
     assert [d.name for d in study.list_documents(project)] == ["D02 s1"]
     assert set(snapshot.rows) >= {"documents", "turns", "codings", "memos"}
     assert len(snapshot.rows["memos"]) == 2 and len(snapshot.rows["turns"]) == 2
@@ -63,23 +56,23 @@ def test_delete_and_restore_documents_with_codings_and_memos(project, project_pa
     assert [line for line in after if "content_version" not in line] == [
         line for line in before if "content_version" not in line
     ]
-    assert study.get_document(project, first.id).turns[1].speaker == "C"
+    assert study.get_document(project, first).turns[1].speaker == "C"
 
 
 def test_delete_unknown_document_changes_nothing(project, project_path, two_documents) -> None:
     before = dump(project_path)
     with pytest.raises(NotFound):
-        study.delete_documents(project, [two_documents[0].id, 999])
+        study.delete_documents(project, [two_documents[0], 999])
     assert dump(project_path) == before
 
 
 def test_update_document_moves_and_renames_and_returns_the_old_state(project, two_documents) -> None:
     first, _ = two_documents
     old = study.update_document(
-        project, first.id, name="Renamed", dyad="D05", perspective="client", kind="recall"
+        project, first, name="Renamed", dyad="D05", perspective="client", kind="recall"
     )
     assert (old.name, old.dyad, old.session, old.perspective, old.kind) == ("D01 s1", "D01", 1, None, "other")
-    [moved] = [d for d in study.list_documents(project) if d.id == first.id]
+    [moved] = [d for d in study.list_documents(project) if d.id == first]
     assert (moved.name, moved.dyad, moved.session, moved.perspective, moved.kind) == (
         "Renamed",
         "D05",
@@ -87,13 +80,13 @@ def test_update_document_moves_and_renames_and_returns_the_old_state(project, tw
         "client",
         "recall",
     )
-    study.update_document(project, first.id, session=None)
-    assert study.get_document(project, first.id).session is None
-    study.update_document(project, first.id, dyad=None)
-    assert study.get_document(project, first.id).dyad is None
+    study.update_document(project, first, session=None)
+    assert study.get_document(project, first).session is None
+    study.update_document(project, first, dyad=None)
+    assert study.get_document(project, first).dyad is None
     with pytest.raises(InvalidInput, match="already a document"):
-        study.update_document(project, first.id, name="D02 s1")
+        study.update_document(project, first, name="D02 s1")
     with pytest.raises(InvalidInput, match="needs a dyad"):
-        study.update_document(project, first.id, session=3)
+        study.update_document(project, first, session=3)
     with pytest.raises(InvalidInput, match="not a perspective"):
-        study.update_document(project, first.id, perspective="patient")
+        study.update_document(project, first, perspective="patient")

@@ -7,8 +7,8 @@ import pytest
 from app.domain.errors import InvalidInput, NotFound
 from app.services import codebook, coding, memos
 from app.services.changes import Change
-from app.services.importing import DocumentMeta, import_text
 from app.services.project import Project, open_project
+from tests.study import StudyBuilder
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
@@ -17,9 +17,8 @@ TEXT = "Therapist: Shall we look at the week?\nClient: Can we not? I'd rather ta
 
 @pytest.fixture
 def doc(project: Project) -> int:
-    return import_text(
-        project, name="D7 s1", text=TEXT, meta=DocumentMeta(dyad="D7", session=1, kind="session")
-    ).id
+    built = StudyBuilder(project).document("D7 s1", TEXT, dyad="D7", session=1, kind="session").study
+    return built.documents["D7 s1"]
 
 
 def test_each_target_lists_only_its_memos(project: Project, doc: int) -> None:

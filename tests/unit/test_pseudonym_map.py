@@ -8,10 +8,10 @@ import pytest
 
 from app.domain.errors import WrongPassphrase
 from app.services import audit
-from app.services.importing import DocumentMeta, import_text
 from app.services.project import create_project, open_project
 from app.services.pseudonymise import PseudonymRule, pseudonymise, view_map
 from tests.cli_runner import rapport
+from tests.study import StudyBuilder
 
 TEXT = "Client: Wilhelmina said Bartholomew never calls.\nTherapist: And Wilhelmina?\n"
 
@@ -19,7 +19,7 @@ TEXT = "Client: Wilhelmina said Bartholomew never calls.\nTherapist: And Wilhelm
 def make(tmp_path: Path) -> Path:
     path = tmp_path / "s.rapport"
     with create_project(path) as project:
-        import_text(project, name="D1 session", text=TEXT, meta=DocumentMeta(dyad="D1", kind="session"))
+        StudyBuilder(project).document("D1 session", TEXT, dyad="D1", kind="session")
     return path
 
 

@@ -7,29 +7,26 @@ from sqlalchemy import select
 
 from app.domain.errors import InvalidInput
 from app.services import editing
-from app.services.importing import DocumentMeta, import_text
 from app.services.project import Project
 from app.services.pseudonymise import PseudonymRule, preview, pseudonymise, undo_pseudonymise
-from app.storage.models import Code, Coder, Coding, Document
+from app.storage.models import Coding, Document
+from tests.study import StudyBuilder
 
 SESSION = "Therapist: Hello John. How was the week with Mary?\nClient: John Smith is fine, Mary less so. Johnny too.\n"
 RECALL = "Researcher: What did you feel? [video 00:01:10]\nClient: When she said John I felt seen.\n"
 
 
 def setup(project: Project) -> tuple[int, int, int]:
-    first = import_text(
-        project, name="session", text=SESSION, meta=DocumentMeta(dyad="D1", kind="session")
-    ).id
-    second = import_text(project, name="recall", text=RECALL, meta=DocumentMeta(dyad="D1", kind="recall")).id
-    with project.write() as session:
-        code, coder = Code(name="Trust"), Coder(name="Ana")
-        session.add_all([code, coder])
-        session.flush()
-        start = SESSION.index("Mary less so")
-        coding = Coding(document_id=first, code_id=code.id, coder_id=coder.id, start=start, end=start + 12)
-        session.add(coding)
-        session.flush()
-        return first, second, coding.id
+    built = (
+        StudyBuilder(project)
+        .document("session", SESSION, dyad="D1", kind="session")
+        .document("recall", RECALL, dyad="D1", kind="recall")
+        .code("Trust")
+        .coder("Ana")
+        .coding("session", "Trust", "Mary less so", coder="Ana", key="mary")
+        .study
+    )
+    return built.documents["session"], built.documents["recall"], built.codings["mary"]
 
 
 def texts(project: Project) -> list[str]:

@@ -14,8 +14,8 @@ from app.services import exchange, memos
 from app.services.memos import memo_listing
 from app.services.project import create_project
 from tests.shared_samples import SHARED, require_shared
-from tests.unit.exchange_study import RECALL_TEXT, build_study
-from tests.unit.exchange_study import span as study_span
+from tests.study import span_of
+from tests.study_presets import EXCHANGE_RECALL, exchange_study
 from tests.unit.refi_tool_fixtures import maxqda_project, qualcoder_project, span
 
 
@@ -99,13 +99,13 @@ def qualcoder_reads(data: bytes) -> dict[str, list]:
 
 
 def test_export_puts_memos_where_qualcoder_reads_them(project, tmp_path: Path) -> None:
-    build_study(project)
+    exchange_study(project)
     memos.add_memo(project, "project", text="Second   thoughts\nabout D01")  # no title: named after its text
     read = qualcoder_reads(exchange.export_project_qdpx(project, tmp_path / "out.qdpx").read_bytes())
     assert read["coding memos"] == ["Rupture named directly."]
     assert read["document memos"] == [("D01 recall client", "Calm interview.")]
     assert read["annotations"] == [
-        ("D01 recall client", study_span(RECALL_TEXT, "testing whether she would judge me"),
+        ("D01 recall client", span_of(EXCHANGE_RECALL, "testing whether she would judge me"),
          "Testing = early trust work.")
     ]  # fmt: skip
     assert sorted(read["journals"]) == [

@@ -13,7 +13,8 @@ from app.domain.text_edits import TextEdit
 from app.services import anchors, editing, exchange
 from app.services.project import create_project
 from app.storage import models as m
-from tests.unit.exchange_study import RECALL_TEXT, build_study, span
+from tests.study import span_of
+from tests.study_presets import EXCHANGE_RECALL, exchange_study
 
 
 def facts(project) -> dict:
@@ -37,13 +38,13 @@ def facts(project) -> dict:
 
 
 def test_anchors_history_exact_times_and_attribute_guids_survive(project, tmp_path: Path) -> None:
-    ids = build_study(project)
+    ids = exchange_study(project)
     with project.read() as s:
-        trust_coding = s.scalars(select(m.Coding).where(m.Coding.code_id == ids["trust"])).one().id
+        trust_coding = s.scalars(select(m.Coding).where(m.Coding.code_id == ids.codes["trust"])).one().id
     anchors.set_anchor(project, trust_coding, True)
-    start, end = span(RECALL_TEXT, "judge me")
-    editing.apply_text_edits(project, ids["recall"], [TextEdit(start, end, "judge me harshly")],
-                             coder_id=ids["alice"], summary="Heard again on the tape")  # fmt: skip
+    start, end = span_of(EXCHANGE_RECALL, "judge me")
+    editing.apply_text_edits(project, ids.documents["recall"], [TextEdit(start, end, "judge me harshly")],
+                             coder_id=ids.coders["alice"], summary="Heard again on the tape")  # fmt: skip
     before = facts(project)
     assert any(microseconds.microsecond for _, _, microseconds, _ in before["codings"])
     assert len(before["history"]) == 1
@@ -60,8 +61,8 @@ def test_anchors_history_exact_times_and_attribute_guids_survive(project, tmp_pa
 
 
 def test_a_history_is_not_put_on_a_text_changed_since_export(project, tmp_path: Path) -> None:
-    ids = build_study(project)
-    editing.apply_text_edits(project, ids["recall"], [TextEdit(0, 0, "[Recall] ")], summary="Label")
+    ids = exchange_study(project)
+    editing.apply_text_edits(project, ids.documents["recall"], [TextEdit(0, 0, "[Recall] ")], summary="Label")
     out = exchange.export_project_qdpx(project, tmp_path / "study.qdpx")
     changed = tmp_path / "changed.qdpx"
     with zipfile.ZipFile(out) as source, zipfile.ZipFile(changed, "w") as target:
@@ -81,9 +82,9 @@ def test_a_history_is_not_put_on_a_text_changed_since_export(project, tmp_path: 
 
 
 def test_anchors_beyond_three_a_code_are_reported(project, tmp_path: Path) -> None:
-    ids = build_study(project)
+    ids = exchange_study(project)
     with project.read() as s:
-        rupture = [c.id for c in s.scalars(select(m.Coding).where(m.Coding.code_id == ids["rupture"]))]
+        rupture = [c.id for c in s.scalars(select(m.Coding).where(m.Coding.code_id == ids.codes["rupture"]))]
     for coding_id in rupture:
         anchors.set_anchor(project, coding_id, True)
     out = exchange.export_project_qdpx(project, tmp_path / "study.qdpx")

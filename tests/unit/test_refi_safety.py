@@ -18,7 +18,7 @@ from app.formats.safe_xml import parse_xml
 from app.formats.safe_zip import SafeZip, ZipLimits, resolve_inside
 from app.services import exchange
 from app.services.project import create_project
-from tests.unit.exchange_study import build_study, counts
+from tests.study_presets import exchange_study, row_counts
 
 GUID = "11111111-2222-3333-4444-555555555555"
 CODE_GUID = "aaaaaaaa-2222-3333-4444-555555555555"
@@ -108,6 +108,15 @@ def test_zip_entries_leaving_the_archive_are_refused(entry: str, message: str) -
         SafeZip(data, "evil.qdpx")
 
 
+def test_an_entry_without_a_name_is_skipped_not_a_crash() -> None:
+    """A damaged header can leave an entry's name empty (found by the fuzz test below): it names nothing."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("project.qde", project_qde())
+        archive.writestr(zipfile.ZipInfo(""), b"x")
+    assert SafeZip(buffer.getvalue(), "nameless.qdpx").names() == ["project.qde"]
+
+
 def test_symlink_entry_is_refused() -> None:
     data = make_zip({"project.qde": project_qde()}, symlink=f"sources/{GUID}.txt")
     with pytest.raises(UnsafeFile, match="symbolic link"):
@@ -162,14 +171,14 @@ def _hostile_files(tmp_path: Path) -> dict[str, bytes]:
 
 
 def test_hostile_imports_leave_the_project_untouched(project, tmp_path: Path) -> None:
-    build_study(project)
-    before = counts(project)
+    exchange_study(project)
+    before = row_counts(project)
     for name, data in _hostile_files(tmp_path).items():
         path = tmp_path / name
         path.write_bytes(data)
         with pytest.raises(UnsafeFile):
             exchange.import_refi(project, path)
-        assert counts(project) == before, name
+        assert row_counts(project) == before, name
 
 
 def test_a_missing_text_file_fails_cleanly(project, tmp_path: Path) -> None:
@@ -177,7 +186,7 @@ def test_a_missing_text_file_fails_cleanly(project, tmp_path: Path) -> None:
     path.write_bytes(make_zip({"project.qde": project_qde()}))
     with pytest.raises(ImportFailed, match="missing from the archive"):
         exchange.import_refi(project, path)
-    assert counts(project)["documents"] == 0
+    assert row_counts(project)["documents"] == 0
 
 
 def test_a_well_formed_minimal_archive_imports(project, tmp_path: Path) -> None:
@@ -190,7 +199,7 @@ def test_a_well_formed_minimal_archive_imports(project, tmp_path: Path) -> None:
 def test_a_malformed_rapport_extension_is_ignored_not_trusted(project, tmp_path: Path) -> None:
     import json
 
-    build_study(project)
+    exchange_study(project)
     out = exchange.export_project_qdpx(project, tmp_path / "study.qdpx")
     with zipfile.ZipFile(out) as archive:
         entries = {info.filename: archive.read(info) for info in archive.infolist()}

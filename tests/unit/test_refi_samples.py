@@ -17,7 +17,7 @@ from app.formats.refi_qdpx import read_project
 from app.services import exchange
 from app.storage import models as m
 from tests.shared_samples import SAMPLES, require_shared
-from tests.unit.exchange_study import counts
+from tests.study_presets import row_counts
 
 
 @pytest.fixture(autouse=True, scope="module")  # before the module-scoped samples below
@@ -171,7 +171,7 @@ def test_nvivo_project_imports_with_every_excerpt_exact(project, nvivo) -> None:
 def test_every_sample_imports_into_a_project(project, sample: str, expected: dict[str, int]) -> None:
     report = exchange.import_refi(project, SAMPLES / sample)
     assert {k: report[k] for k in expected} == expected
-    stored = counts(project)
+    stored = row_counts(project)
     if "documents" in expected:
         assert stored["documents"] == expected["documents"]
         assert stored["codes"] == expected["codes"]
@@ -188,8 +188,8 @@ def test_importing_the_same_codebook_twice_merges(project) -> None:
     exchange.import_refi(project, SAMPLES / "maxqda24_2025-06-16_ICLS_Conf_Themes_ALL_just10.qdpx")
     again = exchange.import_refi(project, SAMPLES / "maxqda24_2025-06-16_ICLS_Conf_Themes_ALL_just10.qdpx")
     assert (again["codes_added"], again["codes_merged"]) == (0, 307)
-    assert counts(project)["codes"] == 307
-    assert counts(project)["documents"] == 20  # documents are always added, under unique names and GUIDs
+    assert row_counts(project)["codes"] == 307
+    assert row_counts(project)["documents"] == 20  # documents are always added, under unique names and GUIDs
 
 
 def _walk_every_character(original: str, unit: str):

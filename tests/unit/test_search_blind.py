@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import codebook, coding, search
-from app.services.importing import DocumentMeta, import_text
+from app.services import search
 from app.services.project import Project
+from tests.study import StudyBuilder
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
@@ -14,13 +14,17 @@ TEXT = "Client: I trust her now.\nClient: I did not trust anyone then.\n"
 
 
 def test_coded_with_can_be_limited_to_one_coder(project: Project) -> None:
-    doc = import_text(project, name="d", text=TEXT, meta=DocumentMeta(dyad="D1", kind="recall")).id
-    trust = codebook.add_code(project, "Trust").id
-    ana, ben = coding.ensure_coder(project, "Ana"), coding.ensure_coder(project, "Ben")
-    first = TEXT.index("I trust her now.")
-    second = TEXT.index("I did not trust anyone then.")
-    coding.add_codings(project, [coding.CodingSpec(doc, trust, first, first + 16)], ana)
-    coding.add_codings(project, [coding.CodingSpec(doc, trust, second, second + 28)], ben)
+    built = (
+        StudyBuilder(project)
+        .document("d", TEXT, dyad="D1", kind="recall")
+        .code("Trust")
+        .coder("Ana")
+        .coder("Ben")
+        .coding("d", "Trust", "I trust her now.", coder="Ana")
+        .coding("d", "Trust", "I did not trust anyone then.", coder="Ben")
+        .study
+    )
+    ana = built.coders["Ana"]
 
     everyone = search.search(project, "trust", coded_with="Trust")
     only_ana = search.search(project, "trust", coded_with="Trust", coder=ana)

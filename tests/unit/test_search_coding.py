@@ -7,7 +7,7 @@ import pytest
 from app.domain.errors import InvalidInput, NotFound
 from app.services import coding, search, search_coding
 from app.services.codebook import add_code
-from app.services.importing import DocumentMeta, import_text
+from tests.study import StudyBuilder
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
@@ -20,15 +20,14 @@ SESSION = (
 
 @pytest.fixture
 def study(project):
-    document = import_text(
-        project,
-        name="D01 session 1",
-        text=SESSION,
-        meta=DocumentMeta(dyad="D01", session=1, perspective="client", kind="session"),
+    built = (
+        StudyBuilder(project)
+        .document("D01 session 1", SESSION, dyad="D01", session=1, perspective="client", kind="session")
+        .coder("Ana")
+        .code("Trust")
+        .study
     )
-    ana = coding.ensure_coder(project, "Ana")
-    trust = add_code(project, "Trust")
-    return project, document.id, ana, trust.id
+    return project, built.documents["D01 session 1"], built.coders["Ana"], built.codes["Trust"]
 
 
 def texts_of(project, code_id, coder_id) -> list[str]:

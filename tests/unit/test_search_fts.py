@@ -9,9 +9,9 @@ from app.domain.errors import SearchError
 from app.search.query_language import And, Not, Or, Phrase, Term, parse
 from app.search.query_text import check_syntax
 from app.services import search
-from app.services.importing import DocumentMeta, import_text
 from app.services.memos import add_memo, delete_memo
 from app.services.study import delete_documents, restore_documents
+from tests.study import StudyBuilder
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
@@ -25,10 +25,8 @@ TEXT = (
 
 @pytest.fixture
 def study(project):
-    document = import_text(
-        project, name="D01 s2", text=TEXT, meta=DocumentMeta(dyad="D01", session=2, kind="session")
-    )
-    return project, document.id
+    built = StudyBuilder(project).document("D01 s2", TEXT, dyad="D01", session=2, kind="session").study
+    return project, built.documents["D01 s2"]
 
 
 def words(project, query: str, **options) -> list[str]:

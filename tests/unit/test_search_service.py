@@ -18,6 +18,7 @@ from app.services.editing import (
 from app.services.importing import DocumentMeta, import_text
 from app.services.memos import add_memo, update_memo
 from app.services.study import delete_documents, restore_documents, update_document
+from tests.study import StudyBuilder
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
@@ -37,26 +38,18 @@ SESSION_TWO = "Therapist: Let us talk about your father.\nClient: My father neve
 
 @pytest.fixture
 def study(project):
-    one = import_text(
-        project,
-        name="D01 session 1",
-        text=SESSION_ONE,
-        meta=DocumentMeta(dyad="D01", session=1, perspective="client", kind="session"),
-    )
-    recall = import_text(
-        project,
-        name="D01 recall client",
-        text=RECALL,
-        meta=DocumentMeta(dyad="D01", session=1, perspective="client", kind="recall"),
-    )
-    two = import_text(
-        project,
-        name="D02 session 1",
-        text=SESSION_TWO,
-        meta=DocumentMeta(dyad="D02", session=1, perspective="therapist", kind="session"),
-    )
-    texts = {one.id: SESSION_ONE, recall.id: RECALL, two.id: SESSION_TWO}
-    return project, texts, (one.id, recall.id, two.id)
+    built = (
+        StudyBuilder(project)
+        .document("one", SESSION_ONE, name="D01 session 1", dyad="D01", session=1, perspective="client",
+                  kind="session")
+        .document("recall", RECALL, name="D01 recall client", dyad="D01", session=1, perspective="client",
+                  kind="recall")
+        .document("two", SESSION_TWO, name="D02 session 1", dyad="D02", session=1, perspective="therapist",
+                  kind="session")
+        .study
+    )  # fmt: skip
+    ids = tuple(built.documents.values())
+    return project, {built.documents[key]: text for key, text in built.texts.items()}, ids
 
 
 def matched_words(result, texts) -> list[str]:

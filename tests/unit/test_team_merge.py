@@ -8,20 +8,19 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.errors import InvalidInput
-from app.services.importing import DocumentMeta, import_text
 from app.services.project import Project, open_project
 from app.services.team import merge_copies, send_out_copies, undo_merge
 from app.storage.models import Code, Coder, Coding, Document, Memo
 from app.storage.queries import project as project_queries
+from tests.study import StudyBuilder
 
 TEXT = "Therapist: What brings you here?\nClient: I could not sleep, and I stopped trusting people.\n"
 
 
 @pytest.fixture
 def study(project: Project) -> Project:
-    import_text(project, name="D1 s1", text=TEXT, meta=DocumentMeta(dyad="D1", session=1, kind="session"))
-    with project.write() as session:
-        session.add_all([Code(name="Trust"), Code(name="Distress"), Coder(name="Lead")])
+    build = StudyBuilder(project).document("D1 s1", TEXT, dyad="D1", session=1, kind="session")
+    build.codes("Trust", "Distress").coder("Lead")
     return project
 
 
