@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+import pytest
+
 from app.storage.search_index import is_index_table
 
 # The search index's tables are made by raw statements (0008_search_fts5 and its server branch), not by the models.
@@ -80,3 +84,18 @@ def new_project(target):
     from app.services.project import create_project, open_project
 
     return open_project(target) if isinstance(target, str) else create_project(target)
+
+
+@contextmanager
+def refused_by_schema():
+    """The block's write must be refused by a schema rule: the IntegrityError itself (a file project, where one
+    writer at a time makes a broken rule a bug), or on a server the clear RapportError it became (there a unique
+    value is usually another coder's transaction taking it first; see concurrent_writes.unique_race)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app.domain.errors import RapportError
+
+    with pytest.raises((IntegrityError, RapportError)) as raised:
+        yield
+    if not isinstance(raised.value, IntegrityError):
+        assert isinstance(raised.value.__cause__, IntegrityError), raised.value

@@ -7,11 +7,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy.exc import IntegrityError
 
 from app.services import codebook
 from app.services.project import open_project
 from app.storage.models import Code, Coder, Coding, Memo
+from tests.server.server_study import refused_by_schema
 from tests.unit.test_storage_migrations import make_old_project
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
@@ -62,11 +62,11 @@ def test_upgrade_repairs_what_broke_the_rules_and_loses_nothing_visible(tmp_path
 def test_memos_and_shortcuts_that_break_a_rule_are_refused(project) -> None:
     trust = codebook.add_code(project, "Trust")
     codebook.update_code(project, trust.id, shortcut=1)
-    with pytest.raises(IntegrityError), project.write() as session:
+    with refused_by_schema(), project.write() as session:
         session.add(Memo(target="code", text="no code named"))
-    with pytest.raises(IntegrityError), project.write() as session:
+    with refused_by_schema(), project.write() as session:
         session.add(Memo(target="project", code_id=trust.id, text="two targets at once"))
-    with pytest.raises(IntegrityError), project.write() as session:
+    with refused_by_schema(), project.write() as session:
         session.add(Code(name="Rupture", shortcut=1))
 
 
@@ -82,7 +82,7 @@ def test_identical_codings_are_refused_by_the_schema(project) -> None:
         session.add(ana)
         session.flush()
         session.add(Coding(document_id=doc.id, code_id=trust.id, coder_id=ana.id, start=0, end=6))
-    with pytest.raises(IntegrityError), project.write() as session:
+    with refused_by_schema(), project.write() as session:
         session.add(Coding(document_id=doc.id, code_id=trust.id, coder_id=ana.id, start=0, end=6))
 
 
