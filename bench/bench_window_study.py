@@ -42,7 +42,14 @@ CODES = 1_000
 CODINGS = 40_000
 BIG_CODE_CODINGS = 2_000
 SAMPLES = 3
-CACHE = Path(tempfile.gettempdir()) / "rapport-bench-study-v1.rapport"
+
+
+def cache_path() -> Path:
+    """The built study in the temp folder, named after the schema it was built with: a file an older
+    Rapport built (another revision) is not opened by this one."""
+    from app.storage.migrate import head_revision
+
+    return Path(tempfile.gettempdir()) / f"rapport-bench-study-v1-{head_revision()}.rapport"
 
 
 def build_study(path: Path) -> None:
@@ -150,13 +157,14 @@ def measure(path: Path) -> dict[str, object]:
 def main() -> int:
     app = bench_application()
     started = time.perf_counter()
-    built = not CACHE.exists()
+    cache = cache_path()
+    built = not cache.exists()
     if built:
-        build_study(CACHE)
+        build_study(cache)
     setup = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "study.rapport"
-        shutil.copyfile(CACHE, path)
+        shutil.copyfile(cache, path)
         figures = measure(path)
     base = float(figures["plain_setPlainText_freeze_ms"]) or 1e-9
     report: dict[str, object] = {

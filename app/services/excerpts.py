@@ -1,7 +1,8 @@
 """Coded excerpts of a code, with a little context and the study facts a reader filters by.
 
-`load_excerpts` gathers a code's excerpts (the Excerpts view's rows); `excerpts_by_ids` gathers a few by coding
-id, so a view can patch its rows after a coding instead of reloading them all. Texts are read once a document
+`load_excerpts` gathers a code's excerpts; `code_excerpts` gathers everything the Excerpts view shows for a code
+(the code, its rows, the anchor excerpts) in one call a worker thread can make; `excerpts_by_ids` gathers a few
+by coding id, so a view can patch its rows after a coding instead of reloading them all. Texts are read once a document
 and sliced here: no turns, no per-row SQL slicing.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.services.anchors import anchor_ids
 from app.services.project import Project
 from app.storage.models import Coding
 from app.storage.queries import excerpts as queries
@@ -90,6 +92,29 @@ def excerpts_of_codes(project: Project, code_ids: Iterable[int], coder_id: int |
     if coder_id is not None:
         where.append(Coding.coder_id == coder_id)
     return _excerpts(project, where)
+
+
+@dataclass(frozen=True)
+class CodeExcerpts:
+    """What an excerpts list shows for a code: the code (None when it no longer exists), its excerpts in study
+    order, and the ids of the codings chosen as anchor excerpts."""
+
+    code: ShownCode | None
+    rows: list[Excerpt]
+    anchors: frozenset[int]
+
+
+def code_excerpts(
+    project: Project, code_id: int, *, include_subcodes: bool, coder_id: int | None = None, nobody: bool = False
+) -> CodeExcerpts:
+    """Everything an excerpts list needs for one code, read in one go (it may run on a worker thread: each
+    read opens its own session). Only `coder_id`'s excerpts when given; none at all with `nobody` (blind coding
+    before a coder is chosen)."""
+    code = shown_code(project, code_id, include_subcodes)
+    if code is None:
+        return CodeExcerpts(None, [], frozenset())
+    rows = [] if nobody else excerpts_of_codes(project, code.ids, coder_id)
+    return CodeExcerpts(code, rows, frozenset(anchor_ids(project)))
 
 
 def excerpts_by_ids(

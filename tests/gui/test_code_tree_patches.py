@@ -132,10 +132,12 @@ def test_renaming_another_code_leaves_the_excerpts_alone(panel, context, study, 
     qtbot.addWidget(view)
     view.show()
     qtbot.waitExposed(view)
-    view.show_code(study.codes["trust"])
+    with qtbot.waitSignal(view.loaded):
+        view.show_code(study.codes["trust"])
     rows = view.model.rowCount()
     spy = resets(view.model)
     panel.rename_code(study.codes["repair"], "Mending")
     assert spy.count() == 0 and view.model.rowCount() == rows
-    panel.rename_code(study.codes["trust"], "Basic trust")  # the code shown: its rows are read again
+    with qtbot.waitSignal(view.loaded):
+        panel.rename_code(study.codes["trust"], "Basic trust")  # the code shown: its rows are read again
     assert spy.count() == 1 and view.model.rowCount() == rows

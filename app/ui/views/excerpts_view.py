@@ -3,6 +3,11 @@
 Rows carry document, dyad, session, perspective and coder so client and therapist excerpts can be read side by
 side; filters narrow them; the pane below shows the selected excerpt in its context; double-click opens it in
 the transcript editor (via `context.documentRequested`). Copy as text and CSV export take the rows shown.
+
+A code may have thousands of excerpts across a study of millions of words: they are read on a worker thread
+(`BackgroundRefresh`), so choosing a code never freezes the window; the model then hands the table its first
+rows, the rest as it scrolls. Choosing another code while a load runs makes that load's result stale (it is
+dropped). `loaded` fires each time the rows of the code shown are in place.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,11 +37,13 @@ from app.domain.errors import RapportError
 from app.services import anchors
 from app.services.changes import Change
 from app.services.csv_files import write_csv
-from app.services.excerpts import excerpts_by_ids, excerpts_of_codes, shown_code
+from app.services.excerpts import CodeExcerpts, code_excerpts, excerpts_by_ids, shown_code
 from app.ui.commands import ServiceCommand
 from app.ui.compact import shrinkable
 from app.ui.context import NOBODY, AppContext
+from app.ui.dialogs.crash_dialog import report_error
 from app.ui.models.excerpts_model import ANY, Excerpt, ExcerptFilter, ExcerptsModel, one_line
+from app.ui.views.background_refresh import BackgroundRefresh
 from app.ui.views.coding_highlighter import tint
 
 CSV_COLUMNS = (
@@ -111,10 +118,13 @@ class ContextPreview(QTextBrowser):
 
 
 class ExcerptsView(QWidget):
+    loaded = Signal()  # a load finished: the rows of the code shown are in the model (or its failure is shown)
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.code_id: int | None = None
+        self._loader = BackgroundRefresh(self)  # reads a code's excerpts off the GUI thread
         self._codes: set[int] = set()  # the code shown and, with sub-codes, its descendants
         self._code_shown = None  # its services.excerpts.ShownCode (name, colour, ids), read at refresh
         self._stale = False  # a change arrived while hidden: refresh when shown
@@ -230,37 +240,69 @@ class ExcerptsView(QWidget):
             self._fitting = False
 
     # -- content ------------------------------------------------------------------------------------
+    @property
+    def loading(self) -> bool:
+        """A load of the code shown is under way (its rows are not in the model yet)."""
+        return self._loader.busy
+
     def show_code(self, code_id: int | None) -> None:
-        self.code_id = code_id
+        if code_id != self.code_id:
+            self.code_id = code_id
+            self._code_shown, self._codes = None, set()
+            self.model.set_excerpts([])  # the previous code's rows go at once; this one's follow
+            self.context_pane.clear()
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the code's excerpts again, on a worker thread; the rows shown stay until the new ones arrive
+        (a load still under way is superseded)."""
         self._stale = False
         project = self.context.project
-        self._codes = set()
         if project is None or self.code_id is None:
+            self._loader.cancel()
+            self._codes, self._code_shown = set(), None
             self.model.set_excerpts([])
             self.heading.setText("Choose a code to see its excerpts")
             self._fill_filters()
+            self.loaded.emit()
             return
         shown = self.context.shown_coder()
-        self._code_shown = shown_code(project, self.code_id, self.subcodes_box.isChecked())
-        self._codes = set(self._code_shown.ids) if self._code_shown is not None else set()
         self.filters["coder"].setEnabled(shown is None)  # blind coding: only the active coder's rows load
-        rows = (
-            []  # blind coding before a coder is chosen: nobody's excerpts
-            if shown == NOBODY
-            else excerpts_of_codes(project, self._codes, coder_id=shown)
-        )
-        self.model.set_excerpts(rows, in_study_order=True)
-        self.model.set_anchors(anchors.anchor_ids(project))
+        code_id, subcodes = self.code_id, self.subcodes_box.isChecked()
+        coder, nobody = (None, True) if shown == NOBODY else (shown, False)
+
+        def work() -> CodeExcerpts:
+            return code_excerpts(project, code_id, include_subcodes=subcodes, coder_id=coder, nobody=nobody)
+
+        if self._code_shown is None:
+            self.heading.setText("Loading the excerpts…")
+        self._loader.request(work, self._show_loaded, self._load_failed)
+
+    def _show_loaded(self, loaded: CodeExcerpts) -> None:
+        if loaded.code is None:
+            self.show_code(None)  # deleted or merged away while it loaded
+            return
+        self._code_shown, self._codes = loaded.code, set(loaded.code.ids)
+        self.model.set_excerpts(loaded.rows, in_study_order=True)
+        self.model.set_anchors(set(loaded.anchors))
         self._fill_filters()
         self._apply_filters()
+        self.loaded.emit()
+
+    def _load_failed(self, error: BaseException) -> None:
+        if isinstance(error, RapportError):
+            self.heading.setText(escape(f"The excerpts could not be read: {error}"))
+        else:
+            report_error(self, error, "Excerpts")
+        self.loaded.emit()
 
     def _on_change(self, change: Change) -> None:
         if self.code_id is None:
             return
         if not (change.everything or change.codings or change.codebook or change.study or change.documents):
+            return
+        if self._loader.busy:
+            self.refresh()  # the load under way may have read the project before this change: read again
             return
         if change.only_codings and not (change.codes & self._codes):
             return  # codings of other codes
