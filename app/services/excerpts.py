@@ -85,7 +85,9 @@ def load_excerpts(
     return excerpts_of_codes(project, shown_codes(project, code_id, include_subcodes), coder_id)
 
 
-def excerpts_of_codes(project: Project, code_ids: Iterable[int], coder_id: int | None = None) -> list[Excerpt]:
+def excerpts_of_codes(
+    project: Project, code_ids: Iterable[int], coder_id: int | None = None
+) -> list[Excerpt]:
     """Every coding of these codes (one coder's when `coder_id` is given), in study order: for a caller that
     already knows the codes shown (a `ShownCode`), so the codebook outline is not read a second time."""
     where = [Coding.code_id.in_(sorted(code_ids))]
@@ -105,7 +107,12 @@ class CodeExcerpts:
 
 
 def code_excerpts(
-    project: Project, code_id: int, *, include_subcodes: bool, coder_id: int | None = None, nobody: bool = False
+    project: Project,
+    code_id: int,
+    *,
+    include_subcodes: bool,
+    coder_id: int | None = None,
+    nobody: bool = False,
 ) -> CodeExcerpts:
     """Everything an excerpts list needs for one code, read in one go (it may run on a worker thread: each
     read opens its own session). Only `coder_id`'s excerpts when given; none at all with `nobody` (blind coding

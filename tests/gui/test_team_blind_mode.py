@@ -173,8 +173,9 @@ def test_blind_mode_before_a_coder_is_chosen_shows_nobodys_codings(context, stud
     qtbot.addWidget(compare)
     assert _editor_coders(editor) and view.model.all_excerpts() and tree.usage(study.codes["trust"])[0] == 3
 
+    # e.g. a project reopened in blind mode, the "who are you?" question cancelled
     with qtbot.waitSignal(view.loaded):
-        context.set_blind(True)  # e.g. a project reopened in blind mode, the "who are you?" question cancelled
+        context.set_blind(True)
     assert _editor_coders(editor) == set()
     assert view.model.all_excerpts() == []
     assert tree.usage(study.codes["trust"])[0] == 0

@@ -118,7 +118,8 @@ class ContextPreview(QTextBrowser):
 
 
 class ExcerptsView(QWidget):
-    loaded = Signal()  # a load finished: the rows of the code shown are in the model (or its failure is shown)
+    # A load finished: the rows of the code shown are in the model (or its failure is shown).
+    loaded = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
