@@ -78,10 +78,12 @@ def open_window(path: Path):
     from PySide6.QtWidgets import QApplication
 
     from app.ui.context import AppContext
+    from app.ui.heap import keep_collections_short
     from app.ui.main_window import MainWindow
 
     context = AppContext()
     window = MainWindow(context)
+    keep_collections_short(context)  # as bootstrap.build_window does
     window.ask_coder = lambda names, current: names[0]
     window.resize(1280, 800)
     window.show()
@@ -106,6 +108,21 @@ def visible_views(window) -> list:
         if widget is not None and widget.isVisible():
             views.append(getattr(widget, attr).viewport() if attr else widget.viewport())
     return views
+
+
+def wait_for_excerpts(excerpts) -> None:
+    """Until the Excerpts view's background load has arrived and its rows are in the model."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    deadline = time.perf_counter() + 60
+    while excerpts is not None and excerpts.loading and time.perf_counter() < deadline:
+        time.sleep(0.001)
+        QApplication.processEvents()
+
+
+def excerpts_loading(excerpts) -> bool:
+    return excerpts is not None and excerpts.loading
 
 
 def timed(action, window) -> tuple[float, float]:
@@ -148,12 +165,13 @@ def measure_window(path: Path, doc_id: int, text: str, codes: list[int]) -> dict
             time.sleep(0.01)
         result["search_hits_shown"] = search.result.total if search.result else 0
 
+    excerpts = window.hosted("excerpts")
     window.codebook.select_code(codes[1])
-    QApplication.processEvents()
+    wait_for_excerpts(excerpts)
     started = time.perf_counter()
     window.codebook.select_code(codes[0])
-    excerpts = window.hosted("excerpts")
     if excerpts is not None:
+        wait_for_excerpts(excerpts)  # they are read on a worker thread
         excerpts.table.viewport().repaint()
     result["select_code_ms"] = _ms(time.perf_counter() - started)
     result["excerpts_listed"] = len(excerpts.model.excerpts()) if excerpts is not None else 0
@@ -188,9 +206,14 @@ def measure_freezes(window, text: str, codes: list[int]) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     editor = window.pane.view
+    excerpts = window.hosted("excerpts")
     window.codebook.select_code(codes[1])
-    QApplication.processEvents()
-    freezes = {"select_freeze_ms": longest_freeze_ms(lambda: window.codebook.select_code(codes[0]))}
+    wait_for_excerpts(excerpts)
+    freezes = {
+        "select_freeze_ms": longest_freeze_ms(
+            lambda: window.codebook.select_code(codes[0]), until=lambda: not excerpts_loading(excerpts)
+        )
+    }
     cursor = QTextCursor(editor.view.document())
     position = len(text) * 19 // 20  # words the timed samples above did not code
     cursor.setPosition(editor.positions.to_qt(position))

@@ -16,7 +16,11 @@ from collections.abc import Callable
 HEARTBEAT_MS = 5
 
 
-def longest_freeze_ms(action: Callable[[], object], settle_ms: int = 800) -> float:
+def longest_freeze_ms(
+    action: Callable[[], object], settle_ms: int = 800, until: Callable[[], bool] | None = None
+) -> float:
+    """`until`: the loop keeps running after the settling time until it is true (e.g. a view's background
+    load has arrived and been shown), at most a minute, so that work is measured too."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     beats: list[float] = []
@@ -26,7 +30,15 @@ def longest_freeze_ms(action: Callable[[], object], settle_ms: int = 800) -> flo
     loop = QEventLoop()
     heartbeat.start()
     QTimer.singleShot(3 * HEARTBEAT_MS, action)
-    QTimer.singleShot(3 * HEARTBEAT_MS + settle_ms, loop.quit)
+    deadline = time.perf_counter() + 60
+
+    def quit_when_done() -> None:
+        if until is None or until() or time.perf_counter() > deadline:
+            loop.quit()
+        else:
+            QTimer.singleShot(HEARTBEAT_MS, quit_when_done)
+
+    QTimer.singleShot(3 * HEARTBEAT_MS + settle_ms, quit_when_done)
     started = time.perf_counter()
     loop.exec()
     heartbeat.stop()

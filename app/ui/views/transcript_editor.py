@@ -269,13 +269,13 @@ class TranscriptEditor(QWidget):
         if self.context.project is None or self.edit_mode.active:
             return  # while editing, the text on screen is the truth; finishing reloads
         if change.everything or change.codebook or change.coders:
-            self.coding.forget_tables()
+            self.coding.forget_tables(codebook_too=change.everything or change.codebook)
         if doc is None:
             return
         if change.everything or doc in change.documents:
             self.reload_document()
         elif change.codebook or change.coders:
-            self.coding.refresh_tables()
+            self.coding.fresh_tables()  # marked stale above: the codebook only when it changed
             self.coding.reload()
         elif doc in change.codings or change.memos:
             if change.initiator is self and not change.memos:
