@@ -307,6 +307,8 @@ class ExcerptsView(QWidget):
             return
         if change.only_codings and not (change.codes & self._codes):
             return  # codings of other codes
+        if change.only_code_edits and not (change.codes_edited & self._codes):
+            return  # e.g. another code renamed: these rows show nothing of it
         if not self.isVisible():
             self._stale = True  # a closed dock or a hidden tab catches up when shown
             return
