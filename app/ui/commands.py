@@ -11,6 +11,9 @@ A failed undo or redo rolls its transaction back, so the project is as it was be
 is reported (`on_error`, the main window shows it) and the stack is cleared, since the commands around the failed
 one no longer describe the project; the status bar says so.
 
+Each command keeps `change`: what its last run, undo or redo changed, as its one action announced it (the
+merged `Change` of `Project.action`, with the initiator), so a caller can act on exactly that.
+
 A destructive service call returns a snapshot; the undo hands it to a restore service, which re-creates the rows
 with their original ids, so later commands on the stack stay valid (orange-canvas-core's thin commands).
 """
@@ -24,6 +27,8 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand
 
+from app.services.changes import Change
+
 
 class ProjectCommand(QUndoCommand):
     """Subclasses implement `perform()` (the action, run once before the push), `revert()` and, when a redo is
@@ -34,6 +39,7 @@ class ProjectCommand(QUndoCommand):
         self.context: Any = None  # the AppContext that pushed it
         self.initiator: object = None
         self.on_error: Callable[[BaseException], None] | None = None
+        self.change: Change | None = None  # what the last run, undo or redo changed (None: not run yet)
         self._skip_first_redo = False
 
     # -- what subclasses implement --------------------------------------------------------------------
@@ -53,8 +59,9 @@ class ProjectCommand(QUndoCommand):
 
     def run_first(self) -> None:
         """Perform the action before the command is pushed; exceptions reach the caller."""
-        with self._action(self.initiator):
+        with self._action(self.initiator) as state:
             self.perform()
+        self._keep_change(state, self.initiator)
         self._skip_first_redo = True
 
     def redo(self) -> None:
@@ -70,13 +77,18 @@ class ProjectCommand(QUndoCommand):
         project = getattr(self.context, "project", None)
         return project.action(initiator) if project is not None else nullcontext()
 
+    def _keep_change(self, state, initiator: object) -> None:
+        change = getattr(state, "change", None)  # None without a project (nullcontext)
+        self.change = change.with_initiator(initiator) if change is not None else Change()
+
     def _guard(self, action: Callable[[], None]) -> None:
         # Qt calls redo/undo from C++: an exception must not vanish there. Report it instead.
         # An undo or redo is started by the history, not by the view that ran the action: no initiator, so
         # that view updates itself from the change like every other.
         try:
-            with self._action():
+            with self._action() as state:
                 action()
+            self._keep_change(state, None)
         except Exception as exc:
             self.setObsolete(True)  # QUndoStack drops it; the others are cleared just after
             if self.context is not None:

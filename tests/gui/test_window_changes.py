@@ -233,3 +233,15 @@ def test_the_first_coding_without_a_coder_creates_one_in_the_same_undo_step(qtbo
     assert len(coding.list_codings(project)) == 1 and context.active_coder_id is not None
     context.undo_stack.clear()
     context.project = None  # the fixture closes the file
+
+
+def test_each_command_keeps_the_change_its_action_announced(window, study) -> None:
+    code_words(window, "It did.", study.codes["safety"])
+    command = window.context.undo_stack.command(0)
+    [made] = command.change.coding_ids_added
+    assert command.change == window.heard[-1]  # what the views heard, exactly
+    assert command.change.initiator is window.pane.view and command.change.codes == {study.codes["safety"]}
+    window.actions.undo.trigger()
+    assert command.change.coding_ids_removed == {made} and command.change.initiator is None
+    window.actions.redo.trigger()
+    assert command.change.coding_ids_added == {made} and command.change == window.heard[-1]

@@ -84,12 +84,14 @@ class ExcerptsModel(QAbstractTableModel):
             for row in reversed([i for i, r in enumerate(self._rows) if r.coding_id in gone]):
                 self._remove_row(row)
         keys = [r.sort_key() for r in self._all]
+        row_keys = [r.sort_key() for r in self._rows]  # built once: coding all hits may insert hundreds
         for excerpt in fresh:
-            at = bisect_left(keys, excerpt.sort_key())
-            keys.insert(at, excerpt.sort_key())
+            key = excerpt.sort_key()
+            at = bisect_left(keys, key)
+            keys.insert(at, key)
             self._all.insert(at, excerpt)
             if self._filter.accepts(excerpt):
-                self._insert_row(excerpt)
+                self._insert_row(excerpt, key, row_keys)
 
     def _remove_row(self, row: int) -> None:
         if row < self._fetched:
@@ -100,8 +102,9 @@ class ExcerptsModel(QAbstractTableModel):
         else:
             del self._rows[row]
 
-    def _insert_row(self, excerpt: Excerpt) -> None:
-        row = bisect_left([r.sort_key() for r in self._rows], excerpt.sort_key())
+    def _insert_row(self, excerpt: Excerpt, key: tuple, row_keys: list[tuple]) -> None:
+        row = bisect_left(row_keys, key)
+        row_keys.insert(row, key)
         if row <= self._fetched and (row < self._fetched or not self.canFetchMore()):
             self.beginInsertRows(QModelIndex(), row, row)
             self._rows.insert(row, excerpt)
