@@ -180,16 +180,10 @@ class ExcerptsModel(QAbstractTableModel):
             return None
         row, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            values = (
-                ("★ " if row.coding_id in self._anchors else "") + one_line(row.text),
-                row.document,
-                row.dyad or "",
-                "" if row.session is None else str(row.session),
-                row.perspective or "",
-                row.coder,
-                row.code,
-            )
-            return values[column] if 0 <= column < len(values) else None
+            if column == 0:
+                return ("★ " if row.coding_id in self._anchors else "") + one_line(row.text)
+            values = self.facts_shown(row)
+            return values[column - 1] if 1 <= column <= len(values) else None
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return f"{one_line(row.before)} ⟦{one_line(row.text)}⟧ {one_line(row.after)}"
         if role == Qt.ItemDataRole.DecorationRole and column == 6:
@@ -199,6 +193,12 @@ class ExcerptsModel(QAbstractTableModel):
         if role == self.ExcerptRole:
             return row
         return None
+
+    @staticmethod
+    def facts_shown(row: Excerpt) -> tuple[str, ...]:
+        """The texts of columns 1 to 6 (document, dyad, session, perspective, coder, code) for a row."""
+        session = "" if row.session is None else str(row.session)
+        return (row.document, row.dyad or "", session, row.perspective or "", row.coder, row.code)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():

@@ -99,6 +99,8 @@ def write_excerpts_csv(rows: list[Excerpt], path: Path) -> None:
 
 
 SIZED_ROWS = 60  # rows measured to size a column to its contents
+CELL_PADDING = 16  # the item's margins around its text
+CODE_COLUMN = 6  # shows a colour swatch before the code's name
 
 
 NARROW_HIDDEN = (2, 3, 4)  # dyad, session, perspective: hidden in this order when the panel is narrow
@@ -182,9 +184,9 @@ class ExcerptsView(QWidget):
         )  # one line a row
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, self.model.columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setResizeContentsPrecision(SIZED_ROWS)  # columns fit the first rows, not each of thousands
+        for column in range(1, self.model.columnCount()):  # sized by `_fit_columns`, resizable by hand
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        self._natural: dict[int, int] = {}  # column -> the width its contents need
         self._fitting = False
         header.geometriesChanged.connect(self._keep_the_excerpt_readable)
         self.table.doubleClicked.connect(self._open)
@@ -225,10 +227,7 @@ class ExcerptsView(QWidget):
             return
         self._fitting = True
         try:
-            natural = {
-                c: max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c))
-                for c in range(1, header.count())
-            }
+            natural = {c: self._natural.get(c, header.sectionSize(c)) for c in range(1, header.count())}
             hidden: list[int] = []
             for column in NARROW_HIDDEN:
                 if width - sum(w for c, w in natural.items() if c not in hidden) >= width * 0.4:
@@ -239,6 +238,23 @@ class ExcerptsView(QWidget):
                     header.setSectionHidden(column, column in hidden)
         finally:
             self._fitting = False
+
+    def _fit_columns(self) -> None:
+        """Size the fact columns to the longest text of the first rows, measured with the font: Qt's own
+        resize-to-contents asks every cell of those rows for its size hint, thousands of data() calls after
+        each load."""
+        metrics, header = self.table.fontMetrics(), self.table.horizontalHeader()
+        rows = self.model.excerpts()[:SIZED_ROWS]
+        columns = list(zip(*(ExcerptsModel.facts_shown(r) for r in rows))) if rows else []
+        swatch = self.table.iconSize().width() if self.table.iconSize().isValid() else 16
+        for column in range(1, self.model.columnCount()):
+            texts = columns[column - 1] if columns else ()
+            widest = max((metrics.horizontalAdvance(t) for t in set(texts)), default=0)
+            extra = CELL_PADDING + (swatch + 4 if column == CODE_COLUMN else 0)
+            self._natural[column] = max(widest + extra, header.sectionSizeHint(column))
+            if header.sectionSize(column) != self._natural[column]:
+                header.resizeSection(column, self._natural[column])
+        self._keep_the_excerpt_readable()
 
     # -- content ------------------------------------------------------------------------------------
     @property
@@ -340,6 +356,7 @@ class ExcerptsView(QWidget):
             return
         touched = change.touched_codings
         self.model.patch(touched, excerpts_by_ids(project, touched, self._codes, shown))
+        self._fit_columns()
         self._fill_filters()
         self._update_heading()
 
@@ -377,6 +394,7 @@ class ExcerptsView(QWidget):
     def _apply_filters(self) -> None:
         chosen = {key: box.currentData() for key, box in self.filters.items()}
         self.model.set_filter(ExcerptFilter(**{k: (ANY if v is None else v) for k, v in chosen.items()}))
+        self._fit_columns()
         self._update_heading()
         self.context_pane.clear()
 
