@@ -104,6 +104,7 @@ class CodeExcerpts:
     code: ShownCode | None
     rows: list[Excerpt]
     anchors: frozenset[int]
+    complete: bool = True  # False: `rows` are only the first ones in study order (asked with `first`)
 
 
 def code_excerpts(
@@ -113,15 +114,22 @@ def code_excerpts(
     include_subcodes: bool,
     coder_id: int | None = None,
     nobody: bool = False,
+    first: int | None = None,
 ) -> CodeExcerpts:
     """Everything an excerpts list needs for one code, read in one go (it may run on a worker thread: each
     read opens its own session). Only `coder_id`'s excerpts when given; none at all with `nobody` (blind coding
-    before a coder is chosen)."""
+    before a coder is chosen). With `first`, only the first rows in study order: only their documents' texts
+    are read (a screenful of a code coded across forty transcripts needs a few of them)."""
     code = shown_code(project, code_id, include_subcodes)
     if code is None:
         return CodeExcerpts(None, [], frozenset())
-    rows = [] if nobody else excerpts_of_codes(project, code.ids, coder_id)
-    return CodeExcerpts(code, rows, frozenset(anchor_ids(project)))
+    if nobody:
+        return CodeExcerpts(code, [], frozenset(anchor_ids(project)))
+    where = [Coding.code_id.in_(sorted(code.ids))]
+    if coder_id is not None:
+        where.append(Coding.coder_id == coder_id)
+    rows, total = _excerpt_rows(project, where, first)
+    return CodeExcerpts(code, rows, frozenset(anchor_ids(project)), complete=len(rows) == total)
 
 
 def excerpts_by_ids(
@@ -138,8 +146,21 @@ def excerpts_by_ids(
 
 
 def _excerpts(project: Project, where: list) -> list[Excerpt]:
+    return _excerpt_rows(project, where)[0]
+
+
+def _fact_order(fact) -> tuple:
+    """`Excerpt.sort_key` of the row a fact becomes (study order)."""
+    return (fact.dyad or "", fact.session or 0, fact.document, fact.start, fact.coder, fact.coding_id)
+
+
+def _excerpt_rows(project: Project, where: list, first: int | None = None) -> tuple[list[Excerpt], int]:
+    """The excerpts matching `where` in study order (only the first `first` when given), and how many match."""
     with project.read() as session:
-        facts = queries.excerpt_facts(session, *where)
+        facts = sorted(queries.excerpt_facts(session, *where), key=_fact_order)
+        total = len(facts)
+        if first is not None:
+            facts = facts[:first]
         texts = queries.texts_of(session, {f.document_id for f in facts})
     rows = []
     for fact in facts:
@@ -152,8 +173,7 @@ def _excerpts(project: Project, where: list) -> list[Excerpt]:
                 after=context_after(text, fact.end),
             )
         )
-    rows.sort(key=Excerpt.sort_key)
-    return rows
+    return rows, total
 
 
 def context_before(text: str, start: int) -> str:

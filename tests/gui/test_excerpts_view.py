@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from app.services import anchors, codebook, coding
 from app.services.importing import DocumentMeta, import_text
 from app.ui.context import AppContext
-from app.ui.models.excerpts_model import ExcerptsModel, load_excerpts
+from app.ui.models.excerpts_model import ExcerptFilter, ExcerptsModel, load_excerpts
 from app.ui.views.excerpts_view import ExcerptsView
 
 CLIENT = "Client: I felt 😀 safe with her from the start.\nTherapist: Good to hear.\n"
@@ -257,3 +257,38 @@ def test_the_view_shows_the_first_rows_of_a_long_list_and_the_rest_as_it_scrolls
     assert len(model.excerpts()) == 603 and model.rowCount() < 603 and model.canFetchMore()
     study.view.table.scrollToBottom()
     qtbot.waitUntil(lambda: model.rowCount() > 200)
+
+
+def test_the_first_rows_are_read_alone_and_the_list_completed_without_a_reset(study, qtbot) -> None:
+    from PySide6.QtTest import QSignalSpy
+
+    from app.services.excerpts import code_excerpts
+
+    project = study.context.project
+    whole = code_excerpts(project, study.trust, include_subcodes=True)
+    head = code_excerpts(project, study.trust, include_subcodes=True, first=2)
+    assert whole.complete and not head.complete
+    assert head.rows == whole.rows[:2] and len(whole.rows) == 4  # study order: the beginning of the list
+    model = ExcerptsModel()
+    model.set_excerpts(head.rows, in_study_order=True)
+    resets, inserted = QSignalSpy(model.modelReset), QSignalSpy(model.rowsInserted)
+    model.complete(whole.rows)
+    assert resets.count() == 0 and inserted.count() == 1 and model.rowCount() == 4
+    assert model.excerpts() == whole.rows
+    model.set_filter(ExcerptFilter(coder="Ben"))
+    model.set_excerpts(head.rows[:1], in_study_order=True)  # not a beginning of Ben's rows: a reset
+    model.complete(whole.rows)
+    assert [r.coder for r in model.excerpts()] == ["Ben", "Ben"]
+
+
+def test_a_long_list_shows_its_first_rows_before_the_rest_is_read(study, qtbot) -> None:
+    anna = coding.ensure_coder(study.context.project, "Anna")
+    specs = [coding.CodingSpec(study.client, study.trust, i % 40, i % 40 + 5 + i // 40) for i in range(600)]
+    coding.add_codings(study.context.project, specs, anna)
+    view = study.view
+    with qtbot.waitSignal(view.model.modelReset, check_params_cb=lambda *a: view.model.rowCount() > 0):
+        view.show_code(study.trust)
+    assert len(view.model.excerpts()) < 603 and view.loading  # the first rows, while the rest is read
+    with qtbot.waitSignal(view.loaded):
+        pass
+    assert len(view.model.excerpts()) == 603 and "603 excerpts" in view.heading.text()

@@ -72,6 +72,22 @@ class ExcerptsModel(QAbstractTableModel):
         self._fetched = min(FETCH_BATCH, len(self._rows))
         self.endResetModel()
 
+    def complete(self, rows: list[Excerpt]) -> None:
+        """The whole list (in study order) of which the rows shown so far were the beginning: the rows the view
+        was given stay as they are (no reset: the reader's place and selection stay); the rest arrive as the
+        view fetches them."""
+        accepted = [r for r in rows if self._filter.accepts(r)]
+        given = [r.coding_id for r in self._rows[: self._fetched]]
+        if [r.coding_id for r in accepted[: self._fetched]] != given:
+            self.set_excerpts(rows, in_study_order=True)  # not the beginning of this list after all
+            return
+        self._all, self._rows = list(rows), accepted
+        more = min(FETCH_BATCH, len(self._rows)) - self._fetched
+        if more > 0:  # a first screen shorter than a batch (a filter): fill it
+            self.beginInsertRows(QModelIndex(), self._fetched, self._fetched + more - 1)
+            self._fetched += more
+            self.endInsertRows()
+
     def patch(self, gone: Iterable[int], fresh: Iterable[Excerpt]) -> None:
         """Drop the rows of these coding ids, then put these excerpts in their place in study order."""
         gone = set(gone)

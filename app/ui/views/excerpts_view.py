@@ -6,8 +6,9 @@ the transcript editor (via `context.documentRequested`). Copy as text and CSV ex
 
 A code may have thousands of excerpts across a study of millions of words: they are read on a worker thread
 (`BackgroundRefresh`), so choosing a code never freezes the window; the model then hands the table its first
-rows, the rest as it scrolls. Choosing another code while a load runs makes that load's result stale (it is
-dropped). `loaded` fires each time the rows of the code shown are in place.
+rows, the rest as it scrolls. The first rows are read first, from their few documents, and shown before the
+rest of a long list is read. Choosing another code while a load runs makes that load's result stale (it is
+dropped). `loaded` fires each time all the rows of the code shown are in place.
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ def write_excerpts_csv(rows: list[Excerpt], path: Path) -> None:
 
 
 SIZED_ROWS = 60  # rows measured to size a column to its contents
+FIRST_ROWS = 250  # read first (from their few documents) and shown before the rest of a long list is read
 CELL_PADDING = 16  # the item's margins around its text
 CODE_COLUMN = 6  # shows a colour swatch before the code's name
 
@@ -128,6 +130,7 @@ class ExcerptsView(QWidget):
         self.context = context
         self.code_id: int | None = None
         self._loader = BackgroundRefresh(self)  # reads a code's excerpts off the GUI thread
+        self._read_the_rest = lambda: None  # after the first rows: read all of them (set by `refresh`)
         self._codes: set[int] = set()  # the code shown and, with sub-codes, its descendants
         self._code_shown = None  # its services.excerpts.ShownCode (name, colour, ids), read at refresh
         self._stale = False  # a change arrived while hidden: refresh when shown
@@ -288,14 +291,21 @@ class ExcerptsView(QWidget):
         code_id, subcodes = self.code_id, self.subcodes_box.isChecked()
         coder, nobody = (None, True) if shown == NOBODY else (shown, False)
 
-        def work() -> CodeExcerpts:
-            return code_excerpts(project, code_id, include_subcodes=subcodes, coder_id=coder, nobody=nobody)
+        def work(first: int | None) -> CodeExcerpts:
+            return code_excerpts(
+                project, code_id, include_subcodes=subcodes, coder_id=coder, nobody=nobody, first=first
+            )
 
+        self._read_the_rest = lambda: self._loader.request(
+            lambda: work(None), self._show_the_rest, self._load_failed
+        )
         if self._code_shown is None:
             self.heading.setText("Loading the excerpts…")
-        self._loader.request(work, self._show_loaded, self._load_failed)
+        self._loader.request(lambda: work(FIRST_ROWS), self._show_loaded, self._load_failed)
 
     def _show_loaded(self, loaded: CodeExcerpts) -> None:
+        """The first rows (a screenful and more, read from a few documents): shown at once; the rest are read
+        next, in the background."""
         if loaded.code is None:
             self.show_code(None)  # deleted or merged away while it loaded
             return
@@ -304,6 +314,20 @@ class ExcerptsView(QWidget):
         self.model.set_anchors(set(loaded.anchors))
         self._fill_filters()
         self._apply_filters()
+        if loaded.complete:
+            self.loaded.emit()
+        else:
+            self._read_the_rest()
+
+    def _show_the_rest(self, loaded: CodeExcerpts) -> None:
+        if loaded.code is None:
+            self.show_code(None)
+            return
+        self._code_shown, self._codes = loaded.code, set(loaded.code.ids)
+        self.model.complete(loaded.rows)
+        self.model.set_anchors(set(loaded.anchors))
+        self._fill_filters()
+        self._update_heading()
         self.loaded.emit()
 
     def _load_failed(self, error: BaseException) -> None:
