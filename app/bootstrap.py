@@ -68,6 +68,7 @@ def build_window(argv: list[str]):
     from PySide6.QtCore import QTimer
 
     from app.ui.context import AppContext
+    from app.ui.heap import keep_collections_short
     from app.ui.main_window import MainWindow
     from app.ui.recent_projects import last_project
 
@@ -76,6 +77,7 @@ def build_window(argv: list[str]):
     context = AppContext(app)
     window = MainWindow(context)
     install_exception_hook(lambda: window)
+    keep_collections_short(context)
     if arguments.demo:
         QTimer.singleShot(0, window.open_demo)
     elif arguments.project:

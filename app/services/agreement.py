@@ -325,12 +325,13 @@ def resolve_disagreement(
     }[choice]
     if not chosen:  # the chosen coder left the stretch uncoded: so does the consensus; nothing to write
         return Resolution(None, ())
-    coder_id = coding.ensure_coder(project, consensus_coder)
     specs = [
         coding.CodingSpec(disagreement.document_id, code_id, disagreement.start, disagreement.end)
         for code_id, _name in chosen
     ]
-    return Resolution(coder_id, tuple(coding.add_codings(project, specs, coder_id)))
+    with project.action():  # the consensus coder and its codings: one transaction, one announcement
+        coder_id = coding.ensure_coder(project, consensus_coder)
+        return Resolution(coder_id, tuple(coding.add_codings(project, specs, coder_id)))
 
 
 def undo_resolution(project: Project, resolution: Resolution) -> None:

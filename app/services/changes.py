@@ -28,11 +28,16 @@ class Change:
     coding_ids_changed: frozenset[int] = _EMPTY  # range, code or coder changed
     codes: frozenset[int] = _EMPTY  # codes whose codings were added, removed or changed (their counts)
     coding_ids_exact: bool = False  # the coding ids and codes above list every coding `codings` refers to
+    codes_edited: frozenset[int] = _EMPTY  # codes whose own fields changed (name, colour, definition, key...)
+    codebook_exact: bool = False  # `codebook` means only those edits: no code added, removed or moved
     initiator: object = field(default=None, compare=False)  # who started the action (a view), or None
 
     def __or__(self, other: Change) -> Change:
         def exact(change: Change) -> bool:
             return change.coding_ids_exact or not change.codings
+
+        def codebook_exact(change: Change) -> bool:
+            return change.codebook_exact or not change.codebook
 
         return Change(
             study=self.study or other.study,
@@ -48,6 +53,10 @@ class Change:
             coding_ids_changed=self.coding_ids_changed | other.coding_ids_changed,
             codes=self.codes | other.codes,
             coding_ids_exact=exact(self) and exact(other) and bool(self.codings | other.codings),
+            codes_edited=self.codes_edited | other.codes_edited,
+            codebook_exact=codebook_exact(self)
+            and codebook_exact(other)
+            and (self.codebook or other.codebook),
             initiator=self.initiator if self.initiator is not None else other.initiator,
         )
 
@@ -61,6 +70,13 @@ class Change:
     def touched_codings(self) -> frozenset[int]:
         """Every coding added, removed or changed."""
         return self.coding_ids_added | self.coding_ids_removed | self.coding_ids_changed
+
+    @property
+    def only_code_edits(self) -> bool:
+        """Only the fields of some codes changed (`codes_edited`), exactly: a view can re-read those codes
+        instead of the whole codebook."""
+        structural = self.everything or self.study or self.documents or self.codings or self.coders
+        return self.codebook and self.codebook_exact and not structural
 
     @property
     def only_codings(self) -> bool:
@@ -88,6 +104,11 @@ def codings_change(
         memos=memos,
         coding_ids_exact=True,
     )
+
+
+def code_edits_change(code_ids) -> Change:
+    """The change of a codebook write that only edited these codes' own fields."""
+    return Change(codebook=True, codes_edited=frozenset(code_ids), codebook_exact=True)
 
 
 EVERYTHING = Change(everything=True)

@@ -16,7 +16,7 @@ from typing import Any
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.names import normalise_name
 from app.paths import resources_dir
-from app.services.changes import Change
+from app.services.changes import Change, code_edits_change
 from app.services.project import Project
 from app.storage.concurrent_writes import names_in_turn
 from app.storage.models import Code, Coding, Memo, SetMember, new_guid
@@ -140,6 +140,17 @@ def code_fields(project: Project, code_id: int) -> CodeData | None:
     return _data(rows[0]) if rows else None
 
 
+def codes_fields(project: Project, code_ids: Iterable[int]) -> list[CodeData]:
+    """Those of these codes that exist, their stored fields read alone (depth and path left empty, no
+    counts): for a view that patches a few rows after their codes were edited."""
+    ids = list(code_ids)
+    if not ids:
+        return []
+    with project.read() as session:
+        rows = queries.code_rows(session, Code.id.in_(ids))
+    return [_data(row) for row in rows]
+
+
 def keyed_codes(project: Project) -> list[tuple[int, str]]:
     """(shortcut digit, name) of the codes that have a key 1-9, by digit: one small query."""
     with project.read() as session:
@@ -203,6 +214,7 @@ def update_code(project: Project, code_id: int, **values: Any) -> CodeData:
         if code is None:
             raise NotFound(f"There is no code {code_id}.")
         before = _data({c: getattr(code, c) for c in queries.CODE_COLUMNS})
+        edited = {code_id}  # and the code whose key this one takes
         if "name" in values:
             values["name"] = _clean_name(values["name"])
             names_in_turn(session, "codes")
@@ -217,12 +229,13 @@ def update_code(project: Project, code_id: int, **values: Any) -> CodeData:
             holder = queries.code_with_shortcut(session, shortcut)
             if holder is not None and holder.id != code_id:
                 holder.shortcut = None
+                edited.add(holder.id)
                 session.flush()  # a shortcut is unique in the schema: free it before it is given
         changed = {k: v for k, v in values.items() if getattr(code, k) != v}
         for key, value in changed.items():
             setattr(code, key, value)
     if changed:  # saving an unchanged code is not a change: views need not reload
-        project.notify(Change(codebook=True))
+        project.notify(code_edits_change(edited))
     return before
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.domain.errors import InvalidInput, NotFound
 from app.services import code_sets, document_versions
@@ -345,6 +345,23 @@ def codings_by_ids(project: Project, ids: Iterable[int]) -> list[CodingRecord]:
     """Those of these codings that exist (e.g. to patch a view after a change named them)."""
     with project.read() as session:
         return [_record(r) for r in queries.codings_by_ids(session, list(ids))]
+
+
+class CodingSpan(NamedTuple):
+    """A coding as the editor paints it: which code, which coder, where."""
+
+    id: int
+    code_id: int
+    coder_id: int
+    start: int
+    end: int
+
+
+def coding_spans(project: Project, document_id: int) -> list[CodingSpan]:
+    """The codings of one document (every coder), by start, without what only undo and exports need (GUIDs,
+    timestamps): opening a long transcript reads thousands of them."""
+    with project.read() as session:
+        return [CodingSpan(*row) for row in queries.coding_spans_of_document(session, document_id)]
 
 
 def codings_for_document(project: Project, document_id: int) -> list[CodingRecord]:

@@ -1,7 +1,8 @@
 """Coded excerpts of a code, with a little context and the study facts a reader filters by.
 
-`load_excerpts` gathers a code's excerpts (the Excerpts view's rows); `excerpts_by_ids` gathers a few by coding
-id, so a view can patch its rows after a coding instead of reloading them all. Texts are read once a document
+`load_excerpts` gathers a code's excerpts; `code_excerpts` gathers everything the Excerpts view shows for a code
+(the code, its rows, the anchor excerpts) in one call a worker thread can make; `excerpts_by_ids` gathers a few
+by coding id, so a view can patch its rows after a coding instead of reloading them all. Texts are read once a document
 and sliced here: no turns, no per-row SQL slicing.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.services.anchors import anchor_ids
 from app.services.project import Project
 from app.storage.models import Coding
 from app.storage.queries import excerpts as queries
@@ -83,13 +85,51 @@ def load_excerpts(
     return excerpts_of_codes(project, shown_codes(project, code_id, include_subcodes), coder_id)
 
 
-def excerpts_of_codes(project: Project, code_ids: Iterable[int], coder_id: int | None = None) -> list[Excerpt]:
+def excerpts_of_codes(
+    project: Project, code_ids: Iterable[int], coder_id: int | None = None
+) -> list[Excerpt]:
     """Every coding of these codes (one coder's when `coder_id` is given), in study order: for a caller that
     already knows the codes shown (a `ShownCode`), so the codebook outline is not read a second time."""
     where = [Coding.code_id.in_(sorted(code_ids))]
     if coder_id is not None:
         where.append(Coding.coder_id == coder_id)
     return _excerpts(project, where)
+
+
+@dataclass(frozen=True)
+class CodeExcerpts:
+    """What an excerpts list shows for a code: the code (None when it no longer exists), its excerpts in study
+    order, and the ids of the codings chosen as anchor excerpts."""
+
+    code: ShownCode | None
+    rows: list[Excerpt]
+    anchors: frozenset[int]
+    complete: bool = True  # False: `rows` are only the first ones in study order (asked with `first`)
+
+
+def code_excerpts(
+    project: Project,
+    code_id: int,
+    *,
+    include_subcodes: bool,
+    coder_id: int | None = None,
+    nobody: bool = False,
+    first: int | None = None,
+) -> CodeExcerpts:
+    """Everything an excerpts list needs for one code, read in one go (it may run on a worker thread: each
+    read opens its own session). Only `coder_id`'s excerpts when given; none at all with `nobody` (blind coding
+    before a coder is chosen). With `first`, only the first rows in study order: only their documents' texts
+    are read (a screenful of a code coded across forty transcripts needs a few of them)."""
+    code = shown_code(project, code_id, include_subcodes)
+    if code is None:
+        return CodeExcerpts(None, [], frozenset())
+    if nobody:
+        return CodeExcerpts(code, [], frozenset(anchor_ids(project)))
+    where = [Coding.code_id.in_(sorted(code.ids))]
+    if coder_id is not None:
+        where.append(Coding.coder_id == coder_id)
+    rows, total = _excerpt_rows(project, where, first)
+    return CodeExcerpts(code, rows, frozenset(anchor_ids(project)), complete=len(rows) == total)
 
 
 def excerpts_by_ids(
@@ -106,8 +146,21 @@ def excerpts_by_ids(
 
 
 def _excerpts(project: Project, where: list) -> list[Excerpt]:
+    return _excerpt_rows(project, where)[0]
+
+
+def _fact_order(fact) -> tuple:
+    """`Excerpt.sort_key` of the row a fact becomes (study order)."""
+    return (fact.dyad or "", fact.session or 0, fact.document, fact.start, fact.coder, fact.coding_id)
+
+
+def _excerpt_rows(project: Project, where: list, first: int | None = None) -> tuple[list[Excerpt], int]:
+    """The excerpts matching `where` in study order (only the first `first` when given), and how many match."""
     with project.read() as session:
-        facts = queries.excerpt_facts(session, *where)
+        facts = sorted(queries.excerpt_facts(session, *where), key=_fact_order)
+        total = len(facts)
+        if first is not None:
+            facts = facts[:first]
         texts = queries.texts_of(session, {f.document_id for f in facts})
     rows = []
     for fact in facts:
@@ -120,8 +173,7 @@ def _excerpts(project: Project, where: list) -> list[Excerpt]:
                 after=context_after(text, fact.end),
             )
         )
-    rows.sort(key=Excerpt.sort_key)
-    return rows
+    return rows, total
 
 
 def context_before(text: str, start: int) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from app.domain.errors import InvalidInput, NotFound
 from app.services import coding, search
-from app.services.changes import Change
+from app.services.changes import codings_change
 from app.services.project import Project
 from app.storage.models import Code, Coder, Coding, new_guid, utcnow
 from app.storage.queries import codings as queries
@@ -96,8 +96,9 @@ def code_search_hits_as(
             raise InvalidInput(
                 f"{code_name} is a heading of the codebook, not a code to apply: choose a code under it."
             )
-    coder_id = coding.ensure_coder(project, coder)
-    return code_search_hits(project, request, code_id, coder_id, scope), code_name
+    with project.action():  # the new coder and the codings: one transaction, one announcement
+        coder_id = coding.ensure_coder(project, coder)
+        return code_search_hits(project, request, code_id, coder_id, scope), code_name
 
 
 def code_ranges(
@@ -164,17 +165,25 @@ def code_ranges(
         before_extension=tuple(_record(row) for row in before.values()),
     )
     changed = {r.document_id for r in (*report.created, *report.before_extension)}
-    if changed:
-        project.notify(Change(codings=frozenset(changed)))
+    if changed:  # exactly which codings: views patch those rows instead of reloading
+        project.notify(
+            codings_change(
+                changed,
+                {code_id},
+                added=[r.id for r in report.created],
+                changed=[r.id for r in report.before_extension],
+            )
+        )
     return report
 
 
 def undo_hit_coding(project: Project, report: HitCodingReport) -> None:
-    """Remove the codings the hits made and shrink the extended ones back."""
-    if report.created:
-        coding.delete_codings(project, [r.id for r in report.created])
-    if report.before_extension:
-        coding.restore_codings(project, report.before_extension)
+    """Remove the codings the hits made and shrink the extended ones back (one action)."""
+    with project.action():
+        if report.created:
+            coding.delete_codings(project, [r.id for r in report.created])
+        if report.before_extension:
+            coding.restore_codings(project, report.before_extension)
 
 
 def _covers(spans: list[tuple[int, int]], start: int, end: int) -> bool:

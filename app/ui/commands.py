@@ -11,6 +11,9 @@ A failed undo or redo rolls its transaction back, so the project is as it was be
 is reported (`on_error`, the main window shows it) and the stack is cleared, since the commands around the failed
 one no longer describe the project; the status bar says so.
 
+Each command keeps `change`: what its last run, undo or redo changed, as its one action announced it (the
+merged `Change` of `Project.action`, with the initiator), so a caller can act on exactly that.
+
 A destructive service call returns a snapshot; the undo hands it to a restore service, which re-creates the rows
 with their original ids, so later commands on the stack stay valid (orange-canvas-core's thin commands).
 """
@@ -23,6 +26,8 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand
 
+from app.services.changes import Change
+
 
 class ProjectCommand(QUndoCommand):
     """Subclasses implement `perform()` (the action, run once before the push), `revert()` and, when a redo is
@@ -33,6 +38,7 @@ class ProjectCommand(QUndoCommand):
         self.context: Any = None  # the AppContext that pushed it
         self.initiator: object = None
         self.on_error: Callable[[BaseException], None] | None = None
+        self.change: Change | None = None  # what the last run, undo or redo changed (None: not run yet)
         self._skip_first_redo = False
 
     # -- what subclasses implement --------------------------------------------------------------------
@@ -65,12 +71,21 @@ class ProjectCommand(QUndoCommand):
         self._guard(self.revert)
 
     def _run(self, work: Callable[[], None], initiator: object = None) -> None:
-        """One Project.action (run again when a server rolled it back for a deadlock with another coder's)."""
+        """One Project.action (run again when a server rolled it back for a deadlock with another coder's); the
+        command keeps the Change that action announced."""
         project = getattr(self.context, "project", None)
         if project is None:
             work()
-        else:
-            project.run_action(work, initiator)
+            self.change = Change()
+            return
+
+        def tracked():
+            with project.action(initiator) as state:  # joins the action run_action opened: its state
+                work()
+            return state
+
+        state = project.run_action(tracked, initiator)
+        self.change = state.change.with_initiator(initiator)
 
     def _guard(self, action: Callable[[], None]) -> None:
         # Qt calls redo/undo from C++: an exception must not vanish there. Report it instead.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 SIZES = ((1920, 1080), (1280, 800))
@@ -64,6 +65,11 @@ def main(out: Path) -> None:
         code = next(c for c in window.codebook.model.codes() if c.name == "Trust")
         if excerpts is not None:
             excerpts.show_code(code.id)
+            for _ in range(500):  # the excerpts are read on a worker thread
+                settle()
+                if not excerpts.loading:
+                    break
+                time.sleep(0.01)
         save(window, size, "03-main-excerpts")
         search = window.hosted("search")
         if search is not None:

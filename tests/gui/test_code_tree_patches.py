@@ -132,10 +132,46 @@ def test_renaming_another_code_leaves_the_excerpts_alone(panel, context, study, 
     qtbot.addWidget(view)
     view.show()
     qtbot.waitExposed(view)
-    view.show_code(study.codes["trust"])
+    with qtbot.waitSignal(view.loaded):
+        view.show_code(study.codes["trust"])
     rows = view.model.rowCount()
     spy = resets(view.model)
     panel.rename_code(study.codes["repair"], "Mending")
     assert spy.count() == 0 and view.model.rowCount() == rows
-    panel.rename_code(study.codes["trust"], "Basic trust")  # the code shown: its rows are read again
+    with qtbot.waitSignal(view.loaded):
+        panel.rename_code(study.codes["trust"], "Basic trust")  # the code shown: its rows are read again
     assert spy.count() == 1 and view.model.rowCount() == rows
+
+
+def test_a_rename_reads_only_that_code_and_keeps_siblings_in_order(
+    panel, context, study, qtmodeltester, monkeypatch
+) -> None:
+    model = panel.model
+    project = context.project
+    codebook.move_code(project, study.codes["rupture"], None, 5)  # equal positions: siblings go by name
+    codebook.move_code(project, study.codes["repair"], None, 5)
+    assert tree_rows(model) == database_rows(context)
+    walks = []
+    real_list_codes = codebook.list_codes
+    monkeypatch.setattr(codebook, "list_codes", lambda *a, **k: walks.append(a) or real_list_codes(*a, **k))
+    spy, moved = resets(model), QSignalSpy(model.rowsMoved)
+
+    panel.rename_code(study.codes["repair"], "Zest")  # Repair came before Rupture; Zest comes after it
+    assert moved.count() == 1 and walks == []
+    monkeypatch.undo()
+    assert tree_rows(model) == database_rows(context)
+    assert model.code(study.codes["safety"]).path == "Alliance/Trust/Safety"
+    panel.rename_code(study.codes["alliance"], "Working alliance")
+    assert model.code(study.codes["safety"]).path == "Working alliance/Trust/Safety"  # sub-codes follow
+    codebook.update_code(project, study.codes["rupture"], shortcut=2)
+    codebook.update_code(project, study.codes["trust"], shortcut=2)  # takes the key from Rupture
+    assert (
+        model.code(study.codes["rupture"]).shortcut is None and model.code(study.codes["trust"]).shortcut == 2
+    )
+    for _ in range(2):
+        context.undo_stack.undo()
+        assert tree_rows(model) == database_rows(context)
+    assert model.code(study.codes["repair"]).name == "Repair"
+    assert sorted(c.path for c in model.codes()) == sorted(c.path for c in codebook.list_codes(project))
+    assert spy.count() == 0
+    qtmodeltester.check(model)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 import pytest
@@ -34,6 +35,7 @@ def started(qapp, monkeypatch):
     for dialog in list(crash_dialog.open_dialogs):
         dialog.close()
     qapp.setStyleSheet(style)
+    gc.unfreeze()  # build_window froze the heap (app.ui.heap): the other tests' objects are collected as usual
 
 
 def test_rapport_path_opens_that_project(started, study, project_path, qtbot) -> None:

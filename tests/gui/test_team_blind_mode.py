@@ -43,20 +43,23 @@ def test_blind_mode_hides_the_other_coder_in_the_editor_and_comes_back(context, 
 def test_blind_mode_hides_the_other_coder_in_excerpts_and_codebook_counts(context, study, qtbot):
     view = ExcerptsView(context)
     qtbot.addWidget(view)
-    view.show_code(study.codes["trust"])
+    with qtbot.waitSignal(view.loaded):
+        view.show_code(study.codes["trust"])
     assert sorted(r.coder for r in view.model.all_excerpts()) == ["Anna", "Anna", "Ben"]
     tree = CodeTreeModel(context)
     everyone = tree.usage(study.codes["trust"])[0]
     rupture = tree.usage(study.codes["rupture"])[0]
     assert everyone == 3 and rupture == 1
 
-    context.set_blind(True)
+    with qtbot.waitSignal(view.loaded):
+        context.set_blind(True)
     assert [r.coder for r in view.model.excerpts()] == ["Anna", "Anna"]
     assert not view.filters["coder"].isEnabled()
     assert tree.usage(study.codes["trust"])[0] == 2
     assert tree.usage(study.codes["rupture"])[0] == 0  # only Ben coded a rupture
 
-    context.set_blind(False)
+    with qtbot.waitSignal(view.loaded):
+        context.set_blind(False)
     assert sorted(r.coder for r in view.model.excerpts()) == ["Anna", "Anna", "Ben"]
     assert view.filters["coder"].isEnabled()
     assert tree.usage(study.codes["trust"])[0] == everyone
@@ -163,20 +166,24 @@ def test_blind_mode_before_a_coder_is_chosen_shows_nobodys_codings(context, stud
     editor.set_coder_filter("all")
     view = ExcerptsView(context)
     qtbot.addWidget(view)
-    view.show_code(study.codes["trust"])
+    with qtbot.waitSignal(view.loaded):
+        view.show_code(study.codes["trust"])
     tree = CodeTreeModel(context)
     compare = CompareView(context)
     qtbot.addWidget(compare)
     assert _editor_coders(editor) and view.model.all_excerpts() and tree.usage(study.codes["trust"])[0] == 3
 
-    context.set_blind(True)  # e.g. a project reopened in blind mode, the "who are you?" question cancelled
+    # e.g. a project reopened in blind mode, the "who are you?" question cancelled
+    with qtbot.waitSignal(view.loaded):
+        context.set_blind(True)
     assert _editor_coders(editor) == set()
     assert view.model.all_excerpts() == []
     assert tree.usage(study.codes["trust"])[0] == 0
     assert compare.selected_coders() == []
     assert context.shown_coders() == []
 
-    context.set_active_coder(study.coders["anna"])
+    with qtbot.waitSignal(view.loaded):
+        context.set_active_coder(study.coders["anna"])
     assert _editor_coders(editor) == {study.coders["anna"]}
     assert {r.coder for r in view.model.all_excerpts()} == {"Anna"}
 

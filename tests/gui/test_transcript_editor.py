@@ -363,3 +363,14 @@ def test_read_only_project_refuses_coding_without_touching_the_stack(workspace, 
         assert w.context.undo_stack.count() == 0
     finally:
         reader.close()
+
+
+def test_a_new_coder_rereads_the_coders_not_the_codebook(workspace) -> None:
+    editor, project = workspace.editor, workspace.context.project
+    codes = editor.coding.codes
+    ben = coding.ensure_coder(project, "Ben")  # announces the coders changed, not the codebook
+    assert editor.coding.codes is codes  # a thousand-code codebook is not read again for a new coder
+    assert editor.coding.coders[ben][0] == "Ben"
+    codebook.update_code(project, workspace.codes["trust"], name="Basic trust")
+    editor.coding.fresh_tables()
+    assert editor.coding.codes[workspace.codes["trust"]].name == "Basic trust"

@@ -35,7 +35,8 @@ def window(qtbot, qapp, study, project_path: Path):
     qtbot.waitExposed(win)
     win.open_path(project_path)
     win.show_document(study.documents["d01_s2"])
-    win.codebook.select_code(study.codes["safety"])  # the applied code is the one the Excerpts view lists
+    with qtbot.waitSignal(win.hosted("excerpts").loaded):
+        win.codebook.select_code(study.codes["safety"])  # the applied code is the one the Excerpts view lists
     win.heard = []
     context.changed.connect(win.heard.append)
     yield win
@@ -167,7 +168,8 @@ def test_excerpts_view_patches_rows_after_a_service_change(qtbot, context, study
     qtbot.addWidget(view)
     view.show()
     qtbot.waitExposed(view)
-    view.show_code(study.codes["trust"])
+    with qtbot.waitSignal(view.loaded):
+        view.show_code(study.codes["trust"])
     spy = spies(view.model)
     [record] = coding.add_codings(
         context.project,
@@ -177,7 +179,8 @@ def test_excerpts_view_patches_rows_after_a_service_change(qtbot, context, study
     assert spy["rowsInserted"].count() == 1 and spy["modelReset"].count() == 0
     coding.delete_codings(context.project, [record.id])
     assert spy["rowsRemoved"].count() == 1 and spy["modelReset"].count() == 0
-    context.changed.emit(Change(everything=True))  # a structural change still reloads
+    with qtbot.waitSignal(view.loaded):
+        context.changed.emit(Change(everything=True))  # a structural change still reloads
     assert spy["modelReset"].count() == 1
 
 
@@ -230,3 +233,15 @@ def test_the_first_coding_without_a_coder_creates_one_in_the_same_undo_step(qtbo
     assert len(coding.list_codings(project)) == 1 and context.active_coder_id is not None
     context.undo_stack.clear()
     context.project = None  # the fixture closes the file
+
+
+def test_each_command_keeps_the_change_its_action_announced(window, study) -> None:
+    code_words(window, "It did.", study.codes["safety"])
+    command = window.context.undo_stack.command(0)
+    [made] = command.change.coding_ids_added
+    assert command.change == window.heard[-1]  # what the views heard, exactly
+    assert command.change.initiator is window.pane.view and command.change.codes == {study.codes["safety"]}
+    window.actions.undo.trigger()
+    assert command.change.coding_ids_removed == {made} and command.change.initiator is None
+    window.actions.redo.trigger()
+    assert command.change.coding_ids_added == {made} and command.change == window.heard[-1]

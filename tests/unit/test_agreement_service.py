@@ -176,7 +176,12 @@ def test_resolving_a_disagreement_codes_the_consensus_coder_and_undoes_exactly(s
     from app.services.agreement import redo_resolution, resolve_disagreement, undo_resolution
 
     found = list_disagreements(study, AgreementRequest(coders=("Ana", "Ben")))
+    heard = []
+    study.subscribe(heard.append)
     both = resolve_disagreement(study, found[1], "both")
+    [change] = heard  # the new consensus coder and its codings: one action, one announcement
+    assert change.coders and change.coding_ids_added == {r.id for r in both.records}
+    study.unsubscribe(heard.append)
     created = consensus_rows(study)
     assert sorted(row[1:] for row in created) == [(2, 2, 31, 69), (2, 3, 31, 69)]
     undo_resolution(study, both)

@@ -120,3 +120,32 @@ def test_a_coarse_change_merged_in_makes_the_coding_detail_untrustworthy() -> No
     assert not (precise | Change(codings=frozenset({2}))).only_codings  # e.g. a codebook merge
     assert (precise | Change(memos=True)).coding_ids_exact
     assert Change().is_empty() and not precise.is_empty()
+
+
+def test_editing_a_code_names_it_and_only_it(heard) -> None:
+    codebook.update_code(heard.project, heard.trust, name="Basic trust")
+    codebook.update_code(heard.project, heard.trust, shortcut=4)
+    codebook.update_code(heard.project, heard.safety, shortcut=4)  # takes the key from Trust
+    rename, key, taken = heard.changes
+    assert rename.only_code_edits and rename.codes_edited == {heard.trust}
+    assert key.codes_edited == {heard.trust}
+    assert taken.only_code_edits and taken.codes_edited == {heard.safety, heard.trust}
+    codebook.update_code(heard.project, heard.trust, name="Basic trust")  # unchanged: nothing announced
+    assert len(heard.changes) == 3
+
+
+def test_adding_or_moving_a_code_is_not_only_an_edit(heard) -> None:
+    with heard.project.action():
+        codebook.update_code(heard.project, heard.trust, color="#123456")
+        codebook.add_code(heard.project, "Hope")
+    [merged] = heard.changes
+    assert merged.codebook and not merged.only_code_edits and merged.codes_edited == {heard.trust}
+    codebook.move_code(heard.project, heard.safety, heard.trust)
+    assert not heard.changes[-1].only_code_edits
+    with heard.project.action():
+        codebook.update_code(heard.project, heard.trust, name="Trust again")
+        codebook.update_code(heard.project, heard.safety, name="Safety again")
+    assert heard.changes[-1].only_code_edits
+    assert heard.changes[-1].codes_edited == {heard.trust, heard.safety}
+    coding.add_codings(heard.project, [spec(heard, heard.trust)], heard.anna)
+    assert not (heard.changes[-1] | heard.changes[-2]).only_code_edits  # codings changed too

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.domain.errors import InvalidInput, NotFound
 from app.services import codebook, coding, memos
-from app.services.changes import Change
+from app.services.changes import Change, code_edits_change
 from app.services.project import Project
 from app.storage.models import Code, Coding, Memo
 from tests.study import StudyBuilder
@@ -80,7 +80,7 @@ def test_update_code_fields_and_refusals(project: Project) -> None:
         project, trust.id, name="Trust in the therapist", definition="Confidence that...", inclusion="Explicit",
         exclusion="Trust in others", example="'I knew she wouldn't judge me'", color="#AA4499", shortcut=3,
     )  # fmt: skip
-    assert before == trust and seen == [Change(codebook=True)]
+    assert before == trust and seen == [code_edits_change({trust.id})]  # exactly that code, only edited
     now = next(c for c in codebook.list_codes(project) if c.id == trust.id)
     assert (now.name, now.color, now.shortcut, now.path) == (
         "Trust in the therapist", "#aa4499", 3, "Bond/Trust in the therapist",

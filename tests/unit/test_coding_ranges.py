@@ -158,3 +158,22 @@ def test_recode_onto_an_identical_coding_collapses_and_undo_restores(
     with pytest.raises(InvalidInput, match="exactly that range"):
         coding.resize_coding(project, a.id, *other)  # would duplicate b
     assert coding.resize_coding(project, a.id, *same).start == same[0], "an unchanged range is fine"
+
+
+def test_coding_spans_are_the_painted_fields_of_every_coding_in_order(
+    project: Project, setup: tuple[int, int, int]
+) -> None:
+    doc, code, ben = setup
+    other = codebook.add_code(project, "Hope").id
+    ana = coding.ensure_coder(project, "Ana")
+    coding.add_codings(
+        project, [coding.CodingSpec(doc, code, 20, 30), coding.CodingSpec(doc, other, 0, 9)], ben
+    )
+    coding.add_codings(project, [coding.CodingSpec(doc, code, 0, 4), coding.CodingSpec(doc, code, 0, 9)], ana)
+    spans = coding.coding_spans(project, doc)
+    records = coding.codings_for_document(project, doc)
+    assert [(s.id, s.code_id, s.coder_id, s.start, s.end) for s in spans] == [
+        (r.id, r.code_id, r.coder_id, r.start, r.end) for r in records
+    ]
+    assert [(s.start, s.end) for s in spans] == [(0, 4), (0, 9), (0, 9), (20, 30)]
+    assert coding.coding_spans(project, 999) == []

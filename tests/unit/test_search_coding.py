@@ -111,3 +111,32 @@ def test_refusals_change_nothing(study):
         search_coding.code_ranges(project, [(document, 5, 5000)], trust, ana)
     assert [c.name for c in coding.list_coders(project)] == ["Ana"]
     assert coding.list_codings(project) == []
+
+
+def test_coding_hits_says_exactly_which_codings_it_made_and_widened_in_one_announcement(study):
+    project, document, ana, trust = study
+    start = SESSION.index("trusted my")
+    [manual] = coding.add_codings(project, [coding.CodingSpec(document, trust, start, start + 7)], ana)
+    heard = []
+    project.subscribe(heard.append)
+    report, _name = search_coding.code_search_hits_as(
+        project, search.SearchRequest("trusted OR safe"), trust, "Ana", "sentence"
+    )
+    [change] = heard  # the coder lookup and the codings: one action
+    assert change.only_codings and change.codes == {trust}
+    assert change.coding_ids_added == {r.id for r in report.created} and report.created
+    assert change.coding_ids_changed == {manual.id}
+    heard.clear()
+    search_coding.undo_hit_coding(project, report)
+    [undone] = heard
+    assert undone.coding_ids_removed == {r.id for r in report.created}
+    assert undone.coding_ids_changed == {manual.id}
+
+
+def test_coding_hits_as_a_new_coder_is_one_announcement(study):
+    project, _, _ana, trust = study
+    heard = []
+    project.subscribe(heard.append)
+    search_coding.code_search_hits_as(project, search.SearchRequest("trusted"), trust, "Newcomer", "turn")
+    [change] = heard
+    assert change.coders and change.codings

@@ -25,6 +25,18 @@ def codings_of_document(session: Session, document_id: int) -> list[dict[str, An
     return sorted(found, key=lambda r: (r["start"], r["end"], r["id"]))
 
 
+def coding_spans_of_document(session: Session, document_id: int) -> list[tuple[int, int, int, int, int]]:
+    """(id, code, coder, start, end) of a document's codings, by start: only what a view paints. Read through
+    the connection (plain rows, no ORM row processing) and without the timestamps: thousands of codings load in
+    a few milliseconds."""
+    statement = (
+        select(Coding.id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end)
+        .where(Coding.document_id == document_id)
+        .order_by(Coding.start, Coding.end, Coding.id)
+    )
+    return [tuple(row) for row in session.connection().execute(statement)]
+
+
 def existing_keys(
     session: Session, document_ids: Iterable[int], starts: Collection[int] | None = None
 ) -> set[tuple[int, int, int, int, int]]:

@@ -15,8 +15,9 @@ an undoable service command; the model follows the database once the move is don
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import (
     QByteArray,
@@ -39,7 +40,6 @@ COLOR_ROLE = Qt.ItemDataRole.UserRole + 2
 COLUMNS = ("Code", "Codings", "Documents")
 
 
-
 @dataclass(eq=False)
 class CodeNode(TreeNode):
     code: CodeData | None
@@ -48,6 +48,10 @@ class CodeNode(TreeNode):
     codings: int = 0
     documents: int = 0
 
+
+def _sibling_key(code: CodeData) -> tuple:
+    """The order of sibling codes, as `codebook.list_codes` gives them."""
+    return (code.position, code.name.casefold(), code.id)
 
 
 def encode_code_ids(ids: Sequence[int]) -> QMimeData:
@@ -120,6 +124,8 @@ class CodeTreeModel(NodeTreeModel):
     def _on_change(self, change: Change) -> None:
         if change.only_codings:
             self.update_counts(change.codes)
+        elif change.only_code_edits:
+            self.patch_codes(change.codes_edited)
         elif change.everything or change.codebook or change.codings:
             self.sync(recount=bool(change.everything or change.codings))
 
@@ -153,6 +159,65 @@ class CodeTreeModel(NodeTreeModel):
             self.syncing = False
         self.synced.emit()
 
+    def patch_codes(self, code_ids) -> None:
+        """Some codes' own fields were edited (a rename, a colour, a definition, a key): re-read only those
+        codes, repaint their rows (and the paths of their sub-codes), and move a renamed code to its new place
+        among its siblings. No codebook walk: a rename in a thousand-code codebook reads one row."""
+        project = self.context.project
+        wanted = set(code_ids)
+        fresh = codebook.codes_fields(project, wanted) if project is not None else []
+        known = [code for code in fresh if code.id in self._by_id]
+        placed = all(self._by_id[c.id].code.parent_id == c.parent_id for c in known)
+        if project is not self._project or len(known) != len(wanted) or not placed:
+            self.sync(recount=False)  # not only edits of codes shown where they are: compare the whole tree
+            return
+        self.syncing = True
+        try:
+            for code in known:
+                node = self._by_id[code.id]
+                self._set_code(node, code)
+                self._keep_sibling_order(node)
+        finally:
+            self.syncing = False
+        self.synced.emit()
+
+    def _set_code(self, node: CodeNode, code: CodeData) -> None:
+        """Give a node its code's new fields, with its depth and path taken from its parent (and its sub-codes'
+        paths following a new name)."""
+        parent = node.parent.code if node.parent is not None else None
+        depth = parent.depth + 1 if parent is not None else 0
+        path = f"{parent.path}/{code.name}" if parent is not None else code.name
+        code = replace(code, depth=depth, path=path)
+        if code == node.code:
+            return
+        renamed = node.code is None or node.code.path != path
+        node.code = code
+        row = node.row()
+        self.dataChanged.emit(self.createIndex(row, 0, node), self.createIndex(row, 2, node))
+        if renamed:
+            for child in node.children:
+                if child.code is not None:
+                    self._set_code(child, child.code)
+
+    def _keep_sibling_order(self, node: CodeNode) -> None:
+        """Siblings are ordered by position, then name: a renamed code may belong elsewhere among them."""
+        parent = node.parent
+        assert parent is not None
+        others = [n for n in parent.children if n is not node]
+        row = bisect_left([_sibling_key(n.code) for n in others], _sibling_key(node.code))
+        old_row = node.row()
+        if row != old_row:
+            self._move_node_within(node, old_row, row)
+
+    def _move_node_within(self, node: CodeNode, old_row: int, row: int) -> None:
+        parent = node.parent
+        index = self.index_of_node(parent)
+        # Qt's destination counts rows before the move: moving down lands before the row after the target.
+        self.beginMoveRows(index, old_row, old_row, index, row + 1 if row > old_row else row)
+        parent.children.pop(old_row)
+        parent.children.insert(row, node)
+        self.endMoveRows()
+
     def _place_rows(self, codes: list[CodeData]) -> None:
         """Walk the new tree top-down (parents come first in `codes`) and put each code at its row, moving
         or inserting it; codes left behind past their parent's new children are deleted ones."""
@@ -176,9 +241,7 @@ class CodeTreeModel(NodeTreeModel):
         old_parent, old_row = node.parent, node.row()
         assert old_parent is not None
         # Rows above `row` already hold their final codes, so within one parent the node only moves up.
-        self.beginMoveRows(
-            self.index_of_node(old_parent), old_row, old_row, self.index_of_node(parent), row
-        )
+        self.beginMoveRows(self.index_of_node(old_parent), old_row, old_row, self.index_of_node(parent), row)
         old_parent.children.pop(old_row)
         parent.children.insert(row, node)
         node.parent = parent

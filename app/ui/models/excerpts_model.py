@@ -72,6 +72,22 @@ class ExcerptsModel(QAbstractTableModel):
         self._fetched = min(FETCH_BATCH, len(self._rows))
         self.endResetModel()
 
+    def complete(self, rows: list[Excerpt]) -> None:
+        """The whole list (in study order) of which the rows shown so far were the beginning: the rows the view
+        was given stay as they are (no reset: the reader's place and selection stay); the rest arrive as the
+        view fetches them."""
+        accepted = [r for r in rows if self._filter.accepts(r)]
+        given = [r.coding_id for r in self._rows[: self._fetched]]
+        if [r.coding_id for r in accepted[: self._fetched]] != given:
+            self.set_excerpts(rows, in_study_order=True)  # not the beginning of this list after all
+            return
+        self._all, self._rows = list(rows), accepted
+        more = min(FETCH_BATCH, len(self._rows)) - self._fetched
+        if more > 0:  # a first screen shorter than a batch (a filter): fill it
+            self.beginInsertRows(QModelIndex(), self._fetched, self._fetched + more - 1)
+            self._fetched += more
+            self.endInsertRows()
+
     def patch(self, gone: Iterable[int], fresh: Iterable[Excerpt]) -> None:
         """Drop the rows of these coding ids, then put these excerpts in their place in study order."""
         gone = set(gone)
@@ -84,12 +100,14 @@ class ExcerptsModel(QAbstractTableModel):
             for row in reversed([i for i, r in enumerate(self._rows) if r.coding_id in gone]):
                 self._remove_row(row)
         keys = [r.sort_key() for r in self._all]
+        row_keys = [r.sort_key() for r in self._rows]  # built once: coding all hits may insert hundreds
         for excerpt in fresh:
-            at = bisect_left(keys, excerpt.sort_key())
-            keys.insert(at, excerpt.sort_key())
+            key = excerpt.sort_key()
+            at = bisect_left(keys, key)
+            keys.insert(at, key)
             self._all.insert(at, excerpt)
             if self._filter.accepts(excerpt):
-                self._insert_row(excerpt)
+                self._insert_row(excerpt, key, row_keys)
 
     def _remove_row(self, row: int) -> None:
         if row < self._fetched:
@@ -100,8 +118,9 @@ class ExcerptsModel(QAbstractTableModel):
         else:
             del self._rows[row]
 
-    def _insert_row(self, excerpt: Excerpt) -> None:
-        row = bisect_left([r.sort_key() for r in self._rows], excerpt.sort_key())
+    def _insert_row(self, excerpt: Excerpt, key: tuple, row_keys: list[tuple]) -> None:
+        row = bisect_left(row_keys, key)
+        row_keys.insert(row, key)
         if row <= self._fetched and (row < self._fetched or not self.canFetchMore()):
             self.beginInsertRows(QModelIndex(), row, row)
             self._rows.insert(row, excerpt)
@@ -177,16 +196,10 @@ class ExcerptsModel(QAbstractTableModel):
             return None
         row, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            values = (
-                ("★ " if row.coding_id in self._anchors else "") + one_line(row.text),
-                row.document,
-                row.dyad or "",
-                "" if row.session is None else str(row.session),
-                row.perspective or "",
-                row.coder,
-                row.code,
-            )
-            return values[column] if 0 <= column < len(values) else None
+            if column == 0:
+                return ("★ " if row.coding_id in self._anchors else "") + one_line(row.text)
+            values = self.facts_shown(row)
+            return values[column - 1] if 1 <= column <= len(values) else None
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return f"{one_line(row.before)} ⟦{one_line(row.text)}⟧ {one_line(row.after)}"
         if role == Qt.ItemDataRole.DecorationRole and column == 6:
@@ -196,6 +209,12 @@ class ExcerptsModel(QAbstractTableModel):
         if role == self.ExcerptRole:
             return row
         return None
+
+    @staticmethod
+    def facts_shown(row: Excerpt) -> tuple[str, ...]:
+        """The texts of columns 1 to 6 (document, dyad, session, perspective, coder, code) for a row."""
+        session = "" if row.session is None else str(row.session)
+        return (row.document, row.dyad or "", session, row.perspective or "", row.coder, row.code)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():

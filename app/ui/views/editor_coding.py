@@ -48,6 +48,7 @@ class EditorCoding:
         self.codes: dict[int, object] = {}  # id -> codebook.CodeData, in tree order
         self.coders: dict[int, tuple[str, str]] = {}  # id -> (name, colour)
         self._tables_for: object = None  # the project whose codebook and coders are cached
+        self._coders_stale = False  # the coders changed since they were read (the codebook did not)
 
     @property
     def host(self):
@@ -60,19 +61,31 @@ class EditorCoding:
         re-read when the project says they changed."""
         project = self.context.project
         self._tables_for = project
+        self._coders_stale = False
         if project is None:
             self.codes, self.coders = {}, {}
             return
         self.codes = {c.id: c for c in codebook.list_codes(project, with_usage=False)}
-        self.coders = {c.id: (c.name, c.color) for c in coding.list_coders(project)}
+        self._read_coders()
+
+    def _read_coders(self) -> None:
+        project = self.context.project
+        self.coders = {c.id: (c.name, c.color) for c in coding.list_coders(project)} if project else {}
+        self._coders_stale = False
 
     def fresh_tables(self) -> None:
-        """Re-read the codebook and coders when they belong to another project or were marked stale."""
+        """Re-read the codebook and coders when they belong to another project or were marked stale (only the
+        coders when only they changed: a thousand-code codebook is not read again for a new coder)."""
         if self._tables_for is not self.context.project:
             self.refresh_tables()
+        elif self._coders_stale:
+            self._read_coders()
 
-    def forget_tables(self) -> None:
-        self._tables_for = None  # stale: re-read on the next use
+    def forget_tables(self, *, codebook_too: bool = True) -> None:
+        """Mark the coders stale, and the codebook too unless told it did not change: re-read on the next use."""
+        if codebook_too:
+            self._tables_for = None
+        self._coders_stale = True
 
     def reset(self) -> None:
         """Another project: no recent codes, tables ready before the first document opens."""
@@ -85,7 +98,7 @@ class EditorCoding:
         project, doc = self.context.project, self.host.current_document_id
         if project is None or doc is None:
             return CodingIndex([])
-        records = coding.codings_for_document(project, doc)
+        records = coding.coding_spans(project, doc)
         shown = self.host.shown_filter()
         wanted = shown.accepts(self.context.active_coder_id)
         records = [r for r in records if wanted(r.coder_id)]

@@ -3,6 +3,12 @@
 Rows carry document, dyad, session, perspective and coder so client and therapist excerpts can be read side by
 side; filters narrow them; the pane below shows the selected excerpt in its context; double-click opens it in
 the transcript editor (via `context.documentRequested`). Copy as text and CSV export take the rows shown.
+
+A code may have thousands of excerpts across a study of millions of words: they are read on a worker thread
+(`BackgroundRefresh`), so choosing a code never freezes the window; the model then hands the table its first
+rows, the rest as it scrolls. The first rows are read first, from their few documents, and shown before the
+rest of a long list is read. Choosing another code while a load runs makes that load's result stale (it is
+dropped). `loaded` fires each time all the rows of the code shown are in place.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,11 +38,13 @@ from app.domain.errors import RapportError
 from app.services import anchors
 from app.services.changes import Change
 from app.services.csv_files import write_csv
-from app.services.excerpts import excerpts_by_ids, excerpts_of_codes, shown_code
+from app.services.excerpts import CodeExcerpts, code_excerpts, excerpts_by_ids, shown_code
 from app.ui.commands import ServiceCommand
 from app.ui.compact import shrinkable
 from app.ui.context import NOBODY, AppContext
+from app.ui.dialogs.crash_dialog import report_error
 from app.ui.models.excerpts_model import ANY, Excerpt, ExcerptFilter, ExcerptsModel, one_line
+from app.ui.views.background_refresh import BackgroundRefresh
 from app.ui.views.coding_highlighter import tint
 
 CSV_COLUMNS = (
@@ -92,6 +100,9 @@ def write_excerpts_csv(rows: list[Excerpt], path: Path) -> None:
 
 
 SIZED_ROWS = 60  # rows measured to size a column to its contents
+FIRST_ROWS = 250  # read first (from their few documents) and shown before the rest of a long list is read
+CELL_PADDING = 16  # the item's margins around its text
+CODE_COLUMN = 6  # shows a colour swatch before the code's name
 
 
 NARROW_HIDDEN = (2, 3, 4)  # dyad, session, perspective: hidden in this order when the panel is narrow
@@ -111,10 +122,15 @@ class ContextPreview(QTextBrowser):
 
 
 class ExcerptsView(QWidget):
+    # A load finished: the rows of the code shown are in the model (or its failure is shown).
+    loaded = Signal()
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.code_id: int | None = None
+        self._loader = BackgroundRefresh(self)  # reads a code's excerpts off the GUI thread
+        self._read_the_rest = lambda: None  # after the first rows: read all of them (set by `refresh`)
         self._codes: set[int] = set()  # the code shown and, with sub-codes, its descendants
         self._code_shown = None  # its services.excerpts.ShownCode (name, colour, ids), read at refresh
         self._stale = False  # a change arrived while hidden: refresh when shown
@@ -171,9 +187,9 @@ class ExcerptsView(QWidget):
         )  # one line a row
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, self.model.columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setResizeContentsPrecision(SIZED_ROWS)  # columns fit the first rows, not each of thousands
+        for column in range(1, self.model.columnCount()):  # sized by `_fit_columns`, resizable by hand
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        self._natural: dict[int, int] = {}  # column -> the width its contents need
         self._fitting = False
         header.geometriesChanged.connect(self._keep_the_excerpt_readable)
         self.table.doubleClicked.connect(self._open)
@@ -214,10 +230,7 @@ class ExcerptsView(QWidget):
             return
         self._fitting = True
         try:
-            natural = {
-                c: max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c))
-                for c in range(1, header.count())
-            }
+            natural = {c: self._natural.get(c, header.sectionSize(c)) for c in range(1, header.count())}
             hidden: list[int] = []
             for column in NARROW_HIDDEN:
                 if width - sum(w for c, w in natural.items() if c not in hidden) >= width * 0.4:
@@ -229,41 +242,113 @@ class ExcerptsView(QWidget):
         finally:
             self._fitting = False
 
+    def _fit_columns(self) -> None:
+        """Size the fact columns to the longest text of the first rows, measured with the font: Qt's own
+        resize-to-contents asks every cell of those rows for its size hint, thousands of data() calls after
+        each load."""
+        metrics, header = self.table.fontMetrics(), self.table.horizontalHeader()
+        rows = self.model.excerpts()[:SIZED_ROWS]
+        columns = list(zip(*(ExcerptsModel.facts_shown(r) for r in rows))) if rows else []
+        swatch = self.table.iconSize().width() if self.table.iconSize().isValid() else 16
+        for column in range(1, self.model.columnCount()):
+            texts = columns[column - 1] if columns else ()
+            widest = max((metrics.horizontalAdvance(t) for t in set(texts)), default=0)
+            extra = CELL_PADDING + (swatch + 4 if column == CODE_COLUMN else 0)
+            self._natural[column] = max(widest + extra, header.sectionSizeHint(column))
+            if header.sectionSize(column) != self._natural[column]:
+                header.resizeSection(column, self._natural[column])
+        self._keep_the_excerpt_readable()
+
     # -- content ------------------------------------------------------------------------------------
+    @property
+    def loading(self) -> bool:
+        """A load of the code shown is under way (its rows are not in the model yet)."""
+        return self._loader.busy
+
     def show_code(self, code_id: int | None) -> None:
-        self.code_id = code_id
+        if code_id != self.code_id:
+            self.code_id = code_id
+            self._code_shown, self._codes = None, set()
+            self.model.set_excerpts([])  # the previous code's rows go at once; this one's follow
+            self.context_pane.clear()
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the code's excerpts again, on a worker thread; the rows shown stay until the new ones arrive
+        (a load still under way is superseded)."""
         self._stale = False
         project = self.context.project
-        self._codes = set()
         if project is None or self.code_id is None:
+            self._loader.cancel()
+            self._codes, self._code_shown = set(), None
             self.model.set_excerpts([])
             self.heading.setText("Choose a code to see its excerpts")
             self._fill_filters()
+            self.loaded.emit()
             return
         shown = self.context.shown_coder()
-        self._code_shown = shown_code(project, self.code_id, self.subcodes_box.isChecked())
-        self._codes = set(self._code_shown.ids) if self._code_shown is not None else set()
         self.filters["coder"].setEnabled(shown is None)  # blind coding: only the active coder's rows load
-        rows = (
-            []  # blind coding before a coder is chosen: nobody's excerpts
-            if shown == NOBODY
-            else excerpts_of_codes(project, self._codes, coder_id=shown)
+        code_id, subcodes = self.code_id, self.subcodes_box.isChecked()
+        coder, nobody = (None, True) if shown == NOBODY else (shown, False)
+
+        def work(first: int | None) -> CodeExcerpts:
+            return code_excerpts(
+                project, code_id, include_subcodes=subcodes, coder_id=coder, nobody=nobody, first=first
+            )
+
+        self._read_the_rest = lambda: self._loader.request(
+            lambda: work(None), self._show_the_rest, self._load_failed
         )
-        self.model.set_excerpts(rows, in_study_order=True)
-        self.model.set_anchors(anchors.anchor_ids(project))
+        if self._code_shown is None:
+            self.heading.setText("Loading the excerpts…")
+        self._loader.request(lambda: work(FIRST_ROWS), self._show_loaded, self._load_failed)
+
+    def _show_loaded(self, loaded: CodeExcerpts) -> None:
+        """The first rows (a screenful and more, read from a few documents): shown at once; the rest are read
+        next, in the background."""
+        if loaded.code is None:
+            self.show_code(None)  # deleted or merged away while it loaded
+            return
+        self._code_shown, self._codes = loaded.code, set(loaded.code.ids)
+        self.model.set_excerpts(loaded.rows, in_study_order=True)
+        self.model.set_anchors(set(loaded.anchors))
         self._fill_filters()
         self._apply_filters()
+        if loaded.complete:
+            self.loaded.emit()
+        else:
+            self._read_the_rest()
+
+    def _show_the_rest(self, loaded: CodeExcerpts) -> None:
+        if loaded.code is None:
+            self.show_code(None)
+            return
+        self._code_shown, self._codes = loaded.code, set(loaded.code.ids)
+        self.model.complete(loaded.rows)
+        self.model.set_anchors(set(loaded.anchors))
+        self._fill_filters()
+        self._update_heading()
+        self.loaded.emit()
+
+    def _load_failed(self, error: BaseException) -> None:
+        if isinstance(error, RapportError):
+            self.heading.setText(escape(f"The excerpts could not be read: {error}"))
+        else:
+            report_error(self, error, "Excerpts")
+        self.loaded.emit()
 
     def _on_change(self, change: Change) -> None:
         if self.code_id is None:
             return
         if not (change.everything or change.codings or change.codebook or change.study or change.documents):
             return
+        if self._loader.busy:
+            self.refresh()  # the load under way may have read the project before this change: read again
+            return
         if change.only_codings and not (change.codes & self._codes):
             return  # codings of other codes
+        if change.only_code_edits and not (change.codes_edited & self._codes):
+            return  # e.g. another code renamed: these rows show nothing of it
         if not self.isVisible():
             self._stale = True  # a closed dock or a hidden tab catches up when shown
             return
@@ -295,6 +380,7 @@ class ExcerptsView(QWidget):
             return
         touched = change.touched_codings
         self.model.patch(touched, excerpts_by_ids(project, touched, self._codes, shown))
+        self._fit_columns()
         self._fill_filters()
         self._update_heading()
 
@@ -332,6 +418,7 @@ class ExcerptsView(QWidget):
     def _apply_filters(self) -> None:
         chosen = {key: box.currentData() for key, box in self.filters.items()}
         self.model.set_filter(ExcerptFilter(**{k: (ANY if v is None else v) for k, v in chosen.items()}))
+        self._fit_columns()
         self._update_heading()
         self.context_pane.clear()
 

@@ -273,13 +273,13 @@ class TranscriptEditor(QWidget):
                 self.edit_mode.follow_version()
             return
         if change.everything or change.codebook or change.coders:
-            self.coding.forget_tables()
+            self.coding.forget_tables(codebook_too=change.everything or change.codebook)
         if doc is None:
             return
         if change.everything or doc in change.documents:
             self.reload_document()
         elif change.codebook or change.coders:
-            self.coding.refresh_tables()
+            self.coding.fresh_tables()  # marked stale above: the codebook only when it changed
             self.coding.reload()
         elif doc in change.codings or change.memos:
             if change.initiator is self and not change.memos:
