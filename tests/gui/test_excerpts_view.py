@@ -10,10 +10,10 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from app.services import anchors, codebook, coding
-from app.services.importing import DocumentMeta, import_text
 from app.ui.context import AppContext
 from app.ui.models.excerpts_model import ExcerptFilter, ExcerptsModel, load_excerpts
 from app.ui.views.excerpts_view import ExcerptsView
+from tests.study import StudyBuilder, span_of
 
 CLIENT = "Client: I felt 😀 safe with her from the start.\nTherapist: Good to hear.\n"
 THERAPIST = "Researcher: What happened here?\nTherapist: I sensed she trusted me 🙂 early on.\n"
@@ -26,51 +26,26 @@ def show(qtbot, view: ExcerptsView, code_id: int | None) -> None:
         view.show_code(code_id)
 
 
-def span(text: str, words: str) -> tuple[int, int]:
-    start = text.index(words)
-    return start, start + len(words)
-
-
 @pytest.fixture
 def study(project, qtbot):
-    client = import_text(
-        project,
-        name="D01 s1 client recall",
-        text=CLIENT,
-        meta=DocumentMeta(dyad="D01", session=1, perspective="client", kind="recall"),
-    )
-    therapist = import_text(
-        project,
-        name="D01 s1 therapist recall",
-        text=THERAPIST,
-        meta=DocumentMeta(dyad="D01", session=1, perspective="therapist", kind="recall"),
-    )
-    other = import_text(
-        project,
-        name="D02 s2 client recall",
-        text=OTHER,
-        meta=DocumentMeta(dyad="D02", session=2, perspective="client", kind="recall"),
-    )
-    trust = codebook.add_code(project, "Trust", color="#2e86de")
-    early = codebook.add_code(project, "Early trust", parent=trust.id, color="#5dade2")
-    anna = coding.ensure_coder(project, "Anna")
-    ben = coding.ensure_coder(project, "Ben")
-    coding.add_codings(
-        project,
-        [
-            coding.CodingSpec(client.id, trust.id, *span(CLIENT, "I felt 😀 safe with her")),
-            coding.CodingSpec(other.id, trust.id, *span(OTHER, "not sure I could trust")),
-        ],
-        anna,
-    )
-    coding.add_codings(
-        project,
-        [
-            coding.CodingSpec(therapist.id, early.id, *span(THERAPIST, "she trusted me 🙂 early")),
-            coding.CodingSpec(client.id, trust.id, *span(CLIENT, "safe with her")),
-        ],
-        ben,
-    )
+    built = (
+        StudyBuilder(project)
+        .document("client", CLIENT, name="D01 s1 client recall", dyad="D01", session=1, perspective="client",
+                  kind="recall")
+        .document("therapist", THERAPIST, name="D01 s1 therapist recall", dyad="D01", session=1,
+                  perspective="therapist", kind="recall")
+        .document("other", OTHER, name="D02 s2 client recall", dyad="D02", session=2, perspective="client",
+                  kind="recall")
+        .code("trust", "Trust", color="#2e86de")
+        .code("early", "Early trust", parent="trust", color="#5dade2")
+        .coder("Anna")
+        .coder("Ben")
+        .codings("Anna", [("client", "trust", *span_of(CLIENT, "I felt 😀 safe with her")),
+                          ("other", "trust", *span_of(OTHER, "not sure I could trust"))])
+        .codings("Ben", [("therapist", "early", *span_of(THERAPIST, "she trusted me 🙂 early")),
+                         ("client", "trust", *span_of(CLIENT, "safe with her"))])
+        .study
+    )  # fmt: skip
     context = AppContext()
     context.set_project(project)
     view = ExcerptsView(context)
@@ -81,11 +56,11 @@ def study(project, qtbot):
     yield SimpleNamespace(
         view=view,
         context=context,
-        trust=trust.id,
-        early=early.id,
-        client=client.id,
-        therapist=therapist.id,
-        other=other.id,
+        trust=built.codes["trust"],
+        early=built.codes["early"],
+        client=built.documents["client"],
+        therapist=built.documents["therapist"],
+        other=built.documents["other"],
     )
     context.undo_stack.clear()
 
@@ -153,7 +128,7 @@ def test_double_click_asks_for_the_excerpt_in_its_document(study, qtbot) -> None
         rect = study.view.table.visualRect(index)
         qtbot.mouseClick(study.view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         qtbot.mouseDClick(study.view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert signal.args == [study.other, *span(OTHER, "not sure I could trust")]
+    assert signal.args == [study.other, *span_of(OTHER, "not sure I could trust")]
 
 
 def test_copy_as_text_and_export_csv(study, tmp_path, qtbot) -> None:
