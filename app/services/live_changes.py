@@ -99,6 +99,11 @@ class LiveChanges:
     def wait_until_listening(self, timeout: float = 10.0) -> bool:
         return self.listener.wait_until_listening(timeout)
 
+    @property
+    def listening(self) -> bool:
+        """True while other coders' changes reach this project (False while connecting or reconnecting)."""
+        return self.listener.listening
+
     def stop(self, timeout: float = 1.0) -> None:
         """Stop listening; waits at most `timeout` (a thread still connecting to a server that does not answer
         ends by itself, unheard, once libpq gives up)."""

@@ -11,6 +11,7 @@ from app.services.changes import Change
 from app.services.project import headline_counts
 from app.ui.context import AppContext
 from app.ui.icons import swatch
+from app.ui.live_updates import LIVE
 
 NEW_CODER = -1
 BLIND_COLOR = "#6c3483"  # deep purple: white text on it passes WCAG AA (contrast above 8:1)
@@ -37,6 +38,9 @@ class StatusBar(QStatusBar):
         )
         self.counts_label = QLabel(self)
         self.counts_label.setObjectName("countsLabel")
+        self.live_label = QLabel(self)
+        self.live_label.setObjectName("liveLabel")
+        self.live_label.setVisible(False)
         self.coder_caption = coder_caption = QLabel("Coder:", self)
         self.coder_combo = QComboBox(self)
         self.coder_combo.setMinimumContentsLength(12)
@@ -44,6 +48,7 @@ class StatusBar(QStatusBar):
         self.coder_combo.activated.connect(self._coder_chosen)
         self.addPermanentWidget(self.project_label)
         self.addPermanentWidget(self.counts_label)
+        self.addPermanentWidget(self.live_label)
         self.addPermanentWidget(self.read_only_label)
         self.blind_button = QPushButton("BLIND CODING: only my codings are shown  ✕", self)
         self.blind_button.setObjectName("blindBadge")
@@ -61,8 +66,22 @@ class StatusBar(QStatusBar):
         context.projectChanged.connect(lambda _p: self.refresh())
         context.activeCoderChanged.connect(lambda _c: self.refresh_coders())
         context.changed.connect(self._on_change)
+        context.live.stateChanged.connect(self.show_live_state)
         context.undoCleared.connect(lambda reason: self.show_message(reason, 10000))
         self.refresh()
+
+    def show_live_state(self, state: str) -> None:
+        """On a server project: whether the other coders' changes are arriving."""
+        self.live_label.setVisible(bool(state))
+        if state == LIVE:
+            self.live_label.setText("● live")
+            self.live_label.setToolTip("Codings, memos and codes other coders save appear here as they save them")
+        elif state:
+            self.live_label.setText("○ connecting…")
+            self.live_label.setToolTip(
+                "Not hearing other coders' changes right now (connecting to the server, or reconnecting after a"
+                " dropped connection); your own work is saved as usual, and everything is refreshed once back"
+            )
 
     def _on_change(self, change: Change) -> None:
         if change.everything or change.coders:

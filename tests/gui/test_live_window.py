@@ -102,3 +102,21 @@ def test_blind_mode_keeps_the_other_coders_codings_hidden(bens_window, qtbot) ->
 
     assert record.id not in {c.id for c in win.pane.view.index.codings}
     assert {c.coder_id for c in win.pane.view.index.codings} <= {coders["Ben"]}
+
+
+def test_the_status_bar_says_whether_other_coders_changes_are_arriving(bens_window, qtbot, monkeypatch) -> None:
+    from app.storage import notifications
+
+    monkeypatch.setattr(notifications, "RECONNECT_PAUSES_S", (1.5,))  # long enough to be seen under any load
+    win, _annas = bens_window
+    live, label = win.context.live, win.statusBar().live_label
+    live.check_state()
+    assert label.isVisible() and label.text() == "● live"
+
+    live.watcher.listener.drop_connection_for_test()  # a server restart, a dropped network
+    qtbot.waitUntil(lambda: (live.check_state(), label.text() == "○ connecting…")[1], timeout=5000)
+    assert "refreshed once back" in label.toolTip()
+    qtbot.waitUntil(lambda: (live.check_state(), label.text() == "● live")[1], timeout=10000)
+
+    win.context.set_project(None)  # a project file, or none: nothing to hear
+    assert not label.isVisible()
