@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.ask_create_server_project = lambda url: server_projects.ask_create_in_empty(self, url)
         self._shown_once = False
         self._layout_restored = False
+        self._docks_sized = False
         self.docks: dict[str, QDockWidget] = {}
 
         self.pane = DocumentPane(context, self)
@@ -473,6 +474,11 @@ class MainWindow(QMainWindow):
             for key in ("codebook", "excerpts"):
                 if key in self.docks and self.docks[key] in docks:
                     self.docks[key].raise_()
+            if not self._layout_restored and not self._docks_sized:
+                # Sizes given while the welcome page hid the docks do not stick: size them when the first
+                # project shows them (unless a saved layout says how the researcher likes them).
+                self._docks_sized = True
+                QTimer.singleShot(0, self._size_docks)  # once the shown docks are laid out
             QTimer.singleShot(0, self.hide_stray_tab_bars)
 
     def _update_title(self) -> None:

@@ -211,6 +211,18 @@ def test_welcome_page_has_the_window_and_panels_return_with_a_project(window, cl
     assert window.pane.welcome.recent.item(0).data(Qt.ItemDataRole.UserRole) == str(closed_study.resolve())
 
 
+def test_the_first_project_after_the_welcome_page_gets_the_panels_starting_widths(
+    window, closed_study, study, qtbot
+) -> None:
+    # Sizes given while the welcome page hid the docks did not stick, and the document title held the text
+    # pane at its full width: the study tree opened 169 pixels wide at 1280x800, every name cut.
+    window.resize(1280, 800)
+    window.open_path(closed_study)
+    window.show_document(study.documents["d01_s1_client_recall"])  # a recall: the longest title
+    qtbot.waitUntil(lambda: window.docks["study"].width() >= 280)
+    assert window.docks["codebook"].width() >= 390
+
+
 def test_dropping_files_opens_a_project_or_offers_the_import(window, closed_study, tmp_path, qtbot) -> None:
     from PySide6.QtCore import QMimeData, QUrl
 

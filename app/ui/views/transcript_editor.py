@@ -166,6 +166,8 @@ class TranscriptEditor(QWidget):
     def _build(self) -> None:
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.RichText)
+        # Wraps rather than holding the text pane at the title's full width (which kept the study tree narrow).
+        self.title.setWordWrap(True)
         self.coder_box = QComboBox(self)
         self.coder_box.addItems(["My codings", "All coders", "Chosen coders…"])
         self.coder_box.setToolTip("Whose codings the stripes show; with several coders each has its own hue")
