@@ -27,6 +27,7 @@ class Marker:
         self.tree = tree
         self.compiler = compiler
         self.whole_fts5 = self._is_fts5(tree)
+        self._speakers: dict[str, _Text] = {}
         self.positives = [
             found
             for leaf in positive_leaves(tree)
@@ -38,8 +39,15 @@ class Marker:
         prepared = _Text(text)
         if not self.whole_fts5:
             return merged([span for matcher in self.positives for span in prepared.spans(matcher)])
-        _, spans = self._evaluate(self.tree, prepared, _Text(speaker or ""))
+        _, spans = self._evaluate(self.tree, prepared, self._speaker(speaker or ""))
         return merged(spans)
+
+    def _speaker(self, speaker: str) -> _Text:
+        """A speaker's prepared name, once a query (a few speakers say every turn)."""
+        prepared = self._speakers.get(speaker)
+        if prepared is None:
+            prepared = self._speakers[speaker] = _Text(speaker)
+        return prepared
 
     def _evaluate(self, node: Node, text: _Text, speaker: _Text) -> tuple[bool, list[Span]]:
         """(does the node hold for the row, the spans FTS5 still reports under it)."""

@@ -56,8 +56,9 @@ def search(session: Session, text: str, filters: Filters, limit: int | None) -> 
 
 
 class _Plan:
-    """The statements of one target (turns or memos): the total (counted by the GIN index alone when nothing else
-    restricts it), the first `limit` hits, and the texts of their documents."""
+    """One statement for one target (turns or memos): its matching ids are found once (one scan of the index)
+    and give both the exact total and the first `limit` hits, each turn hit carrying its document's text on the
+    first of its rows (a document's text is read and sent once)."""
 
     def __init__(self, connection: Any, tree: Node, target, filters: Filters, limit: int | None) -> None:
         self.connection = connection
@@ -73,33 +74,38 @@ class _Plan:
         self.params = params + filter_params
         source = f"{table} w JOIN {target.base} ON r.id = w.id{target.joins}"
         where = " AND ".join(f"({part})" for part in (condition, *conditions))
-        lean = not compiled.study and not conditions  # the index alone can count it
-        self.count = f"SELECT count(*) FROM {f'{table} w' if lean else source} WHERE {where}"
-        self.rows = None
-        self.texts = None
-        if limit != 0:
-            ordered = f"FROM {source} WHERE {where} ORDER BY r.id" + (
-                "" if limit is None else f" LIMIT {int(limit)}"
-            )
-            self.rows = f"SELECT {_select_columns(target)}, d.name, d.perspective, d.kind {ordered}"
-            if target is TURNS:
-                self.texts = f"SELECT id, text FROM documents WHERE id IN (SELECT r.document_id {ordered})"
-        self.cursors: list[Any] = []
+        lean = not compiled.study and not conditions  # the index alone finds them
+        found = f"SELECT w.id FROM {f'{table} w' if lean else source} WHERE {where}"
+        self.with_hits = limit != 0
+        self.cursor: Any = None
+        if not self.with_hits:
+            self.statement = f"SELECT count(*) FROM ({found}) found"
+            return
+        page = "SELECT id FROM found ORDER BY id" + ("" if limit is None else f" LIMIT {int(limit)}")
+        text = (
+            "CASE WHEN row_number() OVER (PARTITION BY r.document_id ORDER BY r.id) = 1 THEN d.text END"
+            if target is TURNS
+            else "NULL"
+        )
+        self.statement = (
+            f"WITH found AS MATERIALIZED ({found}) SELECT (SELECT count(*) FROM found),"
+            f" {_select_columns(target)}, d.name, d.perspective, d.kind, {text}"
+            f" FROM ({page}) p JOIN {target.base} ON r.id = p.id{target.joins} ORDER BY r.id"
+        )
 
     def send(self) -> None:
-        for statement in (self.count, self.rows, self.texts):
-            if statement is not None:
-                cursor = self.connection.cursor()
-                cursor.execute(statement, self.params)
-                self.cursors.append(cursor)
+        self.cursor = self.connection.cursor()
+        self.cursor.execute(self.statement, self.params)
 
     def results(self) -> tuple[int, list[IndexHit]]:
-        total = self.cursors[0].fetchone()[0]
-        rows = self.cursors[1].fetchall() if self.rows is not None else []
-        texts = dict(self.cursors[2].fetchall()) if self.texts is not None else {}
-        for cursor in self.cursors:
-            cursor.close()
-        return total, [_hit(self.target, row, self.marker, texts) for row in rows]
+        with self.cursor as cursor:
+            if not self.with_hits:
+                return cursor.fetchone()[0], []
+            rows = cursor.fetchall()
+        if not rows:
+            return 0, []
+        texts = {row[2]: row[-1] for row in rows if row[-1] is not None}
+        return rows[0][0], [_hit(self.target, row[1:-1], self.marker, texts) for row in rows]
 
 
 def _select_columns(target) -> str:

@@ -4,7 +4,8 @@ The PostgreSQL counterpart of the file project's FTS5 tables (search_index.py), 
 schema comparison ignores both. `search_turns` holds one row a speaker turn (id = turns.id): `words`, the
 tsvector of the turn's text (the slice of its document's text), and `speaker_words`, the speaker's. `search_memos`
 holds one row a memo (id = memos.id): its title and text on separate lines, and its author's name. GIN indexes
-answer the queries (tsquery.py).
+answer the queries (tsquery.py); they take new words at once (`fastupdate = off`), as a pending list of new
+entries, read by every search until a vacuum merges it, made searches after an import several times slower.
 
 Words are split and folded by `rapport_search_words(text)`, a SQL function made from FTS5's own rules
 (app/storage/fts5_words.py) rather than PostgreSQL's parser, so a server project counts exactly the hits a file
@@ -169,7 +170,7 @@ def table_statements() -> list[str]:
         " speaker_words tsvector NOT NULL)"
         for table in (TURNS_TABLE, MEMOS_TABLE)
     ] + [
-        f"CREATE INDEX {table}_{column}_gin ON {table} USING gin ({column})"
+        f"CREATE INDEX {table}_{column}_gin ON {table} USING gin ({column}) WITH (fastupdate = off)"
         for table in (TURNS_TABLE, MEMOS_TABLE)
         for column in ("words", "speaker_words")
     ]
