@@ -169,8 +169,14 @@ def table_statements() -> list[str]:
         f"CREATE TABLE {table} (id bigint PRIMARY KEY, words tsvector NOT NULL, long_words text,"
         " speaker_words tsvector NOT NULL)"
         for table in (TURNS_TABLE, MEMOS_TABLE)
-    ] + [
-        f"CREATE INDEX {table}_{column}_gin ON {table} USING gin ({column}) WITH (fastupdate = off)"
+    ]
+
+
+def index_statements() -> list[str]:
+    """The GIN indexes, made by `fill()` once the rows are in (building one is faster than growing it)."""
+    return [
+        f"CREATE INDEX IF NOT EXISTS {table}_{column}_gin ON {table} USING gin ({column})"
+        " WITH (fastupdate = off)"
         for table in (TURNS_TABLE, MEMOS_TABLE)
         for column in ("words", "speaker_words")
     ]
@@ -184,6 +190,7 @@ def trigger_statements() -> list[str]:
 
 
 def create_statements() -> list[str]:
+    """Everything but the GIN indexes: `fill()` makes them."""
     return [
         words_function(),
         long_words_function(),
@@ -205,20 +212,51 @@ def drop_statements() -> list[str]:
 
 
 def fill(connection: Any, progress: Callable[[int, int], None] | None = None, batch: int = 20) -> int:
-    """Index every turn (a batch of documents at a time, telling `progress(done, total)`) and every memo.
+    """Index every turn (a batch of documents at a time, telling `progress(done, total)`) and every memo, then
+    make the GIN indexes; right after `create_statements()`. Returns the number of documents.
 
-    `connection` is an SQLAlchemy Connection in a transaction; returns the number of documents."""
+    A turn's text is cut from its document's here rather than by substr() on the server, which reads a long
+    document again from its start for every turn (character offsets in UTF-8). `connection` is an SQLAlchemy
+    Connection in a transaction."""
     document_ids = [row[0] for row in connection.exec_driver_sql("SELECT id FROM documents ORDER BY id")]
     for first in range(0, len(document_ids), batch):
         chunk = document_ids[first : first + batch]
-        connection.exec_driver_sql(_turns_insert("t", "t.document_id = ANY(%(ids)s)"), {"ids": chunk})
+        texts = {
+            ident: text
+            for ident, text in connection.exec_driver_sql(
+                "SELECT id, text FROM documents WHERE id = ANY(%(ids)s)", {"ids": chunk}
+            )
+        }
+        turns = connection.exec_driver_sql(
+            "SELECT id, document_id, start, \"end\", coalesce(speaker, '') FROM turns"
+            " WHERE document_id = ANY(%(ids)s) ORDER BY id",
+            {"ids": chunk},
+        ).all()
+        connection.exec_driver_sql(
+            _TURN_ROWS_INSERT,
+            {
+                "ids": [turn[0] for turn in turns],
+                "bodies": [texts[turn[1]][turn[2] : turn[3]] for turn in turns],
+                "speakers": [turn[4] for turn in turns],
+            },
+        )
         if progress is not None:
             progress(first + len(chunk), len(document_ids))
     connection.exec_driver_sql(_memos_insert("m"))
+    for statement in index_statements():
+        connection.exec_driver_sql(statement)
     # Fresh statistics, or the planner guesses how many turns a word is in (a coder who does not own the
     # tables gets a warning, not an error, and autovacuum does it later).
     connection.exec_driver_sql(f"ANALYZE {TURNS_TABLE}, {MEMOS_TABLE}")
     return len(document_ids)
+
+
+_TURN_ROWS_INSERT = (
+    f"INSERT INTO {TURNS_TABLE}(id, words, long_words, speaker_words)"
+    f" SELECT t.id, v.words, v.long_words, {WORDS_FUNCTION}(t.speaker)"
+    " FROM unnest(%(ids)s::bigint[], %(bodies)s::text[], %(speakers)s::text[]) AS t(id, body, speaker)"
+    f" CROSS JOIN {_indexed('t.body')}"
+)
 
 
 def create(connection: Any) -> None:
