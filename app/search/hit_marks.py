@@ -34,9 +34,22 @@ class Marker:
             if leaf.field == BODY and (found := compiler.matcher(leaf)) is not None
         ]
 
-    def marks(self, text: str, speaker: str | None) -> list[Span]:
-        """Code-point spans of the marked words of `text` (a hit whose speaker, or author, is `speaker`)."""
-        prepared = _Text(text)
+    def marks_all(self, texts: list[str], speakers: list[str | None]) -> list[list[Span]]:
+        """`marks()` of each text and its speaker. The texts are folded together in one go, one space apart (a
+        character for a character, so each one's slice is its own), unless they hold a character FTS5 drops."""
+        joined = fts5_words.spaced(" ".join(texts))
+        if joined is None:
+            return [self.marks(text, speaker) for text, speaker in zip(texts, speakers, strict=True)]
+        found, at = [], 0
+        for text, speaker in zip(texts, speakers, strict=True):
+            found.append(self.marks(text, speaker, joined[at : at + len(text)]))
+            at += len(text) + 1
+        return found
+
+    def marks(self, text: str, speaker: str | None, spaced: str | None = None) -> list[Span]:
+        """Code-point spans of the marked words of `text` (a hit whose speaker, or author, is `speaker`);
+        `spaced` is `fts5_words.spaced(text)` when the caller has it."""
+        prepared = _Text(text, spaced)
         if not self.whole_fts5:
             return merged([span for matcher in self.positives for span in prepared.spans(matcher)])
         _, spans = self._evaluate(self.tree, prepared, self._speaker(speaker or ""))
@@ -94,8 +107,8 @@ class Marker:
 class _Text:
     """A text prepared once for finding several matchers' words in it."""
 
-    def __init__(self, text: str) -> None:
-        self.mapped = fts5_words.spaced(text)
+    def __init__(self, text: str, spaced: str | None = None) -> None:
+        self.mapped = fts5_words.spaced(text) if spaced is None else spaced
         self.text = text
 
     @functools.cached_property

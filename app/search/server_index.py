@@ -105,7 +105,7 @@ class _Plan:
         if not rows:
             return 0, []
         texts = {row[2]: row[-1] for row in rows if row[-1] is not None}
-        return rows[0][0], [_hit(self.target, row[1:-1], self.marker, texts) for row in rows]
+        return rows[0][0], _hits(self.target, [row[1:-1] for row in rows], self.marker, texts)
 
 
 def _select_columns(target) -> str:
@@ -124,26 +124,45 @@ def _memo_body(title: str | None, text: str | None) -> str:
     return f"{title}\n{text}"
 
 
-def _hit(target, row: Sequence, marker: Marker, texts: dict[int, str]) -> IndexHit:
-    ident, document_id, start, end, speaker, title, memo_text, name, perspective, kind = row
+def _hits(target, rows: list[Sequence], marker: Marker, texts: dict[int, str]) -> list[IndexHit]:
+    """The hits of the rows (id, document, start, end, speaker or author, memo title and text, document name,
+    perspective, kind), their words marked all at once."""
     if target is MEMOS:
-        body = _memo_body(title, memo_text)
-        spans = tuple(marker.marks(body, speaker))
-        return IndexHit(
-            MEMO_KIND,
-            document_id,
-            ident,
-            0,
-            len(body),
-            speaker,
-            perspective,
-            MEMO_KIND,
-            body,
-            spans,
-            name or "",
-        )
-    body = texts[document_id][start:end]
-    matches = tuple((start + s, start + e) for s, e in marker.marks(body, speaker))
-    return IndexHit(
-        "turn", document_id, None, start, end, speaker, perspective, kind or "other", body, matches, name
-    )
+        bodies = [_memo_body(row[5], row[6]) for row in rows]
+    else:
+        bodies = [texts[row[1]][row[2] : row[3]] for row in rows]
+    marked = marker.marks_all(bodies, [row[4] for row in rows])
+    hits = []
+    for row, body, spans in zip(rows, bodies, marked, strict=True):
+        ident, document_id, start, end, speaker, _, _, name, perspective, kind = row
+        if target is MEMOS:
+            hit = IndexHit(
+                MEMO_KIND,
+                document_id,
+                ident,
+                0,
+                len(body),
+                speaker,
+                perspective,
+                MEMO_KIND,
+                body,
+                tuple(spans),
+                name or "",
+            )
+        else:
+            matches = tuple((start + s, start + e) for s, e in spans)
+            hit = IndexHit(
+                "turn",
+                document_id,
+                None,
+                start,
+                end,
+                speaker,
+                perspective,
+                kind or "other",
+                body,
+                matches,
+                name,
+            )
+        hits.append(hit)
+    return hits
