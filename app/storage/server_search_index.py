@@ -77,14 +77,17 @@ def _numbered_words(body: str) -> str:
 
 
 def words_function() -> str:
-    """`rapport_search_words(text) -> tsvector`: the words with their positions."""
+    """`rapport_search_words(text) -> tsvector`: the words with their positions.
+
+    PL/pgSQL rather than SQL, here and below: a session plans its query once, where an SQL function called by a
+    trigger's statement is planned again at every call (most of the time a row's trigger took)."""
     return f"""
 CREATE OR REPLACE FUNCTION {WORDS_FUNCTION}(body text) RETURNS tsvector
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $words$
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $words$ BEGIN RETURN (
 SELECT coalesce(string_agg({_LEXEME.format(last=LAST_POSITION)}, ' '), '')::tsvector
 FROM {_numbered_words("body")}
 WHERE octet_length(word) <= {LONGEST_WORD_BYTES}
-$words$"""
+); END $words$"""
 
 
 def long_words_function() -> str:
@@ -96,10 +99,10 @@ def long_words_function() -> str:
     )
     return f"""
 CREATE OR REPLACE FUNCTION {LONG_WORDS_FUNCTION}(body text, words tsvector) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $words$
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $words$ BEGIN RETURN (
 SELECT CASE WHEN length(body) >= 2 * {POSITIONS_KEPT} - 1 AND EXISTS ({lossy})
     THEN (SELECT string_agg(word, ' ' ORDER BY position) FROM {_numbered_words("body")}) END
-$words$"""
+); END $words$"""
 
 
 def _indexed(body: str) -> str:
@@ -107,16 +110,6 @@ def _indexed(body: str) -> str:
     return (
         f"LATERAL (SELECT words, {LONG_WORDS_FUNCTION}(body, words) AS long_words FROM"
         f" (SELECT body, {WORDS_FUNCTION}(body) AS words FROM (SELECT {body} AS body) b) w) v"
-    )
-
-
-def _turns_insert(turn: str, where: str) -> str:
-    """INSERT of the index rows of turns (`NEW`, or `t` of turns t) with their documents d, where `where`."""
-    source = "documents d" if turn == "NEW" else "turns t JOIN documents d ON d.id = t.document_id"
-    return (
-        f"INSERT INTO {TURNS_TABLE}(id, words, long_words, speaker_words)"
-        f" SELECT {turn}.id, v.words, v.long_words, {WORDS_FUNCTION}(coalesce({turn}.speaker, ''))"
-        f" FROM {source} CROSS JOIN {_indexed(_TURN_BODY.format(text='d.text', turn=turn))} WHERE {where}"
     )
 
 
@@ -130,11 +123,21 @@ def _memos_insert(memo: str) -> str:
     )
 
 
+# A turn's row, its text cut from its document once (each expression of a statement would cut it again).
+_TURN_CHANGED = (
+    f"SELECT {_TURN_BODY.format(text='d.text', turn='NEW')} INTO body FROM documents d WHERE d.id = NEW.document_id;"
+    f" IF FOUND THEN body_words := {WORDS_FUNCTION}(body);"
+    f" INSERT INTO {TURNS_TABLE}(id, words, long_words, speaker_words) VALUES (NEW.id, body_words,"
+    f" {LONG_WORDS_FUNCTION}(body, body_words), {WORDS_FUNCTION}(coalesce(NEW.speaker, '')))"
+    f" ON CONFLICT (id) DO UPDATE SET {_SET}; END IF;"
+)
+
+
 def trigger_function_statements() -> list[str]:
-    def function(name: str, body: str) -> str:
+    def function(name: str, body: str, declare: str = "") -> str:
         return (
             f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$"
-            f" BEGIN {body} RETURN NULL; END $body$"
+            f"{' DECLARE ' + declare if declare else ''} BEGIN {body} RETURN NULL; END $body$"
         )
 
     new_text_body = _TURN_BODY.format(text="NEW.text", turn="t")
@@ -142,7 +145,8 @@ def trigger_function_statements() -> list[str]:
         function(
             "search_turn_changed",
             f"IF TG_OP = 'UPDATE' AND OLD.id <> NEW.id THEN DELETE FROM {TURNS_TABLE} WHERE id = OLD.id;"
-            f" END IF; {_turns_insert('NEW', 'd.id = NEW.document_id')} ON CONFLICT (id) DO UPDATE SET {_SET};",
+            f" END IF; {_TURN_CHANGED}",
+            declare="body text; body_words tsvector;",
         ),
         function("search_turn_removed", f"DELETE FROM {TURNS_TABLE} WHERE id = OLD.id;"),
         function(
