@@ -10,6 +10,7 @@ and phrase is marked wherever it occurs.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -40,11 +41,30 @@ class Marker:
         joined = fts5_words.spaced(" ".join(texts))
         if joined is None:
             return [self.marks(text, speaker) for text, speaker in zip(texts, speakers, strict=True)]
+        if not self.whole_fts5 or (isinstance(self.tree, Term | Phrase) and self.tree.field == BODY):
+            return self._every_positive(texts, joined)
         found, at = [], 0
         for text, speaker in zip(texts, speakers, strict=True):
             found.append(self.marks(text, speaker, joined[at : at + len(text)]))
             at += len(text) + 1
         return found
+
+    def _every_positive(self, texts: list[str], joined: str) -> list[list[Span]]:
+        """Every positive leaf's occurrences in every text, each matcher's pattern run once over all of them
+        (an occurrence running from one text into the next is none)."""
+        starts, at = [], 0
+        for text in texts:
+            starts.append(at)
+            at += len(text) + 1
+        found: list[list[Span]] = [[] for _ in texts]
+        for matcher in self.positives:
+            for match in _overlapping(matcher).finditer(joined):
+                start, end = match.span(1)
+                which = bisect.bisect_right(starts, start) - 1
+                offset = starts[which]
+                if end <= offset + len(texts[which]):
+                    found[which].append((start - offset, end - offset))
+        return [merged(spans) for spans in found]
 
     def marks(self, text: str, speaker: str | None, spaced: str | None = None) -> list[Span]:
         """Code-point spans of the marked words of `text` (a hit whose speaker, or author, is `speaker`);
