@@ -10,7 +10,7 @@ import). Measured in the same run, server over file:
 - every query's total and first 100 hits must be the same in both (`same_results`).
 
 Goal (issue 23): queries within 2x of the file. A local server has no network between it and Rapport; a lab's
-server adds its round trip (three statements a search) to every figure.
+server adds its round trips (the transaction's, and one pipeline of a statement for turns and one for memos) to every figure.
 
     .venv/bin/python -m bench.bench_search_server [--documents N] [--words N]
 """

@@ -10,6 +10,7 @@ and phrase is marked wherever it occurs.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -27,19 +28,59 @@ class Marker:
         self.tree = tree
         self.compiler = compiler
         self.whole_fts5 = self._is_fts5(tree)
+        self._speakers: dict[str, _Text] = {}
         self.positives = [
             found
             for leaf in positive_leaves(tree)
             if leaf.field == BODY and (found := compiler.matcher(leaf)) is not None
         ]
 
-    def marks(self, text: str, speaker: str | None) -> list[Span]:
-        """Code-point spans of the marked words of `text` (a hit whose speaker, or author, is `speaker`)."""
-        prepared = _Text(text)
+    def marks_all(self, texts: list[str], speakers: list[str | None]) -> list[list[Span]]:
+        """`marks()` of each text and its speaker. The texts are folded together in one go, one space apart (a
+        character for a character, so each one's slice is its own), unless they hold a character FTS5 drops."""
+        joined = fts5_words.spaced(" ".join(texts))
+        if joined is None:
+            return [self.marks(text, speaker) for text, speaker in zip(texts, speakers, strict=True)]
+        if not self.whole_fts5 or (isinstance(self.tree, Term | Phrase) and self.tree.field == BODY):
+            return self._every_positive(texts, joined)
+        found, at = [], 0
+        for text, speaker in zip(texts, speakers, strict=True):
+            found.append(self.marks(text, speaker, joined[at : at + len(text)]))
+            at += len(text) + 1
+        return found
+
+    def _every_positive(self, texts: list[str], joined: str) -> list[list[Span]]:
+        """Every positive leaf's occurrences in every text, each matcher's pattern run once over all of them
+        (an occurrence running from one text into the next is none)."""
+        starts, at = [], 0
+        for text in texts:
+            starts.append(at)
+            at += len(text) + 1
+        found: list[list[Span]] = [[] for _ in texts]
+        for matcher in self.positives:
+            for match in _overlapping(matcher).finditer(joined):
+                start, end = match.span(1)
+                which = bisect.bisect_right(starts, start) - 1
+                offset = starts[which]
+                if end <= offset + len(texts[which]):
+                    found[which].append((start - offset, end - offset))
+        return [merged(spans) for spans in found]
+
+    def marks(self, text: str, speaker: str | None, spaced: str | None = None) -> list[Span]:
+        """Code-point spans of the marked words of `text` (a hit whose speaker, or author, is `speaker`);
+        `spaced` is `fts5_words.spaced(text)` when the caller has it."""
+        prepared = _Text(text, spaced)
         if not self.whole_fts5:
             return merged([span for matcher in self.positives for span in prepared.spans(matcher)])
-        _, spans = self._evaluate(self.tree, prepared, _Text(speaker or ""))
+        _, spans = self._evaluate(self.tree, prepared, self._speaker(speaker or ""))
         return merged(spans)
+
+    def _speaker(self, speaker: str) -> _Text:
+        """A speaker's prepared name, once a query (a few speakers say every turn)."""
+        prepared = self._speakers.get(speaker)
+        if prepared is None:
+            prepared = self._speakers[speaker] = _Text(speaker)
+        return prepared
 
     def _evaluate(self, node: Node, text: _Text, speaker: _Text) -> tuple[bool, list[Span]]:
         """(does the node hold for the row, the spans FTS5 still reports under it)."""
@@ -86,8 +127,8 @@ class Marker:
 class _Text:
     """A text prepared once for finding several matchers' words in it."""
 
-    def __init__(self, text: str) -> None:
-        self.mapped = fts5_words.spaced(text)
+    def __init__(self, text: str, spaced: str | None = None) -> None:
+        self.mapped = fts5_words.spaced(text) if spaced is None else spaced
         self.text = text
 
     @functools.cached_property

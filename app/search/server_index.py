@@ -56,8 +56,9 @@ def search(session: Session, text: str, filters: Filters, limit: int | None) -> 
 
 
 class _Plan:
-    """The statements of one target (turns or memos): the total (counted by the GIN index alone when nothing else
-    restricts it), the first `limit` hits, and the texts of their documents."""
+    """One statement for one target (turns or memos): its matching ids are found once (one scan of the index)
+    and give both the exact total and the first `limit` hits, each turn hit carrying its document's text on the
+    first of its rows (a document's text is read and sent once)."""
 
     def __init__(self, connection: Any, tree: Node, target, filters: Filters, limit: int | None) -> None:
         self.connection = connection
@@ -73,33 +74,38 @@ class _Plan:
         self.params = params + filter_params
         source = f"{table} w JOIN {target.base} ON r.id = w.id{target.joins}"
         where = " AND ".join(f"({part})" for part in (condition, *conditions))
-        lean = not compiled.study and not conditions  # the index alone can count it
-        self.count = f"SELECT count(*) FROM {f'{table} w' if lean else source} WHERE {where}"
-        self.rows = None
-        self.texts = None
-        if limit != 0:
-            ordered = f"FROM {source} WHERE {where} ORDER BY r.id" + (
-                "" if limit is None else f" LIMIT {int(limit)}"
-            )
-            self.rows = f"SELECT {_select_columns(target)}, d.name, d.perspective, d.kind {ordered}"
-            if target is TURNS:
-                self.texts = f"SELECT id, text FROM documents WHERE id IN (SELECT r.document_id {ordered})"
-        self.cursors: list[Any] = []
+        lean = not compiled.study and not conditions  # the index alone finds them
+        found = f"SELECT w.id FROM {f'{table} w' if lean else source} WHERE {where}"
+        self.with_hits = limit != 0
+        self.cursor: Any = None
+        if not self.with_hits:
+            self.statement = f"SELECT count(*) FROM ({found}) found"
+            return
+        page = "SELECT id FROM found ORDER BY id" + ("" if limit is None else f" LIMIT {int(limit)}")
+        text = (
+            "CASE WHEN row_number() OVER (PARTITION BY r.document_id ORDER BY r.id) = 1 THEN d.text END"
+            if target is TURNS
+            else "NULL"
+        )
+        self.statement = (
+            f"WITH found AS MATERIALIZED ({found}) SELECT (SELECT count(*) FROM found),"
+            f" {_select_columns(target)}, d.name, d.perspective, d.kind, {text}"
+            f" FROM ({page}) p JOIN {target.base} ON r.id = p.id{target.joins} ORDER BY r.id"
+        )
 
     def send(self) -> None:
-        for statement in (self.count, self.rows, self.texts):
-            if statement is not None:
-                cursor = self.connection.cursor()
-                cursor.execute(statement, self.params)
-                self.cursors.append(cursor)
+        self.cursor = self.connection.cursor()
+        self.cursor.execute(self.statement, self.params)
 
     def results(self) -> tuple[int, list[IndexHit]]:
-        total = self.cursors[0].fetchone()[0]
-        rows = self.cursors[1].fetchall() if self.rows is not None else []
-        texts = dict(self.cursors[2].fetchall()) if self.texts is not None else {}
-        for cursor in self.cursors:
-            cursor.close()
-        return total, [_hit(self.target, row, self.marker, texts) for row in rows]
+        with self.cursor as cursor:
+            if not self.with_hits:
+                return cursor.fetchone()[0], []
+            rows = cursor.fetchall()
+        if not rows:
+            return 0, []
+        texts = {row[2]: row[-1] for row in rows if row[-1] is not None}
+        return rows[0][0], _hits(self.target, [row[1:-1] for row in rows], self.marker, texts)
 
 
 def _select_columns(target) -> str:
@@ -118,26 +124,45 @@ def _memo_body(title: str | None, text: str | None) -> str:
     return f"{title}\n{text}"
 
 
-def _hit(target, row: Sequence, marker: Marker, texts: dict[int, str]) -> IndexHit:
-    ident, document_id, start, end, speaker, title, memo_text, name, perspective, kind = row
+def _hits(target, rows: list[Sequence], marker: Marker, texts: dict[int, str]) -> list[IndexHit]:
+    """The hits of the rows (id, document, start, end, speaker or author, memo title and text, document name,
+    perspective, kind), their words marked all at once."""
     if target is MEMOS:
-        body = _memo_body(title, memo_text)
-        spans = tuple(marker.marks(body, speaker))
-        return IndexHit(
-            MEMO_KIND,
-            document_id,
-            ident,
-            0,
-            len(body),
-            speaker,
-            perspective,
-            MEMO_KIND,
-            body,
-            spans,
-            name or "",
-        )
-    body = texts[document_id][start:end]
-    matches = tuple((start + s, start + e) for s, e in marker.marks(body, speaker))
-    return IndexHit(
-        "turn", document_id, None, start, end, speaker, perspective, kind or "other", body, matches, name
-    )
+        bodies = [_memo_body(row[5], row[6]) for row in rows]
+    else:
+        bodies = [texts[row[1]][row[2] : row[3]] for row in rows]
+    marked = marker.marks_all(bodies, [row[4] for row in rows])
+    hits = []
+    for row, body, spans in zip(rows, bodies, marked, strict=True):
+        ident, document_id, start, end, speaker, _, _, name, perspective, kind = row
+        if target is MEMOS:
+            hit = IndexHit(
+                MEMO_KIND,
+                document_id,
+                ident,
+                0,
+                len(body),
+                speaker,
+                perspective,
+                MEMO_KIND,
+                body,
+                tuple(spans),
+                name or "",
+            )
+        else:
+            matches = tuple((start + s, start + e) for s, e in spans)
+            hit = IndexHit(
+                "turn",
+                document_id,
+                None,
+                start,
+                end,
+                speaker,
+                perspective,
+                kind or "other",
+                body,
+                matches,
+                name,
+            )
+        hits.append(hit)
+    return hits

@@ -86,6 +86,7 @@ class Compiler:
         self.index_table = index_table
         self.columns = columns  # dyad, session, perspective, kind -> SQL expression
         self.expanded: dict[Term, list[str]] = {}
+        self._matchers: dict[Term | Phrase, Matcher | None] = {}
 
     def compile(self, node: Node) -> Compiled:
         if isinstance(node, Term | Phrase):
@@ -112,6 +113,11 @@ class Compiler:
 
     def matcher(self, leaf: Term | Phrase) -> Matcher | None:
         """How to find this body leaf's words in a hit's text (None when it can match nothing)."""
+        if leaf not in self._matchers:
+            self._matchers[leaf] = self._new_matcher(leaf)
+        return self._matchers[leaf]
+
+    def _new_matcher(self, leaf: Term | Phrase) -> Matcher | None:
         if isinstance(leaf, Term) and leaf.pattern:
             stem = leaf.text.rstrip("*")
             if "*" not in stem and "?" not in stem and stem:

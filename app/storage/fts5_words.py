@@ -93,7 +93,8 @@ def spaced(text: str) -> str | None:
 
     The few distinct non-ASCII characters of a turn (curly quotes, dashes, accented letters) are replaced one by
     one, and what is then ASCII goes through a 128-character table, CPython's fast path: a turn with curly
-    quotes costs what an ASCII one does. Other scripts take the full table."""
+    quotes costs what an ASCII one does. The non-ASCII characters left then fold to themselves: the ASCII ones
+    are mapped byte for byte in UTF-8 (whose multi-byte characters have no ASCII bytes)."""
     table = _one_for_one()[0]
     if not text.isascii():
         for char in set(text).difference(_ASCII):
@@ -103,7 +104,11 @@ def spaced(text: str) -> str | None:
             if replacement is not None and replacement != char:
                 text = text.replace(char, replacement)
         if not text.isascii():
-            return text.translate(table)
+            return (
+                text.encode("utf-8", "surrogatepass")
+                .translate(_ascii_bytes())
+                .decode("utf-8", "surrogatepass")
+            )
     return text.translate(_ascii_table())
 
 
@@ -119,6 +124,13 @@ def _dropped_codes() -> frozenset[int]:
 def _ascii_table() -> dict[int, str]:
     table = _one_for_one()[0]
     return {code: table.get(code, chr(code)) for code in range(128)}
+
+
+@functools.cache
+def _ascii_bytes() -> bytes:
+    """`_ascii_table()` as a bytes.translate() table (every ASCII character maps to one ASCII character)."""
+    ascii_map = _ascii_table()
+    return bytes(ord(ascii_map[code]) if code < 128 else code for code in range(256))
 
 
 def words(text: str) -> list[Word]:

@@ -4,7 +4,8 @@ The PostgreSQL counterpart of the file project's FTS5 tables (search_index.py), 
 schema comparison ignores both. `search_turns` holds one row a speaker turn (id = turns.id): `words`, the
 tsvector of the turn's text (the slice of its document's text), and `speaker_words`, the speaker's. `search_memos`
 holds one row a memo (id = memos.id): its title and text on separate lines, and its author's name. GIN indexes
-answer the queries (tsquery.py).
+answer the queries (tsquery.py); they take new words at once (`fastupdate = off`), as a pending list of new
+entries, read by every search until a vacuum merges it, made searches after an import several times slower.
 
 Words are split and folded by `rapport_search_words(text)`, a SQL function made from FTS5's own rules
 (app/storage/fts5_words.py) rather than PostgreSQL's parser, so a server project counts exactly the hits a file
@@ -76,14 +77,17 @@ def _numbered_words(body: str) -> str:
 
 
 def words_function() -> str:
-    """`rapport_search_words(text) -> tsvector`: the words with their positions."""
+    """`rapport_search_words(text) -> tsvector`: the words with their positions.
+
+    PL/pgSQL rather than SQL, here and below: a session plans its query once, where an SQL function called by a
+    trigger's statement is planned again at every call (most of the time a row's trigger took)."""
     return f"""
 CREATE OR REPLACE FUNCTION {WORDS_FUNCTION}(body text) RETURNS tsvector
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $words$
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $words$ BEGIN RETURN (
 SELECT coalesce(string_agg({_LEXEME.format(last=LAST_POSITION)}, ' '), '')::tsvector
 FROM {_numbered_words("body")}
 WHERE octet_length(word) <= {LONGEST_WORD_BYTES}
-$words$"""
+); END $words$"""
 
 
 def long_words_function() -> str:
@@ -95,10 +99,10 @@ def long_words_function() -> str:
     )
     return f"""
 CREATE OR REPLACE FUNCTION {LONG_WORDS_FUNCTION}(body text, words tsvector) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $words$
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $words$ BEGIN RETURN (
 SELECT CASE WHEN length(body) >= 2 * {POSITIONS_KEPT} - 1 AND EXISTS ({lossy})
     THEN (SELECT string_agg(word, ' ' ORDER BY position) FROM {_numbered_words("body")}) END
-$words$"""
+); END $words$"""
 
 
 def _indexed(body: str) -> str:
@@ -106,16 +110,6 @@ def _indexed(body: str) -> str:
     return (
         f"LATERAL (SELECT words, {LONG_WORDS_FUNCTION}(body, words) AS long_words FROM"
         f" (SELECT body, {WORDS_FUNCTION}(body) AS words FROM (SELECT {body} AS body) b) w) v"
-    )
-
-
-def _turns_insert(turn: str, where: str) -> str:
-    """INSERT of the index rows of turns (`NEW`, or `t` of turns t) with their documents d, where `where`."""
-    source = "documents d" if turn == "NEW" else "turns t JOIN documents d ON d.id = t.document_id"
-    return (
-        f"INSERT INTO {TURNS_TABLE}(id, words, long_words, speaker_words)"
-        f" SELECT {turn}.id, v.words, v.long_words, {WORDS_FUNCTION}(coalesce({turn}.speaker, ''))"
-        f" FROM {source} CROSS JOIN {_indexed(_TURN_BODY.format(text='d.text', turn=turn))} WHERE {where}"
     )
 
 
@@ -129,11 +123,21 @@ def _memos_insert(memo: str) -> str:
     )
 
 
+# A turn's row, its text cut from its document once (each expression of a statement would cut it again).
+_TURN_CHANGED = (
+    f"SELECT {_TURN_BODY.format(text='d.text', turn='NEW')} INTO body FROM documents d WHERE d.id = NEW.document_id;"
+    f" IF FOUND THEN body_words := {WORDS_FUNCTION}(body);"
+    f" INSERT INTO {TURNS_TABLE}(id, words, long_words, speaker_words) VALUES (NEW.id, body_words,"
+    f" {LONG_WORDS_FUNCTION}(body, body_words), {WORDS_FUNCTION}(coalesce(NEW.speaker, '')))"
+    f" ON CONFLICT (id) DO UPDATE SET {_SET}; END IF;"
+)
+
+
 def trigger_function_statements() -> list[str]:
-    def function(name: str, body: str) -> str:
+    def function(name: str, body: str, declare: str = "") -> str:
         return (
             f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$"
-            f" BEGIN {body} RETURN NULL; END $body$"
+            f"{' DECLARE ' + declare if declare else ''} BEGIN {body} RETURN NULL; END $body$"
         )
 
     new_text_body = _TURN_BODY.format(text="NEW.text", turn="t")
@@ -141,7 +145,8 @@ def trigger_function_statements() -> list[str]:
         function(
             "search_turn_changed",
             f"IF TG_OP = 'UPDATE' AND OLD.id <> NEW.id THEN DELETE FROM {TURNS_TABLE} WHERE id = OLD.id;"
-            f" END IF; {_turns_insert('NEW', 'd.id = NEW.document_id')} ON CONFLICT (id) DO UPDATE SET {_SET};",
+            f" END IF; {_TURN_CHANGED}",
+            declare="body text; body_words tsvector;",
         ),
         function("search_turn_removed", f"DELETE FROM {TURNS_TABLE} WHERE id = OLD.id;"),
         function(
@@ -168,8 +173,14 @@ def table_statements() -> list[str]:
         f"CREATE TABLE {table} (id bigint PRIMARY KEY, words tsvector NOT NULL, long_words text,"
         " speaker_words tsvector NOT NULL)"
         for table in (TURNS_TABLE, MEMOS_TABLE)
-    ] + [
-        f"CREATE INDEX {table}_{column}_gin ON {table} USING gin ({column})"
+    ]
+
+
+def index_statements() -> list[str]:
+    """The GIN indexes, made by `fill()` once the rows are in (building one is faster than growing it)."""
+    return [
+        f"CREATE INDEX IF NOT EXISTS {table}_{column}_gin ON {table} USING gin ({column})"
+        " WITH (fastupdate = off)"
         for table in (TURNS_TABLE, MEMOS_TABLE)
         for column in ("words", "speaker_words")
     ]
@@ -183,6 +194,7 @@ def trigger_statements() -> list[str]:
 
 
 def create_statements() -> list[str]:
+    """Everything but the GIN indexes: `fill()` makes them."""
     return [
         words_function(),
         long_words_function(),
@@ -204,20 +216,51 @@ def drop_statements() -> list[str]:
 
 
 def fill(connection: Any, progress: Callable[[int, int], None] | None = None, batch: int = 20) -> int:
-    """Index every turn (a batch of documents at a time, telling `progress(done, total)`) and every memo.
+    """Index every turn (a batch of documents at a time, telling `progress(done, total)`) and every memo, then
+    make the GIN indexes; right after `create_statements()`. Returns the number of documents.
 
-    `connection` is an SQLAlchemy Connection in a transaction; returns the number of documents."""
+    A turn's text is cut from its document's here rather than by substr() on the server, which reads a long
+    document again from its start for every turn (character offsets in UTF-8). `connection` is an SQLAlchemy
+    Connection in a transaction."""
     document_ids = [row[0] for row in connection.exec_driver_sql("SELECT id FROM documents ORDER BY id")]
     for first in range(0, len(document_ids), batch):
         chunk = document_ids[first : first + batch]
-        connection.exec_driver_sql(_turns_insert("t", "t.document_id = ANY(%(ids)s)"), {"ids": chunk})
+        texts = {
+            ident: text
+            for ident, text in connection.exec_driver_sql(
+                "SELECT id, text FROM documents WHERE id = ANY(%(ids)s)", {"ids": chunk}
+            )
+        }
+        turns = connection.exec_driver_sql(
+            "SELECT id, document_id, start, \"end\", coalesce(speaker, '') FROM turns"
+            " WHERE document_id = ANY(%(ids)s) ORDER BY id",
+            {"ids": chunk},
+        ).all()
+        connection.exec_driver_sql(
+            _TURN_ROWS_INSERT,
+            {
+                "ids": [turn[0] for turn in turns],
+                "bodies": [texts[turn[1]][turn[2] : turn[3]] for turn in turns],
+                "speakers": [turn[4] for turn in turns],
+            },
+        )
         if progress is not None:
             progress(first + len(chunk), len(document_ids))
     connection.exec_driver_sql(_memos_insert("m"))
+    for statement in index_statements():
+        connection.exec_driver_sql(statement)
     # Fresh statistics, or the planner guesses how many turns a word is in (a coder who does not own the
     # tables gets a warning, not an error, and autovacuum does it later).
     connection.exec_driver_sql(f"ANALYZE {TURNS_TABLE}, {MEMOS_TABLE}")
     return len(document_ids)
+
+
+_TURN_ROWS_INSERT = (
+    f"INSERT INTO {TURNS_TABLE}(id, words, long_words, speaker_words)"
+    f" SELECT t.id, v.words, v.long_words, {WORDS_FUNCTION}(t.speaker)"
+    " FROM unnest(%(ids)s::bigint[], %(bodies)s::text[], %(speakers)s::text[]) AS t(id, body, speaker)"
+    f" CROSS JOIN {_indexed('t.body')}"
+)
 
 
 def create(connection: Any) -> None:

@@ -104,3 +104,25 @@ def test_postgresql_splits_text_as_python_does(server) -> None:
         for sample in texts:
             got = connection.execute(text("SELECT rapport_search_words(:s)::text"), {"s": sample}).scalar()
             assert got == expected_vector(connection, sample), sample
+
+
+def test_spaced_folds_one_character_for_one() -> None:
+    table = fts5_words._one_for_one()[0]
+    dropped = fts5_words._dropped_codes()
+    for sample in [*random_texts(2000, 11), "Straße İstanbul 中文 Don’t STOP", "Кирилл, ΣΑΣ; Zoë!"]:
+        expected = None if any(ord(char) in dropped for char in sample) else sample.translate(table)
+        assert fts5_words.spaced(sample) == expected, sample
+
+
+def test_hits_marked_together_are_marked_as_one_by_one() -> None:
+    from app.search.hit_marks import Marker
+    from app.search.query_language import parse
+    from app.search.tsquery import Compiler
+
+    texts = ["so I", "think so, I think", "Straße: I  THINK", "i think’s i"]
+    for query in ['"I think"', "think", "i", 'i OR "so i"', "so* NOT x", 'think NOT "so i"']:
+        marker = Marker(parse(query), Compiler(None, "search_turns", {}))
+        one_by_one = [marker.marks(sample, "T") for sample in texts]
+        assert marker.marks_all(texts, ["T"] * len(texts)) == one_by_one, query
+    marker = Marker(parse('"I think"'), Compiler(None, "search_turns", {}))
+    assert marker.marks_all(texts, [None] * 4) == [[], [(10, 17)], [(8, 16)], [(0, 7)]]
