@@ -123,7 +123,8 @@ def test_an_action_rolled_back_for_a_deadlock_runs_again(server_project) -> None
         )
 
     assert results == [None, None]  # both actions landed; nobody was told to try again
-    assert len(attempts) == 3  # the one the server chose as the deadlock's victim ran twice
+    # The deadlock's victim ran again (under load the server may also abort the retry's first wait once more).
+    assert len(attempts) >= 3 and {"ana", "ben"} == set(attempts)
 
 
 def test_a_new_dyad_imported_by_several_coders_at_once(server_project) -> None:
