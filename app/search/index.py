@@ -79,6 +79,19 @@ class IndexHit:
     matches: tuple[Span, ...]
     document: str = ""  # the document's name ("" for a memo on no document)
 
+    @classmethod
+    def of_memo(cls, memo_id, document_id, author, perspective, body: str, spans, document: str) -> IndexHit:
+        """A matching memo: `spans` are offsets into its body (title, then text)."""
+        return cls(MEMO_KIND, document_id, memo_id, 0, len(body), author, perspective, MEMO_KIND, body,
+                   tuple(spans), document)  # fmt: skip
+
+    @classmethod
+    def of_turn(cls, document_id, start: int, end: int, speaker, perspective, kind, body: str, spans,
+                document: str) -> IndexHit:  # fmt: skip
+        """A matching turn: `spans` are offsets into its body, made offsets into the document here."""
+        matches = tuple((start + s, start + e) for s, e in spans)
+        return cls("turn", document_id, None, start, end, speaker, perspective, kind, body, matches, document)
+
 
 @dataclass(frozen=True)
 class IndexResults:
@@ -197,21 +210,8 @@ def _hit(target: fts_query.Target, row: Sequence, spans: list[Span], documents: 
         body = (marked or "").replace(OPEN, "").replace(CLOSE, "")
     name, perspective, kind = documents.get(document_id, ("", None, "other"))
     if target is MEMOS:
-        return IndexHit(
-            MEMO_KIND,
-            document_id,
-            ident,
-            0,
-            len(body),
-            speaker,
-            perspective,
-            MEMO_KIND,
-            body,
-            tuple(spans),
-            name,
-        )
-    matches = tuple((start + s, start + e) for s, e in spans)
-    return IndexHit("turn", document_id, None, start, end, speaker, perspective, kind, body, matches, name)
+        return IndexHit.of_memo(ident, document_id, speaker, perspective, body, spans, name)
+    return IndexHit.of_turn(document_id, start, end, speaker, perspective, kind, body, spans, name)
 
 
 def _documents(connection: sqlite3.Connection, ids: set[int]) -> dict[int, tuple[str, str | None, str]]:

@@ -136,33 +136,10 @@ def _hits(target, rows: list[Sequence], marker: Marker, texts: dict[int, str]) -
     for row, body, spans in zip(rows, bodies, marked, strict=True):
         ident, document_id, start, end, speaker, _, _, name, perspective, kind = row
         if target is MEMOS:
-            hit = IndexHit(
-                MEMO_KIND,
-                document_id,
-                ident,
-                0,
-                len(body),
-                speaker,
-                perspective,
-                MEMO_KIND,
-                body,
-                tuple(spans),
-                name or "",
-            )
+            hit = IndexHit.of_memo(ident, document_id, speaker, perspective, body, spans, name or "")
         else:
-            matches = tuple((start + s, start + e) for s, e in spans)
-            hit = IndexHit(
-                "turn",
-                document_id,
-                None,
-                start,
-                end,
-                speaker,
-                perspective,
-                kind or "other",
-                body,
-                matches,
-                name,
+            hit = IndexHit.of_turn(
+                document_id, start, end, speaker, perspective, kind or "other", body, spans, name
             )
         hits.append(hit)
     return hits
