@@ -3,32 +3,22 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app.services import audit
 from app.services.project import create_project
 from app.ui import copy_actions
-from app.ui.context import AppContext
 from app.ui.dialogs.copy_to_server_dialog import CopyToServerDialog
-from app.ui.main_window import MainWindow
 from app.ui.protection_actions import coder_name
 from tests.copy_study import table_contents
+from tests.gui.windows import first_start_window
 from tests.study_presets import small_study
 
 
 @pytest.fixture
 def window(qtbot, qapp):
-    qapp.setOrganizationName("Rapport")
-    qapp.setApplicationName("Rapport")
-    QSettings().clear()
-    context = AppContext()
-    win = MainWindow(context)
-    win.ask_coder = lambda names, current: names[0] if names else None
-    qtbot.addWidget(win)
-    yield win
-    context.undo_stack.clear()
-    context.set_project(None)
+    with first_start_window(qtbot, qapp, ask_coder=lambda names, current: names[0] if names else None) as win:
+        yield win
 
 
 @pytest.fixture

@@ -4,13 +4,11 @@ reloading (the code tree's count, the editor's stripes), and blind mode keeps hi
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from app.services import coding, live_changes
 from app.services.project import open_project
-from app.ui.context import AppContext
-from app.ui.main_window import MainWindow
 from tests.gui.test_server_project_window import open_and_wait, server_study
+from tests.gui.windows import first_start_window
 from tests.study_presets import SMALL_SESSION as SESSION
 
 __all__ = ["server_study"]
@@ -20,22 +18,13 @@ LIVE_WITHIN_MS = 2000
 @pytest.fixture
 def bens_window(qtbot, qapp, server_study):
     """Ben's window on the server study, showing D01 session 2; Anna codes from another Rapport."""
-    qapp.setOrganizationName("Rapport")
-    qapp.setApplicationName("Rapport")
-    QSettings().clear()
-    context = AppContext()
-    win = MainWindow(context)
-    win.ask_coder = lambda names, current: "Ben"
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    open_and_wait(win, qtbot, server_study)
-    assert context.live.watcher is not None and context.live.watcher.wait_until_listening()
-    with open_project(server_study) as annas:
-        yield win, annas
-    context.undo_stack.clear()
-    context.set_project(None)
+    ben = lambda names, current: "Ben"  # noqa: E731
+    with first_start_window(qtbot, qapp, ask_coder=ben, size=(1280, 800), shown=True) as win:
+        open_and_wait(win, qtbot, server_study)
+        live = win.context.live
+        assert live.watcher is not None and live.watcher.wait_until_listening()
+        with open_project(server_study) as annas:
+            yield win, annas
 
 
 def ids(project):

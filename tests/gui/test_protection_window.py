@@ -6,17 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from app.services import audit, protection
 from app.services.project import create_project, open_project
 from app.storage import cipher
 from app.ui import protection_actions
-from app.ui.context import AppContext
 from app.ui.dialogs.audit_dialog import AuditDialog
 from app.ui.dialogs.passphrase_dialog import PassphraseDialog
-from app.ui.main_window import MainWindow
 from app.ui.models.audit_model import AuditTableModel
+from tests.gui.windows import first_start_window
 from tests.study_presets import small_study
 
 PASSPHRASE = "window passphrase"
@@ -45,16 +43,8 @@ def answers(monkeypatch):
 
 @pytest.fixture
 def window(qtbot, qapp):
-    qapp.setOrganizationName("Rapport")
-    qapp.setApplicationName("Rapport")
-    QSettings().clear()
-    context = AppContext()
-    win = MainWindow(context)
-    win.ask_coder = lambda names, current: names[0] if names else None
-    qtbot.addWidget(win)
-    yield win
-    context.undo_stack.clear()
-    context.set_project(None)
+    with first_start_window(qtbot, qapp, ask_coder=lambda names, current: names[0] if names else None) as win:
+        yield win
 
 
 def encrypted_study(tmp_path: Path) -> Path:

@@ -10,29 +10,19 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel
 from app.services import study as study_service
 from app.services.project import create_project
 from app.storage.server import database_name, host_label
-from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from app.ui.recent_projects import recent_label, recent_projects
 from app.ui.server_projects import ServerProjectDialog
+from tests.gui.windows import first_start_window
 from tests.study_presets import small_study
 
 
 @pytest.fixture
 def window(qtbot, qapp):
-    qapp.setOrganizationName("Rapport")
-    qapp.setApplicationName("Rapport")
-    QSettings().clear()
-    context = AppContext()
-    win = MainWindow(context)
-    win.asked = []
-    win.ask_coder = lambda names, current: "Ben"
-    win.ask_create_server_project = lambda url: win.asked.append(url) or True
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    context.undo_stack.clear()
-    context.set_project(None)
+    with first_start_window(qtbot, qapp, ask_coder=lambda names, current: "Ben", shown=True) as win:
+        win.asked = []
+        win.ask_create_server_project = lambda url: win.asked.append(url) or True
+        yield win
 
 
 @pytest.fixture

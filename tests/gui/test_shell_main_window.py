@@ -17,6 +17,7 @@ from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from app.ui.models.study_tree import DOCUMENT_ID_ROLE
 from app.ui.recent_projects import recent_projects
+from tests.gui.windows import first_start_window
 from tests.study_presets import SMALL_SESSION
 from tests.unit.test_storage_migrations import make_old_project
 
@@ -30,25 +31,16 @@ def closed_study(study, project_path) -> Path:
 
 @pytest.fixture
 def window(qtbot, qapp):
-    qapp.setOrganizationName("Rapport")
-    qapp.setApplicationName("Rapport")
-    QSettings().clear()
-    context = AppContext()
-    win = MainWindow(context)
-    win.asked: list[object] = []
+    with first_start_window(qtbot, qapp, shown=True) as win:
+        win.asked: list[object] = []
 
-    def ask_coder(names: list[str], current: str | None) -> str:
-        win.asked.append(names)
-        return "Ben"
+        def ask_coder(names: list[str], current: str | None) -> str:
+            win.asked.append(names)
+            return "Ben"
 
-    win.ask_coder = ask_coder
-    win.ask_read_only = lambda parent, error: win.asked.append(str(error)) or True
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    context.undo_stack.clear()
-    context.set_project(None)
+        win.ask_coder = ask_coder
+        win.ask_read_only = lambda parent, error: win.asked.append(str(error)) or True
+        yield win
 
 
 def document_text(win: MainWindow) -> str:

@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from app.services import coding
 from app.ui import coder_choice
 from app.ui.context import AppContext
-from app.ui.main_window import MainWindow
 from app.ui.views.transcript_editor import TranscriptEditor
 from tests.gui.test_transcript_editor import TEXT, select_words
+from tests.gui.windows import first_start_window
 from tests.study import StudyBuilder
 
 
 @pytest.fixture
 def window(qtbot, qapp):
-    qapp.setOrganizationName("Rapport")
-    qapp.setApplicationName("Rapport")
-    QSettings().clear()
-    context = AppContext()
-    win = MainWindow(context)
-    win.asked = []
-    qtbot.addWidget(win)
-    yield win
-    context.undo_stack.clear()
-    context.set_project(None)
+    with first_start_window(qtbot, qapp) as win:
+        win.asked = []
+        yield win
 
 
 def test_a_new_project_asks_who_is_coding_once_and_remembers_it(window, tmp_path) -> None:

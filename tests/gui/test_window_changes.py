@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QSignalSpy
 
@@ -18,30 +17,21 @@ from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from app.ui.models.excerpts_model import ExcerptsModel
 from app.ui.views.excerpts_view import ExcerptsView
+from tests.gui.windows import first_start_window
 
 
 @pytest.fixture
 def window(qtbot, qapp, study, project_path: Path):
-    qapp.setOrganizationName("Rapport")
-    qapp.setApplicationName("Rapport")
-    QSettings().clear()
     study.project.close()
-    context = AppContext()
-    win = MainWindow(context)
-    win.ask_coder = lambda names, current: "Anna"
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.open_path(project_path)
-    win.show_document(study.documents["d01_s2"])
-    with qtbot.waitSignal(win.hosted("excerpts").loaded):
-        win.codebook.select_code(study.codes["safety"])  # the applied code is the one the Excerpts view lists
-    win.heard = []
-    context.changed.connect(win.heard.append)
-    yield win
-    context.undo_stack.clear()
-    context.set_project(None)
+    anna = lambda names, current: "Anna"  # noqa: E731
+    with first_start_window(qtbot, qapp, ask_coder=anna, size=(1280, 800), shown=True) as win:
+        win.open_path(project_path)
+        win.show_document(study.documents["d01_s2"])
+        with qtbot.waitSignal(win.hosted("excerpts").loaded):
+            win.codebook.select_code(study.codes["safety"])  # the applied code is the one the Excerpts view lists
+        win.heard = []
+        win.context.changed.connect(win.heard.append)
+        yield win
 
 
 def code_words(win: MainWindow, words: str, code_id: int) -> None:
