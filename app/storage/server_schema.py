@@ -10,7 +10,9 @@ of that role (a lab's team role), so every coder of the team may later upgrade t
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from alembic import command
 from sqlalchemy import Connection, text
@@ -20,6 +22,8 @@ from app.domain.errors import MigrationFailed, NotARapportProject, RapportError
 from app.storage import migrate
 from app.storage.server import make_server_engine, redacted, title_of
 from app.storage.server_failures import explain_server_failure
+
+T = TypeVar("T")
 
 SCHEMA_LOCK_KEY = 7_262_301  # pg_advisory_xact_lock key: one schema change at a time per database
 
@@ -132,18 +136,23 @@ def create_server_project(url: str) -> None:
         engine.dispose()
 
 
-def read_server_revision(url: str) -> str:
-    """The schema revision of a server project, refusing an empty database and anything not Rapport's."""
+def _read(url: str, work: Callable[[Connection], T]) -> T:
+    """`work(connection)` on a read-only connection to `url`; a server failure becomes the RapportError naming it."""
     engine = make_server_engine(url, read_only=True)
     try:
         with engine.connect() as connection:
-            revision = _revision_in(connection, url)
+            return work(connection)
     except RapportError:
         raise
     except Exception as exc:
         raise _explained(exc, url) from exc
     finally:
         engine.dispose()
+
+
+def read_server_revision(url: str) -> str:
+    """The schema revision of a server project, refusing an empty database and anything not Rapport's."""
+    revision = _read(url, lambda connection: _revision_in(connection, url))
     if revision is None:
         raise NotARapportProject(
             f"The database {title_of(url)} is empty; make it a project first (rapport new {redacted(url)}, "
@@ -154,33 +163,15 @@ def read_server_revision(url: str) -> str:
 
 def is_empty_database(url: str) -> bool:
     """True when the database at `url` exists, answers and holds no table (ready for `create_server_project`)."""
-    engine = make_server_engine(url, read_only=True)
-    try:
-        with engine.connect() as connection:
-            return not tables_of(connection)
-    except Exception as exc:
-        raise _explained(exc, url) from exc
-    finally:
-        engine.dispose()
+    return _read(url, lambda connection: not tables_of(connection))
 
 
 def may_write(url: str) -> bool:
     """Whether the user's server role may change the project (an auditor's role may only read it)."""
-    engine = make_server_engine(url, read_only=True)
-    try:
-        with engine.connect() as connection:
-            return bool(
-                connection.execute(
-                    text(
-                        "SELECT has_table_privilege('codings', 'INSERT,UPDATE,DELETE') "
-                        "AND has_table_privilege('audit_log', 'INSERT')"
-                    )
-                ).scalar()
-            )
-    except Exception as exc:
-        raise _explained(exc, url) from exc
-    finally:
-        engine.dispose()
+    privileges = text(
+        "SELECT has_table_privilege('codings', 'INSERT,UPDATE,DELETE') AND has_table_privilege('audit_log', 'INSERT')"
+    )
+    return _read(url, lambda connection: bool(connection.execute(privileges).scalar()))
 
 
 def prepare_server_for_open(url: str) -> migrate.OpenCheck:
