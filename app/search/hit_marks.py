@@ -58,8 +58,7 @@ class Marker:
             at += len(text) + 1
         found: list[list[Span]] = [[] for _ in texts]
         for matcher in self.positives:
-            for match in _overlapping(matcher).finditer(joined):
-                start, end = match.span(1)
+            for start, end in occurrences(matcher, joined):
                 which = bisect.bisect_right(starts, start) - 1
                 offset = starts[which]
                 if end <= offset + len(texts[which]):
@@ -137,7 +136,7 @@ class _Text:
 
     def spans(self, matcher: Matcher) -> list[Span]:
         if self.mapped is not None:  # words are the runs between spaces: a regular expression finds them
-            return [match.span(1) for match in _overlapping(matcher).finditer(self.mapped)]
+            return occurrences(matcher, self.mapped)
         words = self.words
         if matcher.alternatives:
             return [(w.start, w.end) for w in words if w.folded in matcher.alternatives]
@@ -169,9 +168,25 @@ def _fits(folded: list[str], first: int, matcher: Matcher) -> bool:
     return all(folded[first + offset] == wanted for offset, wanted in enumerate(matcher.words[:last]))
 
 
+def occurrences(matcher: Matcher, spaced: str) -> list[Span]:
+    """Every occurrence of the matcher's words in a `spaced()` text, overlapping ones too (`"very very"` is
+    twice in `very very very`).
+
+    The pattern starts with the space before the words, so the regular expression engine looks for its literal
+    start rather than trying every position; after a match the search goes on from the match's first word."""
+    pattern = _after_space(matcher)
+    padded = " " + spaced
+    found, at = [], 0
+    while (match := pattern.search(padded, at)) is not None:
+        start, end = match.span(1)
+        found.append((start - 1, end - 1))
+        at = start
+    return found
+
+
 @functools.lru_cache(maxsize=256)
-def _overlapping(matcher: Matcher) -> re.Pattern[str]:
-    """Every occurrence of the matcher's words in a `spaced()` text, as group 1, overlapping ones too."""
+def _after_space(matcher: Matcher) -> re.Pattern[str]:
+    """The matcher's words after a space and before a space or the end, as group 1."""
     if matcher.alternatives:
         body = "(?:" + "|".join(re.escape(word) for word in sorted(matcher.alternatives)) + ")"
     else:
@@ -179,4 +194,4 @@ def _overlapping(matcher: Matcher) -> re.Pattern[str]:
         if matcher.prefix:
             parts[-1] += "[^ ]*"
         body = " +".join(parts)
-    return re.compile(f"(?=(?<![^ ])({body})(?![^ ]))")
+    return re.compile(f" ({body})(?![^ ])")

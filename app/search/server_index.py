@@ -28,92 +28,98 @@ from app.search.index import (
 )
 from app.search.query_language import Node, parse
 from app.search.tsquery import Compiler
+from app.storage.server_search_index import TURN_TEXTS_TABLE
 
 
 def search(session: Session, text: str, filters: Filters, limit: int | None) -> IndexResults:
-    """Every statement of the search goes in one pipeline: one round trip to the server, whatever the query."""
+    """One statement for turns and memos, sent with the transaction's BEGIN: one round trip to the server."""
     connection = session.connection().connection.driver_connection
     tree = parse(text)
     kinds = filters.kinds
     wants_turns = kinds is None or bool(kinds - {MEMO_KIND})
     wants_memos = (kinds is None or MEMO_KIND in kinds) and filters.document_ids is None
     targets = [target for target, wanted in ((TURNS, wants_turns), (MEMOS, wants_memos)) if wanted]
+    if not targets:  # memos asked for within chosen documents: memos are not in documents
+        return IndexResults(0, [])
     try:
-        plans = [_Plan(connection, tree, target, filters, limit) for target in targets]
+        parts = [_Part(connection, tree, target, filters, index) for index, target in enumerate(targets)]
         with connection.pipeline():
-            for plan in plans:
-                plan.send()
-        total, hits = 0, []
-        for plan in plans:
-            found_total, found = plan.results()
-            total += found_total
-            hits.extend(found if limit is None else found[: max(0, limit - len(hits))])
+            cursor = connection.cursor()
+            cursor.execute(_statement(parts, limit), [value for part in parts for value in part.params])
+        with cursor:
+            rows = cursor.fetchall()
     except psycopg.errors.DataError as exc:  # a tsquery PostgreSQL cannot take (should not happen)
         raise SearchError(f"The query {text!r} could not be run: {exc}") from None
     except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn) as exc:  # dropped by hand
         raise SearchIndexDamaged() from exc
+    if limit == 0:
+        return IndexResults(sum(rows[0]), [])
+    total, hits = 0, []
+    for part in parts:
+        own = [row for row in rows if row[0] == part.index]  # (part, total, the hit's columns)
+        if not own:
+            continue
+        total += own[0][1]
+        found = _hits(part.target, [row[2:] for row in own], part.marker)
+        hits.extend(found if limit is None else found[: max(0, limit - len(hits))])
     return IndexResults(total, hits)
 
 
-class _Plan:
-    """One statement for one target (turns or memos): its matching ids are found once (one scan of the index)
-    and give both the exact total and the first `limit` hits, each turn hit carrying its document's text on the
-    first of its rows (a document's text is read and sent once)."""
+class _Part:
+    """What one target (turns or memos) adds to the statement: the query's condition and its parameters, the
+    filters, and the marker of its hits' words (wildcards are expanded here, before the statement is sent)."""
 
-    def __init__(self, connection: Any, tree: Node, target, filters: Filters, limit: int | None) -> None:
-        self.connection = connection
+    def __init__(self, connection: Any, tree: Node, target, filters: Filters, index: int) -> None:
         self.target = target
+        self.index = index
         table = target.fts_table  # the server's index tables have the FTS5 tables' names
-        self.compiler = Compiler(
-            connection, table, target.columns
-        )  # expands wildcards now, before the pipeline
-        self.marker = Marker(tree, self.compiler)
-        compiled = self.compiler.compile(tree)
+        compiler = Compiler(connection, table, target.columns)
+        self.marker = Marker(tree, compiler)
+        compiled = compiler.compile(tree)
         condition, params = compiled.as_sql("w")
         conditions, filter_params = filter_conditions(target, filters, "%s")
         self.params = params + filter_params
-        source = f"{table} w JOIN {target.base} ON r.id = w.id{target.joins}"
         where = " AND ".join(f"({part})" for part in (condition, *conditions))
         lean = not compiled.study and not conditions  # the index alone finds them
-        found = f"SELECT w.id FROM {f'{table} w' if lean else source} WHERE {where}"
-        self.with_hits = limit != 0
-        self.cursor: Any = None
-        if not self.with_hits:
-            self.statement = f"SELECT count(*) FROM ({found}) found"
-            return
-        page = "SELECT id FROM found ORDER BY id" + ("" if limit is None else f" LIMIT {int(limit)}")
-        text = (
-            "CASE WHEN row_number() OVER (PARTITION BY r.document_id ORDER BY r.id) = 1 THEN d.text END"
-            if target is TURNS
-            else "NULL"
-        )
-        self.statement = (
-            f"WITH found AS MATERIALIZED ({found}) SELECT (SELECT count(*) FROM found),"
-            f" {_select_columns(target)}, d.name, d.perspective, d.kind, {text}"
-            f" FROM ({page}) p JOIN {target.base} ON r.id = p.id{target.joins} ORDER BY r.id"
-        )
-
-    def send(self) -> None:
-        self.cursor = self.connection.cursor()
-        self.cursor.execute(self.statement, self.params)
-
-    def results(self) -> tuple[int, list[IndexHit]]:
-        with self.cursor as cursor:
-            if not self.with_hits:
-                return cursor.fetchone()[0], []
-            rows = cursor.fetchall()
-        if not rows:
-            return 0, []
-        texts = {row[2]: row[-1] for row in rows if row[-1] is not None}
-        return rows[0][0], _hits(self.target, [row[1:-1] for row in rows], self.marker, texts)
+        source = f"{table} w" if lean else f"{table} w JOIN {target.base} ON r.id = w.id{target.joins}"
+        self.matches = f"FROM {source} WHERE {where}"
 
 
-def _select_columns(target) -> str:
-    if target is TURNS:
-        return 'r.id, r.document_id, r.start, r."end", r.speaker, NULL, NULL'
-    return (
-        "r.id, r.document_id, NULL, NULL, (SELECT name FROM coders WHERE id = r.author_id), r.title, r.text"
+def _statement(parts: list[_Part], limit: int | None) -> str:
+    """The totals alone (`limit` 0), or each part's total and first `limit` hits.
+
+    One pass over a part's matches gives their count and the ids of its first hits (no list of every match is
+    kept between two steps); each hit's row is then read by its key, and the few documents are joined once."""
+    if limit == 0:
+        return "SELECT " + ", ".join(f"(SELECT count(*) {part.matches})" for part in parts)
+    first = "" if limit is None else f"[1:{int(limit)}]"
+    found = ", ".join(
+        f"found_{part.index} AS MATERIALIZED (SELECT count(*) AS total,"
+        f" (array_agg(w.id ORDER BY w.id)){first} AS ids {part.matches})"
+        for part in parts
     )
+    hits = " UNION ALL ".join(
+        f"SELECT {part.index} AS part, f.total, {_HIT_COLUMNS[part.target is TURNS]}"
+        f" FROM found_{part.index} f CROSS JOIN LATERAL unnest(f.ids) AS p(id) {_HIT_ROWS[part.target is TURNS]}"
+        for part in parts
+    )
+    return (
+        f"WITH {found}, hits AS MATERIALIZED ({hits})"
+        " SELECT h.*, d.name, d.perspective, d.kind FROM hits h LEFT JOIN documents d ON d.id = h.document_id"
+        " ORDER BY h.part, h.id"
+    )
+
+
+# (part, total,) id, document, start, end, speaker or author, memo title, memo or turn text. A turn's hit is
+# one row of the index's search_turn_texts; a memo's, its row of memos.
+_HIT_COLUMNS = {
+    True: 'p.id, t.document_id, t.start, t."end", t.speaker, NULL, t.body',
+    False: "p.id, r.document_id, NULL, NULL, (SELECT name FROM coders WHERE id = r.author_id), r.title, r.text",
+}
+_HIT_ROWS = {
+    True: f"LEFT JOIN {TURN_TEXTS_TABLE} t ON t.id = p.id",
+    False: "JOIN memos r ON r.id = p.id",
+}
 
 
 def _memo_body(title: str | None, text: str | None) -> str:
@@ -124,13 +130,12 @@ def _memo_body(title: str | None, text: str | None) -> str:
     return f"{title}\n{text}"
 
 
-def _hits(target, rows: list[Sequence], marker: Marker, texts: dict[int, str]) -> list[IndexHit]:
-    """The hits of the rows (id, document, start, end, speaker or author, memo title and text, document name,
-    perspective, kind), their words marked all at once."""
-    if target is MEMOS:
-        bodies = [_memo_body(row[5], row[6]) for row in rows]
-    else:
-        bodies = [texts[row[1]][row[2] : row[3]] for row in rows]
+def _hits(target, rows: list[Sequence], marker: Marker) -> list[IndexHit]:
+    """The hits of the rows (id, document, start, end, speaker or author, memo title, memo or turn text, document
+    name, perspective, kind), their words marked all at once."""
+    if target is TURNS and any(row[6] is None for row in rows):  # a turn without its text: rows lost by hand
+        raise SearchIndexDamaged()
+    bodies = [_memo_body(row[5], row[6]) if target is MEMOS else row[6] for row in rows]
     marked = marker.marks_all(bodies, [row[4] for row in rows])
     hits = []
     for row, body, spans in zip(rows, bodies, marked, strict=True):

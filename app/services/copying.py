@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from app.domain.errors import OperationCancelled, RapportError, ReadOnlyProject
 from app.services import audit
 from app.services.project import Project, explain_failure, open_project, storage_failures_explained
-from app.storage import cipher, migrate, server, server_schema
+from app.storage import cipher, migrate, server, server_schema, upkeep
 from app.storage.db import make_engine
 from app.storage.queries import search as search_queries
 from app.storage.queries import table_copy
@@ -192,7 +192,9 @@ def _copy_to_server(source: Connection, address: str, progress, cancelled) -> di
                     "(createdb NAME, then copy again). Nothing was written."
                 )
             _create_schema_in(target)
-            return _copy_rows(source, target, progress, cancelled, where)
+            tables = _copy_rows(source, target, progress, cancelled, where)
+        upkeep.tidy_search_index(engine)  # the copy is in; its new index is tidied, as after a rebuild
+        return tables
     except RapportError:
         raise
     except Exception as exc:
@@ -208,7 +210,7 @@ def _copy_to_server(source: Connection, address: str, progress, cancelled) -> di
 
 def _create_schema_in(target: Connection) -> None:
     """The newest schema, made by the same migrations as `rapport new URL`, inside the copy's transaction (the
-    tables belong to the database's owner role, as i23core's create_server_project makes them)."""
+    tables belong to the database's owner role, as `rapport new URL` makes them)."""
     server_schema.act_as_database_owner(target)
     server_schema.upgrade_in(target)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from app.domain.errors import OperationCancelled
 from app.services.project import Project
+from app.storage import upkeep
 from app.storage.queries import search as queries
 
 Progress = Callable[[int, int, str], None]
@@ -55,4 +56,5 @@ def rebuild_index(
     with project.write() as session:
         step(0, 0)
         documents, memos = queries.rebuild_search_index(session, step)
+    upkeep.tidy_search_index(project.engine)
     return SyncReport(documents, 0, memos, 0, True)

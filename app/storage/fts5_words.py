@@ -91,28 +91,27 @@ def spaced(text: str) -> str | None:
     """`text` with every separator a space and every character folded, offsets unchanged; None when it holds a
     character FTS5 drops (a lone combining accent), which one-for-one cannot express.
 
-    The few distinct non-ASCII characters of a turn (curly quotes, dashes, accented letters) are replaced one by
-    one, and what is then ASCII goes through a 128-character table, CPython's fast path: a turn with curly
-    quotes costs what an ASCII one does. The non-ASCII characters left then fold to themselves: the ASCII ones
-    are mapped byte for byte in UTF-8 (whose multi-byte characters have no ASCII bytes)."""
+    The few distinct non-ASCII characters of a text (curly quotes, dashes, accented letters), found by deleting
+    every ASCII byte of its UTF-8, are each replaced at once by their folded form; then every ASCII byte is mapped
+    through a 256-byte table (multi-byte characters have no ASCII bytes, and those left fold to themselves)."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ascii_bytes()).decode("ascii")
     table = _one_for_one()[0]
-    if not text.isascii():
-        for char in set(text).difference(_ASCII):
-            if ord(char) in _dropped_codes():
-                return None
-            replacement = table.get(ord(char))
-            if replacement is not None and replacement != char:
-                text = text.replace(char, replacement)
-        if not text.isascii():
-            return (
-                text.encode("utf-8", "surrogatepass")
-                .translate(_ascii_bytes())
-                .decode("utf-8", "surrogatepass")
-            )
-    return text.translate(_ascii_table())
+    for char in set(_utf8(text).translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
+        code = ord(char)
+        if code in _dropped_codes():
+            return None
+        replacement = table.get(code)
+        if replacement is not None and replacement != char:
+            text = text.replace(char, replacement)
+    return _utf8(text).translate(_ascii_bytes()).decode("utf-8", "surrogatepass")
 
 
-_ASCII = frozenset(map(chr, range(128)))
+_ASCII_BYTES = bytes(range(128))
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
 
 
 @functools.cache

@@ -22,6 +22,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from app.storage import server_search_index
+
 TURNS_TABLE = "search_turns"
 MEMOS_TABLE = "search_memos"
 BASE_TOKENIZER = "unicode61 remove_diacritics 2"
@@ -40,9 +42,12 @@ _MEMO_AUTHOR = "coalesce((SELECT name FROM coders WHERE id = {m}.author_id), '')
 
 
 def is_index_table(name: str | None) -> bool:
-    """True for the index's tables and FTS5's shadow tables (not described by the models)."""
+    """True for the index's tables and FTS5's shadow tables, and the server index's table of turn texts (none
+    described by the models)."""
     if not name:
         return False
+    if name == server_search_index.TURN_TEXTS_TABLE:
+        return True
     return any(name == table + suffix for table in (TURNS_TABLE, MEMOS_TABLE) for suffix in SHADOW_SUFFIXES)
 
 

@@ -7,10 +7,12 @@ files. Rapport never stores a password: titles, recent lists, logs and error mes
 
 from __future__ import annotations
 
+import select
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import psycopg
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 
 SCHEMES = ("postgresql://", "postgres://")
 # libpq waits forever for a server that does not answer; a window must not.
@@ -92,9 +94,24 @@ def make_server_engine(url: str, *, read_only: bool = False) -> Engine:
 
     Read-only engines make every transaction read-only on the server. SQL parameters are hidden from error
     messages and logs: they hold transcript text."""
-    return create_engine(
-        "postgresql+psycopg://",
-        creator=lambda: connect(url, read_only=read_only),
-        hide_parameters=True,
-        pool_pre_ping=True,  # a connection the server dropped (restart, idle timeout) is replaced, not used
+    engine = create_engine(
+        "postgresql+psycopg://", creator=lambda: connect(url, read_only=read_only), hide_parameters=True
     )
+    event.listen(engine, "checkout", _replace_if_closed)
+    return engine
+
+
+def _replace_if_closed(dbapi_connection, _record, _proxy) -> None:
+    """A pooled connection the server closed (a restart, an idle timeout, a terminated session) is replaced
+    before it is used. Told by the socket alone, without the round trip of SQLAlchemy's pre-ping that every
+    action would pay: an idle connection has nothing to read unless the server said goodbye (or, rarely,
+    reported a setting it changed: the connection is then replaced for nothing, which costs a connect)."""
+    if _closed_by_server(dbapi_connection):
+        raise DisconnectionError("the server closed this connection")
+
+
+def _closed_by_server(connection: psycopg.Connection) -> bool:
+    if connection.closed or connection.broken:
+        return True
+    readable, _, _ = select.select([connection.fileno()], [], [], 0)
+    return bool(readable)

@@ -3,7 +3,11 @@
 The PostgreSQL counterpart of the file project's FTS5 tables (search_index.py), with the same names so that the
 schema comparison ignores both. `search_turns` holds one row a speaker turn (id = turns.id): `words`, the
 tsvector of the turn's text (the slice of its document's text), and `speaker_words`, the speaker's. `search_memos`
-holds one row a memo (id = memos.id): its title and text on separate lines, and its author's name. GIN indexes
+holds one row a memo (id = memos.id): its title and text on separate lines, and its author's name.
+`search_turn_texts` holds what a hit shows of each turn (id = turns.id): its document, place and speaker, and its
+text (`body`), as the file project's FTS5 table keeps it. A hit reads one row of its own few hundred bytes instead
+of its turn's row and its whole document (one compressed value, read and sent whole); it is a table of its own so
+that counting hits reads narrow rows. GIN indexes
 answer the queries (tsquery.py); they take new words at once (`fastupdate = off`), as a pending list of new
 entries, read by every search until a vacuum merges it, made searches after an import several times slower.
 
@@ -28,6 +32,8 @@ from app.storage import fts5_words
 
 TURNS_TABLE = "search_turns"
 MEMOS_TABLE = "search_memos"
+TURN_TEXTS_TABLE = "search_turn_texts"
+TABLES = (TURNS_TABLE, MEMOS_TABLE, TURN_TEXTS_TABLE)
 WORDS_FUNCTION = "rapport_search_words"
 LONG_WORDS_FUNCTION = "rapport_search_long_words"
 LONGEST_WORD_BYTES = 2046  # tsvector refuses a longer lexeme
@@ -129,7 +135,11 @@ _TURN_CHANGED = (
     f" IF FOUND THEN body_words := {WORDS_FUNCTION}(body);"
     f" INSERT INTO {TURNS_TABLE}(id, words, long_words, speaker_words) VALUES (NEW.id, body_words,"
     f" {LONG_WORDS_FUNCTION}(body, body_words), {WORDS_FUNCTION}(coalesce(NEW.speaker, '')))"
-    f" ON CONFLICT (id) DO UPDATE SET {_SET}; END IF;"
+    f" ON CONFLICT (id) DO UPDATE SET {_SET};"
+    f' INSERT INTO {TURN_TEXTS_TABLE}(id, document_id, start, "end", speaker, body)'
+    ' VALUES (NEW.id, NEW.document_id, NEW.start, NEW."end", NEW.speaker, body) ON CONFLICT (id) DO UPDATE SET'
+    ' document_id = excluded.document_id, start = excluded.start, "end" = excluded."end",'
+    " speaker = excluded.speaker, body = excluded.body; END IF;"
 )
 
 
@@ -145,14 +155,19 @@ def trigger_function_statements() -> list[str]:
         function(
             "search_turn_changed",
             f"IF TG_OP = 'UPDATE' AND OLD.id <> NEW.id THEN DELETE FROM {TURNS_TABLE} WHERE id = OLD.id;"
-            f" END IF; {_TURN_CHANGED}",
+            f" DELETE FROM {TURN_TEXTS_TABLE} WHERE id = OLD.id; END IF; {_TURN_CHANGED}",
             declare="body text; body_words tsvector;",
         ),
-        function("search_turn_removed", f"DELETE FROM {TURNS_TABLE} WHERE id = OLD.id;"),
+        function(
+            "search_turn_removed",
+            f"DELETE FROM {TURNS_TABLE} WHERE id = OLD.id; DELETE FROM {TURN_TEXTS_TABLE} WHERE id = OLD.id;",
+        ),
         function(
             "search_text_changed",
             f"UPDATE {TURNS_TABLE} s SET words = v.words, long_words = v.long_words"
-            f" FROM turns t CROSS JOIN {_indexed(new_text_body)} WHERE t.document_id = NEW.id AND s.id = t.id;",
+            f" FROM turns t CROSS JOIN {_indexed(new_text_body)} WHERE t.document_id = NEW.id AND s.id = t.id;"
+            f" UPDATE {TURN_TEXTS_TABLE} s SET body = {new_text_body}"
+            " FROM turns t WHERE t.document_id = NEW.id AND s.id = t.id;",
         ),
         function(
             "search_memo_changed",
@@ -170,10 +185,19 @@ def trigger_function_statements() -> list[str]:
 
 def table_statements() -> list[str]:
     return [
-        f"CREATE TABLE {table} (id bigint PRIMARY KEY, words tsvector NOT NULL, long_words text,"
-        " speaker_words tsvector NOT NULL)"
-        for table in (TURNS_TABLE, MEMOS_TABLE)
+        *(
+            f"CREATE TABLE {table} (id bigint PRIMARY KEY, words tsvector NOT NULL, long_words text,"
+            " speaker_words tsvector NOT NULL)"
+            for table in (TURNS_TABLE, MEMOS_TABLE)
+        ),
+        _TURN_TEXTS_CREATE,
     ]
+
+
+_TURN_TEXTS_CREATE = (
+    f"CREATE TABLE {TURN_TEXTS_TABLE} (id bigint PRIMARY KEY, document_id bigint NOT NULL, start integer NOT NULL,"
+    ' "end" integer NOT NULL, speaker text, body text NOT NULL)'
+)
 
 
 def index_statements() -> list[str]:
@@ -210,6 +234,7 @@ def drop_statements() -> list[str]:
         *(f"DROP FUNCTION IF EXISTS {name}()" for name, _, _ in TRIGGERS),
         f"DROP TABLE IF EXISTS {TURNS_TABLE}",
         f"DROP TABLE IF EXISTS {MEMOS_TABLE}",
+        f"DROP TABLE IF EXISTS {TURN_TEXTS_TABLE}",
         f"DROP FUNCTION IF EXISTS {LONG_WORDS_FUNCTION}(text, tsvector)",
         f"DROP FUNCTION IF EXISTS {WORDS_FUNCTION}(text)",
     ]
@@ -232,18 +257,20 @@ def fill(connection: Any, progress: Callable[[int, int], None] | None = None, ba
             )
         }
         turns = connection.exec_driver_sql(
-            "SELECT id, document_id, start, \"end\", coalesce(speaker, '') FROM turns"
+            'SELECT id, document_id, start, "end", speaker FROM turns'
             " WHERE document_id = ANY(%(ids)s) ORDER BY id",
             {"ids": chunk},
         ).all()
-        connection.exec_driver_sql(
-            _TURN_ROWS_INSERT,
-            {
-                "ids": [turn[0] for turn in turns],
-                "bodies": [texts[turn[1]][turn[2] : turn[3]] for turn in turns],
-                "speakers": [turn[4] for turn in turns],
-            },
-        )
+        rows = {
+            "ids": [turn[0] for turn in turns],
+            "bodies": [texts[turn[1]][turn[2] : turn[3]] for turn in turns],
+            "documents": [turn[1] for turn in turns],
+            "starts": [turn[2] for turn in turns],
+            "ends": [turn[3] for turn in turns],
+            "speakers": [turn[4] for turn in turns],
+        }
+        connection.exec_driver_sql(_TURN_ROWS_INSERT, rows)
+        connection.exec_driver_sql(_TURN_TEXTS_INSERT, rows)
         if progress is not None:
             progress(first + len(chunk), len(document_ids))
     connection.exec_driver_sql(_memos_insert("m"))
@@ -251,15 +278,20 @@ def fill(connection: Any, progress: Callable[[int, int], None] | None = None, ba
         connection.exec_driver_sql(statement)
     # Fresh statistics, or the planner guesses how many turns a word is in (a coder who does not own the
     # tables gets a warning, not an error, and autovacuum does it later).
-    connection.exec_driver_sql(f"ANALYZE {TURNS_TABLE}, {MEMOS_TABLE}")
+    connection.exec_driver_sql(f"ANALYZE {', '.join(TABLES)}")
     return len(document_ids)
 
 
 _TURN_ROWS_INSERT = (
     f"INSERT INTO {TURNS_TABLE}(id, words, long_words, speaker_words)"
-    f" SELECT t.id, v.words, v.long_words, {WORDS_FUNCTION}(t.speaker)"
+    f" SELECT t.id, v.words, v.long_words, {WORDS_FUNCTION}(coalesce(t.speaker, ''))"
     " FROM unnest(%(ids)s::bigint[], %(bodies)s::text[], %(speakers)s::text[]) AS t(id, body, speaker)"
     f" CROSS JOIN {_indexed('t.body')}"
+)
+_TURN_TEXTS_INSERT = (
+    f'INSERT INTO {TURN_TEXTS_TABLE}(id, document_id, start, "end", speaker, body)'
+    " SELECT * FROM unnest(%(ids)s::bigint[], %(documents)s::bigint[], %(starts)s::integer[], %(ends)s::integer[],"
+    " %(speakers)s::text[], %(bodies)s::text[])"
 )
 
 
@@ -268,3 +300,19 @@ def create(connection: Any) -> None:
     for statement in create_statements():
         connection.exec_driver_sql(statement)
     fill(connection)
+
+
+def add_turn_texts(connection: Any) -> None:
+    """Give an index made before `search_turn_texts` its turn texts (revision 0010): the table, the trigger
+    functions that keep it, and a row for every turn. Nothing to do for an index that has it."""
+    if connection.exec_driver_sql(f"SELECT to_regclass('{TURN_TEXTS_TABLE}')").scalar() is not None:
+        return
+    connection.exec_driver_sql(_TURN_TEXTS_CREATE)
+    for statement in trigger_function_statements():
+        connection.exec_driver_sql(statement)
+    connection.exec_driver_sql(
+        f'INSERT INTO {TURN_TEXTS_TABLE}(id, document_id, start, "end", speaker, body)'
+        f' SELECT t.id, t.document_id, t.start, t."end", t.speaker, {_TURN_BODY.format(text="d.text", turn="t")}'
+        " FROM turns t JOIN documents d ON d.id = t.document_id"
+    )
+    connection.exec_driver_sql(f"ANALYZE {TURN_TEXTS_TABLE}")

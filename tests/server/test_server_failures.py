@@ -99,9 +99,10 @@ def test_a_server_that_goes_away_while_open(pg_cluster, pg_url) -> None:
 
     with create_project(pg_url) as project:
         pg_cluster.sql(
-            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database_name(pg_url)}'"
+            "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity"  # waits until each session ended
+            f" WHERE datname = '{database_name(pg_url)}'"
         )
-        codebook.add_code(project, "Trust")  # a dropped connection is replaced (pool_pre_ping)
+        codebook.add_code(project, "Trust")  # the pooled connection the server closed is replaced
         assert [c.name for c in codebook.list_codes(project)] == ["Trust"]
 
 

@@ -21,7 +21,9 @@ from app.services.memos import add_memo, delete_memo, update_memo
 from app.services.project import create_project, open_project
 from app.services.search_upkeep import rebuild_index
 from app.services.study import delete_documents, get_document
+from app.storage import migrate
 from app.storage.models import Coder
+from app.storage.server_schema import prepare_server_for_open
 from tests.server_search_study import TRICKY
 
 QUERIES = [
@@ -71,8 +73,29 @@ def _index(project) -> list[tuple]:
     return _rows(
         project,
         "SELECT 't', id, words::text, speaker_words::text FROM search_turns UNION ALL"
-        " SELECT 'm', id, words::text, speaker_words::text FROM search_memos ORDER BY 1, 2",
+        " SELECT 'm', id, words::text, speaker_words::text FROM search_memos UNION ALL"
+        " SELECT 'x', id, body, '' FROM search_turn_texts ORDER BY 1, 2",
     )
+
+
+def _turn_texts_are_the_turns(project) -> bool:
+    """Every turn has its row in search_turn_texts: its document, place, speaker and slice of the text."""
+    kept = {
+        row[0]: row[1:]
+        for row in _rows(
+            project, 'SELECT id, document_id, start, "end", speaker, body FROM search_turn_texts'
+        )
+    }
+    turns = _rows(
+        project,
+        'SELECT t.id, t.document_id, t.start, t."end", t.speaker, d.text FROM turns t'
+        " JOIN documents d ON d.id = t.document_id",
+    )
+    expected = {
+        ident: (document, start, end, speaker, text[start:end])
+        for ident, document, start, end, speaker, text in turns
+    }
+    return bool(turns) and kept == expected
 
 
 def _results(project) -> list[tuple]:
@@ -106,6 +129,7 @@ def test_the_index_follows_every_change_in_the_same_transaction(pair) -> None:
     assert _results(on_server) == _results(on_file)
     current = _index(on_server)
     assert any(kind == "m" and "ella" in speaker for kind, _, _, speaker in current)
+    assert _turn_texts_are_the_turns(on_server)
     report = rebuild_index(on_server)
     assert report.rebuilt and report.indexed_documents == 1
     assert _index(on_server) == current
@@ -154,6 +178,34 @@ def test_a_missing_index_asks_for_a_rebuild_and_the_rebuild_mends_it(pg_url) -> 
             search.search(project, "trust")
         rebuild_index(project)
         assert search.search(project, "trust").total == 1
+
+
+def test_an_index_made_before_turn_texts_gets_them_on_upgrade(pg_url) -> None:
+    """Revision 0010 fills search_turn_texts for a server project whose index did not keep them."""
+    with create_project(pg_url) as project:
+        build(project)
+        expected = _results(project)
+        with project.write() as session:
+            session.execute(text("DROP TABLE search_turn_texts"))
+            session.execute(text("UPDATE alembic_version SET version_num = '0009_document_versions'"))
+    assert prepare_server_for_open(pg_url).revision == migrate.head_revision()
+    with open_project(pg_url) as project:
+        assert _turn_texts_are_the_turns(project)
+        assert _results(project) == expected
+        edit_document_text(project, get_document(project, "X01").id, "Client: trust restored\n")
+        assert _turn_texts_are_the_turns(project)
+        assert "trust restored" in search.search(project, "restored").hits[0].text
+
+
+def test_a_turn_missing_its_text_asks_for_a_rebuild(pg_url) -> None:
+    with create_project(pg_url) as project:
+        import_text(project, name="D", text="Client: trust me\n", meta=DocumentMeta(kind="session"))
+        with project.write() as session:
+            session.execute(text("DELETE FROM search_turn_texts"))
+        with pytest.raises(SearchError, match="Rebuild index"):
+            search.search(project, "trust")
+        rebuild_index(project)
+        assert "trust me" in search.search(project, "trust").hits[0].text
 
 
 def test_a_coder_rebuilds_the_index_for_the_whole_team(pg_cluster) -> None:
