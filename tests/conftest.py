@@ -117,7 +117,9 @@ def pg_shared_project(pg_cluster):
     """The server project the `both_backends` tests take turns on (emptied after each; see SharedServerProject)."""
     from tests.server.server_study import SharedServerProject
 
-    return SharedServerProject(pg_cluster)
+    shared = SharedServerProject(pg_cluster)
+    yield shared
+    shared.close()
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ADMIN = "rapport_admin"
 START_TIMEOUT_S = 60
@@ -57,6 +58,9 @@ class Cluster:
     bin_dir: Path
     _as_postgres: bool
     _databases: list[str] = field(default_factory=list)
+    _admin: Any = field(
+        default=None, repr=False
+    )  # one psycopg connection of the admin role, made on first use
 
     def url(self, database: str = "postgres", user: str = ADMIN) -> str:
         return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
@@ -64,13 +68,22 @@ class Cluster:
     def new_database(self, prefix: str = "rapport") -> str:
         """Create an empty database and return its URL."""
         name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-        self.sql(f'CREATE DATABASE "{name}"')
+        self._admin_execute(f'CREATE DATABASE "{name}"')
         self._databases.append(name)
         return self.url(name)
 
     def drop_database(self, url: str) -> None:
         name = url.rsplit("/", 1)[-1].split("?", 1)[0]
-        self.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self._admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _admin_execute(self, statement: str) -> None:
+        """A statement on the admin's own connection: making and dropping a database for each test through psql
+        started a process twice a test."""
+        import psycopg
+
+        if self._admin is None or self._admin.closed:
+            self._admin = psycopg.connect(self.url(), autocommit=True)
+        self._admin.execute(statement)
 
     def sql(self, statement: str, database: str = "postgres") -> str:
         """Run one statement with psql as the admin role; returns psql's output."""
@@ -104,6 +117,8 @@ class Cluster:
         return done.stdout
 
     def stop(self) -> None:
+        if self._admin is not None:
+            self._admin.close()
         self._run(
             [str(self.bin_dir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop"],
             check=False,

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, select
 
-from app.services.demo import build_demo
 from app.services.importing import DocumentMeta, import_text
 from app.services.memos import add_memo
 from app.services.project import Project
 from app.storage import server_search_index
 from app.storage.models import Base, Coder
+from tests.demo_copies import open_demo_copy
 
 TRICKY = [
     (
@@ -47,7 +47,7 @@ MONOLOGUE = (
 
 
 def build_file_study(path: Path) -> Project:
-    project = build_demo(path)
+    project = open_demo_copy(path)
     for name, text in [*TRICKY, ("X03", MONOLOGUE)]:
         import_text(project, name=name, text=text, meta=DocumentMeta(dyad=name, kind="session", session=1))
     with project.read() as session:

@@ -9,6 +9,7 @@ import pytest
 from app.services import protection
 from tests.cli_runner import rapport
 from tests.copy_study import table_contents
+from tests.demo_copies import demo_copy
 
 PASSPHRASE = "copy passphrase 23"
 
@@ -22,9 +23,7 @@ def _clean(monkeypatch):
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.rapport"
-    assert rapport("demo", path).returncode == 0
-    return path
+    return demo_copy(tmp_path / "demo.rapport")
 
 
 def test_copy_to_a_new_file_prints_counts_and_progress(demo: Path, tmp_path: Path) -> None:

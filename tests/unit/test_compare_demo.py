@@ -14,9 +14,9 @@ from app.services.compare import compare_dyad, dyad_names
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):
-    from app.services.demo import build_demo
+    from tests.demo_copies import open_demo_copy
 
-    project = build_demo(Path(tmp_path_factory.mktemp("demo")) / "demo.rapport")
+    project = open_demo_copy(Path(tmp_path_factory.mktemp("demo")) / "demo.rapport")
     yield project
     project.close()
 

@@ -7,9 +7,9 @@ from sqlalchemy import create_engine, text
 
 from app.domain.errors import OperationCancelled
 from app.services import audit, copying, search
-from app.services.demo import build_demo
 from app.services.project import create_project, open_project
 from tests.copy_study import build_edited_study, table_contents
+from tests.demo_copies import demo_copy
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def edited_study(tmp_path_factory):
 @pytest.fixture(scope="module")
 def demo_study(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "demo.rapport"
-    build_demo(path).close()
+    demo_copy(path)
     return path
 
 
