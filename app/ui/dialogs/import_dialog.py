@@ -43,6 +43,7 @@ from app.services import importing, study
 from app.services.importing import DocumentMeta, ImportReport, LoadedTranscript, is_transcript_file
 from app.ui.commands import ServiceCommand
 from app.ui.context import AppContext
+from app.ui.tasks import run_in_background
 
 COL_FILE, COL_NAME, COL_DYAD, COL_SESSION, COL_PERSPECTIVE, COL_KIND, COL_TURNS, COL_STATUS = range(8)
 NAME_LIKE_STUDY, NAME_LIKE_FILE = "study", "file"
@@ -373,11 +374,6 @@ class ImportDialog(QDialog):
             )
 
         if self.run_in_background:
-            try:
-                from app.ui.tasks import run_in_background
-            except ImportError:  # the task runner is not there yet: import on this thread
-                self._finished(work(lambda *_: None, lambda: False))
-                return
             # Not self.setEnabled(False): that would also disable the progress dialog's Cancel button.
             self._set_busy(True)
             # Failures (a cancel included) are reported by the task runner; the dialog stays open to retry.
