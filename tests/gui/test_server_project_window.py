@@ -79,7 +79,6 @@ def test_a_server_project_opens_with_its_name_and_host_and_no_password_is_rememb
     assert not window.actions.protection.encrypt.isEnabled()
     window.actions.recent_menu.aboutToShow.emit()
     assert title in window.actions.recent_menu.actions()[0].text()
-    window.grab().save("/tmp/i23core-server-window.png")
 
 
 def test_an_empty_database_becomes_a_project_when_the_researcher_agrees(window, qtbot, pg_url: str) -> None:
