@@ -21,10 +21,8 @@ def _clean(monkeypatch):
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.rapport"
-    assert rapport("demo", path).returncode == 0
-    return path
+def demo(demo_copy: Path) -> Path:
+    return demo_copy
 
 
 def test_copy_to_a_new_file_prints_counts_and_progress(demo: Path, tmp_path: Path) -> None:
