@@ -11,10 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, select
 
-from app.services.demo import build_demo
 from app.services.importing import DocumentMeta, import_text
 from app.services.memos import add_memo
-from app.services.project import Project
+from app.services.project import Project, open_project
 from app.storage import server_search_index
 from app.storage.models import Base, Coder
 
@@ -46,8 +45,9 @@ MONOLOGUE = (
 )
 
 
-def build_file_study(path: Path) -> Project:
-    project = build_demo(path)
+def build_file_study(demo: Path) -> Project:
+    """The demo study at `demo` (a copy of it, changed in place) with tricky texts and memos added, open."""
+    project = open_project(demo)
     for name, text in [*TRICKY, ("X03", MONOLOGUE)]:
         import_text(project, name=name, text=text, meta=DocumentMeta(dyad=name, kind="session", session=1))
     with project.read() as session:
