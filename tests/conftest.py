@@ -66,6 +66,26 @@ def project_path(tmp_path: Path) -> Path:
     return tmp_path / "study.rapport"
 
 
+@pytest.fixture(scope="session")
+def demo_original(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo study, built once per test process by `build_demo` and closed (one self-contained file). Tests
+    that need a demo study to work on take a copy (`demo_copy`, or tests/demo_copies.copy_of_demo): building
+    it costs about a second; the tests of the `demo` command still build their own."""
+    from app.services.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo-original") / "demo.rapport"
+    build_demo(path).close()
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_original: Path, tmp_path: Path) -> Path:
+    """A demo study of this test's own, in tmp_path/demo.rapport."""
+    from tests.demo_copies import copy_of_demo
+
+    return copy_of_demo(demo_original, tmp_path / "demo.rapport")
+
+
 BACKENDS = ("file", "server")
 
 

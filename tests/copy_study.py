@@ -9,14 +9,14 @@ from sqlalchemy import create_engine
 
 from app.services import anchors, audit, code_sets, codebook, cqr_audit, editing, memos
 from app.services.coding import ensure_coder, list_codings
-from app.services.project import Project
+from app.services.project import Project, open_project
 from app.services.study import get_document, list_documents
 from app.storage.queries import table_copy
-from tests.demo_copies import open_demo_copy
 
 
-def build_edited_study(path: Path) -> Project:
-    project = open_demo_copy(path)
+def build_edited_study(demo: Path) -> Project:
+    """The demo study at `demo` (a copy of it, changed in place), edited, and open."""
+    project = open_project(demo)
     ana = ensure_coder(project, "Ana")
     document = list_documents(project)[0]
     text = get_document(project, document.id).text

@@ -13,10 +13,9 @@ from sqlalchemy import Engine, MetaData, create_engine, select
 
 from app.services.importing import DocumentMeta, import_text
 from app.services.memos import add_memo
-from app.services.project import Project
+from app.services.project import Project, open_project
 from app.storage import server_search_index
 from app.storage.models import Base, Coder
-from tests.demo_copies import open_demo_copy
 
 TRICKY = [
     (
@@ -46,8 +45,9 @@ MONOLOGUE = (
 )
 
 
-def build_file_study(path: Path) -> Project:
-    project = open_demo_copy(path)
+def build_file_study(demo: Path) -> Project:
+    """The demo study at `demo` (a copy of it, changed in place) with tricky texts and memos added, open."""
+    project = open_project(demo)
     for name, text in [*TRICKY, ("X03", MONOLOGUE)]:
         import_text(project, name=name, text=text, meta=DocumentMeta(dyad=name, kind="session", session=1))
     with project.read() as session:

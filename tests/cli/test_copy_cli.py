@@ -9,7 +9,6 @@ import pytest
 from app.services import protection
 from tests.cli_runner import rapport
 from tests.copy_study import table_contents
-from tests.demo_copies import demo_copy
 
 PASSPHRASE = "copy passphrase 23"
 
@@ -22,8 +21,8 @@ def _clean(monkeypatch):
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    return demo_copy(tmp_path / "demo.rapport")
+def demo(demo_copy: Path) -> Path:
+    return demo_copy
 
 
 def test_copy_to_a_new_file_prints_counts_and_progress(demo: Path, tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""A few smoke tests of the real executable (`python -m app`) as a subprocess; everything else runs in-process."""
+"""A few smoke tests of the real executable (`python -m app`) as a subprocess, one per way a run ends (exit 0, 1
+and 2); everything else runs in-process."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.cli_runner import rapport
 
 TIMEOUT = 120
 
@@ -25,7 +28,7 @@ def test_new_and_info_through_the_real_executable(tmp_path: Path) -> None:
     created = run("new", path, "--json")
     assert created.returncode == 0, created.stderr
     assert json.loads(created.stdout)["project"] == str(path)
-    info = json.loads(run("info", path, "--json").stdout)
+    info = rapport("info", path, "--json").json()  # what the executable wrote is a project (read in-process)
     assert info["documents"] == 0 and info["codes"] == 0
 
 

@@ -8,6 +8,8 @@ import zipfile
 
 import docx
 
+from app.formats.docx_guard import MAX_BODY_ELEMENTS
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
@@ -20,7 +22,7 @@ def real_docx(*paragraphs: str) -> bytes:
     return buffer.getvalue()
 
 
-def with_body(body: bytes, *, prolog: bytes = b"") -> bytes:
+def with_body(body: bytes, *, prolog: bytes = b"", compresslevel: int = 9) -> bytes:
     """A valid package whose word/document.xml is `prolog` + a document wrapping `body`."""
     xml = (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -31,7 +33,7 @@ def with_body(body: bytes, *, prolog: bytes = b"") -> bytes:
     )
     source = zipfile.ZipFile(io.BytesIO(real_docx("Therapist: hello")))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as target:
         for info in source.infolist():
             data = xml if info.filename == "word/document.xml" else source.read(info)
             target.writestr(info.filename, data)
@@ -43,13 +45,19 @@ def empty_paragraph_bomb(paragraphs: int = 4_000_000) -> bytes:
     return with_body(b"<w:p/>" * paragraphs)
 
 
-def element_flood(paragraphs: int = 300_000, seed: int = 1) -> bytes:
-    """Many small paragraphs of random text: modest compression, but far more XML elements than a transcript."""
+ELEMENTS_PER_PARAGRAPH = 3  # <w:p><w:r><w:t>
+FLOOD_PARAGRAPHS = MAX_BODY_ELEMENTS // ELEMENTS_PER_PARAGRAPH + 10_000  # 30,000 elements over the limit
+
+
+def element_flood(paragraphs: int = FLOOD_PARAGRAPHS, seed: int = 1) -> bytes:
+    """Many small paragraphs of random text: modest compression, but more XML elements than the guard allows
+    (by default just over its limit: the refusal does not depend on how far over; building and reading a larger
+    flood only costs time)."""
     rng = random.Random(seed)
     body = b"".join(
         b"<w:p><w:r><w:t>%x</w:t></w:r></w:p>" % rng.getrandbits(32) for _ in range(paragraphs)
     )
-    return with_body(body)
+    return with_body(body, compresslevel=1)  # random text packs about as tightly at level 1 as at level 9
 
 
 def entity_docx() -> bytes:

@@ -59,9 +59,8 @@ def _cells(path: Path) -> list[str]:
     return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
 
 
-def test_reports_written_by_the_cli_hold_no_formula(tmp_path: Path) -> None:
-    project = tmp_path / "demo.rapport"
-    assert rapport("demo", project).returncode == 0
+def test_reports_written_by_the_cli_hold_no_formula(demo_copy: Path, tmp_path: Path) -> None:
+    project = demo_copy
     name = '=HYPERLINK("evil",1)'
     assert rapport("add-code", project, name).returncode == 0
     for coder, start in (("Ana", "0"), ("Ben", "100")):

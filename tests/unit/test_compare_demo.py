@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 from app.services.compare import compare_dyad, dyad_names
+from tests.demo_copies import copy_of_demo
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):
-    from tests.demo_copies import open_demo_copy
+def demo(demo_original: Path, tmp_path_factory: pytest.TempPathFactory):
+    from app.services.project import open_project
 
-    project = open_demo_copy(Path(tmp_path_factory.mktemp("demo")) / "demo.rapport")
-    yield project
-    project.close()
+    with open_project(copy_of_demo(demo_original, tmp_path_factory.mktemp("demo") / "demo.rapport")) as project:
+        yield project
 
 
 def test_demo_comparisons_hold_their_invariants(demo) -> None:

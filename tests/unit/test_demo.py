@@ -13,12 +13,14 @@ from app.domain.errors import NotARapportProject, OperationCancelled
 from app.paths import demo_dir
 from app.services import codebook, coding, memos, study
 from app.services.demo import DemoSourceError, build_demo, resolve_quote
-from app.services.project import Project, info
+from app.services.project import Project, info, open_project
+from tests.demo_copies import copy_of_demo
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):
-    with build_demo(tmp_path_factory.mktemp("demo") / "demo.rapport") as project:
+def demo(demo_original: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The study `build_demo` makes (the test process's one build, `demo_original`, copied)."""
+    with open_project(copy_of_demo(demo_original, tmp_path_factory.mktemp("demo") / "demo.rapport")) as project:
         yield project
 
 

@@ -9,21 +9,19 @@ from app.domain.errors import OperationCancelled
 from app.services import audit, copying, search
 from app.services.project import create_project, open_project
 from tests.copy_study import build_edited_study, table_contents
-from tests.demo_copies import demo_copy
+from tests.demo_copies import copy_of_demo
 
 
 @pytest.fixture(scope="module")
-def edited_study(tmp_path_factory):
+def edited_study(demo_original, tmp_path_factory):
     path = tmp_path_factory.mktemp("edited") / "edited.rapport"
-    build_edited_study(path).close()
+    build_edited_study(copy_of_demo(demo_original, path)).close()
     return path
 
 
 @pytest.fixture(scope="module")
-def demo_study(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.rapport"
-    demo_copy(path)
-    return path
+def demo_study(demo_original, tmp_path_factory):
+    return copy_of_demo(demo_original, tmp_path_factory.mktemp("demo") / "demo.rapport")
 
 
 def test_a_file_copied_to_a_new_file_holds_every_row_unchanged(edited_study, tmp_path):

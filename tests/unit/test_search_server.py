@@ -15,6 +15,7 @@ from app.search import index
 from app.search.index import Filters
 from app.services.project import open_project
 from app.storage.models import Dyad
+from tests.demo_copies import copy_of_demo
 from tests.server_search_study import build_file_study, copy_to_server
 
 QUERIES = [
@@ -49,8 +50,8 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def studies(tmp_path_factory, pg_cluster):
-    path = tmp_path_factory.mktemp("server_search") / "study.rapport"
+def studies(demo_original, tmp_path_factory, pg_cluster):
+    path = copy_of_demo(demo_original, tmp_path_factory.mktemp("server_search") / "study.rapport")
     build_file_study(path).close()
     url = pg_cluster.new_database()
     engine = copy_to_server(path, url)
