@@ -50,6 +50,7 @@ class Template:
 
 
 _templates: dict[Hashable, Template] = {}
+_files: dict[Hashable, Path] = {}  # project_file's templates
 _folder: list[Path] = []
 _copying = [True]
 
@@ -111,7 +112,7 @@ def _takes_a_copy(project: Project) -> bool:
 
 
 def _build_template(preset: Callable[..., Study], args: tuple, kwargs: Mapping[str, Any]) -> Template:
-    path = _template_folder() / f"template-{len(_templates)}.rapport"
+    path = _template_folder() / f"template-{uuid.uuid4().hex}.rapport"  # a build that failed left its file
     with create_project(path) as project:
         study = preset(project, *args, **kwargs)
     return Template(path, study)
@@ -124,10 +125,34 @@ def _template_folder() -> Path:
     return _folder[0]
 
 
+def project_file(path: Path, build: Callable[[Path], object]) -> Path:
+    """A new project file at `path` holding what `build(file)` puts in a new file (through the CLI, say), built
+    once per process (`build` may write other files beside its `file`: they stay with the template)."""
+    key = ("file", build.__module__, build.__qualname__)
+    made = _files.get(key)
+    if made is None:
+        made = _template_folder() / uuid.uuid4().hex / "study.rapport"
+        made.parent.mkdir()
+        build(made)
+        _files[key] = made
+    with create_project(path) as project:
+        _copy_file(made, project)
+    return path
+
+
 def _copy(made: Template, project: Project) -> Study:
+    _copy_file(made.path, project)
+    keyed = {
+        f.name: dict(getattr(made.study, f.name)) for f in dataclasses.fields(Study) if f.name != "project"
+    }
+    return Study(project, **keyed)
+
+
+def _copy_file(made: Path, project: Project) -> None:
+    """Every page of `made` into `project`, then the project's own id, creation time and GUIDs put back."""
     with project.read() as session:
         own = {key: project_queries.meta(session, key) for key in OWN_META}
-    source = sqlite3.connect(read_only_uri(made.path), uri=True)
+    source = sqlite3.connect(read_only_uri(made), uri=True)
     with contextlib.closing(source), project.engine.connect() as connection:
         source.backup(connection.connection.driver_connection)
     with project.write() as session:
@@ -139,7 +164,3 @@ def _copy(made: Template, project: Project) -> Study:
             if ids:
                 renew = update(table).where(table.c.id == bindparam("row")).values(guid=bindparam("fresh"))
                 session.execute(renew, [{"row": row, "fresh": str(uuid.uuid4())} for row in ids])
-    keyed = {
-        f.name: dict(getattr(made.study, f.name)) for f in dataclasses.fields(Study) if f.name != "project"
-    }
-    return Study(project, **keyed)

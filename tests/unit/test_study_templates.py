@@ -1,9 +1,10 @@
-"""A preset copied from its template (tests/study_templates.py) is what a fresh build through the services makes:
-the same rows in every table, search index included, the same Study; only what a fresh build makes anew (project
-id, GUIDs, timestamps) is the project's own."""
+"""A preset, or a project file made through the CLI, copied from its template (tests/study_templates.py) holds
+what a fresh build makes: the same rows in every table, search index included, the same Study; only what a fresh
+build makes anew (project id, GUIDs, timestamps) is the project's own."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlalchemy import DateTime
 
 from app.services.project import Project, create_project
 from app.storage.models import Base
+from tests.cli.test_search_cli import make_study
 from tests.study import Study
 from tests.study_presets import (
     agreement_study,
@@ -23,7 +25,7 @@ from tests.study_presets import (
     row_counts,
     small_study,
 )
-from tests.study_templates import fresh_builds
+from tests.study_templates import fresh_builds, project_file
 
 PRESETS = {
     "small": (small_study, (), {}),
@@ -65,6 +67,10 @@ def _tables(path: Path) -> dict[str, list[tuple]]:
                 if name == "project_meta" and values["key"] == "audit_head":  # "entries:hash of the last"
                     values["value"], last_hash = values["value"].split(":")
                     dump["own"].append(("audit_head", last_hash))
+                if name == "audit_log":  # an import names its files by path: the folder is the build's own
+                    detail = json.loads(values["detail"])
+                    detail["files"] = [Path(file).name for file in detail.get("files", [])]
+                    values["detail"] = detail
                 for column in columns:
                     if (name, column) in OWN_COLUMNS:
                         dump["own"].append((name, column, values.pop(column)))
@@ -86,27 +92,44 @@ def _keyed(study: Study) -> dict:
     return {name: value for name, value in vars(study).items() if name not in ("project", "project_id")}
 
 
+def _compare(fresh: Path, copies: list[Path]) -> list[list]:
+    """Assert the copies hold what the fresh build does, table by table; then that each has GUIDs of its own
+    and that the copies share their timestamps (made from one template, not built twice). Their own values,
+    the fresh build's first."""
+    expected = _tables(fresh)
+    owns = [expected.pop("own")]
+    for path in copies:
+        dump = _tables(path)
+        owns.append(dump.pop("own"))
+        assert {t: rows for t, rows in dump.items() if rows != expected[t]} == {}
+        assert dump == expected
+    assert len(expected["documents"]) > 0  # the dumps hold the study
+    guids = [{value for *where, value in own if where[-1:] == ["guid"]} for own in owns]
+    assert len(guids[0]) > 0 and len(set().union(*guids)) == len(owns) * len(guids[0])
+    times = [[row for row in own if len(row) == 3 and row[1] != "guid"] for own in owns[1:]]
+    assert times[0] == times[1]
+    return owns
+
+
 @pytest.mark.parametrize("name", PRESETS)
 def test_a_copied_preset_equals_a_fresh_build(tmp_path: Path, name: str) -> None:
     with fresh_builds():
         fresh = _made(tmp_path / "fresh.rapport", name)
     copies = [_made(tmp_path / f"copy{i}.rapport", name) for i in (1, 2)]
-    expected = _tables(tmp_path / "fresh.rapport")
-    own_fresh = expected.pop("own")
-    dumps = [_tables(tmp_path / f"copy{i}.rapport") for i in (1, 2)]
-    owns = [dump.pop("own") for dump in dumps]
-    for dump in dumps:
-        assert {t: rows for t, rows in dump.items() if rows != expected[t]} == {}
-        assert dump == expected
+    owns = _compare(tmp_path / "fresh.rapport", [tmp_path / f"copy{i}.rapport" for i in (1, 2)])
     assert [_keyed(copy) for copy in copies] == [_keyed(fresh)] * 2
-    assert len(expected["documents"]) == len(fresh.documents) > 0  # the dumps hold the study
-    # Each copy keeps its own project id and gets GUIDs of its own; their timestamps are the template's.
-    for copy, own in zip(copies, owns, strict=True):
+    for copy, own in zip(copies, owns[1:], strict=True):  # each copy keeps its own project id
         assert ("project_id", copy.project_id) in own
-    guids = [{value for *where, value in own if where[-1:] == ["guid"]} for own in [own_fresh, *owns]]
-    assert len(guids[0]) > 0 and len(guids[0] | guids[1] | guids[2]) == 3 * len(guids[0])
-    times = [[row for row in own if len(row) == 3 and row[1] != "guid"] for own in owns]
-    assert times[0] == times[1]  # both copied from one template, not built twice
+
+
+def test_a_copied_project_file_equals_a_fresh_build(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh" / "study.rapport"
+    fresh.parent.mkdir()
+    make_study(fresh)
+    copies = [project_file(tmp_path / f"copy{i}.rapport", make_study) for i in (1, 2)]
+    owns = _compare(fresh, copies)
+    project_ids = [value for own in owns for key, value, *_ in own if key == "project_id"]
+    assert len(set(project_ids)) == 3
 
 
 def test_a_project_listened_to_or_not_empty_builds_fresh(project: Project) -> None:
