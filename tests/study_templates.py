@@ -11,7 +11,9 @@ made earlier in the same process.
 
 Anything else builds fresh, as before: a server project, an encrypted or read-only file, a project that already
 holds rows or has listeners (a fresh build would have told them of each change), or a call inside an action.
-tests/unit/test_study_templates.py proves a copy equals a fresh build, table by table.
+`project_file(path, build)` does the same for a project file a function makes (through the CLI, say): built once
+per process, copied into a new file at `path`. tests/unit/test_study_templates.py proves a copy equals a fresh
+build, table by table.
 """
 
 from __future__ import annotations
