@@ -9,6 +9,9 @@
   text, a two-level codebook with every field, memos on every kind of target, a set (the exchange tests).
 * `agreement_study`: two coders' codings on three documents with hand-counted agreement (the agreement tests).
 * `rating_study`: one document a unit and coders' ratings from a published table (the code-set agreement tests).
+
+Each is built through the services once per test process and arguments, then copied into every new project file
+that asks for it (tests/study_templates.py); a server project, or one that holds something already, builds fresh.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from sqlalchemy import func, select
 
 from app.services.project import Project
 from tests.study import Study, StudyBuilder
+from tests.study_templates import template
 
 # -- small_study ----------------------------------------------------------------------------------------
 
@@ -39,6 +43,7 @@ SMALL_TRIAD = (
 )
 
 
+@template
 def small_study(project: Project) -> Study:
     """Documents d01_s1, d01_s1_client_recall, d01_s2, d02_s1; codes alliance > trust > safety, rupture,
     repair; coders anna and ben. Anna codes trust (twice) and safety, Ben trust and rupture."""
@@ -111,8 +116,18 @@ def comparison_study(project: Project, *, media_path: str | None = None) -> Stud
     * Competence: therapist only (1 coding, "I felt competent" = 3 words) -> one-sided (therapist).
     * Rupture: client only: session 1 at 00:05:00 ("That was relief" = 3 words) and session 2 (1 coding).
     * Alliance: rolls up Trust (client 2 codings, therapist 1).
+
+    The session video (`media_path`) is set last, on the study built (and copied) without it.
     """
-    build = (
+    study = _comparison_without_video(project)
+    if media_path is not None:
+        StudyBuilder(project, study).video("D01", 1, media_path)
+    return study
+
+
+@template
+def _comparison_without_video(project: Project) -> Study:
+    return (
         StudyBuilder(project)
         .document("s1", COMPARE_SESSION_1, name="D01 session 1", dyad="D01", session=1, kind="session")
         .document("c1", COMPARE_CLIENT_RECALL_1, name="D01 s1 client recall", dyad="D01", session=1,
@@ -121,11 +136,7 @@ def comparison_study(project: Project, *, media_path: str | None = None) -> Stud
                   perspective="therapist", kind="recall")
         .document("c2", COMPARE_CLIENT_RECALL_2, name="D01 s2 client recall", dyad="D01", session=2,
                   perspective="client", kind="recall")
-    )  # fmt: skip
-    if media_path is not None:
-        build.video("D01", 1, media_path)
-    return (
-        build.coder("Ana").coder("Ben")
+        .coder("Ana").coder("Ben")
         .code("Alliance", color="#4477aa")
         .code("Trust", parent="Alliance", color="#66ccee")
         .code("Rupture", color="#ee6677")
@@ -182,6 +193,7 @@ CQR_CODINGS = [  # (coder, dyad, document kind, code)
 ]  # fmt: skip
 
 
+@template
 def cqr_study(project: Project) -> Study:
     """Six dyads with known CQR answers; documents keyed (dyad, kind), codings (dyad, kind, code).
 
@@ -231,6 +243,7 @@ EXCHANGE_THERAPIST_RECALL = (
 )
 
 
+@template
 def exchange_study(project: Project) -> Study:
     """Documents session_doc and recall (dyad D01, with participants C01 and T01 and their attributes) and
     therapist_recall (D02); codes alliance > trust (every field, shortcut 1), rupture; other (not codable);
@@ -293,6 +306,7 @@ AGREEMENT_TEXTS = {
 }
 
 
+@template
 def agreement_study(project: Project) -> Study:
     """Documents 1-3 (AGREEMENT_TEXTS: D01 session 1 client and therapist, D02 session 2 client), codes
     Alliance > Trust, Rupture and an unused code, coders Ana and Ben; the codings by (start, end)."""
@@ -320,6 +334,7 @@ RATING_TEXT = "Therapist: How was that for you?\nClient: I felt you were not lis
 RATED_SPAN = (34, 60)
 
 
+@template
 def rating_study(
     project: Project, table: Sequence[Sequence[int | None]], values: Sequence[str] = ("1", "2", "3", "4", "5")
 ) -> Study:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_runner import CliResult, rapport
+from tests.study_templates import project_file
 
 
 def as_json(result: CliResult):
@@ -23,13 +24,12 @@ SESSION = (
 RECALL = "Researcher: [video 00:00:04] What happened?\nClient: I felt I could trust him.\n"
 
 
-@pytest.fixture
-def study(tmp_path: Path) -> Path:
-    path = tmp_path / "study.rapport"
+def make_study(path: Path) -> None:
+    """A new project at `path` with the session (D01) and the recall (D02) imported through the CLI."""
     assert rapport("new", path).returncode == 0
-    session = tmp_path / "D01_s1_session.txt"
+    session = path.parent / "D01_s1_session.txt"
     session.write_text(SESSION, encoding="utf-8")
-    recall = tmp_path / "D02_s1_client_recall.txt"
+    recall = path.parent / "D02_s1_client_recall.txt"
     recall.write_text(RECALL, encoding="utf-8")
     assert (
         rapport(
@@ -43,7 +43,11 @@ def study(tmp_path: Path) -> Path:
         ).returncode
         == 0
     )
-    return path
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> Path:
+    return project_file(tmp_path / "study.rapport", make_study)
 
 
 def document_text(path: Path, name: str) -> str:

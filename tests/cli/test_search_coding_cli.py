@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_runner import rapport
+from tests.study_templates import project_file
 
 SESSION = (
     "[00:00:01] Therapist: Do you trust her?\n"
@@ -14,18 +15,21 @@ SESSION = (
 )
 
 
-@pytest.fixture
-def study(tmp_path: Path) -> Path:
-    path = tmp_path / "study.rapport"
+def make_study(path: Path) -> None:
+    """A new project at `path` with the session imported and the code Trust added through the CLI."""
     assert rapport("new", path).returncode == 0
-    transcript = tmp_path / "D01_s1_session.txt"
+    transcript = path.parent / "D01_s1_session.txt"
     transcript.write_text(SESSION, encoding="utf-8")
     imported = rapport(
         "import", path, transcript, "--dyad", "D01", "--perspective", "client", "--kind", "session"
     )
     assert imported.returncode == 0, imported.stderr
     assert rapport("add-code", path, "Trust").returncode == 0
-    return path
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> Path:
+    return project_file(tmp_path / "study.rapport", make_study)
 
 
 def test_code_every_hit_then_a_second_run_adds_nothing(study: Path) -> None:

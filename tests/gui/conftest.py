@@ -2,7 +2,8 @@
 
 `study` is tests/study_presets.small_study: two dyads (one a triad with an interpreter), session transcripts and
 recall interviews in several perspectives, a three-level codebook, two coders and codings by both. Built with the
-real services, so GUI tests exercise the same code paths as the application.
+real services (once per test process, then copied into each test's project file: tests/study_templates.py), so GUI
+tests exercise the same code paths as the application.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ from app.services import anchors, codebook, coding
 from app.ui.context import AppContext
 from app.ui.models.excerpts_model import ExcerptFilter, ExcerptsModel, load_excerpts
 from app.ui.views.excerpts_view import ExcerptsView
-from tests.study import StudyBuilder, span_of
+from tests.study import Study, StudyBuilder, span_of
+from tests.study_templates import template
 
 CLIENT = "Client: I felt 😀 safe with her from the start.\nTherapist: Good to hear.\n"
 THERAPIST = "Researcher: What happened here?\nTherapist: I sensed she trusted me 🙂 early on.\n"
@@ -26,9 +27,10 @@ def show(qtbot, view: ExcerptsView, code_id: int | None) -> None:
         view.show_code(code_id)
 
 
-@pytest.fixture
-def study(project, qtbot):
-    built = (
+@template
+def excerpts_study(project) -> Study:
+    """Three recalls of two dyads, Trust > Early trust, Anna's and Ben's codings (some after emoji)."""
+    return (
         StudyBuilder(project)
         .document("client", CLIENT, name="D01 s1 client recall", dyad="D01", session=1, perspective="client",
                   kind="recall")
@@ -46,6 +48,11 @@ def study(project, qtbot):
                          ("client", "trust", *span_of(CLIENT, "safe with her"))])
         .study
     )  # fmt: skip
+
+
+@pytest.fixture
+def study(project, qtbot):
+    built = excerpts_study(project)
     context = AppContext()
     context.set_project(project)
     view = ExcerptsView(context)

@@ -18,7 +18,8 @@ from app.services.editing import (
 from app.services.importing import DocumentMeta, import_text
 from app.services.memos import add_memo, update_memo
 from app.services.study import delete_documents, restore_documents, update_document
-from tests.study import StudyBuilder
+from tests.study import Study, StudyBuilder
+from tests.study_templates import template
 
 pytestmark = pytest.mark.both_backends  # each test runs on a project file and on a server
 
@@ -36,9 +37,10 @@ RECALL = (
 SESSION_TWO = "Therapist: Let us talk about your father.\nClient: My father never listened. Never.\n"
 
 
-@pytest.fixture
-def study(project):
-    built = (
+@template
+def search_study(project) -> Study:
+    """Sessions of D01 (emoji, a turn over two lines) and D02, and D01's client recall."""
+    return (
         StudyBuilder(project)
         .document("one", SESSION_ONE, name="D01 session 1", dyad="D01", session=1, perspective="client",
                   kind="session")
@@ -48,6 +50,11 @@ def study(project):
                   kind="session")
         .study
     )  # fmt: skip
+
+
+@pytest.fixture
+def study(project):
+    built = search_study(project)
     ids = tuple(built.documents.values())
     return project, {built.documents[key]: text for key, text in built.texts.items()}, ids
 
