@@ -89,7 +89,7 @@ def _statement(parts: list[_Part], limit: int | None) -> str:
     """The totals alone (`limit` 0), or each part's total and first `limit` hits.
 
     One pass over a part's matches gives their count and the ids of its first hits (no list of every match is
-    kept between two steps); each hit's row is then read by its key, and the few documents are joined once."""
+    kept between two steps); each hit's row, and its document's, are then read by their keys."""
     if limit == 0:
         return "SELECT " + ", ".join(f"(SELECT count(*) {part.matches})" for part in parts)
     first = "" if limit is None else f"[1:{int(limit)}]"
@@ -104,8 +104,8 @@ def _statement(parts: list[_Part], limit: int | None) -> str:
         for part in parts
     )
     return (
-        f"WITH {found}, hits AS MATERIALIZED ({hits})"
-        " SELECT h.*, d.name, d.perspective, d.kind FROM hits h LEFT JOIN documents d ON d.id = h.document_id"
+        f"WITH {found} SELECT * FROM ({hits}) h LEFT JOIN LATERAL"
+        " (SELECT d.name, d.perspective, d.kind FROM documents d WHERE d.id = h.document_id) d ON true"
         " ORDER BY h.part, h.id"
     )
 

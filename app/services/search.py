@@ -160,7 +160,9 @@ def run_request(
 ) -> SearchResult:
     if limit is not None and limit < 1:
         raise InvalidInput("The number of hits to show must be at least 1.")
-    with project.read() as session:  # one transaction: the hits, their documents and codings agree
+    # One transaction: the hits, their documents and codings agree (a search without codings is one statement).
+    plain = request.coded_with is None and request.not_coded_with is None and request.dyad is None
+    with project.read(one_statement=plain) as session:
         filters, coded, uncoded = _filters(session, request)
         post_filter = coded is not None or uncoded is not None
         found = index.search(session, request.query, filters, None if post_filter else limit)
