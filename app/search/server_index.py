@@ -32,7 +32,8 @@ from app.storage.server_search_index import TURN_TEXTS_TABLE
 
 
 def search(session: Session, text: str, filters: Filters, limit: int | None) -> IndexResults:
-    """One statement for turns and memos, sent with the transaction's BEGIN: one round trip to the server."""
+    """One statement for turns and memos: one round trip to the server (its BEGIN, when the search runs in a
+    transaction, goes in the same pipeline)."""
     connection = session.connection().connection.driver_connection
     tree = parse(text)
     kinds = filters.kinds
