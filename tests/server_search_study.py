@@ -74,7 +74,8 @@ def copy_to_server(path: Path, url: str) -> Engine:
         for table in Base.metadata.sorted_tables:
             if table.name not in present.tables:
                 continue
-            rows = [dict(row._mapping) for row in reading.execute(select(table))]
+            stored = [column for column in table.columns if column.computed is None]  # not generated ones
+            rows = [dict(row._mapping) for row in reading.execute(select(*stored))]
             if rows:
                 writing.execute(table.insert(), rows)
     source.dispose()

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Computed,
     DateTime,
     Float,
     ForeignKey,
@@ -201,6 +202,10 @@ class Document(Base):
     modified_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Moves on every change of the text or turns: a correction started from an older version is refused.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The text's length in code points (the unit of every stored position), kept by the database: stored on a
+    # server, where length(text) would decompress the whole transcript at every coding; computed when read in
+    # a file. Loaded only when asked for.
+    length: Mapped[int] = mapped_column(Integer, Computed("length(text)", persisted=True), deferred=True)
 
     turns: Mapped[list[Turn]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="Turn.start"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.domain.errors import InvalidInput, NotFound
-from app.services import codebook, coding, study
+from app.services import codebook, coding, editing, study
 from app.services.changes import Change, codings_change
 from app.services.importing import DocumentMeta, import_text
 from app.services.project import Project
@@ -23,6 +23,19 @@ def setup(project: Project) -> tuple[int, int, int]:
         .code("Deferral").coder("Ben").study
     )  # fmt: skip
     return built.documents["D2 s1"], built.codes["Deferral"], built.coders["Ben"]
+
+
+def test_a_corrected_text_moves_where_codings_must_fit(project: Project, setup: tuple[int, int, int]) -> None:
+    """The length codings are checked against is the database's own (a generated column): it follows a
+    correction of the text at once, in code points."""
+    doc, code, ben = setup
+    longer = TEXT + "Client: 👍🏽 and one more line.\n"
+    editing.edit_document_text(project, doc, longer)
+    coding.add_codings(project, [coding.CodingSpec(doc, code, len(TEXT), len(longer))], ben)
+    editing.edit_document_text(project, doc, TEXT[:20])
+    with pytest.raises(InvalidInput, match="does not fit"):
+        coding.add_codings(project, [coding.CodingSpec(doc, code, 0, 21)], ben)
+    coding.add_codings(project, [coding.CodingSpec(doc, code, 0, 20)], ben)
 
 
 def test_ranges_are_code_points_and_must_fit(project: Project, setup: tuple[int, int, int]) -> None:

@@ -131,8 +131,9 @@ def test_older_project_is_backed_up_then_upgraded(tmp_path: Path) -> None:
     assert backup is not None and backup.exists()
     assert backup.name.startswith("old.backup-") and backup.suffix == ".rapport"
     assert migrate.read_revision(backup) == FIRST_REVISION  # the backup is the untouched old file
-    # The data is kept; 0009_document_versions adds each document's version, starting at 1.
-    assert table_rows(path, "documents") == [(*row, 1) for row in before_docs]
+    # The data is kept; 0009_document_versions adds each document's version, starting at 1, and
+    # 0011_document_length its text's length in code points.
+    assert table_rows(path, "documents") == [(*row, 1, len(row[8])) for row in before_docs]
     assert table_rows(path, "document_edits") == []
 
 

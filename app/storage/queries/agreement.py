@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.storage.models import Code, Coder, Coding, Document, Dyad
@@ -30,7 +30,7 @@ def selected_documents(
         select(
             Document.id,
             Document.name,
-            func.length(Document.text).label("length"),
+            Document.length.label("length"),
             Dyad.name.label("dyad"),
             StudySession.number.label("session"),
             Document.perspective,

@@ -57,7 +57,7 @@ def document_lengths(session: Session, ids: Iterable[int]) -> dict[int, int]:
     ids = list(set(ids))
     if not ids:
         return {}
-    statement = select(Document.id, func.length(Document.text)).where(Document.id.in_(ids))
+    statement = select(Document.id, Document.length).where(Document.id.in_(ids))
     return dict(session.execute(statement).all())
 
 

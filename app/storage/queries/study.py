@@ -66,7 +66,7 @@ def document_summaries(session: Session, *, document_id: int | None = None) -> l
             Document.perspective,
             Document.kind,
             func.coalesce(turn_counts.c.n, 0).label("turns"),
-            func.length(Document.text).label("chars"),
+            Document.length.label("chars"),
         )
         .outerjoin(Dyad, Document.dyad_id == Dyad.id)
         .outerjoin(StudySession, Document.session_id == StudySession.id)
@@ -235,10 +235,14 @@ def rows_with_dependents(
 
 
 def insert_rows(session: Session, rows_by_table: dict[str, list[dict[str, Any]]]) -> None:
-    """Insert rows captured by `rows_with_dependents`, with their original keys, parents first."""
+    """Insert rows captured by `rows_with_dependents`, with their original keys, parents first (columns the
+    database generates itself, such as a document's length, are left to it)."""
     for table in Base.metadata.sorted_tables:
         rows = rows_by_table.get(table.name)
         if rows:
+            generated = {column.name for column in table.columns if column.computed is not None}
+            if generated:
+                rows = [{k: v for k, v in row.items() if k not in generated} for row in rows]
             session.execute(insert(table), rows)
 
 
