@@ -108,39 +108,35 @@ def _explained(exc: Exception, url: str) -> Exception:
 
 def create_server_project(url: str) -> None:
     """Make an empty database a project at the newest schema. Refuses a database that holds anything."""
-    engine = make_server_engine(url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
-            if _revision_in(connection, url) is not None:
-                raise NotARapportProject(
-                    f"The database {title_of(url)} already holds a Rapport project; open it instead."
-                )
-            act_as_database_owner(connection)
-            upgrade_in(connection)
-            connection.execute(
-                text("INSERT INTO project_meta(key, value) VALUES (:key, :value)"),
-                [
-                    {"key": "application", "value": migrate.APPLICATION_MARKER},
-                    {"key": "project_id", "value": str(uuid.uuid4())},
-                    {"key": "created_at", "value": datetime.now().isoformat(timespec="seconds")},
-                    {"key": "created_by_version", "value": __version__},
-                    {"key": "content_version", "value": "0"},
-                ],
+
+    def make(connection: Connection) -> None:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        if _revision_in(connection, url) is not None:
+            raise NotARapportProject(
+                f"The database {title_of(url)} already holds a Rapport project; open it instead."
             )
-    except RapportError:
-        raise
-    except Exception as exc:
-        raise _explained(exc, url) from exc
-    finally:
-        engine.dispose()
+        act_as_database_owner(connection)
+        upgrade_in(connection)
+        connection.execute(
+            text("INSERT INTO project_meta(key, value) VALUES (:key, :value)"),
+            [
+                {"key": "application", "value": migrate.APPLICATION_MARKER},
+                {"key": "project_id", "value": str(uuid.uuid4())},
+                {"key": "created_at", "value": datetime.now().isoformat(timespec="seconds")},
+                {"key": "created_by_version", "value": __version__},
+                {"key": "content_version", "value": "0"},
+            ],
+        )
+
+    _on_server(url, make, writing=True)
 
 
-def _read(url: str, work: Callable[[Connection], T]) -> T:
-    """`work(connection)` on a read-only connection to `url`; a server failure becomes the RapportError naming it."""
-    engine = make_server_engine(url, read_only=True)
+def _on_server(url: str, work: Callable[[Connection], T], *, writing: bool) -> T:
+    """`work(connection)` in one transaction (`writing`) or on a read-only connection to `url`, on an engine of
+    its own; a server failure becomes the RapportError naming it."""
+    engine = make_server_engine(url, read_only=not writing)
     try:
-        with engine.connect() as connection:
+        with engine.begin() if writing else engine.connect() as connection:
             return work(connection)
     except RapportError:
         raise
@@ -152,7 +148,7 @@ def _read(url: str, work: Callable[[Connection], T]) -> T:
 
 def read_server_revision(url: str) -> str:
     """The schema revision of a server project, refusing an empty database and anything not Rapport's."""
-    revision = _read(url, lambda connection: _revision_in(connection, url))
+    revision = _on_server(url, lambda connection: _revision_in(connection, url), writing=False)
     if revision is None:
         raise NotARapportProject(
             f"The database {title_of(url)} is empty; make it a project first (rapport new {redacted(url)}, "
@@ -163,7 +159,7 @@ def read_server_revision(url: str) -> str:
 
 def is_empty_database(url: str) -> bool:
     """True when the database at `url` exists, answers and holds no table (ready for `create_server_project`)."""
-    return _read(url, lambda connection: not tables_of(connection))
+    return _on_server(url, lambda connection: not tables_of(connection), writing=False)
 
 
 def may_write(url: str) -> bool:
@@ -171,7 +167,7 @@ def may_write(url: str) -> bool:
     privileges = text(
         "SELECT has_table_privilege('codings', 'INSERT,UPDATE,DELETE') AND has_table_privilege('audit_log', 'INSERT')"
     )
-    return _read(url, lambda connection: bool(connection.execute(privileges).scalar()))
+    return _on_server(url, lambda connection: bool(connection.execute(privileges).scalar()), writing=False)
 
 
 def prepare_server_for_open(url: str) -> migrate.OpenCheck:

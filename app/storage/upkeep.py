@@ -41,15 +41,20 @@ def tidy_search_index(engine: Engine) -> None:
     """After a server's index was written whole: VACUUM (ANALYZE) its tables, as autovacuum would within a minute,
     so that a search reads pages already marked all-visible and is planned on fresh statistics (nothing to do in a
     file; a coder who does not own the tables gets a warning from the server and autovacuum does it later)."""
-    if not is_server_engine(engine):
-        return
+    if is_server_engine(engine):
+        _outside_a_transaction(engine, f"VACUUM (ANALYZE) {', '.join(server_search_index.TABLES)}")
+
+
+def _outside_a_transaction(engine: Engine, statement: str) -> None:
+    """One statement on a server that cannot run inside a transaction (VACUUM), on a pooled connection put in
+    autocommit for it and back."""
     raw = engine.raw_connection()
     try:
         driver = raw.driver_connection
         raw.rollback()
-        driver.autocommit = True  # VACUUM cannot run inside a transaction
+        driver.autocommit = True
         try:
-            driver.execute(f"VACUUM (ANALYZE) {', '.join(server_search_index.TABLES)}")
+            driver.execute(statement)
         finally:
             driver.autocommit = False
     finally:
@@ -59,17 +64,11 @@ def tidy_search_index(engine: Engine) -> None:
 def vacuum(engine: Engine) -> None:
     """Rewrite the database so deleted data is gone from it: VACUUM and fold the WAL (a file), VACUUM FULL (a
     server: the tables this user owns or may maintain; the server skips the others with a warning)."""
+    if is_server_engine(engine):
+        _outside_a_transaction(engine, "VACUUM FULL")
+        return
     raw = engine.raw_connection()
     try:
-        if is_server_engine(engine):
-            driver = raw.driver_connection
-            raw.rollback()
-            driver.autocommit = True  # VACUUM cannot run inside a transaction
-            try:
-                driver.execute("VACUUM FULL")
-            finally:
-                driver.autocommit = False
-            return
         cursor = raw.cursor()
         cursor.execute("VACUUM")
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
