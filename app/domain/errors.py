@@ -6,6 +6,12 @@ Anything that is not a `RapportError` is a bug: the CLI prints a traceback for i
 from __future__ import annotations
 
 
+def first_line(text: str) -> str:
+    """The first line of a library's error text that says anything (without the SQL or context that follows)."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[0] if lines else "unknown reason"
+
+
 class RapportError(Exception):
     """Base of every error the user can cause (a bad file, an unknown name, a locked project...)."""
 

@@ -13,7 +13,7 @@ import re
 
 from lxml import etree
 
-from app.domain.errors import ImportFailed, UnsafeFile
+from app.domain.errors import ImportFailed, UnsafeFile, first_line
 
 # `<!DOCTYPE` / `<!ENTITY` in the encodings XML files realistically use (UTF-8 and ASCII supersets, UTF-16).
 _DECLARATION_MARKERS = tuple(
@@ -51,9 +51,9 @@ def parse_xml(data: bytes, name: str) -> etree._Element:
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
-        raise ImportFailed(f"{name} is not well-formed XML ({_first_line(str(exc))}).") from exc
+        raise ImportFailed(f"{name} is not well-formed XML ({first_line(str(exc))}).") from exc
     except ValueError as exc:  # e.g. an encoding declaration lxml cannot honour
-        raise ImportFailed(f"{name} could not be read as XML ({_first_line(str(exc))}).") from exc
+        raise ImportFailed(f"{name} could not be read as XML ({first_line(str(exc))}).") from exc
     if root is None:
         raise ImportFailed(f"{name} holds no XML element.")
     doctype = root.getroottree().docinfo.doctype
@@ -62,7 +62,3 @@ def parse_xml(data: bytes, name: str) -> etree._Element:
     for _ in root.iter(etree.Entity):
         raise UnsafeFile(f"{name} contains an entity reference; Rapport refuses such XML.")
     return root
-
-
-def _first_line(text: str) -> str:
-    return text.splitlines()[0] if text else "unknown reason"

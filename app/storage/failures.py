@@ -39,7 +39,7 @@ _READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
 _DEVICE_ERRNOS = {errno.EIO, errno.ENXIO, errno.ENODEV, getattr(errno, "ESTALE", errno.EIO), errno.ENOTCONN}
 
 
-def _causes(exc: BaseException) -> list[BaseException]:
+def causes(exc: BaseException) -> list[BaseException]:
     """The exception, what it wraps (SQLAlchemy's `.orig`) and what caused it, outermost first."""
     seen: list[BaseException] = []
     todo: list[BaseException | None] = [exc]
@@ -53,7 +53,7 @@ def _causes(exc: BaseException) -> list[BaseException]:
 
 
 def _sqlite_code(exc: BaseException) -> int | None:
-    for cause in _causes(exc):
+    for cause in causes(exc):
         if isinstance(cause, sqlite3.Error):
             code = getattr(cause, "sqlite_errorcode", None)
             if code is not None:
@@ -79,7 +79,7 @@ def _code_from_message(message: str) -> int | None:
 
 
 def _os_errno(exc: BaseException) -> int | None:
-    for cause in _causes(exc):
+    for cause in causes(exc):
         if isinstance(cause, OSError) and cause.errno is not None:
             return cause.errno
     return None

@@ -31,6 +31,7 @@ from app.domain.errors import (
     NotARapportProject,
     ProjectFromNewerVersion,
     StorageUnavailable,
+    first_line,
 )
 from app.paths import migrations_dir
 from app.storage import cipher
@@ -253,7 +254,7 @@ def prepare_for_open(path: Path) -> OpenCheck:
         explained = explain_storage_failure(exc, path)
         if explained is not None and not isinstance(explained, StorageUnavailable):
             raise explained from exc
-        reason = _first_line(str(getattr(exc, "orig", None) or exc))
+        reason = first_line(str(getattr(exc, "orig", None) or exc))
         raise MigrationFailed(
             f"Upgrading {path.name} failed ({reason}). The project was left as it was."
         ) from exc
@@ -269,8 +270,3 @@ def _checkpoint_and_close(path: Path) -> None:
 
 def current_revision_of(connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
-
-
-def _first_line(text: str) -> str:
-    """An error's first line, without the SQL SQLAlchemy appends to it."""
-    return text.strip().splitlines()[0] if text.strip() else "unknown reason"

@@ -20,7 +20,9 @@ from app.domain.errors import (
     ReadOnlyProject,
     ServerRefused,
     ServerUnavailable,
+    first_line,
 )
+from app.storage.failures import causes
 from app.storage.server import database_name, host_label, user_name
 
 PGPASS_HINT = "Rapport takes the password from ~/.pgpass or PGPASSWORD and never stores it"
@@ -40,22 +42,7 @@ SHUTDOWN_STATES = {"57P01", "57P02", "57P03"}  # admin or crash shutdown, cannot
 
 
 def _psycopg_error(exc: BaseException) -> psycopg.Error | None:
-    seen: list[BaseException] = []
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        current = todo.pop(0)
-        if current is None or any(current is s for s in seen):
-            continue
-        if isinstance(current, psycopg.Error):
-            return current
-        seen.append(current)
-        todo += [getattr(current, "orig", None), current.__cause__, current.__context__]
-    return None
-
-
-def _first_line(text: str) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[0] if lines else "unknown reason"
+    return next((cause for cause in causes(exc) if isinstance(cause, psycopg.Error)), None)
 
 
 Rule = Callable[[psycopg.Error, str, str], RapportError | None]
@@ -107,11 +94,11 @@ def _refused(error, message, url) -> RapportError | None:
     ):
         return ServerRefused(
             f"The server {host_label(url)} does not let {user_name(url) or 'this user'} in to {database_name(url)} "
-            f"from this computer ({_first_line(str(error))[:160]}); ask its administrator."
+            f"from this computer ({first_line(str(error))[:160]}); ask its administrator."
         )
     if "ssl" in message or "certificate" in message:
         return ServerRefused(
-            f"A secure connection to {host_label(url)} failed ({_first_line(str(error))[:160]}); check the "
+            f"A secure connection to {host_label(url)} failed ({first_line(str(error))[:160]}); check the "
             "sslmode and certificate options of the address with the server's administrator."
         )
     return None
@@ -168,7 +155,7 @@ def _value_refused(error, message, url) -> RapportError | None:
         )
     if error.sqlstate == VALUE_TOO_LONG:
         return InvalidInput(
-            f"A name or value is too long for the project ({_first_line(str(error))[:120]}); shorten it and try "
+            f"A name or value is too long for the project ({first_line(str(error))[:120]}); shorten it and try "
             "again. Nothing was changed."
         )
     return None
@@ -201,6 +188,6 @@ def explain_server_failure(exc: BaseException, url: str) -> RapportError | None:
             return explained
     if isinstance(error, psycopg.OperationalError):
         return ServerUnavailable(
-            f"The server {host_label(url)} failed ({_first_line(str(error))[:160]}). Nothing was changed."
+            f"The server {host_label(url)} failed ({first_line(str(error))[:160]}). Nothing was changed."
         )
     return None

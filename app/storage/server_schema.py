@@ -18,7 +18,7 @@ from alembic import command
 from sqlalchemy import Connection, text
 
 from app import __version__
-from app.domain.errors import MigrationFailed, NotARapportProject, RapportError
+from app.domain.errors import MigrationFailed, NotARapportProject, RapportError, first_line
 from app.storage import migrate
 from app.storage.server import make_server_engine, redacted, title_of
 from app.storage.server_failures import explain_server_failure
@@ -190,7 +190,7 @@ def prepare_server_for_open(url: str) -> migrate.OpenCheck:
         ) from exc
     except Exception as exc:
         explained = explain_server_failure(exc, url)
-        reason = str(explained) if explained else migrate._first_line(str(getattr(exc, "orig", None) or exc))
+        reason = str(explained) if explained else first_line(str(getattr(exc, "orig", None) or exc))
         raise MigrationFailed(
             f"Upgrading {title_of(url)} failed ({reason}). The project was left as it was."
         ) from exc
