@@ -1,7 +1,7 @@
 """The server's words are FTS5's words: the measured table, the Python splitter and the PostgreSQL function agree.
 
-`fts5_word_table.py` must still be what SQLite's FTS5 does (a new SQLite or Python could change it: run
-`python -m app.storage.fts5_words`); Python's `words()` must split random text as FTS5 does; and the SQL function
+`app/resources/fts5_word_rules.json` must still be what SQLite's FTS5 does (a new SQLite or Python could change
+it: run `python -m app.storage.fts5_words`); Python's `words()` must split random text as FTS5 does; and the SQL function
 `rapport_search_words` must give the tsvector those words make, on the test cluster.
 """
 
