@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QMimeData, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -35,7 +35,7 @@ from app.ui.dialogs.about_dialog import AboutDialog
 from app.ui.dialogs.crash_dialog import report_error
 from app.ui.dialogs.new_project_dialog import PROJECT_FILTER, NewProjectDialog, create_new_project
 from app.ui.dialogs.open_project_errors import ask_read_only_dialog, open_with_questions
-from app.ui.dock_layout import hide_stray_tab_bars, size_docks
+from app.ui.dock_layout import PanelLayout
 from app.ui.document_pane import DocumentPane
 from app.ui.hosted_views import DOCKS, ToolWindows, load_class
 from app.ui.icons import app_icon
@@ -44,8 +44,6 @@ from app.ui.models.study_tree import DOCUMENT_ID_ROLE, StudyTreeModel
 from app.ui.status_bar import StatusBar
 from app.ui.tasks import Task, run_in_background
 from app.ui.views.codebook_panel import CodebookPanel
-
-LAYOUT_VERSION = 1
 
 
 class MainWindow(QMainWindow):
@@ -65,10 +63,8 @@ class MainWindow(QMainWindow):
         self.open_task: Task | None = None  # opening a project from an older Rapport (upgraded first)
         self.server_task: Task | None = None  # connecting to a server project, or creating one
         self.ask_create_server_project = lambda url: server_projects.ask_create_in_empty(self, url)
-        self._shown_once = False
-        self._layout_restored = False
-        self._docks_sized = False
         self.docks: dict[str, QDockWidget] = {}
+        self.panels = PanelLayout(self, self.docks)
 
         self.pane = DocumentPane(context, self)
         self.setCentralWidget(self.pane)
@@ -78,12 +74,11 @@ class MainWindow(QMainWindow):
         self.tool_windows = ToolWindows(context, self)
         self.backup_keeper = BackupKeeper(context, self)
         self.actions = build_menus(self)
-        self._initial_state = self.saveState(LAYOUT_VERSION)
-        self._welcome_hidden: list[QDockWidget] | None = None  # panels hidden while the welcome page shows
+        self.panels.remember_start()
         self._connect()
-        self.restore_layout()
+        self.panels.restore()
         self.layout().activate()  # lay the docks out now, so the stray bars can be told from live ones
-        self.hide_stray_tab_bars()
+        self.panels.hide_stray_tab_bars()
         self._project_changed(context.project)
 
     def _default_size(self) -> None:
@@ -134,29 +129,16 @@ class MainWindow(QMainWindow):
         self.undo_view = QUndoView(self.context.undo_stack, self)
         self.undo_view.setEmptyLabel("Project opened")
         self._dock("history", "Undo history", self.undo_view, right, "Every action since the project opened")
-        if "memos" in self.docks:
-            self.tabifyDockWidget(self.docks["codebook"], self.docks["memos"])
-        self.tabifyDockWidget(self.docks.get("memos", self.docks["codebook"]), self.docks["history"])
-        if "excerpts" in self.docks and "search" in self.docks:
-            self.tabifyDockWidget(self.docks["excerpts"], self.docks["search"])
+        self.tabifyDockWidget(self.docks["codebook"], self.docks["memos"])
+        self.tabifyDockWidget(self.docks["memos"], self.docks["history"])
+        self.tabifyDockWidget(self.docks["excerpts"], self.docks["search"])
         self.docks["codebook"].raise_()
-        if "excerpts" in self.docks:
-            self.docks["excerpts"].raise_()
-        self._size_docks()
-
-    def _size_docks(self) -> None:
-        size_docks(self)
+        self.docks["excerpts"].raise_()
+        self.panels.size()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not self._shown_once:
-            self._shown_once = True
-            if not self._layout_restored:
-                self._size_docks()
-        QTimer.singleShot(0, self.hide_stray_tab_bars)
-
-    def hide_stray_tab_bars(self) -> None:
-        hide_stray_tab_bars(self, list(self.docks.values()))
+        self.panels.first_shown()
 
     def _connect(self) -> None:
         context = self.context
@@ -442,7 +424,8 @@ class MainWindow(QMainWindow):
 
     # -- window state --------------------------------------------------------------------------------
     def _project_changed(self, project: Project | None) -> None:
-        self._show_panels(project is not None)
+        if self.panels.show_panels(project is not None):  # the welcome page: no message of the last project
+            self.status.clearMessage()
         for action in self.actions.project_only:
             action.setEnabled(project is not None)
         for action in self.actions.writable_only:
@@ -457,30 +440,6 @@ class MainWindow(QMainWindow):
             self.study_tree.expandAll()
         self._update_title()
 
-    def _show_panels(self, shown: bool) -> None:
-        """Without a project the welcome page gets the whole window; the panels come back as they were.
-
-        Docks are hidden and shown again rather than saved and restored with restoreState, which can leave
-        stray tab bars behind in tabified dock areas."""
-        if not shown and self._welcome_hidden is None:
-            self._welcome_hidden = [dock for dock in self.docks.values() if not dock.isHidden()]
-            for dock in self._welcome_hidden:
-                dock.hide()
-            self.status.clearMessage()
-        elif shown and self._welcome_hidden is not None:
-            docks, self._welcome_hidden = self._welcome_hidden, None
-            for dock in docks:
-                dock.show()
-            for key in ("codebook", "excerpts"):
-                if key in self.docks and self.docks[key] in docks:
-                    self.docks[key].raise_()
-            if not self._layout_restored and not self._docks_sized:
-                # Sizes given while the welcome page hid the docks do not stick: size them when the first
-                # project shows them (unless a saved layout says how the researcher likes them).
-                self._docks_sized = True
-                QTimer.singleShot(0, self._size_docks)  # once the shown docks are laid out
-            QTimer.singleShot(0, self.hide_stray_tab_bars)
-
     def _update_title(self) -> None:
         project = self.context.project
         if project is None:
@@ -491,31 +450,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{project.title}{suffix} — Rapport")
         self.setWindowFilePath("" if project.is_server else str(project.path))
 
-    def restore_layout(self) -> None:
-        settings = recent.settings()
-        geometry = settings.value("window/geometry")
-        state = settings.value("window/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self._layout_restored = self.restoreState(state, LAYOUT_VERSION)
-
-    def save_layout(self) -> None:
-        settings = recent.settings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        hidden = self._welcome_hidden or []
-        for dock in hidden:  # save the layout the researcher works in, not the welcome page's
-            dock.show()
-        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
-        for dock in hidden:
-            dock.hide()
-
     def reset_layout(self) -> None:
-        self._welcome_hidden = None
-        self.restoreState(self._initial_state, LAYOUT_VERSION)
-        self._size_docks()
-        for dock in self.docks.values():
-            dock.setVisible(True)
+        self.panels.reset()
 
     # -- files dropped on the window: a project opens, transcripts go to the import dialog -------------
     def dropped_files(self, mime: QMimeData) -> tuple[Path | None, list[str]]:
@@ -543,7 +479,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.codebook.editor.save()
-        self.save_layout()
+        self.panels.save()
         self.tool_windows.close_all()
         self.context.set_project(None)
         super().closeEvent(event)
