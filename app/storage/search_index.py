@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from app.storage import server_search_index
+from app.storage import server_search_index, server_search_terms
 
 TURNS_TABLE = "search_turns"
 MEMOS_TABLE = "search_memos"
@@ -42,11 +42,11 @@ _MEMO_AUTHOR = "coalesce((SELECT name FROM coders WHERE id = {m}.author_id), '')
 
 
 def is_index_table(name: str | None) -> bool:
-    """True for the index's tables and FTS5's shadow tables, and the server index's table of turn texts (none
-    described by the models)."""
+    """True for the index's tables and FTS5's shadow tables, and the server index's tables of turn texts and of
+    terms (none described by the models)."""
     if not name:
         return False
-    if name == server_search_index.TURN_TEXTS_TABLE:
+    if name in (server_search_index.TURN_TEXTS_TABLE, server_search_terms.TERMS_TABLE):
         return True
     return any(name == table + suffix for table in (TURNS_TABLE, MEMOS_TABLE) for suffix in SHADOW_SUFFIXES)
 

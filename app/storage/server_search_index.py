@@ -28,12 +28,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app.storage import fts5_words
+from app.storage import fts5_words, server_search_terms
 
 TURNS_TABLE = "search_turns"
 MEMOS_TABLE = "search_memos"
 TURN_TEXTS_TABLE = "search_turn_texts"
-TABLES = (TURNS_TABLE, MEMOS_TABLE, TURN_TEXTS_TABLE)
+TABLES = (TURNS_TABLE, MEMOS_TABLE, TURN_TEXTS_TABLE, server_search_terms.TERMS_TABLE)
 WORDS_FUNCTION = "rapport_search_words"
 LONG_WORDS_FUNCTION = "rapport_search_long_words"
 LONGEST_WORD_BYTES = 2046  # tsvector refuses a longer lexeme
@@ -218,18 +218,20 @@ def trigger_statements() -> list[str]:
 
 
 def create_statements() -> list[str]:
-    """Everything but the GIN indexes: `fill()` makes them."""
+    """Everything but the indexes and the table of terms' rows and triggers: `fill()` makes them."""
     return [
         words_function(),
         long_words_function(),
         *table_statements(),
         *trigger_function_statements(),
         *trigger_statements(),
+        *server_search_terms.create_statements(),
     ]
 
 
 def drop_statements() -> list[str]:
     return [
+        *server_search_terms.drop_statements(),
         *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table, _ in TRIGGERS),
         *(f"DROP FUNCTION IF EXISTS {name}()" for name, _, _ in TRIGGERS),
         f"DROP TABLE IF EXISTS {TURNS_TABLE}",
@@ -242,7 +244,8 @@ def drop_statements() -> list[str]:
 
 def fill(connection: Any, progress: Callable[[int, int], None] | None = None, batch: int = 20) -> int:
     """Index every turn (a batch of documents at a time, telling `progress(done, total)`) and every memo, then
-    make the GIN indexes; right after `create_statements()`. Returns the number of documents.
+    make the GIN indexes and the table of terms (server_search_terms.py); right after `create_statements()`.
+    Returns the number of documents.
 
     A turn's text is cut from its document's here rather than by substr() on the server, which reads a long
     document again from its start for every turn (character offsets in UTF-8). `connection` is an SQLAlchemy
@@ -274,7 +277,7 @@ def fill(connection: Any, progress: Callable[[int, int], None] | None = None, ba
         if progress is not None:
             progress(first + len(chunk), len(document_ids))
     connection.exec_driver_sql(_memos_insert("m"))
-    for statement in index_statements():
+    for statement in [*index_statements(), *server_search_terms.fill_statements()]:
         connection.exec_driver_sql(statement)
     # Fresh statistics, or the planner guesses how many turns a word is in (a coder who does not own the
     # tables gets a warning, not an error, and autovacuum does it later).

@@ -57,7 +57,11 @@ def test_erasure_on_a_server_leaves_no_row_and_names_the_servers_backups(server_
     assert audit.entries(server_study)[-1].action == "erase" and audit.verify(server_study).ok
     with server_study.read() as session:
         left = session.execute(text("SELECT count(*) FROM documents WHERE name LIKE 'P01%'")).scalar()
+        indexed = session.execute(
+            text("SELECT count(*) FROM search_terms WHERE id NOT IN (SELECT id FROM turns)")
+        ).scalar()
     assert left == 0
+    assert indexed == 0  # no word of an erased turn is left in the server's table of terms
 
 
 def test_pseudonymise_with_the_map_apart_on_a_server(server_study, tmp_path: Path) -> None:

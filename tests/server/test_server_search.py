@@ -21,7 +21,7 @@ from app.services.memos import add_memo, delete_memo, update_memo
 from app.services.project import create_project, open_project
 from app.services.search_upkeep import rebuild_index
 from app.services.study import delete_documents, get_document
-from app.storage import migrate
+from app.storage import migrate, server_search_terms
 from app.storage.models import Coder
 from app.storage.server_schema import prepare_server_for_open
 from tests.server_search_study import TRICKY
@@ -30,6 +30,9 @@ QUERIES = [
     "trust",
     "café",
     '"felt understood"',
+    '"understood felt understood"',
+    '"trust trust TRUST"',
+    "trust AND ella",
     "fath?r",
     "trust*",
     "speaker:client trust",
@@ -74,7 +77,8 @@ def _index(project) -> list[tuple]:
         project,
         "SELECT 't', id, words::text, speaker_words::text FROM search_turns UNION ALL"
         " SELECT 'm', id, words::text, speaker_words::text FROM search_memos UNION ALL"
-        " SELECT 'x', id, body, '' FROM search_turn_texts ORDER BY 1, 2",
+        " SELECT 'x', id, body, '' FROM search_turn_texts UNION ALL"
+        " SELECT 'k', id, term, '' FROM search_terms ORDER BY 1, 2, 3",
     )
 
 
@@ -99,10 +103,12 @@ def _turn_texts_are_the_turns(project) -> bool:
 
 
 def _results(project) -> list[tuple]:
+    """Every query's total and hits, all of them and the first two (found in order from the table of terms)."""
     found = []
     for query in QUERIES:
-        result = search.search(project, query, limit=None)
-        found.append((query, result.total, [hit.as_dict() for hit in result.hits]))
+        for limit in (None, 2):
+            result = search.search(project, query, limit=limit)
+            found.append((query, limit, result.total, [hit.as_dict() for hit in result.hits]))
     return found
 
 
@@ -171,8 +177,8 @@ def test_the_command_line_searches_a_server_project(tmp_path, pg_url) -> None:
 
 @pytest.mark.parametrize(
     "damage",
-    ["DROP TABLE search_turns", "DELETE FROM search_turn_texts"],
-    ids=["index dropped", "turn texts lost"],
+    ["DROP TABLE search_turns, search_terms", "DROP TABLE search_terms", "DELETE FROM search_turn_texts"],
+    ids=["index dropped", "terms dropped", "turn texts lost"],
 )
 def test_a_damaged_index_asks_for_a_rebuild_and_the_rebuild_mends_it(pg_url, damage: str) -> None:
     with create_project(pg_url) as project:
@@ -187,17 +193,21 @@ def test_a_damaged_index_asks_for_a_rebuild_and_the_rebuild_mends_it(pg_url, dam
 
 
 def test_an_index_made_before_turn_texts_gets_them_on_upgrade(pg_url) -> None:
-    """Revision 0010 fills search_turn_texts for a server project whose index did not keep them."""
+    """Revision 0010 fills search_turn_texts, and 0012 search_terms, for a server project whose index did not
+    keep them."""
     with create_project(pg_url) as project:
         build(project)
         expected = _results(project)
         with project.write() as session:
             session.execute(text("DROP TABLE search_turn_texts"))
+            for statement in server_search_terms.drop_statements():  # revision 0012's
+                session.execute(text(statement))
             session.execute(text("ALTER TABLE documents DROP COLUMN length"))  # revision 0011's
             session.execute(text("UPDATE alembic_version SET version_num = '0009_document_versions'"))
     assert prepare_server_for_open(pg_url).revision == migrate.head_revision()
     with open_project(pg_url) as project:
         assert _turn_texts_are_the_turns(project)
+        assert _rows(project, "SELECT count(*) FROM search_terms")[0][0] > 50
         assert _results(project) == expected
         edit_document_text(project, get_document(project, "X01").id, "Client: trust restored\n")
         assert _turn_texts_are_the_turns(project)

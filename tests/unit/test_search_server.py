@@ -72,9 +72,11 @@ def both(studies, query: str, filters: Filters | None = None, limit: int | None 
     return on_file, on_server
 
 
+@pytest.mark.parametrize("limit", [None, 3], ids=["all hits", "first hits"])
 @pytest.mark.parametrize("query", QUERIES)
-def test_the_server_finds_what_the_file_finds(studies, query: str) -> None:
-    on_file, on_server = both(studies, query)
+def test_the_server_finds_what_the_file_finds(studies, query: str, limit: int | None) -> None:
+    """All the hits, and the first three (which the server finds in order in its table of terms when it can)."""
+    on_file, on_server = both(studies, query, limit=limit)
     assert on_server.total == on_file.total
     assert on_server.hits == on_file.hits
 

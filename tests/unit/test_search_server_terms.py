@@ -1,0 +1,85 @@
+"""The server's table of terms: a turn's terms are its words and runs of two and three words, and a query uses
+them only where they give exactly what the GIN index gives (the battery in test_search_server.py compares the
+hits, all of them and the first few).
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from app.search.query_language import parse
+from app.search.server_terms import Lookup, lookup
+from app.search.tsquery import Compiler
+from app.storage import fts5_words, server_search_index, server_search_terms
+from tests.server_search_study import server_engine
+from tests.unit.test_search_server_words import ASCII_ALPHABET, ASCII_CASES, random_texts
+
+LIMIT = server_search_terms.TERM_BYTES
+
+
+def expected_terms(sample: str) -> set[str]:
+    words = [word.folded for word in fts5_words.words(sample)]
+    runs = {" ".join(words[at : at + size]) for size in (1, 2, 3) for at in range(len(words) - size + 1)}
+    return {term for term in runs if len(term.encode()) <= LIMIT}
+
+
+@pytest.fixture
+def server(pg_url):
+    engine = server_engine(pg_url)
+    with engine.begin() as connection:
+        for statement in (
+            server_search_index.words_function(),
+            server_search_index.long_words_function(),
+            server_search_terms.terms_function(),
+        ):
+            connection.exec_driver_sql(statement)
+    yield engine
+    engine.dispose()
+
+
+def test_postgresql_finds_the_terms_python_sees(server) -> None:
+    texts = [
+        *random_texts(300, 7),
+        *random_texts(300, 8, ASCII_ALPHABET),
+        *ASCII_CASES,
+        "I think I think, i THINK: don't O'Brien",
+        "x" * 1000 + " " + "y" * 23 + " z",  # a run of exactly the longest a term may be, and one byte more
+        "x" * 1000 + " " + "y" * 24 + " z",
+        "x" * 1000 + " y " + "z" * 21,
+        "a " + "b" * 1500 + " c",  # a word too long for a term, kept by the GIN index
+        "the cat " * 300 + "sat",  # `the` 300 times: the tsvector keeps 256 positions, the runs come in order
+        " ".join(f"w{n % 40}" for n in range(16500)),  # past the tsvector's last position
+        "",
+    ]
+    statement = text(
+        "SELECT array_agg(term) FROM (SELECT rapport_search_words(:s) AS words) w,"
+        " rapport_search_terms(w.words, rapport_search_long_words(:s, w.words)) AS term"
+    )
+    with server.connect() as connection:
+        for sample in texts:
+            got = connection.execute(statement, {"s": sample}).scalar() or []
+            assert len(got) == len(set(got)), sample[:80]
+            assert set(got) == expected_terms(sample), sample[:80]
+
+
+def shape(query: str) -> Lookup | None:
+    return lookup(parse(query), Compiler(None, "search_turns", {}))
+
+
+def test_only_words_and_phrases_joined_by_and_are_looked_up() -> None:
+    assert shape("Trust") == Lookup(("trust",), exact=True)
+    assert shape('"I think"') == Lookup(("i think",), exact=True)
+    assert shape("don't") == Lookup(("don t",), exact=True)
+    assert shape('"it sounds like"') == Lookup(("it sounds like",), exact=True)
+    assert shape('"part of me feels"') == Lookup(("part of me", "of me feels"), exact=False)
+    assert shape('"very very very very"') == Lookup(("very very very",), exact=False)  # twice, apart or not
+    assert shape("trust AND safe") == Lookup(("trust", "safe"), exact=True)
+    assert shape('trust "I think"') == Lookup(("trust", "i think"), exact=True)
+    assert shape("I'm not sure") == Lookup(("i m", "not", "sure"), exact=True)
+    assert shape('trust "I\'m not sure"') == Lookup(("trust", "i m not", "m not sure"), exact=False)
+    assert shape("trust").count() == ("SELECT count(*) FROM search_terms WHERE term = %s", ["trust"])
+    assert shape("trust safe").count() is None  # counted by the GIN index, which intersects faster
+    for query in ("trust*", "fath?r", "trust OR safe", "NOT trust", "trust NOT safe", "speaker:client",
+                  "dyad:D01 trust", "*", "!!!", "x" * (LIMIT + 1), '"' + "x" * LIMIT + ' y"'):  # fmt: skip
+        assert shape(query) is None, query
