@@ -8,6 +8,8 @@ row version is left in them (the server's WAL archive and pg_dump backups are it
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -37,25 +39,59 @@ def fold_write_ahead_log(engine: Engine) -> None:
         raw.close()
 
 
-def tidy_search_index(engine: Engine) -> None:
+SNAPSHOT_WAIT_S = 10.0
+# The other sessions of this database holding a snapshot, each by its process and the start of its transaction.
+_SNAPSHOTS = (
+    "SELECT pid, xact_start FROM pg_stat_activity WHERE datname = current_database()"
+    " AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL"
+)
+
+
+def tidy_search_index(engine: Engine, wait_s: float = SNAPSHOT_WAIT_S) -> None:
     """After a server's index was written whole: VACUUM (ANALYZE) its tables, as autovacuum would within a minute,
     so that a search reads pages already marked all-visible and is planned on fresh statistics (nothing to do in a
-    file; a coder who does not own the tables gets a warning from the server and autovacuum does it later)."""
+    file; a coder who does not own the tables gets a warning from the server and autovacuum does it later).
+
+    VACUUM marks a page all-visible only when every transaction can see its rows, which the table of terms'
+    index-only scans need; otherwise autovacuum, counting no new rows since this VACUUM, would not come back to
+    it. So it first waits (`wait_s` at most) for the snapshots taken before the index was written to end (another
+    coder's statement, autovacuum analysing the tables an import filled), and flushes the write-ahead log: a
+    server that commits without waiting for the flush (`synchronous_commit = off`) cannot mark rows whose commit,
+    or a later one near it, is not on disk yet."""
     if is_server_engine(engine):
-        _outside_a_transaction(engine, f"VACUUM (ANALYZE) {', '.join(server_search_index.TABLES)}")
+        _wait_for_older_snapshots(engine, wait_s)
+        _outside_a_transaction(
+            engine,
+            "SET synchronous_commit = on",  # every commit below waits for the log's flush up to it
+            "SELECT txid_current()",  # one that writes a commit: the index's is on disk after it
+            f"VACUUM (ANALYZE) {', '.join(server_search_index.TABLES)}",
+        )
 
 
-def _outside_a_transaction(engine: Engine, statement: str) -> None:
-    """One statement on a server that cannot run inside a transaction (VACUUM), on a pooled connection put in
-    autocommit for it and back."""
+def _wait_for_older_snapshots(engine: Engine, wait_s: float) -> None:
+    """Wait until every snapshot held now by another session has ended, `wait_s` seconds at most."""
+    with engine.connect() as connection:
+        older = set(connection.exec_driver_sql(_SNAPSHOTS).all())
+        deadline = time.monotonic() + wait_s
+        while older and time.monotonic() < deadline:
+            time.sleep(0.05)
+            connection.rollback()  # a fresh statistics snapshot of pg_stat_activity each time
+            older &= set(connection.exec_driver_sql(_SNAPSHOTS).all())
+
+
+def _outside_a_transaction(engine: Engine, *statements: str) -> None:
+    """Statements on a server that cannot run inside a transaction (VACUUM), each its own, on a pooled connection
+    put in autocommit for them and back (and the settings they change back to the server's)."""
     raw = engine.raw_connection()
     try:
         driver = raw.driver_connection
         raw.rollback()
         driver.autocommit = True
         try:
-            driver.execute(statement)
+            for statement in statements:
+                driver.execute(statement)
         finally:
+            driver.execute("RESET ALL")
             driver.autocommit = False
     finally:
         raw.close()

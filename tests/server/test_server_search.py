@@ -7,8 +7,11 @@ transaction: after them it equals an index rebuilt from scratch, and a search fi
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 
+import psycopg
 import pytest
 from sqlalchemy import text
 
@@ -21,8 +24,9 @@ from app.services.memos import add_memo, delete_memo, update_memo
 from app.services.project import create_project, open_project
 from app.services.search_upkeep import rebuild_index
 from app.services.study import delete_documents, get_document
-from app.storage import migrate, server_search_terms
+from app.storage import migrate, server_search_terms, upkeep
 from app.storage.models import Coder
+from app.storage.queries import search as search_queries
 from app.storage.server_schema import prepare_server_for_open
 from tests.server_search_study import TRICKY
 
@@ -234,3 +238,33 @@ def test_a_coder_rebuilds_the_index_for_the_whole_team(pg_cluster) -> None:
             assert search.search(as_ana, "trust").total == 3
     finally:
         pg_cluster.drop_database(pg_cluster.url(database))
+
+
+def _all_visible(project) -> bool:
+    pages, visible = _rows(
+        project, "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'search_terms'"
+    )[0]
+    return pages > 0 and visible == pages
+
+
+def test_a_rebuild_leaves_its_terms_to_be_read_from_the_index_alone(pg_url) -> None:
+    """The table of terms is searched by index-only scans: the VACUUM after a rebuild must mark its pages
+    all-visible, which needs the rebuild's commit flushed (the test cluster does not flush a commit by itself)
+    and no session holding a snapshot older than the rebuild (the tidying waits for such snapshots to end)."""
+    with create_project(pg_url) as project:
+        for name, body in TRICKY:
+            import_text(project, name=name, text=body, meta=DocumentMeta(kind="session"))
+        rebuild_index(project)
+        assert _all_visible(project)
+        holder = psycopg.connect(pg_url)
+        holder.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        holder.execute("SELECT 1")  # a snapshot (and no lock), held until the commit below
+        with project.write() as session:
+            search_queries.rebuild_search_index(session, lambda _done, _total: None)
+        tidying = threading.Thread(target=upkeep.tidy_search_index, args=(project.engine,))
+        tidying.start()
+        time.sleep(0.3)
+        holder.commit()
+        tidying.join()
+        holder.close()
+        assert _all_visible(project)
