@@ -4,6 +4,10 @@ The PostgreSQL counterpart of index.py, returning the same IndexResults. Hits ar
 were written, as the file project's index keeps them), then memos. Totals are exact counts. PostgreSQL's
 ts_headline counts bytes and words its own way, so match offsets are found in Python (hit_marks.py), exactly
 where FTS5's highlight() puts them.
+
+Words, phrases and AND of them are found in the table of terms (server_terms.py), in turn order, so that their
+first hits are read without collecting every match; every other query, and a search for all hits, reads the GIN
+index of the turns' tsvectors (tsquery.py).
 """
 
 from __future__ import annotations

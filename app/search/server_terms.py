@@ -34,11 +34,12 @@ class Lookup:
         return f"SELECT t0.id FROM {TERMS_TABLE} t0{joins} WHERE t0.term = %s", [*others, first]
 
     def count(self) -> tuple[str, list[object]] | None:
-        """The count of a single term's turns, or None when counting them needs the GIN index (which counts an
-        intersection faster than a merge of two B-tree ranges)."""
-        if not self.exact or len(self.terms) != 1:
+        """SELECT of the count of the matches when the terms are exact (index-only scans, merged), or None when
+        the GIN index counts them (the turns holding a longer phrase's runs are not all its hits)."""
+        if not self.exact:
             return None
-        return f"SELECT count(*) FROM {TERMS_TABLE} WHERE term = %s", [self.terms[0]]
+        turns, params = self.turns()
+        return f"SELECT count(*) FROM ({turns}) c", params
 
 
 def lookup(node: Node, compiler: Compiler) -> Lookup | None:

@@ -7,7 +7,7 @@ what FTS5 takes in a project file. A B-tree on (term, id) answers "which turns h
 its first hits without reading a turn. A run of words (`it sounds like`: words one space apart) answers a phrase
 of two or three words the same way, and narrows a longer phrase down to the turns holding all its runs of three,
 in order, so that its first hits are found after checking a few more turns than it shows
-(app/search/server_terms.py). It costs room: about three rows a word of the study, some 150 bytes a word.
+(app/search/server_terms.py). It costs room: about three rows a word of the study, some 260 bytes a word.
 
 `search_terms(term, id)` holds, for each turn in `search_turns`, the distinct lexemes of its tsvector and its
 runs of two and three words next to each other (by the tsvector's positions, or for a text whose tsvector lost
