@@ -110,7 +110,7 @@ class _Part:
         lean = not compiled.study and not conditions  # the index alone finds them
         source = f"{table} w" if lean else f"{table} w JOIN {target.base} ON r.id = w.id{target.joins}"
         self.matches = f"FROM {source} WHERE {where}"
-        self.lookup = server_terms.lookup(tree, compiler) if lean and target is TURNS else None
+        self.lookup = server_terms.first_hits(tree, compiler) if lean and target is TURNS else None
 
     def found(self, limit: int | None) -> tuple[str, list[object]]:
         """SELECT of (total, ids): the count of the matches and the ids of the first `limit` of them, in one pass
@@ -120,12 +120,7 @@ class _Part:
             first = "" if limit is None else f"[1:{int(limit)}]"
             found = f"SELECT count(*) AS total, (array_agg(w.id ORDER BY w.id)){first} AS ids {self.matches}"
             return found, self.params
-        turns, params = self.lookup.turns()
-        checked = ""
-        if not self.lookup.exact:  # per turn in order, until enough are found (never a scan of every match)
-            checked = f" WHERE (SELECT {self.condition} FROM {self.table} w WHERE w.id = c.id)"
-            params = params + self.condition_params
-        first = f"SELECT c.id FROM ({turns}) c{checked} ORDER BY c.id LIMIT {int(limit)}"
+        first, params = self.lookup.first(limit, self.condition, self.condition_params)
         return f"SELECT NULL::bigint AS total, ARRAY({first}) AS ids", params
 
     def total(self) -> tuple[str, list[object]]:

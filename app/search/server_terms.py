@@ -1,31 +1,41 @@
-"""The turns a query's words are in, in turn order, from the server index's table of terms.
+"""The turns a query's words are in, from the server index's table of terms (app/storage/server_search_terms.py).
 
-For the queries the table of terms can answer (app/storage/server_search_terms.py): a word, a phrase, and any of
-them joined by AND, in the words of turns (not a speaker, a wildcard or a study field). A word, or a phrase of two
-or three words, is one term: the turns holding it are exactly its hits, and AND of such terms is exactly the turns
-holding them all. A longer phrase is its runs of three words: the turns holding them all are the only ones that
-can match, in turn order, and each is checked against the whole query before it counts as a hit (the runs may
-stand apart in a turn).
+A query in the words of turns (words, phrases, AND, NOT; not a speaker, a wildcard or a study field) becomes a
+set of turns read from the B-tree of terms alone. A word, or a phrase of two or three words, is one term: the
+turns holding it are exactly its hits. AND of such terms is the turns holding them all (their ranges merged in
+turn order), NOT the turns without them. A longer phrase is its runs of three words: the turns holding them all
+are the only ones that can match, and each is checked against the whole query before it counts as a hit (the
+runs may stand apart in a turn). Such a set is `exact` when every turn in it is a hit.
+
+OR, as a whole query, reads the first hits of each part (`Either`) and leaves the count to the GIN index: a
+union's count has to gather every turn of every part and sort them (PostgreSQL 15 sorts appended ranges rather
+than merging them), which measured slower than GIN. OR inside AND or NOT is left to the GIN index whole.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.search.query_language import BODY, And, Node, Phrase, Term
+from app.search.query_language import BODY, And, Node, Not, Or, Phrase, Term
 from app.search.tsquery import Compiler
+from app.storage.server_search_index import TURNS_TABLE
 from app.storage.server_search_terms import RUN, TERM_BYTES, TERMS_TABLE
 
 
 @dataclass(frozen=True)
 class Lookup:
-    """The terms every hit holds; `exact` when every turn holding them is a hit."""
+    """Turns from the table of terms: those holding every one of `terms`, or those the SELECT `sql` gives.
+    `exact` when every one of them is a hit (else they are the only turns that can be)."""
 
-    terms: tuple[str, ...]
-    exact: bool
+    terms: tuple[str, ...] = ()
+    exact: bool = True
+    sql: str = ""
+    params: tuple[object, ...] = ()
 
     def turns(self) -> tuple[str, list[object]]:
-        """SELECT of the ids of the turns holding every term, in id order (index-only scans, merged)."""
+        """SELECT of the ids of the turns, each once (a plain AND of terms: their index-only scans merged)."""
+        if not self.terms:
+            return self.sql, list(self.params)
         first, *others = self.terms
         joins = "".join(
             f" JOIN {TERMS_TABLE} t{n} ON t{n}.id = t0.id AND t{n}.term = %s"
@@ -33,26 +43,96 @@ class Lookup:
         )
         return f"SELECT t0.id FROM {TERMS_TABLE} t0{joins} WHERE t0.term = %s", [*others, first]
 
+    def first(self, limit: int, check: str, check_params: list[object]) -> tuple[str, list[object]]:
+        """SELECT of the ids of the first `limit` hits, in order: the turns, each checked against the whole query
+        (`check`, a condition on its row `w` of the index) when the set is not exact, until enough are found."""
+        turns, params = self.turns()
+        checked = ""
+        if not self.exact:
+            checked = f" WHERE (SELECT {check} FROM {TURNS_TABLE} w WHERE w.id = c.id)"
+            params = params + check_params
+        return f"SELECT c.id FROM ({turns}) c{checked} ORDER BY c.id LIMIT {int(limit)}", params
+
     def count(self) -> tuple[str, list[object]] | None:
-        """SELECT of the count of the matches when the terms are exact (index-only scans, merged), or None when
-        the GIN index counts them (the turns holding a longer phrase's runs are not all its hits)."""
+        """SELECT of the count of the matches when the set is exact, or None when the GIN index counts them (the
+        turns holding a longer phrase's runs are not all its hits)."""
         if not self.exact:
             return None
         turns, params = self.turns()
         return f"SELECT count(*) FROM ({turns}) c", params
 
 
+@dataclass(frozen=True)
+class Either:
+    """OR of parts: the query's first hits are among each part's first hits (each part's turns checked against
+    the whole query), so a few of each are read in order. A union's count needs every turn of every part, which
+    the GIN index counts faster."""
+
+    parts: tuple[Lookup, ...]
+
+    def first(self, limit: int, check: str, check_params: list[object]) -> tuple[str, list[object]]:
+        firsts = [part.first(limit, check, check_params) for part in self.parts]
+        union = " UNION ".join(f"({sql})" for sql, _ in firsts)
+        return f"SELECT id FROM ({union}) e ORDER BY id LIMIT {int(limit)}", [
+            v for _, more in firsts for v in more
+        ]
+
+    def count(self) -> None:
+        return None
+
+
+EVERY_TURN = Lookup(sql=f"SELECT id FROM {TURNS_TABLE}")
+
+
+def first_hits(node: Node, compiler: Compiler) -> Lookup | Either | None:
+    """Where the first hits of a query in the words of turns are read from the table of terms, or None when it
+    cannot say."""
+    if isinstance(node, Or):
+        parts = [lookup(child, compiler) for child in node.children]
+        return Either(tuple(part for part in parts if part)) if all(parts) else None
+    return lookup(node, compiler)
+
+
 def lookup(node: Node, compiler: Compiler) -> Lookup | None:
-    """The terms of a query in the words of turns, or None when the table of terms cannot answer it."""
+    """The turns that can match a query in the words of turns, or None when the table of terms cannot say."""
     if isinstance(node, Term | Phrase):
         return _leaf(node, compiler)
+    if isinstance(node, Not):
+        return _but_not(EVERY_TURN, [lookup(node.child, compiler)])
     if isinstance(node, And):
-        parts = [lookup(child, compiler) for child in node.children]
-        if not parts or any(part is None for part in parts):
-            return None
-        terms = tuple(dict.fromkeys(term for part in parts if part for term in part.terms))
-        return Lookup(terms, all(part.exact for part in parts if part))
+        wanted = [lookup(child, compiler) for child in node.children if not isinstance(child, Not)]
+        unwanted = [lookup(child.child, compiler) for child in node.children if isinstance(child, Not)]
+        found = _all_of(wanted) if wanted else EVERY_TURN
+        return _but_not(found, unwanted) if unwanted and found is not None else found
     return None
+
+
+def _all_of(parts: list[Lookup | None]) -> Lookup | None:
+    """The turns in every part: one merge of their terms when each is a plain AND of terms."""
+    known = [part for part in parts if part is not None]
+    if not known or len(known) < len(parts):
+        return None
+    exact = all(part.exact for part in known)
+    if all(part.terms for part in known):
+        return Lookup(tuple(dict.fromkeys(term for part in known for term in part.terms)), exact)
+    selects = [part.turns() for part in known]
+    joins = "".join(f" JOIN ({sql}) a{n} ON a{n}.id = a0.id" for n, (sql, _) in enumerate(selects) if n)
+    params = tuple(value for _, more in selects for value in more)
+    return Lookup(exact=exact, sql=f"SELECT a0.id FROM ({selects[0][0]}) a0{joins}", params=params)
+
+
+def _but_not(found: Lookup, unwanted: list[Lookup | None]) -> Lookup | None:
+    """The turns of `found` in no unwanted part; the unwanted must be exact (taking away more turns than match
+    them would lose hits)."""
+    if any(part is None or not part.exact for part in unwanted):
+        return None
+    parts = [part for part in unwanted if part is not None]
+    sql, params = found.turns()
+    for part in parts:
+        taken, more = part.turns()
+        sql = f"SELECT f.id FROM ({sql}) f WHERE NOT EXISTS (SELECT 1 FROM ({taken}) u WHERE u.id = f.id)"
+        params = params + more
+    return Lookup(exact=found.exact, sql=sql, params=tuple(params))
 
 
 def _leaf(leaf: Term | Phrase, compiler: Compiler) -> Lookup | None:

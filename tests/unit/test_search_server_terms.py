@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from app.search.query_language import parse
-from app.search.server_terms import Lookup, lookup
+from app.search.server_terms import Either, Lookup, first_hits
 from app.search.tsquery import Compiler
 from app.storage import fts5_words, server_search_index, server_search_terms
 from tests.server_search_study import server_engine
@@ -63,11 +63,11 @@ def test_postgresql_finds_the_terms_python_sees(server) -> None:
             assert set(got) == expected_terms(sample), sample[:80]
 
 
-def shape(query: str) -> Lookup | None:
-    return lookup(parse(query), Compiler(None, "search_turns", {}))
+def shape(query: str) -> Lookup | Either | None:
+    return first_hits(parse(query), Compiler(None, "search_turns", {}))
 
 
-def test_only_words_and_phrases_joined_by_and_are_looked_up() -> None:
+def test_words_and_phrases_are_terms_and_and_merges_them() -> None:
     assert shape("Trust") == Lookup(("trust",), exact=True)
     assert shape('"I think"') == Lookup(("i think",), exact=True)
     assert shape("don't") == Lookup(("don t",), exact=True)
@@ -84,6 +84,31 @@ def test_only_words_and_phrases_joined_by_and_are_looked_up() -> None:
         ["safe", "trust"],
     )
     assert shape('"part of me feels"').count() is None  # counted by the GIN index: the runs may stand apart
-    for query in ("trust*", "fath?r", "trust OR safe", "NOT trust", "trust NOT safe", "speaker:client",
-                  "dyad:D01 trust", "*", "!!!", "x" * (LIMIT + 1), '"' + "x" * LIMIT + ' y"'):  # fmt: skip
+
+
+def test_not_takes_exact_sets_of_turns_away() -> None:
+    without = shape("trust NOT safe")
+    assert without is not None and without.exact and without.params == ("trust", "safe")
+    assert "NOT EXISTS" in without.sql
+    everything_but = shape("NOT trust")
+    assert everything_but is not None and everything_but.exact and "FROM search_turns" in everything_but.sql
+    checked = shape('"part of me feels" NOT "I think"')
+    assert checked is not None and not checked.exact  # checked turn by turn, counted by the GIN index
+    assert checked.params == ("of me feels", "part of me", "i think")
+    assert shape('trust NOT "part of me feels"') is None  # taking away the runs' turns would lose hits
+
+
+def test_or_reads_the_first_hits_of_each_part_and_leaves_the_count_to_gin() -> None:
+    either = shape('trust OR "I think" OR "part of me feels"')
+    assert isinstance(either, Either) and either.count() is None
+    assert [part.terms for part in either.parts] == [("trust",), ("i think",), ("part of me", "of me feels")]
+    sql, params = either.first(5, "CHECK", ["c"])
+    assert sql.count("LIMIT 5") == 4 and sql.count("CHECK") == 1  # only the longer phrase's turns are checked
+    assert params == ["trust", "i think", "of me feels", "part of me", "c"]
+    assert shape("trust OR speaker:client") is None
+
+
+def test_what_the_table_of_terms_cannot_answer_is_left_to_the_gin_index() -> None:
+    for query in ("trust*", "fath?r", "(trust OR safe) NOT mother", "speaker:client", "dyad:D01 trust",
+                  "trust NOT tr*", "*", "!!!", "x" * (LIMIT + 1), '"' + "x" * LIMIT + ' y"'):  # fmt: skip
         assert shape(query) is None, query
