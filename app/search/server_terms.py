@@ -1,8 +1,8 @@
 """The turns a query's words are in, from the server index's table of terms (app/storage/server_search_terms.py).
 
-A query in the words of turns (words, phrases, AND, NOT; not a speaker, a wildcard or a study field) becomes a
-set of turns read from the B-tree of terms alone. A word, or a phrase of two or three words, is one term: the
-turns holding it are exactly its hits. AND of such terms is the turns holding them all (their ranges merged in
+A query in the words of turns (words, prefixes, phrases, AND, NOT; not a speaker, a wildcard inside a word or a
+study field) becomes a set of turns read from the B-tree of terms alone. A word, or a phrase of two or three
+words, is one term: the turns holding it are exactly its hits; a prefix (`trust*`) is a range of words. AND of such terms is the turns holding them all (their ranges merged in
 turn order), NOT the turns without them. A longer phrase is its runs of three words: the turns holding them all
 are the only ones that can match, and each is checked against the whole query before it counts as a hit (the
 runs may stand apart in a turn). Such a set is `exact` when every turn in it is a hit.
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from app.search.query_language import BODY, And, Node, Not, Or, Phrase, Term
 from app.search.tsquery import Compiler
 from app.storage.server_search_index import TURNS_TABLE
-from app.storage.server_search_terms import RUN, TERM_BYTES, TERMS_TABLE
+from app.storage.server_search_terms import RUN, RUN_BYTES, TERMS_TABLE
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class Lookup:
     exact: bool = True
     sql: str = ""
     params: tuple[object, ...] = ()
+    countable: bool = True  # counted from the B-tree faster than by the GIN index
+    counted: tuple[str, tuple[object, ...]] | None = None  # a SELECT of its count, when not a count of `sql`
 
     def turns(self) -> tuple[str, list[object]]:
         """SELECT of the ids of the turns, each once (a plain AND of terms: their index-only scans merged)."""
@@ -55,9 +57,12 @@ class Lookup:
 
     def count(self) -> tuple[str, list[object]] | None:
         """SELECT of the count of the matches when the set is exact, or None when the GIN index counts them (the
-        turns holding a longer phrase's runs are not all its hits)."""
-        if not self.exact:
+        turns holding a longer phrase's runs are not all its hits; a prefix's range joined to other terms is
+        planned on a guess of its size, a loop over every turn of the range)."""
+        if not self.exact or not self.countable:
             return None
+        if self.counted is not None:
+            return self.counted[0], list(self.counted[1])
         turns, params = self.turns()
         return f"SELECT count(*) FROM ({turns}) c", params
 
@@ -118,13 +123,18 @@ def _all_of(parts: list[Lookup | None]) -> Lookup | None:
     selects = [part.turns() for part in known]
     joins = "".join(f" JOIN ({sql}) a{n} ON a{n}.id = a0.id" for n, (sql, _) in enumerate(selects) if n)
     params = tuple(value for _, more in selects for value in more)
-    return Lookup(exact=exact, sql=f"SELECT a0.id FROM ({selects[0][0]}) a0{joins}", params=params)
+    return Lookup(
+        exact=exact, sql=f"SELECT a0.id FROM ({selects[0][0]}) a0{joins}", params=params, countable=False
+    )
 
 
 def _but_not(found: Lookup, unwanted: list[Lookup | None]) -> Lookup | None:
-    """The turns of `found` in no unwanted part; the unwanted must be exact (taking away more turns than match
-    them would lose hits)."""
+    """The turns of `found` in no unwanted part. The unwanted must be exact (taking away more turns than match
+    them would lose hits), and be terms unless they are taken from every turn: a prefix's range, taken from a
+    word's turns, is planned on a guess of its size and measured slower than the GIN index."""
     if any(part is None or not part.exact for part in unwanted):
+        return None
+    if found is not EVERY_TURN and not all(part.terms for part in unwanted if part is not None):
         return None
     parts = [part for part in unwanted if part is not None]
     sql, params = found.turns()
@@ -132,18 +142,61 @@ def _but_not(found: Lookup, unwanted: list[Lookup | None]) -> Lookup | None:
         taken, more = part.turns()
         sql = f"SELECT f.id FROM ({sql}) f WHERE NOT EXISTS (SELECT 1 FROM ({taken}) u WHERE u.id = f.id)"
         params = params + more
-    return Lookup(exact=found.exact, sql=sql, params=tuple(params))
+    counted = _difference_count(found, parts)
+    countable = counted is not None and found.countable and all(part.countable for part in parts)
+    return Lookup(exact=found.exact, sql=sql, params=tuple(params), countable=countable, counted=counted)
+
+
+def _difference_count(found: Lookup, parts: list[Lookup]) -> tuple[str, tuple[object, ...]] | None:
+    """The count of the turns of `found` without those of one part, as the count of the found less the count of
+    the turns in both (two merges of B-tree ranges; an anti-join is planned on a guess of a term's size, which
+    can make it a loop over every turn of the found with a probe for each). None for anything else."""
+    if len(parts) != 1:
+        return None
+    if found is EVERY_TURN:
+        both = parts[0]
+    elif found.terms and parts[0].terms:
+        both = Lookup(tuple(dict.fromkeys(found.terms + parts[0].terms)))
+    else:
+        return None
+    (whole, params), (common, more) = found.turns(), both.turns()
+    return f"SELECT (SELECT count(*) FROM ({whole}) f) - (SELECT count(*) FROM ({common}) b)", (
+        *params,
+        *more,
+    )
 
 
 def _leaf(leaf: Term | Phrase, compiler: Compiler) -> Lookup | None:
-    if leaf.field != BODY or (isinstance(leaf, Term) and leaf.pattern):  # a pattern's words are in no term
+    if leaf.field != BODY:
         return None
+    if isinstance(leaf, Term) and leaf.pattern:
+        return _prefix(leaf, compiler)
     found = compiler.matcher(leaf)
     if found is None or found.prefix or found.alternatives or not found.words:
         return None
     words = found.words
+    if len(words) == 1:
+        return Lookup(words, exact=True)
     run = min(len(words), RUN)
-    terms = tuple(" ".join(words[start : start + run]) for start in range(len(words) - run + 1))
-    if any(len(term.encode("utf-8")) > TERM_BYTES for term in terms):
+    runs = tuple(dict.fromkeys(" " + " ".join(words[at : at + run]) for at in range(len(words) - run + 1)))
+    if any(len(term.encode("utf-8")) > RUN_BYTES for term in runs):
         return None
-    return Lookup(tuple(dict.fromkeys(terms)), exact=len(words) <= RUN)
+    return Lookup(runs, exact=len(words) <= RUN)
+
+
+def _prefix(leaf: Term, compiler: Compiler) -> Lookup | None:
+    """`trust*`: the turns holding a word that starts so, a range of the B-tree's words (runs, starting with a
+    space, sort apart). A wildcard inside a word (`fath?r`) is left to the GIN index."""
+    stem = leaf.text.rstrip("*")
+    if not stem or "*" in stem or "?" in stem:
+        return None
+    found = compiler.matcher(leaf)
+    if found is None or not found.prefix or len(found.words) != 1:
+        return None
+    start = found.words[0]
+    last = ord(start[-1]) + 1  # the first string after every word that starts so, in code point order
+    if last > 0x10FFFF:
+        return None
+    end = start[:-1] + chr(0xE000 if 0xD800 <= last <= 0xDFFF else last)
+    range_sql = f"SELECT DISTINCT id FROM {TERMS_TABLE} WHERE term >= %s AND term < %s"
+    return Lookup(exact=True, sql=range_sql, params=(start, end))

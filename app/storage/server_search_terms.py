@@ -11,7 +11,8 @@ in order, so that its first hits are found after checking a few more turns than 
 
 `search_terms(term, id)` holds, for each turn in `search_turns`, the distinct lexemes of its tsvector and its
 runs of two and three words next to each other (by the tsvector's positions, or for a text whose tsvector lost
-positions by `long_words`), each at most TERM_BYTES bytes long. A trigger on `search_turns` keeps it: every path that writes a
+positions by `long_words`) of at most RUN_BYTES bytes, each word of a run after a space (` it sounds like`), so
+that a prefix's range of the B-tree (`trust%`) holds words only. A trigger on `search_turns` keeps it: every path that writes a
 turn's index row (an import, a correction, a split, a rebuild) writes its terms in the same transaction.
 
 Revision 0012_server_search_terms adds it to a server project's index (server_search_index.py creates it with
@@ -25,7 +26,7 @@ from typing import Any
 TERMS_TABLE = "search_terms"
 TERMS_FUNCTION = "rapport_search_terms"
 RUN = 3  # the longest run of words kept as a term
-TERM_BYTES = 1024  # longer words and runs are left to the GIN index (a B-tree entry has a size limit)
+RUN_BYTES = 1024  # longer runs are left to the GIN index (a word is at most 2,046 bytes, as in a tsvector)
 _TRIGGER = "search_terms_changed"
 _OWNER = "search_turns"
 
@@ -40,13 +41,14 @@ _IN_ORDER_LISTED = """
 
 
 def _terms(runs: str) -> str:
-    """A turn's distinct terms: its words, and its runs of two and of three words, one space apart."""
+    """A turn's distinct terms: its words (every lexeme of its tsvector), and its runs of two and of three words,
+    each word after a space (` i think`): runs sort apart from words, so a prefix's range holds words alone."""
     return f"""WITH runs AS ({runs})
-    SELECT DISTINCT term FROM (
-        SELECT lexeme AS term FROM unnest(words)
-        UNION ALL SELECT one || ' ' || word FROM runs WHERE one_next
-        UNION ALL SELECT two || ' ' || one || ' ' || word FROM runs WHERE one_next AND two_next
-    ) terms WHERE octet_length(term) <= {TERM_BYTES}"""
+    SELECT lexeme FROM unnest(words)
+    UNION SELECT run FROM (
+        SELECT ' ' || one || ' ' || word AS run FROM runs WHERE one_next
+        UNION ALL SELECT ' ' || two || ' ' || one || ' ' || word FROM runs WHERE one_next AND two_next
+    ) found WHERE octet_length(run) <= {RUN_BYTES}"""
 
 
 def terms_function() -> str:
