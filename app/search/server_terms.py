@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.search.query_language import BODY, And, Node, Not, Or, Phrase, Term
-from app.search.tsquery import Compiler
+from app.search.tsquery import Compiler, after_prefix
 from app.storage.server_search_index import TURNS_TABLE
 from app.storage.server_search_terms import RUN, RUN_BYTES, TERMS_TABLE
 
@@ -194,9 +194,8 @@ def _prefix(leaf: Term, compiler: Compiler) -> Lookup | None:
     if found is None or not found.prefix or len(found.words) != 1:
         return None
     start = found.words[0]
-    last = ord(start[-1]) + 1  # the first string after every word that starts so, in code point order
-    if last > 0x10FFFF:
+    end = after_prefix(start)
+    if end is None:
         return None
-    end = start[:-1] + chr(0xE000 if 0xD800 <= last <= 0xDFFF else last)
     range_sql = f"SELECT DISTINCT id FROM {TERMS_TABLE} WHERE term >= %s AND term < %s"
     return Lookup(exact=True, sql=range_sql, params=(start, end))

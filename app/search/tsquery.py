@@ -17,6 +17,8 @@ from typing import Any
 from app.search.fts_query import MAX_EXPANDED_TERMS, fold
 from app.search.query_language import BODY, Everything, Node, Not, Or, Phrase, Term
 from app.storage import fts5_words
+from app.storage.server_search_index import TURNS_TABLE
+from app.storage.server_search_terms import TERMS_TABLE
 
 COLUMNS = {BODY: "words", "speaker": "speaker_words"}
 _ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
@@ -166,6 +168,9 @@ class Compiler:
         pattern = fold(term.text).replace("[", "[[]")
         literal = pattern.split("*", 1)[0].split("?", 1)[0].split("[", 1)[0]
         column = COLUMNS[term.field]
+        if self.index_table == TURNS_TABLE and column == COLUMNS[BODY]:
+            self.expanded[term] = self._expand_from_terms(pattern, literal)
+            return self.expanded[term]
         inner = f"SELECT {column} FROM {self.index_table}"
         params: list[object] = []
         if literal and (stem := fts5_words.folded_words(literal)) and len(stem) == 1:
@@ -178,3 +183,31 @@ class Compiler:
             words = [row[0] for row in cursor if regex.match(row[0])]
         self.expanded[term] = words[:MAX_EXPANDED_TERMS]
         return self.expanded[term]
+
+    def _expand_from_terms(self, pattern: str, literal: str) -> list[str]:
+        """The turns' words that fit `pattern`, from the table of terms: its distinct words in order, one probe of
+        the B-tree each (a skip scan), within the range of the pattern's literal start (runs of words, which
+        start with a space, sort before every word), checked by the pattern's regular expression on the server
+        and stopped at MAX_EXPANDED_TERMS."""
+        low, high = (literal, after_prefix(literal)) if literal else ("!", None)
+        below = "" if high is None else " AND s.term < %(high)s"
+        sql = f"""
+WITH RECURSIVE words(term) AS (
+    (SELECT s.term FROM {TERMS_TABLE} s WHERE s.term >= %(low)s{below} ORDER BY s.term LIMIT 1)
+    UNION ALL
+    SELECT (SELECT s.term FROM {TERMS_TABLE} s WHERE s.term > w.term{below} ORDER BY s.term LIMIT 1)
+    FROM words w WHERE w.term IS NOT NULL
+)
+SELECT term FROM words WHERE term IS NOT NULL AND term ~ %(regex)s LIMIT {MAX_EXPANDED_TERMS}"""
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, {"low": low, "high": high, "regex": glob_to_regex(pattern)})
+            return [row[0] for row in cursor]
+
+
+def after_prefix(prefix: str) -> str | None:
+    """The first string after every string that starts with `prefix`, in code point order (None past the last
+    code point)."""
+    last = ord(prefix[-1]) + 1
+    if last > 0x10FFFF:
+        return None
+    return prefix[:-1] + chr(0xE000 if 0xD800 <= last <= 0xDFFF else last)

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from app.search.query_language import parse
 from app.search.server_terms import Either, Lookup, first_hits
-from app.search.tsquery import Compiler
+from app.search.tsquery import Compiler, after_prefix
 from app.storage import fts5_words, server_search_index, server_search_terms
 from tests.server_search_study import server_engine
 from tests.unit.test_search_server_words import ASCII_ALPHABET, ASCII_CASES, random_texts
@@ -101,6 +101,13 @@ def test_a_prefix_is_a_range_of_words() -> None:
 
 
 RANGE = "SELECT DISTINCT id FROM search_terms WHERE term >= %s AND term < %s"
+
+
+def test_the_first_string_after_a_prefix() -> None:
+    assert after_prefix("fath") == "fati"
+    assert after_prefix("caf\u00e9") == "caf\u00ea"
+    assert after_prefix("\ud7ff") == "\ue000"  # past the surrogates, which no text holds
+    assert after_prefix("\U0010ffff") is None
 
 
 def test_not_takes_exact_sets_of_turns_away() -> None:
