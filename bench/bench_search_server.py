@@ -12,8 +12,9 @@ import). Measured in the same run, server over file:
 - every query's total and first 100 hits must be the same in both (`same_results`).
 
 Goal (issue 23): queries within 2x of the file. A local server has no network between it and Rapport; a lab's
-server adds its round trips to every figure: two a search (BEGIN with the one statement for turns and memos,
-then the COMMIT).
+server adds its round trips to every figure: one a search read in one statement, two when the table of terms
+finds the first hits (their statement, then the count's, sent as the first hits arrive and answered while their
+words are marked).
 
     .venv/bin/python -m bench.bench_search_server [--documents N] [--words N]
 """
