@@ -2,10 +2,11 @@
 
 A query in the words of turns (words, prefixes, phrases, AND, NOT; not a speaker, a wildcard inside a word or a
 study field) becomes a set of turns read from the B-tree of terms alone. A word, or a phrase of two or three
-words, is one term: the turns holding it are exactly its hits; a prefix (`trust*`) is a range of words. AND of such terms is the turns holding them all (their ranges merged in
-turn order), NOT the turns without them. A longer phrase is its runs of three words: the turns holding them all
-are the only ones that can match, and each is checked against the whole query before it counts as a hit (the
-runs may stand apart in a turn). Such a set is `exact` when every turn in it is a hit.
+words, is one term: the turns holding it are exactly its hits; a prefix (`trust*`) is a range of words. AND of
+them is the turns holding them all (their ranges merged in turn order), NOT the turns without them. A longer
+phrase is its runs of three words: the turns holding them all are the only ones that can match, and each is
+checked against the whole query before it counts as a hit (the runs may stand apart in a turn). Such a set is
+`exact` when every turn in it is a hit.
 
 OR, as a whole query, reads the first hits of each part (`Either`) and leaves the count to the GIN index: a
 union's count has to gather every turn of every part and sort them (PostgreSQL 15 sorts appended ranges rather
@@ -78,9 +79,8 @@ class Either:
     def first(self, limit: int, check: str, check_params: list[object]) -> tuple[str, list[object]]:
         firsts = [part.first(limit, check, check_params) for part in self.parts]
         union = " UNION ".join(f"({sql})" for sql, _ in firsts)
-        return f"SELECT id FROM ({union}) e ORDER BY id LIMIT {int(limit)}", [
-            v for _, more in firsts for v in more
-        ]
+        params = [value for _, more in firsts for value in more]
+        return f"SELECT id FROM ({union}) e ORDER BY id LIMIT {int(limit)}", params
 
     def count(self) -> None:
         return None
@@ -160,10 +160,8 @@ def _difference_count(found: Lookup, parts: list[Lookup]) -> tuple[str, tuple[ob
     else:
         return None
     (whole, params), (common, more) = found.turns(), both.turns()
-    return f"SELECT (SELECT count(*) FROM ({whole}) f) - (SELECT count(*) FROM ({common}) b)", (
-        *params,
-        *more,
-    )
+    counted = f"SELECT (SELECT count(*) FROM ({whole}) f) - (SELECT count(*) FROM ({common}) b)"
+    return counted, (*params, *more)
 
 
 def _leaf(leaf: Term | Phrase, compiler: Compiler) -> Lookup | None:

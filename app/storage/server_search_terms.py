@@ -80,8 +80,12 @@ RETURN NULL; END $body$"""
 
 def create_statements() -> list[str]:
     """The function and the empty table; `fill_statements()` then fills it, indexes it and adds its triggers."""
-    # Compared byte by byte (no locale's rules): equality is all a search asks of a term.
-    return [terms_function(), f'CREATE TABLE {TERMS_TABLE} (term text COLLATE "C" NOT NULL, id bigint NOT NULL)']
+    # Compared byte by byte, which is code point order (no locale's rules): a prefix's range, and the order in
+    # which a wildcard's words are found, rely on it.
+    return [
+        terms_function(),
+        f'CREATE TABLE {TERMS_TABLE} (term text COLLATE "C" NOT NULL, id bigint NOT NULL)',
+    ]
 
 
 def fill_statements() -> list[str]:
