@@ -1,7 +1,7 @@
 """The turns a query's words are in, from the server index's table of terms (app/storage/server_search_terms.py).
 
-A query in the words of turns (words, prefixes, phrases, AND, NOT; not a speaker, a wildcard inside a word or a
-study field) becomes a set of turns read from the B-tree of terms alone. A word, or a phrase of two or three
+A query in the words of turns and of their speakers (words, prefixes, phrases, AND, NOT; not a wildcard inside a
+word or a study field) becomes a set of turns read from the B-tree of terms alone. A word, or a phrase of two or three
 words, is one term: the turns holding it are exactly its hits; a prefix (`trust*`) is a range of words. AND of
 them is the turns holding them all (their ranges merged in turn order), NOT the turns without them. A longer
 phrase is its runs of three words: the turns holding them all are the only ones that can match, and each is
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from app.search.query_language import BODY, And, Node, Not, Or, Phrase, Term
 from app.search.tsquery import Compiler, after_prefix
 from app.storage.server_search_index import TURNS_TABLE
-from app.storage.server_search_terms import RUN, RUN_BYTES, TERMS_TABLE
+from app.storage.server_search_terms import RUN, RUN_BYTES, SPEAKER_MARK, TERMS_TABLE
 
 
 @dataclass(frozen=True)
@@ -165,16 +165,19 @@ def _difference_count(found: Lookup, parts: list[Lookup]) -> tuple[str, tuple[ob
 
 
 def _leaf(leaf: Term | Phrase, compiler: Compiler) -> Lookup | None:
-    if leaf.field != BODY:
+    mark = _MARKS.get(leaf.field)
+    if mark is None:
         return None
     if isinstance(leaf, Term) and leaf.pattern:
-        return _prefix(leaf, compiler)
+        return _prefix(leaf, compiler, mark)
     found = compiler.matcher(leaf)
     if found is None or found.prefix or found.alternatives or not found.words:
         return None
     words = found.words
     if len(words) == 1:
-        return Lookup(words, exact=True)
+        return Lookup((mark + words[0],), exact=True)
+    if mark:  # a speaker's name of several words: turns whose speaker has them all, each checked
+        return Lookup(tuple(dict.fromkeys(mark + word for word in words)), exact=False)
     run = min(len(words), RUN)
     runs = tuple(dict.fromkeys(" " + " ".join(words[at : at + run]) for at in range(len(words) - run + 1)))
     if any(len(term.encode("utf-8")) > RUN_BYTES for term in runs):
@@ -182,16 +185,20 @@ def _leaf(leaf: Term | Phrase, compiler: Compiler) -> Lookup | None:
     return Lookup(runs, exact=len(words) <= RUN)
 
 
-def _prefix(leaf: Term, compiler: Compiler) -> Lookup | None:
+_MARKS = {BODY: "", "speaker": SPEAKER_MARK}  # what comes before a field's words in the table of terms
+
+
+def _prefix(leaf: Term, compiler: Compiler, mark: str) -> Lookup | None:
     """`trust*`: the turns holding a word that starts so, a range of the B-tree's words (runs, starting with a
-    space, sort apart). A wildcard inside a word (`fath?r`) is left to the GIN index."""
+    space, and speakers' words, with a tab, sort apart). A wildcard inside a word (`fath?r`) is left to the GIN
+    index."""
     stem = leaf.text.rstrip("*")
     if not stem or "*" in stem or "?" in stem:
         return None
     found = compiler.matcher(leaf)
     if found is None or not found.prefix or len(found.words) != 1:
         return None
-    start = found.words[0]
+    start = mark + found.words[0]
     end = after_prefix(start)
     if end is None:
         return None

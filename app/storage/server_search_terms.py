@@ -11,8 +11,9 @@ in order, so that its first hits are found after checking a few more turns than 
 
 `search_terms(term, id)` holds, for each turn in `search_turns`, the distinct lexemes of its tsvector and its
 runs of two and three words next to each other (by the tsvector's positions, or for a text whose tsvector lost
-positions by `long_words`) of at most RUN_BYTES bytes, each word of a run after a space (` it sounds like`), so
-that a prefix's range of the B-tree (`trust%`) holds words only. A trigger on `search_turns` keeps it: every path that writes a
+positions by `long_words`) of at most RUN_BYTES bytes, each word of a run after a space (` it sounds like`), and
+the words of its speaker's name each after a tab, so that a prefix's range of the B-tree (`trust%`)
+holds words only. A trigger on `search_turns` keeps it: every path that writes a
 turn's index row (an import, a correction, a split, a rebuild) writes its terms in the same transaction.
 
 Revision 0012_server_search_terms adds it to a server project's index (server_search_index.py creates it with
@@ -27,6 +28,7 @@ TERMS_TABLE = "search_terms"
 TERMS_FUNCTION = "rapport_search_terms"
 RUN = 3  # the longest run of words kept as a term
 RUN_BYTES = 1024  # longer runs are left to the GIN index (a word is at most 2,046 bytes, as in a tsvector)
+SPEAKER_MARK = "\t"  # before each word of a turn's speaker (a tab is in no word, and sorts before a space)
 _TRIGGER = "search_terms_changed"
 _OWNER = "search_turns"
 
@@ -41,10 +43,12 @@ _IN_ORDER_LISTED = """
 
 
 def _terms(runs: str) -> str:
-    """A turn's distinct terms: its words (every lexeme of its tsvector), and its runs of two and of three words,
-    each word after a space (` i think`): runs sort apart from words, so a prefix's range holds words alone."""
+    """A turn's distinct terms: its words (every lexeme of its tsvector), its runs of two and of three words,
+    each word after a space (` i think`), and its speaker's words after a tab: runs and speakers sort apart from
+    words, so a prefix's range holds words alone."""
     return f"""WITH runs AS ({runs})
     SELECT lexeme FROM unnest(words)
+    UNION SELECT chr(9) || lexeme FROM unnest(speaker_words)
     UNION SELECT run FROM (
         SELECT ' ' || one || ' ' || word AS run FROM runs WHERE one_next
         UNION ALL SELECT ' ' || two || ' ' || one || ' ' || word FROM runs WHERE one_next AND two_next
@@ -52,12 +56,14 @@ def _terms(runs: str) -> str:
 
 
 def terms_function() -> str:
-    """`rapport_search_terms(words tsvector, long_words text) -> SETOF text`: a turn's terms.
+    """`rapport_search_terms(words tsvector, long_words text, speaker_words tsvector) -> SETOF text`: a turn's
+    terms.
 
     A tsvector whose positions are whole (`long_words` is NULL) gives the runs of words by its positions; a gap
     in them (a word too long for a tsvector) joins no run, as it breaks a phrase in FTS5."""
     return f"""
-CREATE OR REPLACE FUNCTION {TERMS_FUNCTION}(words tsvector, long_words text) RETURNS SETOF text
+CREATE OR REPLACE FUNCTION {TERMS_FUNCTION}(words tsvector, long_words text, speaker_words tsvector)
+RETURNS SETOF text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $terms$ BEGIN
 IF long_words IS NULL THEN RETURN QUERY {_terms(_IN_ORDER_BY_POSITION)};
 ELSE RETURN QUERY {_terms(_IN_ORDER_LISTED)}; END IF;
@@ -69,11 +75,12 @@ def _trigger_function() -> str:
     return f"""
 CREATE OR REPLACE FUNCTION {_TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN
 IF TG_OP <> 'INSERT' THEN
-    DELETE FROM {TERMS_TABLE} s USING {TERMS_FUNCTION}(OLD.words, OLD.long_words) AS old_terms(term)
+    DELETE FROM {TERMS_TABLE} s USING {TERMS_FUNCTION}(OLD.words, OLD.long_words, OLD.speaker_words) AS old_terms(term)
     WHERE s.term = old_terms.term AND s.id = OLD.id;
 END IF;
 IF TG_OP <> 'DELETE' THEN
-    INSERT INTO {TERMS_TABLE}(term, id) SELECT term, NEW.id FROM {TERMS_FUNCTION}(NEW.words, NEW.long_words) AS term;
+    INSERT INTO {TERMS_TABLE}(term, id) SELECT term, NEW.id
+    FROM {TERMS_FUNCTION}(NEW.words, NEW.long_words, NEW.speaker_words) AS term;
 END IF;
 RETURN NULL; END $body$"""
 
@@ -92,13 +99,14 @@ def fill_statements() -> list[str]:
     """Every turn's terms in one statement, the B-tree built once over them, then the triggers that keep them."""
     return [
         f"INSERT INTO {TERMS_TABLE}(term, id) SELECT term, s.id FROM {_OWNER} s"
-        f" CROSS JOIN {TERMS_FUNCTION}(s.words, s.long_words) AS term",
+        f" CROSS JOIN {TERMS_FUNCTION}(s.words, s.long_words, s.speaker_words) AS term",
         f"ALTER TABLE {TERMS_TABLE} ADD PRIMARY KEY (term, id)",
         _trigger_function(),
         f"CREATE TRIGGER {_TRIGGER}_added AFTER INSERT OR DELETE ON {_OWNER}"
         f" FOR EACH ROW EXECUTE FUNCTION {_TRIGGER}()",
-        f"CREATE TRIGGER {_TRIGGER} AFTER UPDATE OF id, words, long_words ON {_OWNER} FOR EACH ROW"
-        " WHEN (OLD.id <> NEW.id OR OLD.words <> NEW.words OR OLD.long_words IS DISTINCT FROM NEW.long_words)"
+        f"CREATE TRIGGER {_TRIGGER} AFTER UPDATE OF id, words, long_words, speaker_words ON {_OWNER} FOR EACH ROW"
+        " WHEN (OLD.id <> NEW.id OR OLD.words <> NEW.words OR OLD.long_words IS DISTINCT FROM NEW.long_words"
+        " OR OLD.speaker_words <> NEW.speaker_words)"
         f" EXECUTE FUNCTION {_TRIGGER}()",
     ]
 
@@ -109,7 +117,7 @@ def drop_statements() -> list[str]:
         f"DROP TRIGGER IF EXISTS {_TRIGGER} ON {_OWNER}",
         f"DROP FUNCTION IF EXISTS {_TRIGGER}()",
         f"DROP TABLE IF EXISTS {TERMS_TABLE}",
-        f"DROP FUNCTION IF EXISTS {TERMS_FUNCTION}(tsvector, text)",
+        f"DROP FUNCTION IF EXISTS {TERMS_FUNCTION}(tsvector, text, tsvector)",
     ]
 
 

@@ -56,14 +56,17 @@ def test_postgresql_finds_the_terms_python_sees(server) -> None:
         "",
     ]
     statement = text(
-        "SELECT array_agg(term) FROM (SELECT rapport_search_words(:s) AS words) w,"
-        " rapport_search_terms(w.words, rapport_search_long_words(:s, w.words)) AS term"
+        "SELECT array_agg(term) FROM (SELECT rapport_search_words(:s) AS words) w, rapport_search_terms(w.words,"
+        " rapport_search_long_words(:s, w.words), rapport_search_words(:speaker)) AS term"
     )
+    speakers = ["", "Client", "Dr Smith-Jones", "client"]
     with server.connect() as connection:
-        for sample in texts:
-            got = connection.execute(statement, {"s": sample}).scalar() or []
+        for number, sample in enumerate(texts):
+            speaker = speakers[number % len(speakers)]
+            got = connection.execute(statement, {"s": sample, "speaker": speaker}).scalar() or []
             assert len(got) == len(set(got)), sample[:80]
-            assert set(got) == expected_terms(sample), sample[:80]
+            spoken = {"\t" + word.folded for word in fts5_words.words(speaker)}
+            assert set(got) == expected_terms(sample) | spoken, sample[:80]
 
 
 def shape(query: str) -> Lookup | Either | None:
@@ -142,10 +145,30 @@ def test_or_reads_the_first_hits_of_each_part_and_leaves_the_count_to_gin() -> N
     sql, params = either.first(5, "CHECK", ["c"])
     assert sql.count("LIMIT 5") == 4 and sql.count("CHECK") == 1  # only the longer phrase's turns are checked
     assert params == ["trust", " i think", " of me feels", " part of me", "c"]
-    assert shape("trust OR speaker:client") is None
+
+
+def test_a_speakers_words_are_terms_after_a_tab() -> None:
+    assert shape("speaker:Client") == Lookup(("\tclient",), exact=True)
+    assert shape("speaker:client trust") == Lookup(("\tclient", "trust"), exact=True)
+    assert shape('speaker:"Dr Smith"') == Lookup(
+        ("\tdr", "\tsmith"), exact=False
+    )  # checked: the words in order
+    assert shape("speaker:cl*") == Lookup(sql=RANGE, params=("\tcl", "\tcm"))
+    assert shape("trust NOT speaker:client") == Lookup(
+        exact=True,
+        sql="SELECT f.id FROM (SELECT t0.id FROM search_terms t0 WHERE t0.term = %s) f WHERE NOT EXISTS"
+        " (SELECT 1 FROM (SELECT t0.id FROM search_terms t0 WHERE t0.term = %s) u WHERE u.id = f.id)",
+        params=("trust", "\tclient"),
+        counted=(
+            "SELECT (SELECT count(*) FROM (SELECT t0.id FROM search_terms t0 WHERE t0.term = %s) f) - (SELECT"
+            " count(*) FROM (SELECT t0.id FROM search_terms t0 JOIN search_terms t1 ON t1.id = t0.id AND"
+            " t1.term = %s WHERE t0.term = %s) b)",
+            ("trust", "\tclient", "trust"),
+        ),
+    )
 
 
 def test_what_the_table_of_terms_cannot_answer_is_left_to_the_gin_index() -> None:
-    for query in ("fath?r", "fath*r", "(trust OR safe) NOT mother", "speaker:client", "dyad:D01 trust",
+    for query in ("fath?r", "fath*r", "(trust OR safe) NOT mother", "speaker:cl?ent", "dyad:D01 trust",
                   "trust NOT fath?r", "*", "!!!", "don't*", '"' + "x" * LIMIT + ' y"'):  # fmt: skip
         assert shape(query) is None, query
