@@ -5,9 +5,10 @@ were written, as the file project's index keeps them), then memos. Totals are ex
 ts_headline counts bytes and words its own way, so match offsets are found in Python (hit_marks.py), exactly
 where FTS5's highlight() puts them.
 
-Words, phrases and AND of them are found in the table of terms (server_terms.py), in turn order, so that their
-first hits are read without collecting every match; every other query, and a search for all hits, reads the GIN
-index of the turns' tsvectors (tsquery.py).
+The first hits of most queries in the words of turns (words, prefixes, phrases, speakers, AND, NOT, OR) are
+found in the table of terms (server_terms.py), in turn order, without collecting every match; the GIN index of the
+turns' tsvectors (tsquery.py) counts what the table cannot, and answers queries on study fields and filters, and
+a search for all hits.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The turns a query's words are in, from the server index's table of terms (app/storage/server_search_terms.py).
 
 A query in the words of turns and of their speakers (words, prefixes, phrases, AND, NOT; not a wildcard inside a
-word or a study field) becomes a set of turns read from the B-tree of terms alone. A word, or a phrase of two or three
-words, is one term: the turns holding it are exactly its hits; a prefix (`trust*`) is a range of words. AND of
-them is the turns holding them all (their ranges merged in turn order), NOT the turns without them. A longer
+word or a study field) becomes a set of turns read from the B-tree of terms alone. A word, or a phrase of two or
+three words, is one term: the turns holding it are exactly its hits; a prefix (`trust*`) is a range of words. AND
+of them is the turns holding them all (their ranges merged in turn order), NOT the turns without them. A longer
 phrase is its runs of three words: the turns holding them all are the only ones that can match, and each is
 checked against the whole query before it counts as a hit (the runs may stand apart in a turn). Such a set is
 `exact` when every turn in it is a hit.

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from app.storage import server_search_index, server_search_terms
+from app.storage import server_search_index
 
 TURNS_TABLE = "search_turns"
 MEMOS_TABLE = "search_memos"
@@ -46,7 +46,7 @@ def is_index_table(name: str | None) -> bool:
     terms (none described by the models)."""
     if not name:
         return False
-    if name in (server_search_index.TURN_TEXTS_TABLE, server_search_terms.TERMS_TABLE):
+    if name in server_search_index.TABLES:
         return True
     return any(name == table + suffix for table in (TURNS_TABLE, MEMOS_TABLE) for suffix in SHADOW_SUFFIXES)
 

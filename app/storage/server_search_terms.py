@@ -30,7 +30,7 @@ RUN = 3  # the longest run of words kept as a term
 RUN_BYTES = 1024  # longer runs are left to the GIN index (a word is at most 2,046 bytes, as in a tsvector)
 SPEAKER_MARK = "\t"  # before each word of a turn's speaker (a tab is in no word, and sorts before a space)
 _TRIGGER = "search_terms_changed"
-_OWNER = "search_turns"
+_OWNER = "search_turns"  # server_search_index.TURNS_TABLE (which imports this module)
 
 # A turn's words in order, each with the one and the two before it when they are next to it.
 _IN_ORDER_BY_POSITION = """

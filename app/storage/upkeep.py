@@ -62,9 +62,9 @@ def tidy_search_index(engine: Engine, wait_s: float = SNAPSHOT_WAIT_S) -> None:
         _wait_for_older_snapshots(engine, wait_s)
         _outside_a_transaction(
             engine,
-            "SET synchronous_commit = on",  # every commit below waits for the log's flush up to it
             "SELECT txid_current()",  # one that writes a commit: the index's is on disk after it
             f"VACUUM (ANALYZE) {', '.join(server_search_index.TABLES)}",
+            settings={"synchronous_commit": "on"},  # every commit waits for the log's flush up to it
         )
 
 
@@ -79,19 +79,23 @@ def _wait_for_older_snapshots(engine: Engine, wait_s: float) -> None:
             older &= set(connection.exec_driver_sql(_SNAPSHOTS).all())
 
 
-def _outside_a_transaction(engine: Engine, *statements: str) -> None:
+def _outside_a_transaction(engine: Engine, *statements: str, settings: dict[str, str] | None = None) -> None:
     """Statements on a server that cannot run inside a transaction (VACUUM), each its own, on a pooled connection
-    put in autocommit for them and back (and the settings they change back to the server's)."""
+    put in autocommit for them, with `settings` (name: value) for them, and then back as it was."""
+    settings = settings or {}
     raw = engine.raw_connection()
     try:
         driver = raw.driver_connection
         raw.rollback()
         driver.autocommit = True
         try:
+            for name, value in settings.items():
+                driver.execute(f"SET {name} = {value}")
             for statement in statements:
                 driver.execute(statement)
         finally:
-            driver.execute("RESET ALL")
+            for name in settings:
+                driver.execute(f"RESET {name}")
             driver.autocommit = False
     finally:
         raw.close()
