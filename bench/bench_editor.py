@@ -124,15 +124,11 @@ def build_project(folder: Path):
 
 
 def measure_plain(text: str) -> dict[str, float]:
-    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+    from bench.event_loop_freeze import load_plain, shown_plain_editor
 
-    plain = QPlainTextEdit()
-    plain.resize(1000, 800)
-    plain.show()
-    QApplication.processEvents()
+    plain = shown_plain_editor()
     started = time.perf_counter()
-    plain.setPlainText(text)
-    plain.viewport().repaint()
+    load_plain(plain, text)
     set_text = time.perf_counter() - started
     scroll = _scroll_pages(plain, plain.viewport())
     plain.close()

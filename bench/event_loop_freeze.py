@@ -74,37 +74,38 @@ def _freeze(
     return freeze, (marks[-1] - started) * 1000
 
 
-def plain_reference_ms(text: str) -> float:
-    """The freeze of a plain QPlainTextEdit.setPlainText + paint of `text`: the yardstick for ratios."""
+def shown_plain_editor():
+    """A plain QPlainTextEdit of 1000 x 800, shown and settled: the yardstick's widget."""
     from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
     plain = QPlainTextEdit()
     plain.resize(1000, 800)
     plain.show()
     QApplication.processEvents()
+    return plain
 
-    def load() -> None:
-        plain.setPlainText(text)
-        plain.viewport().repaint()
 
-    freeze = longest_freeze_ms(load, settle_ms=200)
+def load_plain(plain, text: str) -> None:
+    """The yardstick's work: the text set and painted once."""
+    plain.setPlainText(text)
+    plain.viewport().repaint()
+
+
+def plain_reference_ms(text: str) -> float:
+    """The freeze of a plain QPlainTextEdit.setPlainText + paint of `text`: the yardstick for ratios."""
+    plain = shown_plain_editor()
+    freeze = longest_freeze_ms(lambda: load_plain(plain, text), settle_ms=200)
     plain.close()
     return freeze
 
 
 def plain_reference_cpu_ms(text: str) -> float:
     """The GUI thread's CPU time for a plain QPlainTextEdit.setPlainText + paint of `text` (median of three)."""
-    from PySide6.QtWidgets import QApplication, QPlainTextEdit
-
     times = []
     for _ in range(3):
-        plain = QPlainTextEdit()
-        plain.resize(1000, 800)
-        plain.show()
-        QApplication.processEvents()
+        plain = shown_plain_editor()
         started = time.thread_time()
-        plain.setPlainText(text)
-        plain.viewport().repaint()
+        load_plain(plain, text)
         times.append((time.thread_time() - started) * 1000)
         plain.close()
     return round(sorted(times)[1], 1)
